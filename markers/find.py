@@ -1,0 +1,259 @@
+"""Find a document's marks and the elements around them in its blocks.
+
+Where a line stands decides whether it is a mark. The *lead* of a container (the first page's
+top block, a header) is its leading run of field lines: 份号, the mark, 紧急程度, a 解密 stamp.
+A mark in the lead is where GB/T 9704 puts it; a full mark line elsewhere is still a mark but
+misplaced; a bare level counts only in the lead; ``密级：`` fields count anywhere (covers, forms,
+tables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from itertools import pairwise
+from typing import Literal
+
+from markers import fields
+from markers.lines import LineMark, parse_mark_line, parse_period_field
+from markers.models import Block, DateField, Field, Marking, MarkSet, Term
+from markers.normalize import normalize
+
+LEAD_REGIONS = ("top", "header", "top_right")
+PAIR_DISTANCE = 3
+MAX_BLOCK = 300  # raw characters; every recogniser wants a short line (≤ 90 compact characters)
+
+
+def container(block: Block) -> str:
+    """The location without its last part: ``header.first.p2`` → ``header.first``."""
+    return block.location.rsplit(".", 1)[0] if "." in block.location else block.location
+
+
+def _lead_kind(text: str) -> str | None:
+    if fields.copy_number(text) is not None:
+        return "copy"
+    if fields.urgency(text) is not None:
+        return "urgency"
+    if fields.declass_stamp(text) is not None:
+        return "declass"
+    lm = parse_mark_line(text)
+    if lm is not None and (lm.level is not None or lm.work_secret):
+        return "mark"
+    return None
+
+
+def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
+    """Map ``id(block)`` → field kind for every block in the lead of its container."""
+    stopped: set[str] = set()
+    lead: dict[int, str] = {}
+    for block in blocks:
+        if block.region not in LEAD_REGIONS or not block.text.strip():
+            continue
+        key = container(block)
+        if key in stopped:
+            continue
+        kind = _lead_kind(block.text)
+        if kind is None:
+            stopped.add(key)
+        else:
+            lead[id(block)] = kind
+    return lead
+
+
+def _segments(block: Block) -> Iterable[str]:
+    """The texts of a block to try as marks: a table row's cells and adjacent cell pairs."""
+    if block.region != "table" or "\t" not in block.text:
+        yield block.text
+        return
+    cells = [c for c in block.text.split("\t") if c.strip()]
+    yield from cells
+    for a, b in pairwise(cells):
+        yield f"{a}：{b}"
+
+
+def _accept(lm: LineMark, block: Block, in_lead: bool) -> bool:
+    if lm.level is None:
+        return False
+    if lm.label is not None:
+        return True
+    if lm.star_present:
+        return True
+    if lm.term.kind != "none":
+        return block.region in LEAD_REGIONS
+    return in_lead
+
+
+def _marking(lm: LineMark, block: Block, text: str, in_lead: bool) -> Marking:
+    assert lm.level is not None
+    form: Literal["line", "field"] = "field" if lm.label is not None else "line"
+    span = lm.span if text == block.text else (0, len(block.text))
+    return Marking(
+        level=lm.level, term=lm.term, raw=text[lm.span[0]:lm.span[1]], location=block.location,
+        region=block.region, block_text=block.text, span=span, form=form,
+        symbol=lm.symbol or "", spaced=lm.spaced, star_present=lm.star_present,
+        struck=block.struck or lm.declass_inline, order=block.order, align=block.align,
+        in_lead=in_lead,
+    )
+
+
+def _property_marking(block: Block) -> Marking | None:
+    name = block.location.rsplit(".", 1)[-1]
+    if "密级" not in name:
+        return None
+    lm = parse_mark_line(f"密级：{block.text}") or parse_mark_line(block.text)
+    if lm is None or lm.level is None:
+        return None
+    return Marking(level=lm.level, term=lm.term, raw=block.text.strip(),
+                   location=block.location,
+                   region="props", block_text=block.text, span=(0, len(block.text)),
+                   form="property", symbol=lm.symbol or "", star_present=lm.star_present,
+                   order=block.order)
+
+
+def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
+    text = block.text.strip()
+    return Field(kind, value, text, block.location, block.order, block.region, in_lead)
+
+
+def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> MarkSet:
+    """Read every block once and collect marks and header elements."""
+    lead = lead_runs(blocks)
+    markings: list[Marking] = []
+    periods: list[tuple[Block, Term]] = []
+    work: list[Field] = []
+    found: dict[str, list[Field]] = {"copy": [], "urgency": [], "scope": [], "declass": []}
+    copies, urgencies, scopes, stamps = (found[k] for k in ("copy", "urgency", "scope", "declass"))
+    lead_fields: list[Field] = []
+    doc_number: str | None = None
+    for block in blocks:
+        if not block.text.strip() or len(block.text) > MAX_BLOCK:
+            continue
+        in_lead = id(block) in lead
+        if block.region == "props":
+            prop = _property_marking(block)
+            if prop is not None:
+                markings.append(prop)
+            elif "保密期限" in block.location:
+                term = parse_period_field(f"保密期限：{block.text}")
+                if term is not None:
+                    periods.append((block, term))
+            continue
+        for text in _segments(block):
+            lm = parse_mark_line(text)
+            if lm is not None and lm.work_secret:
+                work.append(_field("work_secret", lm.work_secret, block, in_lead))
+            elif lm is not None and _accept(lm, block, in_lead):
+                markings.append(_marking(lm, block, text, in_lead))
+            term = parse_period_field(text)
+            if term is not None:
+                periods.append((block, term))
+        _collect_fields(block, in_lead, found)
+        if in_lead:
+            lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
+        if doc_number is None:
+            doc_number = fields.doc_number(block.text)
+    markings = _pair_periods(markings, periods)
+    date_field, date = _document_date(blocks)
+    issued = any(fields.issued_date(b.text) for b in blocks if b.region in ("body", "table"))
+    return MarkSet(
+        markings=tuple(markings),
+        effective=_effective(markings),
+        copy_number=copies[0] if copies else None,
+        copy_candidates=tuple(copies),
+        urgency=urgencies[0] if urgencies else None,
+        scope=scopes[0] if scopes else None,
+        document_date=date,
+        document_date_field=date_field,
+        doc_number=doc_number,
+        is_gongwen=doc_number is not None or issued,
+        declass_stamp=stamps[0] if stamps else None,
+        work_secret=tuple(work),
+        lead=tuple(lead_fields),
+        spacing_reliable=spacing_reliable,
+    )
+
+
+def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) -> None:
+    copies, urgencies = found["copy"], found["urgency"]
+    scopes, stamps = found["scope"], found["declass"]
+    text = block.text
+    if block.region in LEAD_REGIONS:
+        number = fields.copy_number(text)
+        if number is not None and (in_lead or "份号" in text):
+            copies.append(_field("copy", number, block, in_lead))
+        level = fields.urgency(text)
+        if level is not None:
+            urgencies.append(_field("urgency", level, block, in_lead))
+    stamp = fields.declass_stamp(text)
+    if stamp is not None and block.region in (*LEAD_REGIONS, "body"):
+        stamps.append(_field("declass", stamp, block, in_lead))
+    scope = fields.scope(text)
+    if scope is not None:
+        scopes.append(_field("scope", scope, block, in_lead))
+
+
+def _pair_periods(markings: list[Marking], periods: list[tuple[Block, Term]]) -> list[Marking]:
+    """Give a ``密级：`` field or property with no term the nearest ``保密期限：`` field's term."""
+    out: list[Marking] = []
+    for marking in markings:
+        m = marking
+        if m.form != "line" and m.term.kind == "none" and periods:
+            near = [(abs(b.order - m.order), t) for b, t in periods
+                    if (b.region == "props") == (m.form == "property")]
+            near = [x for x in near if x[0] <= PAIR_DISTANCE or m.form == "property"]
+            if near:
+                m = replace(m, term=min(near, key=lambda x: x[0])[1])
+        out.append(m)
+    return out
+
+
+def _priority(m: Marking) -> tuple[int, int]:
+    if m.form == "line" and m.in_lead:
+        rank = 0
+    elif m.form == "line" and m.region in LEAD_REGIONS:
+        rank = 1
+    elif m.form == "property":
+        rank = 2
+    elif m.form == "field" and m.region in (*LEAD_REGIONS, "table"):
+        rank = 3
+    elif m.form == "line":
+        rank = 4
+    else:
+        rank = 5
+    return (1 if m.struck else 0, rank * 1_000_000 + m.order)
+
+
+def _effective(markings: list[Marking]) -> Marking | None:
+    live = [m for m in markings if not m.struck]
+    if not live:
+        return None
+    return min(live, key=_priority)
+
+
+def _document_date(blocks: Sequence[Block]) -> tuple[Field | None, DateField | None]:
+    """The 成文日期: the last line that is only a date, else the last short line ending in one,
+    else the date of the 印发 line."""
+    candidates = [b for b in blocks if b.region in ("body", "table", "textbox") and b.text.strip()]
+    best: tuple[Block, DateField] | None = None
+    for block in reversed(candidates):
+        if len(block.text) > MAX_BLOCK:
+            continue
+        parsed = fields.date_line(block.text)
+        if parsed is None:
+            continue
+        if best is None:
+            best = (block, parsed)
+        if parsed.raw == normalize(block.text):
+            best = (block, parsed)
+            break
+    if best is None:
+        for block in reversed(candidates):
+            issued = fields.issued_date(block.text)
+            if issued is not None:
+                best = (block, issued)
+                break
+    if best is None:
+        return None, None
+    block, parsed = best
+    return Field("date", parsed.raw, block.text.strip(), block.location, block.order,
+                 block.region), parsed

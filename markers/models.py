@@ -1,0 +1,150 @@
+"""Value types shared by the whole project: blocks of text, marks, findings.
+
+Everything here is a frozen dataclass so products can be passed between processes and compared in
+tests. Locations are strings such as ``page1.top.l2``, ``header.first.p1``, ``body.p12``,
+``table2.r1``, ``props.custom.密级``; the *region* says what kind of place that is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Level = Literal["绝密", "机密", "秘密"]
+LEVELS: tuple[Level, ...] = ("绝密", "机密", "秘密")
+LEVEL_RANK: dict[str, int] = {"秘密": 1, "机密": 2, "绝密": 3}
+STATUTORY_MAX_YEARS: dict[str, int] = {"绝密": 30, "机密": 20, "秘密": 10}
+LEVEL_EN: dict[str, str] = {"绝密": "TOP SECRET", "机密": "SECRET", "秘密": "CONFIDENTIAL"}
+
+Region = Literal["top", "top_right", "header", "footer", "body", "table", "textbox", "props"]
+TermKind = Literal["years", "months", "long_term", "date", "condition", "none"]
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of text and where it stood.
+
+    ``region`` classifies the place (the top-left block of page 1, a header, the body...);
+    ``align`` is ``"right"`` or ``"center"`` when the source says so; ``struck`` is true when every
+    character was struck through (a cancelled mark); ``order`` is the reading order in the file.
+    """
+
+    text: str
+    location: str
+    region: Region = "body"
+    order: int = 0
+    align: str | None = None
+    struck: bool = False
+
+
+@dataclass(frozen=True)
+class Term:
+    """The part of a mark after the ★: a period, a date, a condition or nothing."""
+
+    kind: TermKind
+    years: int | None = None
+    months: int | None = None
+    until: dt.date | None = None
+    condition: str | None = None
+    raw: str = ""
+    chinese_numerals: bool = False
+    bracketed: bool = False
+    invalid: bool = False
+
+    def total_months(self) -> int | None:
+        """Length in months for period terms, else None."""
+        if self.kind not in ("years", "months"):
+            return None
+        return (self.years or 0) * 12 + (self.months or 0)
+
+
+@dataclass(frozen=True)
+class Marking:
+    """One occurrence of a classification mark.
+
+    ``form`` is ``line`` (``机密★10年`` standing alone), ``field`` (``密级：机密``) or ``property``
+    (a document property). ``span`` indexes ``block_text`` so the raw text can always be shown.
+    """
+
+    level: Level
+    term: Term
+    raw: str
+    location: str
+    region: Region
+    block_text: str
+    span: tuple[int, int]
+    form: Literal["line", "field", "property"] = "line"
+    symbol: str = "★"
+    spaced: bool = False
+    star_present: bool = True
+    struck: bool = False
+    order: int = 0
+    align: str | None = None
+    in_lead: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    """A header element found beside the mark: 份号, 紧急程度, 知悉范围, a date, a 文号, a stamp."""
+
+    kind: str
+    value: str
+    raw: str
+    location: str
+    order: int = 0
+    region: Region = "body"
+    in_lead: bool = False
+
+
+@dataclass(frozen=True)
+class DateField:
+    """A 成文日期 and how it was written."""
+
+    date: dt.date | None
+    raw: str
+    chinese: bool = False
+    short_year: bool = False
+    zero_padded: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a finding comes from: a location and the excerpt of text there."""
+
+    location: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule of domain.md §6 that the document breaks (or an informational note)."""
+
+    code: str
+    severity: Severity
+    message_zh: str
+    message_en: str
+    location: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkSet:
+    """Everything ``find_marks`` learnt about one document's marking."""
+
+    markings: tuple[Marking, ...] = ()
+    effective: Marking | None = None
+    copy_number: Field | None = None
+    copy_candidates: tuple[Field, ...] = ()
+    urgency: Field | None = None
+    scope: Field | None = None
+    document_date: DateField | None = None
+    document_date_field: Field | None = None
+    doc_number: str | None = None
+    is_gongwen: bool = False
+    declass_stamp: Field | None = None
+    work_secret: tuple[Field, ...] = ()
+    lead: tuple[Field, ...] = field(default_factory=tuple)
+    spacing_reliable: bool = True

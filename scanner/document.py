@@ -1,0 +1,25 @@
+"""The extracted document: its identity, its blocks with locations, and some metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markers import Block
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an extractor produces. ``spacing_reliable`` is False where the text layer invents
+    spaces (PDF), so spacing inside a mark is not held against the author there."""
+
+    path: Path
+    kind: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+    spacing_reliable: bool = True
+
+    def text(self) -> str:
+        """All block texts joined by newlines (for statistics, never for mark finding)."""
+        return "\n".join(b.text for b in self.blocks)

@@ -1,0 +1,77 @@
+"""Tell a file's real format from its first bytes, whatever its name says."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+KIND_NAMES = {
+    "pdf": ("PDF 文件", "a PDF file"),
+    "docx": ("Word（.docx）文件", "a Word .docx file"),
+    "ofd": ("OFD 版式文件", "an OFD file"),
+    "zip": ("ZIP 压缩包", "a ZIP archive"),
+    "ole": ("旧版 Office（.doc/.wps）文件", "a legacy Office (.doc/.wps) file"),
+    "ole-encrypted": ("加密的 Office 文件", "a password-protected Office file"),
+    "empty": ("空文件", "an empty file"),
+    "binary": ("无法识别的二进制数据", "unrecognised binary data"),
+    "text": ("文本文件", "a text file"),
+}
+
+
+def sniff(path: Path, head: bytes) -> str:
+    """One of the keys of :data:`KIND_NAMES`, judged from content only."""
+    if not head:
+        return "empty"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        return "ole-encrypted" if _ole_encrypted(path) else "ole"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _zip_kind(path)
+    if _looks_text(head):
+        return "text"
+    return "binary"
+
+
+def _ole_encrypted(path: Path) -> bool:
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    if "word/document.xml" in names or ("[Content_Types].xml" in names and any(
+            n.startswith("word/") for n in names)):
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    return "zip"
+
+
+def _looks_text(head: bytes) -> bool:
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:4096]
+    if b"\x00" in sample:
+        zeros = sample.count(b"\x00")
+        return zeros > len(sample) // 4 and _utf16_plausible(sample)
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls <= len(sample) // 100
+
+
+def _utf16_plausible(sample: bytes) -> bool:
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample[: len(sample) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if sum(1 for c in text if c.isprintable() or c.isspace()) > len(text) * 0.95:
+            return True
+    return False

@@ -1,0 +1,59 @@
+"""Writing results safely: atomic (temporary file + ``os.replace``), owner-only whatever the umask.
+
+A report about a classified document is itself classified, so files are 0600 and the folders
+dingmi creates are 0700.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def make_dirs(path: Path) -> None:
+    """Create ``path`` and missing parents with mode 0700 (existing folders are left alone)."""
+    missing: list[Path] = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        if p.parent == p:
+            break
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue
+        d.chmod(DIR_MODE)
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically with mode 0600; fsync first when ``durable``."""
+    make_dirs(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".dingmi-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(tmp).unlink()
+        raise
+
+
+def is_within(child: Path, parent: Path) -> bool:
+    """True when ``child`` is ``parent`` or lies below it (both resolved)."""
+    try:
+        child.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,109 @@
+"""The human report: one self-contained HTML page per file, Chinese by default.
+
+No external resources: styles are inline, nothing is fetched. A report about a classified document
+quotes it, so its own classification is shown first, in a banner.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from markers.models import LEVEL_EN
+from scanner.report import FileReport, to_json
+
+TEXT = {
+    "zh": {
+        "title": "定密检查报告", "file": "文件", "status": "状态", "mark": "密级标志",
+        "none": "未发现国家秘密标志", "copy": "份号", "urgency": "紧急程度", "scope": "知悉范围",
+        "date": "成文日期", "expires": "解密日期", "findings": "检查发现", "clean": "未发现问题",
+        "error": "错误", "warning": "警告", "info": "提示", "evidence": "依据", "where": "位置",
+        "banner": "本报告引用{level}级文件内容，按{level}级管理",
+        "banner_none": "未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
+        "reason": "原因", "all_marks": "全部标志出现位置", "engine": "检查引擎",
+        "as_of": "基准日期", "sha": "SHA-256", "verdict": "结论",
+    },
+    "en": {
+        "title": "Classification mark report", "file": "File", "status": "Status", "mark": "Mark",
+        "none": "no state-secret mark found", "copy": "Copy number", "urgency": "Urgency",
+        "scope": "Scope", "date": "Document date", "expires": "Expires on",
+        "findings": "Findings", "clean": "no findings", "error": "Errors",
+        "warning": "Warnings", "info": "Notes", "evidence": "Evidence", "where": "Location",
+        "banner": "This report quotes a {level} document and is {level} itself",
+        "banner_none": "No mark found; if the document is in fact classified, so is this report",
+        "reason": "Reason", "all_marks": "Every mark occurrence", "engine": "Engine",
+        "as_of": "As of", "sha": "SHA-256", "verdict": "Verdict",
+    },
+}
+
+STYLE = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+.banner{background:#b00020;color:#fff;padding:.6em 1em;font-weight:bold;font-size:1.1em}
+.banner.none{background:#555}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;
+text-align:left;vertical-align:top}h2{margin-top:1.5em}.error{color:#b00020}.warning{color:#a15c00}
+.info{color:#1a5fb4}code,pre{background:#f4f4f4;padding:.1em .3em;white-space:pre-wrap}
+"""
+
+
+def _row(label: str, value: object) -> str:
+    shown = "—" if value in (None, "") else escape(str(value))
+    return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
+
+
+def render(report: FileReport, lang: str = "zh") -> str:
+    """The HTML page for ``report`` in ``lang`` (``zh`` or ``en``)."""
+    t = TEXT[lang]
+    data = to_json(report, lang)
+    level = report.level
+    if level:
+        shown = level if lang == "zh" else LEVEL_EN[level]
+        banner = f'<div class="banner">{escape(t["banner"].format(level=shown))}</div>'
+    else:
+        banner = f'<div class="banner none">{escape(t["banner_none"])}</div>'
+    mark = data["marking"]
+    rows = [
+        _row(t["file"], data["source"]["path"]), _row(t["sha"], data["source"]["sha256"]),
+        _row(t["status"], data["status"]), _row(t["verdict"], data["verdict"]),
+        _row(t["mark"], mark["raw"] if mark else t["none"]),
+        _row(t["where"], mark["location"] if mark else None),
+        _row(t["copy"], data["copy_number"]), _row(t["urgency"], data["urgency"]),
+        _row(t["scope"], data["scope"]), _row(t["date"], data["document_date"]),
+        _row(t["expires"], data["expires_on"]), _row(t["as_of"], data["as_of"]),
+        _row(t["engine"], data["engine"]),
+    ]
+    if data["status"] != "ok":
+        rows.insert(3, _row(t["reason"], data["reason"]))
+    parts = [f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">',
+             f"<title>{escape(t['title'])}</title><style>{STYLE}</style></head><body>", banner,
+             f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
+             f"<h2>{escape(t['findings'])}</h2>"]
+    parts.append(_findings(data["findings"], t, lang))
+    if len(data["markings"]) > 1:
+        parts.append(f"<h2>{escape(t['all_marks'])}</h2><table>")
+        parts.extend(f"<tr><td>{escape(m['location'])}</td><td><code>{escape(m['raw'])}</code>"
+                     f"</td></tr>" for m in data["markings"])
+        parts.append("</table>")
+    parts.append(banner + "</body></html>")
+    return "".join(parts)
+
+
+def _findings(findings: list[dict[str, object]], t: dict[str, str], lang: str) -> str:
+    if not findings:
+        return f"<p>{escape(t['clean'])}</p>"
+    out = []
+    for severity in ("error", "warning", "info"):
+        group = [f for f in findings if f["severity"] == severity]
+        if not group:
+            continue
+        out.append(f'<h3 class="{severity}">{escape(t[severity])}（{len(group)}）</h3><ul>')
+        for f in group:
+            message = f["message_zh"] if lang == "zh" else f["message_en"]
+            ev = f["evidence"]
+            assert isinstance(ev, list)
+            excerpts = "".join(
+                f"<li>{escape(str(e['location']))}: <code>{escape(str(e['excerpt']))}</code></li>"
+                for e in ev)
+            out.append(f'<li class="{severity}"><b>{escape(str(f["code"]))}</b> '
+                       f"{escape(str(message))}<ul>{excerpts}</ul></li>")
+        out.append("</ul>")
+    return "".join(out)

@@ -1,0 +1,129 @@
+"""The one per-file pipeline that ``check``, ``scan``, ``watch`` and ``audit`` all run.
+
+:func:`scan_file` never raises for a bad file: whatever goes wrong becomes a report with status
+``unreadable`` or ``unsupported`` and a reason in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from markers import check, find_marks
+from markers.checks import DEFAULT_SOON_DAYS
+from markers.expiry import expires_on
+from scanner import ENGINE
+from scanner.document import Document
+from scanner.errors import ExtractError, ScanError, UnsupportedFormat
+from scanner.extract import extract
+from scanner.report import FileReport, Source
+
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Settings that change a report; recorded so a result can say what produced it."""
+
+    as_of: dt.date
+    soon_days: int = DEFAULT_SOON_DAYS
+
+
+def _hash(path: Path) -> tuple[str, bytes, int]:
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if not head:
+                head = chunk[:HEAD_BYTES]
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), head, size
+
+
+def _os_reason(exc: OSError) -> tuple[str, str]:
+    if isinstance(exc, FileNotFoundError):
+        return "文件在读取前已被删除或移动", "the file was deleted or moved before it could be read"
+    if isinstance(exc, PermissionError):
+        return "无权读取该文件", "permission denied: the file cannot be read"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件", "this is a folder, not a file"
+    why = exc.strerror or str(exc)
+    return f"读取文件时出错：{why}", f"error reading the file: {why}"
+
+
+def _title(doc: Document) -> str | None:
+    if doc.meta.get("title"):
+        return doc.meta["title"]
+    for block in doc.blocks[:40]:
+        if block.align == "center" and 4 <= len(block.text.strip()) <= 60:
+            return block.text.strip()
+    return None
+
+
+def scan_file(path: Path, options: ScanOptions) -> FileReport:
+    """Extract, find marks, check them; always return a report."""
+    path = path.absolute()
+    started = time.perf_counter()
+    try:
+        stat = path.stat()
+        sha, head, size = _hash(path)
+    except OSError as exc:
+        zh, en = _os_reason(exc)
+        return FileReport(Source(str(path), None, None), "unreadable", ENGINE, options.as_of,
+                          zh, en)
+    source = Source(str(path), sha, size, stat.st_mtime)
+    try:
+        doc = extract(path, head)
+    except UnsupportedFormat as exc:
+        return FileReport(source, "unsupported", ENGINE, options.as_of, exc.message_zh,
+                          exc.message_en)
+    except ScanError as exc:
+        return FileReport(source, "unreadable", ENGINE, options.as_of, exc.message_zh,
+                          exc.message_en)
+    except OSError as exc:
+        zh, en = _os_reason(exc)
+        return FileReport(source, "unreadable", ENGINE, options.as_of, zh, en)
+    except (ValueError, RecursionError, MemoryError, KeyError, IndexError, TypeError) as exc:
+        err = ExtractError(f"文件内容无法解析（{type(exc).__name__}）",
+                           f"the file content cannot be parsed ({type(exc).__name__}: {exc})")
+        return FileReport(source, "unreadable", ENGINE, options.as_of, err.message_zh,
+                          err.message_en)
+    extracted = time.perf_counter()
+    return assess(doc, source, options, {"extract": extracted - started})
+
+
+def assess(doc: Document, source: Source, options: ScanOptions,
+           timings: dict[str, float]) -> FileReport:
+    """Marks and findings for an extracted document."""
+    t0 = time.perf_counter()
+    marks = find_marks(doc.blocks, spacing_reliable=doc.spacing_reliable)
+    findings = check(marks, as_of=options.as_of, soon_days=options.soon_days)
+    end = None
+    if marks.effective is not None:
+        date = marks.document_date.date if marks.document_date else None
+        end = expires_on(marks.effective, date)
+    source = Source(source.path, source.sha256, source.size, source.mtime, doc.kind, doc.pages)
+    timings = {**timings, "marks": time.perf_counter() - t0}
+    return FileReport(source, "ok", ENGINE, options.as_of, marks=marks, findings=findings,
+                      expires_on=end, title=_title(doc), timings=timings)
+
+
+def is_temporary(name: str) -> bool:
+    """Office lock files, partial downloads and dingmi's own temporary files."""
+    lower = name.lower()
+    return (name.startswith(("~$", ".~lock", ".dingmi-"))
+            or lower.endswith((".tmp", ".part", ".crdownload", ".swp", "#")))
+
+
+def stat_or_none(path: Path) -> os.stat_result | None:
+    """``os.stat`` that returns None instead of raising."""
+    try:
+        return path.stat()
+    except OSError:
+        return None

@@ -1,0 +1,128 @@
+"""The per-file report: a frozen value and its JSON form (field names fixed by the issue tracker).
+
+``schema_version`` changes whenever a field changes meaning; fields are only ever added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from markers import Finding, Marking, MarkSet
+from markers.models import LEVEL_EN, SEVERITY_RANK, Field
+
+SCHEMA_VERSION = "1.0"
+Status = str  # "ok" | "unreadable" | "unsupported"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Identity of the scanned file."""
+
+    path: str
+    sha256: str | None
+    size: int | None
+    mtime: float | None = None
+    kind: str | None = None
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Everything dingmi says about one file."""
+
+    source: Source
+    status: Status
+    engine: str
+    as_of: dt.date
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    marks: MarkSet | None = None
+    findings: tuple[Finding, ...] = ()
+    expires_on: dt.date | None = None
+    title: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    relative: str = ""
+
+    @property
+    def level(self) -> str | None:
+        """The level of the effective mark, which is also this report's own classification."""
+        eff = self.marks.effective if self.marks else None
+        return eff.level if eff else None
+
+    @property
+    def verdict(self) -> str:
+        """``unreadable``, ``unsupported``, ``error``, ``warning`` or ``clean``."""
+        if self.status != "ok":
+            return self.status
+        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=-1)
+        return {2: "error", 1: "warning"}.get(worst, "clean")
+
+    def worst_at_least(self, severity: str) -> bool:
+        """True when a finding of ``severity`` or worse is present."""
+        return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[severity] for f in self.findings)
+
+
+def marking_json(m: Marking | None) -> dict[str, Any] | None:
+    """The JSON form of a mark occurrence."""
+    if m is None:
+        return None
+    t = m.term
+    return {
+        "level": m.level, "level_en": LEVEL_EN[m.level], "term_kind": t.kind,
+        "years": t.years, "months": t.months,
+        "until": t.until.isoformat() if t.until else None, "condition": t.condition,
+        "term_raw": t.raw, "raw": m.raw, "location": m.location, "region": m.region,
+        "form": m.form, "span": list(m.span), "cancelled": m.struck,
+    }
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """The JSON form of a finding."""
+    return {
+        "code": f.code, "severity": f.severity, "message_zh": f.message_zh,
+        "message_en": f.message_en, "location": f.location,
+        "evidence": [{"location": e.location, "excerpt": e.excerpt} for e in f.evidence],
+    }
+
+
+def _field(f: Field | None) -> str | None:
+    return f.value if f else None
+
+
+def to_json(r: FileReport, lang: str = "zh") -> dict[str, Any]:
+    """The report as a JSON-ready dict."""
+    ms = r.marks
+    doc_date = ms.document_date.date if ms and ms.document_date else None
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "classification": r.level,
+        "source": {"path": r.source.path, "relative": r.relative, "sha256": r.source.sha256,
+                   "size": r.source.size, "mtime": r.source.mtime, "kind": r.source.kind,
+                   "pages": r.source.pages},
+        "engine": r.engine,
+        "as_of": r.as_of.isoformat(),
+        "status": r.status,
+        "reason": (r.reason_zh if lang == "zh" else r.reason_en) if r.status != "ok" else None,
+        "reason_zh": r.reason_zh, "reason_en": r.reason_en,
+        "verdict": r.verdict,
+        "title": r.title,
+        "marking": marking_json(ms.effective) if ms else None,
+        "markings": [marking_json(m) for m in ms.markings] if ms else [],
+        "copy_number": _field(ms.copy_number) if ms else None,
+        "urgency": _field(ms.urgency) if ms else None,
+        "scope": _field(ms.scope) if ms else None,
+        "doc_number": ms.doc_number if ms else None,
+        "document_date": doc_date.isoformat() if doc_date else None,
+        "document_date_raw": ms.document_date.raw if ms and ms.document_date else None,
+        "expires_on": r.expires_on.isoformat() if r.expires_on else None,
+        "findings": [finding_json(f) for f in r.findings],
+        "timings": {k: round(v, 6) for k, v in r.timings.items()},
+    }
+
+
+def dumps(r: FileReport, lang: str = "zh") -> bytes:
+    """UTF-8 JSON bytes of the report."""
+    return json.dumps(to_json(r, lang), ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,78 @@
+"""Finding the files to scan under the paths a user gives.
+
+Folders are walked recursively without following folder links (no loops). Office lock files and
+temporary files are left out *and counted*; a folder that cannot be listed becomes an entry of its
+own so it gets a report instead of vanishing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.fsutil import is_within
+from scanner.pipeline import is_temporary
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file to scan, the root it was found under and its path relative to that root."""
+
+    path: Path
+    relative: str
+    error: OSError | None = None
+
+
+@dataclass
+class WalkStats:
+    """What the walk left out on purpose."""
+
+    temporary: int = 0
+
+
+def walk(roots: list[Path], exclude: Path | None, stats: WalkStats) -> Iterator[Entry]:
+    """Every file under ``roots`` (files given directly are yielded as they are)."""
+    prefixes = _prefixes(roots)
+    for root, prefix in zip(roots, prefixes, strict=True):
+        if not root.is_dir():
+            yield Entry(root, prefix + root.name)
+            continue
+        yield from _walk_dir(root, prefix, exclude, stats)
+
+
+def _prefixes(roots: list[Path]) -> list[str]:
+    """Single root: no prefix. Several folders: each under its own name, made unique."""
+    if len(roots) <= 1:
+        return [""] * len(roots)
+    used: dict[str, int] = {}
+    out = []
+    for root in roots:
+        if not root.is_dir():
+            out.append("")
+            continue
+        name = root.resolve().name or "root"
+        used[name] = used.get(name, 0) + 1
+        out.append(f"{name}/" if used[name] == 1 else f"{name}-{used[name]}/")
+    return out
+
+
+def _walk_dir(root: Path, prefix: str, exclude: Path | None, stats: WalkStats) -> Iterator[Entry]:
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append, followlinks=False):
+        here = Path(folder)
+        dirs.sort()
+        if exclude is not None:
+            dirs[:] = [d for d in dirs if not is_within(here / d, exclude)]
+        for name in sorted(files):
+            if is_temporary(name):
+                stats.temporary += 1
+                continue
+            path = here / name
+            yield Entry(path, prefix + path.relative_to(root).as_posix())
+        while errors:
+            err = errors.pop()
+            bad = Path(err.filename) if err.filename else here
+            rel = bad.relative_to(root).as_posix() if is_within(bad, root) else bad.name
+            yield Entry(bad, prefix + rel, err)
