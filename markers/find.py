@@ -9,6 +9,7 @@ tables).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import pairwise
@@ -21,7 +22,26 @@ from markers.normalize import normalize
 
 LEAD_REGIONS = ("top", "header", "top_right")
 PAIR_DISTANCE = 3
-MAX_BLOCK = 300  # raw characters; every recogniser wants a short line (≤ 90 compact characters)
+MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space characters
+
+
+# Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急 (urgency),
+# 特提, 号 (文号, 份号), 日 (dates), 期 (保密期限), 范围/发至 (scope), or a line of digits (份号).
+TRIGGER = re.compile(r"[密急号日期]|内部|特提|范围|发至|^[\s\d０-９]+$")
+
+
+def worth_reading(text: str) -> bool:
+    """Cheap C-speed test that a line could be a mark or a header element at all."""
+    return is_short(text) and TRIGGER.search(text) is not None
+
+
+def is_short(text: str) -> bool:
+    """Cheap test (no compaction) that ``text`` has at most :data:`MAX_DENSE` non-space chars."""
+    n = len(text)
+    if n <= MAX_DENSE:
+        return True
+    spaces = text.count(" ") + text.count("\u3000") + text.count("\t")
+    return n - spaces <= MAX_DENSE
 
 
 def container(block: Block) -> str:
@@ -125,9 +145,8 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     copies, urgencies, scopes, stamps = (found[k] for k in ("copy", "urgency", "scope", "declass"))
     lead_fields: list[Field] = []
     doc_number: str | None = None
-    for block in blocks:
-        if not block.text.strip() or len(block.text) > MAX_BLOCK:
-            continue
+    readable = [b for b in blocks if worth_reading(b.text)]
+    for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
             prop = _property_marking(block)
@@ -153,8 +172,8 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         if doc_number is None:
             doc_number = fields.doc_number(block.text)
     markings = _pair_periods(markings, periods)
-    date_field, date = _document_date(blocks)
-    issued = any(fields.issued_date(b.text) for b in blocks if b.region in ("body", "table"))
+    date_field, date = _document_date(readable)
+    issued = any(fields.issued_date(b.text) for b in readable if b.region in ("body", "table"))
     return MarkSet(
         markings=tuple(markings),
         effective=_effective(markings),
@@ -230,14 +249,12 @@ def _effective(markings: list[Marking]) -> Marking | None:
     return min(live, key=_priority)
 
 
-def _document_date(blocks: Sequence[Block]) -> tuple[Field | None, DateField | None]:
+def _document_date(readable: Sequence[Block]) -> tuple[Field | None, DateField | None]:
     """The 成文日期: the last line that is only a date, else the last short line ending in one,
     else the date of the 印发 line."""
-    candidates = [b for b in blocks if b.region in ("body", "table", "textbox") and b.text.strip()]
+    candidates = [b for b in readable if b.region in ("body", "table", "textbox")]
     best: tuple[Block, DateField] | None = None
     for block in reversed(candidates):
-        if len(block.text) > MAX_BLOCK:
-            continue
         parsed = fields.date_line(block.text)
         if parsed is None:
             continue

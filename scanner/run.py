@@ -109,8 +109,10 @@ class Progress:
 
 
 def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, quiet: bool,
-             stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> list[FileReport]:
+             stdout: TextIO | None = None, stderr: TextIO | None = None) -> list[FileReport]:
     """Scan every file under ``roots``; write reports; print lines and a summary."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
     check_out_dir(out.out, roots)
     if out.out is not None:
         make_dirs(out.out)
@@ -145,8 +147,9 @@ def summary(reports: list[FileReport], stats: WalkStats, out: OutputOptions) -> 
 
 
 def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str, *,
-              quiet: bool, stdout: TextIO = sys.stdout) -> int:
+              quiet: bool, stdout: TextIO | None = None) -> int:
     """Check single files before issue: a verdict line each, then the findings."""
+    stdout = stdout or sys.stdout
     reports = []
     for path in files:
         r = _with_relative(scan_file(path, options), path.name)

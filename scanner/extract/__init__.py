@@ -12,7 +12,7 @@ from scanner.document import Document
 from scanner.errors import ExtractError, UnsupportedFormat
 from scanner.extract.docx import extract_docx
 from scanner.extract.pdf import extract_pdf
-from scanner.extract.sniff import KIND_NAMES, sniff
+from scanner.extract.sniff import KIND_NAMES, sniff, zip_kind
 from scanner.extract.text import extract_text
 
 SUPPORTED = {".docx": "docx", ".docm": "docx", ".pdf": "pdf", ".txt": "text", ".md": "text",
@@ -44,6 +44,10 @@ def extract(path: Path, head: bytes) -> Document:
                            "the file is a password-protected Office document")
     if want == "text" and got == "text":
         return extract_text(path)
+    if want == "docx" and got == "zip":
+        return extract_docx(path)  # checks the parts itself; one opening of the package
+    if got == "zip":
+        got = zip_kind(path)
     if got != want:
         zh, en = KIND_NAMES.get(got, KIND_NAMES["binary"])
         raise ExtractError(f"文件扩展名为 {path.suffix}，但内容是{zh}；请核对文件",

@@ -37,6 +37,8 @@ def w(tag: str) -> str:
 T, TAB, BR, CR, P, TBL, TR, TC = (w(x) for x in ("t", "tab", "br", "cr", "p", "tbl", "tr", "tc"))
 SKIP = {w("del"), w("instrText"), w("delText"), f"{{{MC}}}Fallback", w("txbxContent"),
         w("pPr"), w("rPr"), w("footnoteReference")}
+PAGE_BREAK = f".//{w('br')}[@{w('type')}='page']"
+SECT = f"{w('pPr')}/{w('sectPr')}"
 TOP_LINES = 8
 LONG_LINE = 40
 
@@ -75,8 +77,44 @@ def _run_struck(t: etree._Element) -> bool:
     return False
 
 
-def paragraph_lines(p: etree._Element) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
-    """The lines of a paragraph (split at ``w:br``) with a struck flag, and its text boxes."""
+TXBX, STRIKE, DSTRIKE = w("txbxContent"), w("strike"), w("dstrike")
+FAST_SKIP = (w("del"), f"{{{MC}}}AlternateContent", TXBX, STRIKE, DSTRIKE)
+
+
+def needs_full_walk(root: etree._Element) -> bool:
+    """True when a story holds text boxes, revisions or strike-through anywhere."""
+    return any(True for _ in root.iter(*FAST_SKIP))
+
+
+def paragraph_lines(p: etree._Element, full: bool = True, breaks: bool = True
+                    ) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
+    """The lines of a paragraph (split at ``w:br``) with a struck flag, and its text boxes.
+
+    With ``full`` False (the story has no text box, revision or strike-through) lxml finds the
+    text elements in C; with ``breaks`` False too (no line break or tab either) it also joins
+    them in C."""
+    if full:
+        return _paragraph_lines_full(p)
+    if not breaks:
+        return [("".join(str(t) for t in p.itertext(T)), False)], []
+    lines: list[tuple[str, bool]] = []
+    parts: list[str] = []
+    for el in p.iter(T, TAB, BR, CR):
+        tag = el.tag
+        if tag == T:
+            parts.append(el.text or "")
+        elif tag == TAB:
+            parts.append("\t")
+        else:
+            lines.append(("".join(parts), False))
+            parts = []
+    lines.append(("".join(parts), False))
+    return lines, []
+
+
+def _paragraph_lines_full(
+    p: etree._Element,
+) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
     lines: list[tuple[str, bool]] = []
     parts: list[str] = []
     struck_all, any_text = True, False
@@ -100,9 +138,15 @@ def paragraph_lines(p: etree._Element) -> tuple[list[tuple[str, bool]], list[etr
     return lines, boxes
 
 
+JC, JC_VAL = f"{w('pPr')}/{w('jc')}", w("val")
+SDT_LIKE = (w("sdt"), w("customXml"))
+SDT_CONTENT = w("sdtContent")
+SHORT = 90  # alignment matters only for lines short enough to be a mark or a title
+
+
 def _align(p: etree._Element) -> str | None:
-    jc = p.find(f"{w('pPr')}/{w('jc')}")
-    value = jc.get(w("val")) if jc is not None else None
+    jc = p.find(JC)
+    value = jc.get(JC_VAL) if jc is not None else None
     return {"right": "right", "end": "right", "center": "center"}.get(value or "")
 
 
@@ -117,8 +161,10 @@ def _cell_text(tc: etree._Element) -> str:
 class _Body:
     """Reads the main story: paragraphs, tables, text boxes; marks the top region."""
 
-    def __init__(self, out: _Builder) -> None:
+    def __init__(self, out: _Builder, body: etree._Element) -> None:
         self.out = out
+        self.full = needs_full_walk(body)
+        self.breaks = any(True for _ in body.iter(BR, CR, TAB))
         self.paragraphs = 0
         self.tables = 0
         self.top_open = True
@@ -130,24 +176,26 @@ class _Body:
                 self.paragraph(child)
             elif child.tag == TBL:
                 self.table(child)
-            elif child.tag in (w("sdt"), w("customXml")):
-                content = child.find(w("sdtContent"))
+            elif child.tag in SDT_LIKE:
+                content = child.find(SDT_CONTENT)
                 self.read(content if content is not None else child)
 
     def paragraph(self, p: etree._Element) -> None:
         self.paragraphs += 1
-        lines, boxes = paragraph_lines(p)
-        align = _align(p)
+        lines, boxes = paragraph_lines(p, self.full, self.breaks)
+        align: str | None = None
+        aligned = False
         for i, (text, struck) in enumerate(lines, 1):
             if not text.strip():
                 continue
+            if not aligned and len(text) <= SHORT:
+                align, aligned = _align(p), True
             region = self._region(text)
             loc = f"body.p{self.paragraphs}" + (f"-l{i}" if len(lines) > 1 else "")
             self.out.add(text, loc, region, align, struck)
         for box in boxes:
             self.textbox(box)
-        if p.find(f".//{w('br')}[@{w('type')}='page']") is not None or p.find(
-                f"{w('pPr')}/{w('sectPr')}") is not None:
+        if self.top_open and (p.find(PAGE_BREAK) is not None or p.find(SECT) is not None):
             self.top_open = False
 
     def _region(self, text: str) -> str:
@@ -269,8 +317,12 @@ def extract_docx(path: Path) -> Document:
         main = _main_part(zf)
         data = read_part(zf, main)
         if data is None:
-            raise ExtractError("DOCX 包中没有正文部件（word/document.xml）",
-                               "the package has no main document part (word/document.xml)")
+            if "OFD.xml" in zf.namelist():
+                raise ExtractError("文件扩展名为 .docx，但内容是OFD 版式文件；请核对文件",
+                                   "the file is named .docx but its content is an OFD file")
+            raise ExtractError("DOCX 包中没有正文部件（word/document.xml），不是 Word 文档",
+                               "not a Word document: the package has no main part "
+                               "(word/document.xml)")
         root = parse_xml(data, main)
         out = _Builder()
         meta: dict[str, str] = {}
@@ -278,7 +330,7 @@ def extract_docx(path: Path) -> Document:
         _headers(zf, root, rels, out, footers=False)
         body = root.find(w("body"))
         if body is not None:
-            _Body(out).read(body)
+            _Body(out, body).read(body)
         _headers(zf, root, rels, out, footers=True)
         _properties(zf, out, meta)
     return Document(path=path, kind="docx", blocks=tuple(out.blocks), meta=meta)

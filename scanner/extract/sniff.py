@@ -12,6 +12,7 @@ KIND_NAMES = {
     "docx": ("Word（.docx）文件", "a Word .docx file"),
     "ofd": ("OFD 版式文件", "an OFD file"),
     "zip": ("ZIP 压缩包", "a ZIP archive"),
+    "zip-damaged": ("损坏的 ZIP 包", "a damaged ZIP package"),
     "ole": ("旧版 Office（.doc/.wps）文件", "a legacy Office (.doc/.wps) file"),
     "ole-encrypted": ("加密的 Office 文件", "a password-protected Office file"),
     "empty": ("空文件", "an empty file"),
@@ -21,15 +22,16 @@ KIND_NAMES = {
 
 
 def sniff(path: Path, head: bytes) -> str:
-    """One of the keys of :data:`KIND_NAMES`, judged from content only."""
+    """One of the keys of :data:`KIND_NAMES`, judged from content only (``zip`` for any ZIP
+    package: :func:`zip_kind` tells which, at the cost of reading its directory)."""
     if not head:
         return "empty"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):
         return "ole-encrypted" if _ole_encrypted(path) else "ole"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _zip_kind(path)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
     if _looks_text(head):
         return "text"
     return "binary"
@@ -41,12 +43,13 @@ def _ole_encrypted(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data
 
 
-def _zip_kind(path: Path) -> str:
+def zip_kind(path: Path) -> str:
+    """``docx``, ``ofd``, ``zip`` or ``zip-damaged`` from the package's list of parts."""
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "zip"
+        return "zip-damaged"
     if "word/document.xml" in names or ("[Content_Types].xml" in names and any(
             n.startswith("word/") for n in names)):
         return "docx"

@@ -31,16 +31,27 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if len(data) >= 4 and data.count(b"\x00") > len(data) // 4:
-        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            pass
+    if len(data) % 2 == 0:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return text, enc
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise _garbled("utf-8/gb18030/utf-16") from exc
+
+
+def _plausible(text: str) -> bool:
+    """Mostly ASCII, CJK ideographs and CJK or full-width punctuation: real Chinese text."""
+    def ok(c: str) -> bool:
+        o = ord(c)
+        return (o < 0x80 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F
+                or 0xFF00 <= o <= 0xFFEF or c in "“”‘’—…★·")
+    return bool(text) and sum(map(ok, text)) >= 0.95 * len(text)
 
 
 def _garbled(enc: str) -> ExtractError:

@@ -1,0 +1,138 @@
+"""Scan throughput against baselines measured in the same run.
+
+Generates (once, cached under ``bench/out/scan_corpus``) DOCX files of 2-20 pages of real Chinese
+text from the shared public texts, written by python-docx, and the same documents converted to PDF
+by LibreOffice. Then it times, on one core:
+
+* ``dingmi scan`` over the PDFs, and poppler's ``pdftotext`` over the same PDFs;
+* ``dingmi scan`` over the DOCX files, and a bare unzip + lxml parse of ``word/document.xml``.
+
+Run: ``python bench/bench_scan.py [--docs 200]``. Targets: PDF pages/s at least 0.5x pdftotext's,
+DOCX files/s at least 0.3x the bare XML parse's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from builders import DocSpec, make_docx, to_pdf  # noqa: E402
+
+from scanner.pipeline import ScanOptions  # noqa: E402
+from scanner.run import OutputOptions, run_scan  # noqa: E402
+
+TEXTS = ROOT.parent / "shared" / "corpus" / "public_texts"
+OUT = ROOT / "bench" / "out" / "scan_corpus"
+CHARS_PER_PAGE = 900
+MARKS = ["秘密★1年", "机密★10年", "绝密★启用前", "秘密★2027年12月31日", None, None]
+
+
+def _paragraphs() -> list[str]:
+    paras: list[str] = []
+    for path in sorted(TEXTS.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")[3:]
+        paras.extend(line.strip() for line in lines if len(line.strip()) > 10)
+    return paras
+
+
+def make_corpus(n: int) -> tuple[list[Path], list[Path]]:
+    """``n`` DOCX and the same ``n`` as PDF (cached)."""
+    docx_dir, pdf_dir = OUT / f"docx{n}", OUT / f"pdf{n}"
+    docs = sorted(docx_dir.glob("*.docx"))
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    if len(docs) == n and len(pdfs) == n:
+        return docs, pdfs
+    rng = random.Random(2026)
+    paras = _paragraphs()
+    docs = []
+    for i in range(n):
+        pages = rng.randint(2, 20)
+        body: list[str] = []
+        mark = MARKS[i % len(MARKS)]
+        if mark:
+            body += [f"{i:06d}", mark]
+        size = 0
+        while size < pages * CHARS_PER_PAGE:
+            p = rng.choice(paras)
+            body.append(p)
+            size += len(p)
+        docs.append(make_docx(docx_dir / f"doc{i:04d}.docx", DocSpec(body=body)))
+    pdfs = to_pdf(docs, pdf_dir)
+    return docs, pdfs
+
+
+def _pages(pdfs: list[Path]) -> int:
+    total = 0
+    for p in pdfs:
+        doc = pdfium.PdfDocument(str(p))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+def time_dingmi(files: list[Path]) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for f in files:
+            (folder / f.name).symlink_to(f)
+        out = OutputOptions(Path(tmp) / "reports", ("json", "html"), "zh")
+        options = ScanOptions(as_of=dt.date(2026, 11, 22))
+        start = time.perf_counter()
+        with Path("/dev/null").open("w", encoding="utf-8") as null:
+            reports = run_scan([folder], options, out, quiet=True, stdout=null, stderr=null)
+        elapsed = time.perf_counter() - start
+    assert len(reports) == len(files) and all(r.status == "ok" for r in reports)
+    return elapsed
+
+
+def time_pdftotext(pdfs: list[Path]) -> float:
+    start = time.perf_counter()
+    for p in pdfs:
+        subprocess.run(["pdftotext", "-q", str(p), "-"], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def time_bare_xml(docs: list[Path]) -> float:
+    start = time.perf_counter()
+    for d in docs:
+        with zipfile.ZipFile(d) as zf:
+            root = etree.fromstring(zf.read("word/document.xml"))
+        "".join(root.itertext())
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--docs", type=int, default=200)
+    args = parser.parse_args()
+    docs, pdfs = make_corpus(args.docs)
+    pages = _pages(pdfs)
+    time_dingmi(pdfs[:5])  # warm-up: imports, page cache
+    pdf_t, base_pdf_t = time_dingmi(pdfs), time_pdftotext(pdfs)
+    docx_t, base_docx_t = time_dingmi(docs), time_bare_xml(docs)
+    n = len(docs)
+    print(f"corpus: {n} DOCX + {n} PDF, {pages} pages each way (2-20 pages per document)")
+    print(f"PDF   dingmi scan : {pages / pdf_t:8.1f} pages/s {n / pdf_t:7.1f} files/s")
+    print(f"PDF   pdftotext   : {pages / base_pdf_t:8.1f} pages/s {n / base_pdf_t:7.1f} files/s")
+    print(f"PDF   ratio       : {base_pdf_t / pdf_t:8.2f}x pdftotext pages/s (target >= 0.5)")
+    print(f"DOCX  dingmi scan : {pages / docx_t:8.1f} pages/s {n / docx_t:7.1f} files/s")
+    print(f"DOCX  bare XML    : {pages / base_docx_t:8.1f} pages/s {n / base_docx_t:7.1f} files/s")
+    print(f"DOCX  ratio       : {base_docx_t / docx_t:8.2f}x bare-XML files/s (target >= 0.3)")
+
+
+if __name__ == "__main__":
+    main()

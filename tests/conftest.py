@@ -1,0 +1,43 @@
+"""Shared fixtures: paths to the shared corpus, the case documents as DOCX and PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SHARED = REPO.parent / "shared"
+PDF_FIXTURES = TESTS / "data" / "pdf_cases"
+sys.path.insert(0, str(TESTS / "support"))
+
+from builders import make_docx, soffice, to_pdf  # noqa: E402
+from cases import CASES  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared corpus folder; its absence is a failure, not a skip."""
+    assert (SHARED / "corpus" / "real" / "MANIFEST.tsv").exists(), f"missing {SHARED}"
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def case_docx(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every case of :mod:`cases` written as a DOCX by python-docx."""
+    folder = tmp_path_factory.mktemp("cases_docx")
+    return {c.id: make_docx(folder / f"{c.id}.docx", c.spec) for c in CASES}
+
+
+@pytest.fixture(scope="session")
+def case_pdf(case_docx: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+             ) -> dict[str, Path]:
+    """The case DOCX files as PDF: converted now by LibreOffice where it is installed, else the
+    committed set made the same way by ``tests/make_pdf_fixtures.py``."""
+    if soffice() is not None:
+        folder = tmp_path_factory.mktemp("cases_pdf")
+        pdfs = to_pdf(list(case_docx.values()), folder)
+        return {p.stem: p for p in pdfs}
+    return {c.id: PDF_FIXTURES / f"{c.id}.pdf" for c in CASES}

@@ -1,0 +1,58 @@
+"""The elements around a mark: 份号, 紧急程度, 知悉范围, 成文日期, 文号, 解密."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from markers import fields
+from markers.expiry import add_months
+from markers.terms import cn_number
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("000123", "000123"), ("份号：000123", "000123"), ("共印2份", None), ("第1页", None)])
+def test_copy_number(text: str, value: str | None) -> None:
+    assert fields.copy_number(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("知悉范围：本单位领导班子成员", "本单位领导班子成员"), ("（此件发至县团级）", "发至县团级"),
+    ("此件发至各区县人民政府", "发至各区县人民政府"), ("知悉范围", None),
+    ("本规定所称知悉范围应当根据工作需要限定在最小范围内，"
+     "能够限定到具体人员的限定到具体人员", None),
+])
+def test_scope(text: str, value: str | None) -> None:
+    assert fields.scope(text) == value
+
+
+@pytest.mark.parametrize(("text", "date", "chinese", "short", "padded"), [
+    ("2023年3月22日", dt.date(2023, 3, 22), False, False, False),
+    ("二〇二三年一月一日", dt.date(2023, 1, 1), True, False, False),
+    ("二〇二四年三月二十二日", dt.date(2024, 3, 22), True, False, False),
+    ("23年3月22日", dt.date(2023, 3, 22), False, True, False),
+    ("2023年03月02日", dt.date(2023, 3, 2), False, False, True),
+])
+def test_dates(text: str, date: dt.date, chinese: bool, short: bool, padded: bool) -> None:
+    d = fields.date_line(text)
+    assert d is not None
+    assert (d.date, d.chinese, d.short_year, d.zero_padded) == (date, chinese, short, padded)
+
+
+def test_issued_date_and_doc_number() -> None:
+    d = fields.issued_date("某市办公室 2023年3月22日印发")
+    assert d is not None and d.date == dt.date(2023, 3, 22)
+    assert fields.doc_number("国办发〔2023〕12号") == "国办发〔2023〕12号"
+    assert fields.doc_number("根据有关规定办理") is None
+
+
+@pytest.mark.parametrize(("text", "value"), [("十二", 12), ("二〇二三", 2023), ("十", 10),
+                                             ("三十一", 31), ("甲", None)])
+def test_cn_number(text: str, value: int | None) -> None:
+    assert cn_number(text) == value
+
+
+def test_add_months_clamps() -> None:
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2024, 3, 22), 120) == dt.date(2034, 3, 22)

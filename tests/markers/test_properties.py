@@ -1,0 +1,65 @@
+"""Hypothesis properties of the mark parser: never raises, spans slice back, idempotent folding."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from markers import Block, check, find_marks
+from markers.lines import parse_mark_line
+from markers.normalize import compact, normalize
+
+MARKY = st.sampled_from(list("绝机秘密★*＊☆●·级：:（）() \u3000\t年个月长期启用前"
+                             "0123456789一二十内部解"))
+TEXT = st.text(alphabet=st.one_of(MARKY, st.characters()), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_parse_never_raises_and_span_slices_back(text: str) -> None:
+    result = parse_mark_line(text)
+    if result is not None:
+        start, end = result.span
+        assert 0 <= start <= end <= len(text)
+        assert compact(text[start:end]).text == compact(text).text
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_compact_offsets_point_at_the_same_characters(text: str) -> None:
+    c = compact(text)
+    assert len(c.offsets) == len(c.text)
+    for ch, i in zip(c.text, c.offsets, strict=True):
+        assert normalize(text[i]) == ch
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TEXT, st.sampled_from(["top", "header", "body", "table", "props"])),
+                max_size=12))
+def test_find_and_check_never_raise(items: list[tuple[str, str]]) -> None:
+    blocks = [Block(t, f"{region}.p{i}", region, i)  # type: ignore[arg-type]
+              for i, (t, region) in enumerate(items)]
+    marks = find_marks(blocks)
+    for m in marks.markings:
+        assert m.block_text[m.span[0]:m.span[1]].strip() or m.form != "line"
+    check(marks, as_of=dt.date(2026, 11, 22))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["绝密", "机密", "秘密"]), st.integers(1, 40),
+       st.sampled_from(["★", "*", "＊", "☆"]), st.sampled_from(["", " ", "\u3000"]))
+def test_generated_marks_parse_to_their_parts(level: str, years: int, star: str, gap: str) -> None:
+    result = parse_mark_line(f"{level}{gap}{star}{gap}{years}年")
+    assert result is not None
+    assert result.level == level
+    assert result.term.years == years
+    assert result.spaced is bool(gap)

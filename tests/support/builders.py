@@ -1,0 +1,161 @@
+"""Real test documents: DOCX written by python-docx, PDF converted by LibreOffice.
+
+python-docx cannot write custom properties, text boxes or simple fields; those are added to the
+saved package as the XML Word itself writes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+V_NS = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+
+@dataclass
+class Para:
+    """One body paragraph: text (or runs), alignment, strike-through."""
+
+    text: str = ""
+    runs: tuple[str, ...] = ()
+    align: str | None = None
+    strike: bool = False
+
+
+@dataclass
+class DocSpec:
+    """What to put in a test DOCX."""
+
+    body: list[str | Para] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    first_header: list[str] = field(default_factory=list)
+    even_header: list[str] = field(default_factory=list)
+    footer: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)
+    textbox: list[str] = field(default_factory=list)
+    simple_field: str | None = None
+    title: str | None = None
+    custom: dict[str, str] = field(default_factory=dict)
+
+
+def _para(doc: docx.document.Document, item: str | Para) -> None:
+    spec = item if isinstance(item, Para) else Para(text=item)
+    p = doc.add_paragraph()
+    for run_text in spec.runs or (spec.text,):
+        run = p.add_run(run_text)
+        if spec.strike:
+            run.font.strike = True
+    if spec.align == "right":
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    elif spec.align == "center":
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _fill(story: object, lines: list[str]) -> None:
+    paragraphs = story.paragraphs  # type: ignore[attr-defined]
+    paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        story.add_paragraph(line)  # type: ignore[attr-defined]
+
+
+def make_docx(path: Path, spec: DocSpec) -> Path:
+    """Write ``spec`` as a DOCX at ``path``."""
+    doc = docx.Document()
+    section = doc.sections[0]
+    if spec.header:
+        _fill(section.header, spec.header)
+    if spec.first_header:
+        section.different_first_page_header_footer = True
+        _fill(section.first_page_header, spec.first_header)
+    if spec.even_header:
+        doc.settings.odd_and_even_pages_header_footer = True
+        _fill(section.even_page_header, spec.even_header)
+    if spec.footer:
+        _fill(section.footer, spec.footer)
+    if spec.textbox:
+        _add_textbox(doc, spec.textbox)
+    for item in spec.body:
+        _para(doc, item)
+    if spec.table:
+        table = doc.add_table(rows=len(spec.table), cols=len(spec.table[0]))
+        for r, row in enumerate(spec.table):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    if spec.simple_field:
+        p = doc.add_paragraph()
+        p._p.append(parse_xml(
+            f'<w:fldSimple {W_NS} w:instr=" DOCPROPERTY 密级 "><w:r><w:t>{spec.simple_field}'
+            "</w:t></w:r></w:fldSimple>"))
+    if spec.title:
+        doc.core_properties.title = spec.title
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    if spec.custom:
+        _add_custom_properties(path, spec.custom)
+    return path
+
+
+def _add_textbox(doc: docx.document.Document, lines: list[str]) -> None:
+    paras = "".join(f"<w:p><w:r><w:t>{t}</w:t></w:r></w:p>" for t in lines)
+    xml = (f'<w:r {W_NS} {V_NS}><w:pict><v:shape style="width:200pt;height:60pt">'
+           f"<v:textbox><w:txbxContent>{paras}</w:txbxContent></v:textbox></v:shape></w:pict></w:r>")
+    p = doc.add_paragraph()
+    p._p.append(parse_xml(xml))
+
+
+def _add_custom_properties(path: Path, props: dict[str, str]) -> None:
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    items = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" name="{k}">'
+        f"<vt:lpwstr>{v}</vt:lpwstr></property>" for i, (k, v) in enumerate(props.items(), 2))
+    custom = (f'<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="{ns}" '
+              f'xmlns:vt="{vt}">{items}</Properties>')
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>'))
+            if info.filename == "_rels/.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdCustom" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/custom-properties" '
+                    b'Target="docProps/custom.xml"/></Relationships>'))
+            dst.writestr(info, data)
+        dst.writestr("docProps/custom.xml", custom.encode("utf-8"))
+    tmp.replace(path)
+
+
+def soffice() -> str | None:
+    """The LibreOffice binary, if installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
+    """Convert DOCX files to PDF with LibreOffice (one process for all)."""
+    binary = soffice()
+    if binary is None:
+        raise RuntimeError("LibreOffice is not installed")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+             "pdf", "--outdir", str(outdir), *map(str, files)],
+            check=True, capture_output=True, timeout=600)
+    out = [outdir / (f.stem + ".pdf") for f in files]
+    missing = [p for p in out if not p.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not produce {missing}")
+    return out

@@ -1,0 +1,44 @@
+"""Every finding code raised and not raised, through real DOCX and PDF files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cases import AS_OF, CASES, Case
+
+from markers.codes import CODES
+from scanner.pipeline import ScanOptions, scan_file
+
+OPTIONS = ScanOptions(as_of=AS_OF)
+
+
+def _codes(path: Path) -> set[str]:
+    report = scan_file(path, OPTIONS)
+    assert report.status == "ok", report.reason_en
+    return {f.code for f in report.findings}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_docx(case: Case, case_docx: dict[str, Path]) -> None:
+    codes = _codes(case_docx[case.id])
+    assert (case.code in codes) is case.expect, codes
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_pdf(case: Case, case_pdf: dict[str, Path]) -> None:
+    codes = _codes(case_pdf[case.id])
+    assert (case.code in codes) is case.expect_pdf(), codes
+
+
+def test_every_code_has_a_raising_and_a_clean_case() -> None:
+    for code in CODES:
+        raising = [c for c in CASES if c.code == code and c.expect]
+        clean = [c for c in CASES if c.code == code and not c.expect]
+        assert raising and clean, code
+
+
+def test_committed_pdf_fixtures_cover_every_case() -> None:
+    folder = Path(__file__).parent / "data" / "pdf_cases"
+    missing = [c.id for c in CASES if not (folder / f"{c.id}.pdf").exists()]
+    assert not missing, "run python tests/make_pdf_fixtures.py"
