@@ -27,7 +27,8 @@ MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space char
 
 # Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急 (urgency),
 # 特提, 号 (文号, 份号), 日 (dates), 期 (保密期限), 范围/发至 (scope), or a line of digits (份号).
-TRIGGER = re.compile(r"[密急号日期]|内部|特提|范围|发至|^[\s\d０-９]+$")
+TRIGGER = re.compile(r"[密急号日期]|内部|特提|范围|发至|派生|^[\s\d０-９]+$")
+DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
 def worth_reading(text: str) -> bool:
@@ -189,6 +190,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         work_secret=tuple(work),
         lead=tuple(lead_fields),
         spacing_reliable=spacing_reliable,
+        derived=any(DERIVED.search(b.text) for b in readable),
     )
 
 

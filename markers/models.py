@@ -148,3 +148,4 @@ class MarkSet:
     work_secret: tuple[Field, ...] = ()
     lead: tuple[Field, ...] = field(default_factory=tuple)
     spacing_reliable: bool = True
+    derived: bool = False

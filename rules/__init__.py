@@ -2,3 +2,11 @@
 
 May import :mod:`markers` models, never :mod:`scanner`.
 """
+
+from rules.errors import CatalogError
+from rules.load import load_catalog, load_catalogs, parse_catalog
+from rules.matcher import Matcher
+from rules.model import Catalog, Hit, Item, MatchSpec, Near, TermHit
+
+__all__ = ["Catalog", "CatalogError", "Hit", "Item", "MatchSpec", "Matcher", "Near", "TermHit",
+           "load_catalog", "load_catalogs", "parse_catalog"]

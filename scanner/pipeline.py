@@ -16,11 +16,13 @@ from pathlib import Path
 from markers import check, find_marks
 from markers.checks import DEFAULT_SOON_DAYS
 from markers.expiry import expires_on
-from scanner import ENGINE
+from rules import Hit
+from scanner import ENGINE, catalogs
 from scanner.document import Document
 from scanner.errors import ExtractError, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.report import FileReport, Source
+from scanner.verdicts import allows_long_term, verdicts
 
 HEAD_BYTES = 8192
 
@@ -31,6 +33,9 @@ class ScanOptions:
 
     as_of: dt.date
     soon_days: int = DEFAULT_SOON_DAYS
+    catalogs: tuple[str, ...] = ()
+    authority: str | None = None
+    derived: bool = False
 
 
 def _hash(path: Path) -> tuple[str, bytes, int]:
@@ -104,14 +109,29 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     t0 = time.perf_counter()
     marks = find_marks(doc.blocks, spacing_reliable=doc.spacing_reliable)
     findings = check(marks, as_of=options.as_of, soon_days=options.soon_days)
+    t1 = time.perf_counter()
+    hits: tuple[Hit, ...] = ()
+    suggestion = None
+    matcher = catalogs.matcher(options.catalogs)
+    if matcher is not None:
+        blocks = [b for b in doc.blocks if b.region != "props"]
+        hits = matcher.match(blocks, flowing=doc.kind in ("pdf", "text"))
+        found, suggestion = verdicts(marks, hits, authority=options.authority,
+                                     derived=options.derived)
+        eff = marks.effective
+        if eff is not None and allows_long_term(eff.level, hits):
+            findings = tuple(f for f in findings if f.code != "LONG_TERM_REVIEW")
+        findings = (*findings, *found)
     end = None
     if marks.effective is not None:
         date = marks.document_date.date if marks.document_date else None
         end = expires_on(marks.effective, date)
     source = Source(source.path, source.sha256, source.size, source.mtime, doc.kind, doc.pages)
-    timings = {**timings, "marks": time.perf_counter() - t0}
+    timings = {**timings, "marks": t1 - t0, "rules": time.perf_counter() - t1}
     return FileReport(source, "ok", ENGINE, options.as_of, marks=marks, findings=findings,
-                      expires_on=end, title=_title(doc), timings=timings)
+                      expires_on=end, title=_title(doc), timings=timings, hits=hits,
+                      suggestion=suggestion,
+                      catalogs=matcher.catalogs if matcher is not None else ())
 
 
 def is_temporary(name: str) -> bool:

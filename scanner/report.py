@@ -12,6 +12,8 @@ from typing import Any
 
 from markers import Finding, Marking, MarkSet
 from markers.models import LEVEL_EN, SEVERITY_RANK, Field
+from rules import Catalog, Hit
+from scanner.verdicts import VERDICT_CODES, Suggestion
 
 SCHEMA_VERSION = "1.0"
 Status = str  # "ok" | "unreadable" | "unsupported"
@@ -45,6 +47,9 @@ class FileReport:
     title: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     relative: str = ""
+    hits: tuple[Hit, ...] = ()
+    suggestion: Suggestion | None = None
+    catalogs: tuple[Catalog, ...] = ()
 
     @property
     def level(self) -> str | None:
@@ -88,6 +93,29 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
+def hit_json(h: Hit) -> dict[str, Any]:
+    """The JSON form of a catalogue hit, with its evidence."""
+    item = h.item
+    return {
+        "item": item.id, "catalog": item.catalog, "title": item.title, "level": item.level,
+        "term": item.term_text(), "scope": item.scope, "basis": item.basis,
+        "score": h.score, "satisfied": list(h.satisfied), "missing": list(h.missing),
+        "vetoed": h.vetoed,
+        "terms": [{"term": t.term, "found": t.found, "location": t.location,
+                   "excerpt": t.excerpt} for t in h.terms],
+        "vetoed_by": [{"term": t.term, "location": t.location, "excerpt": t.excerpt}
+                      for t in h.vetoed_by],
+    }
+
+
+def suggestion_json(s: Suggestion | None) -> dict[str, Any] | None:
+    """The suggested mark (None when no catalogue was used)."""
+    if s is None:
+        return None
+    return {"level": s.level, "term": s.term, "scope": s.scope, "item": s.item_id,
+            "catalog": s.catalog, "text": s.text, "basis_found": s.level is not None}
+
+
 def _field(f: Field | None) -> str | None:
     return f.value if f else None
 
@@ -119,6 +147,11 @@ def to_json(r: FileReport, lang: str = "zh") -> dict[str, Any]:
         "document_date_raw": ms.document_date.raw if ms and ms.document_date else None,
         "expires_on": r.expires_on.isoformat() if r.expires_on else None,
         "findings": [finding_json(f) for f in r.findings],
+        "hits": [hit_json(h) for h in r.hits],
+        "verdicts": [finding_json(f) for f in r.findings if f.code in VERDICT_CODES],
+        "suggested_marking": suggestion_json(r.suggestion),
+        "catalogs": [{"id": c.id, "version": c.version, "sha256": c.sha256, "path": c.path,
+                      "fictional": c.fictional} for c in r.catalogs],
         "timings": {k: round(v, 6) for k, v in r.timings.items()},
     }
 

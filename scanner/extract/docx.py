@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from markers import Block
+from markers.find import worth_reading
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.ooxml import parse_xml, read_part
@@ -141,7 +142,7 @@ def _paragraph_lines_full(
 JC, JC_VAL = f"{w('pPr')}/{w('jc')}", w("val")
 SDT_LIKE = (w("sdt"), w("customXml"))
 SDT_CONTENT = w("sdtContent")
-SHORT = 90  # alignment matters only for lines short enough to be a mark or a title
+TITLE_ZONE = 40  # alignment is read for the first paragraphs (titles) and possible marks only
 
 
 def _align(p: etree._Element) -> str | None:
@@ -165,12 +166,16 @@ class _Body:
         self.out = out
         self.full = needs_full_walk(body)
         self.breaks = any(True for _ in body.iter(BR, CR, TAB))
+        self.flat = not self.full and not any(True for _ in body.iter(TBL, *SDT_LIKE))
         self.paragraphs = 0
         self.tables = 0
         self.top_open = True
         self.top_seen = 0
 
     def read(self, body: etree._Element) -> None:
+        if self.flat:
+            self.read_flat(body)
+            return
         for child in body:
             if child.tag == P:
                 self.paragraph(child)
@@ -180,15 +185,44 @@ class _Body:
                 content = child.find(SDT_CONTENT)
                 self.read(content if content is not None else child)
 
+    def read_flat(self, body: etree._Element) -> None:
+        """One pass over a body of plain paragraphs (no table, text box, revision or strike):
+        lxml yields paragraphs and their text elements in document order, in C."""
+        p: etree._Element | None = None
+        lines: list[tuple[str, bool]] = []
+        parts: list[str] = []
+        for el in body.iter(P, T, TAB, BR, CR):
+            tag = el.tag
+            if tag == T:
+                parts.append(el.text or "")
+            elif tag == P:
+                if p is not None:
+                    lines.append(("".join(parts), False))
+                    self.emit(p, lines, [])
+                p, lines, parts = el, [], []
+            elif tag == TAB:
+                parts.append("\t")
+            else:
+                lines.append(("".join(parts), False))
+                parts = []
+        if p is not None:
+            lines.append(("".join(parts), False))
+            self.emit(p, lines, [])
+
     def paragraph(self, p: etree._Element) -> None:
-        self.paragraphs += 1
         lines, boxes = paragraph_lines(p, self.full, self.breaks)
+        self.emit(p, lines, boxes)
+
+    def emit(self, p: etree._Element, lines: list[tuple[str, bool]],
+             boxes: list[etree._Element]) -> None:
+        """Blocks for the lines of paragraph ``p`` and its text boxes."""
+        self.paragraphs += 1
         align: str | None = None
         aligned = False
         for i, (text, struck) in enumerate(lines, 1):
             if not text.strip():
                 continue
-            if not aligned and len(text) <= SHORT:
+            if not aligned and (self.paragraphs <= TITLE_ZONE or worth_reading(text)):
                 align, aligned = _align(p), True
             region = self._region(text)
             loc = f"body.p{self.paragraphs}" + (f"-l{i}" if len(lines) > 1 else "")

@@ -1,0 +1,84 @@
+"""The text that catalogue items are matched against, with a map back to blocks.
+
+Blocks are compacted (whitespace removed, width folded) and joined. Where lines of one flowing
+paragraph were broken (PDF lines, hard-wrapped text) they are joined with nothing, so a term split
+by a line break is still found; elsewhere a newline keeps paragraphs apart.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markers.models import Block
+from markers.normalize import Compact, compact
+
+SENTENCE_END = "。！？；!?;\n"
+
+
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(frozen=True)
+class MatchText:
+    """Joined compact text; ``starts[i]`` is where block ``i`` begins in ``text``."""
+
+    text: str
+    starts: tuple[int, ...]
+    blocks: tuple[Block, ...]
+    compacts: tuple[Compact, ...]
+
+    def locate(self, pos: int) -> tuple[Block, int]:
+        """The block holding text position ``pos`` and the offset in its compact text."""
+        i = max(bisect.bisect_right(self.starts, pos) - 1, 0)
+        return self.blocks[i], pos - self.starts[i]
+
+    def excerpt(self, start: int, end: int, width: int = 18) -> str:
+        """The match with up to ``width`` characters either side (one line)."""
+        left = self.text[max(start - width, 0):start].split("\n")[-1]
+        right = self.text[end:end + width].split("\n")[0]
+        return f"{left}【{self.text[start:end]}】{right}"
+
+    def sentence(self, start: int, end: int, limit: int = 60) -> tuple[int, int]:
+        """The bounds of the sentence around ``[start, end)``, at most ``limit`` either side."""
+        lo = start
+        while lo > 0 and start - lo < limit and self.text[lo - 1] not in SENTENCE_END:
+            lo -= 1
+        hi = end
+        while hi < len(self.text) and hi - end < limit and self.text[hi] not in SENTENCE_END:
+            hi += 1
+        return lo, hi
+
+
+def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
+    """Join ``blocks``; with ``flowing`` true, CJK line ends are joined without a break."""
+    parts: list[str] = []
+    starts: list[int] = []
+    kept: list[Block] = []
+    compacts: list[Compact] = []
+    pos = 0
+    prev_container = ""
+    for block in blocks:
+        c = compact(block.text) if len(block.text) < 512 else _compact_nocache(block.text)
+        if not c.text:
+            continue
+        container = block.location.rsplit(".", 1)[0]
+        if parts:
+            joined = (flowing and container == prev_container and _cjk(parts[-1][-1])
+                      and _cjk(c.text[0]))
+            if not joined:
+                parts.append("\n")
+                pos += 1
+        starts.append(pos)
+        kept.append(block)
+        compacts.append(c)
+        parts.append(c.text)
+        pos += len(c.text)
+        prev_container = container
+    return MatchText("".join(parts), tuple(starts), tuple(kept), tuple(compacts))
+
+
+def _compact_nocache(text: str) -> Compact:
+    return compact.__wrapped__(text)
