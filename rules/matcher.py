@@ -105,9 +105,12 @@ class Matcher:
         if not raw:
             return {}
         bounds = self._boundaries(mt, raw)
+        whole = [(s, e) for s, e, _ in raw if s in bounds and e in bounds]
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
-            if start not in bounds or end not in bounds:
+            on_bounds = start in bounds and end in bounds
+            # A term inside a longer term that matched (命题 in 命题教师名单) counts too.
+            if not on_bounds and not any(s <= start and end <= e for s, e in whole):
                 continue
             block, _ = mt.locate(start)
             hit_excerpt = mt.excerpt(start, end)

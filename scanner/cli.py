@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from scanner import __version__
+from scanner import __version__, catalog_cmd, catalogs
 from scanner.errors import ScanError
 from scanner.outcome import EXIT_USAGE, exit_code
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, run_check, run_scan
+from scanner.verdicts import parse_authority
 
 DEFAULT_OUT = "dingmi-reports"
 
@@ -40,6 +41,48 @@ def _formats(text: str) -> tuple[str, ...]:
     return items
 
 
+def _authority(text: str) -> str:
+    try:
+        parse_authority(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            "定密权限应为 central、provincial、city、county 或 county:秘密 / authority is central, "
+            f"provincial, city, county or county:LEVEL: {text!r}") from exc
+    return text
+
+
+def _rules_options(p: argparse.ArgumentParser, default_note: str) -> None:
+    p.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help=f"保密事项目录（可重复）/ catalogue YAML, repeatable ({default_note})")
+    p.add_argument("--no-catalog", action="store_true",
+                   help="不做目录匹配 / no catalogue matching")
+    p.add_argument("--authority", type=_authority, default=None, metavar="LEVEL",
+                   help="本单位定密权限 / unit authority: central|provincial|city|county[:LEVEL]")
+    p.add_argument("--derived", action="store_true",
+                   help="文件为派生定密，不检查权限 / derived classification: skip authority")
+
+
+def _catalog_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cat = sub.add_parser("catalog", help="保密事项目录工具 / catalogue tools")
+    cat_sub = cat.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
+    for name, text in (("validate", "检查目录文件 / validate catalogue files"),
+                       ("test", "运行事项例句 / run every item's examples"),
+                       ("stats", "目录统计 / catalogue statistics")):
+        p = cat_sub.add_parser(name, help=text)
+        p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+        p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    imp = cat_sub.add_parser("import", help="从表格导入 / import a spreadsheet (.xlsx/.csv)")
+    imp.add_argument("sheet", type=Path, metavar="SHEET")
+    imp.add_argument("--out", type=Path, required=True, help="输出 YAML / output catalogue YAML")
+    imp.add_argument("--id", default="unit", dest="catalog_id", help="目录编号 / catalogue id")
+    imp.add_argument("--title", default="本单位国家秘密事项一览表", help="目录名称 / title")
+    imp.add_argument("--sheet-name", default=None, help="工作表名 / worksheet name")
+    for field in ("title", "level", "term", "scope", "id", "tier", "basis"):
+        imp.add_argument(f"--col-{field}", default=None, metavar="HEADER",
+                         help=f"{field} 列的表头 / header of the {field} column")
+    imp.add_argument("--lang", choices=("zh", "en"), default="zh")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="基准日期，用于判断是否到期 / date for expiry checks (default: today)")
@@ -63,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="同时写出报告到此目录 / also write reports here")
     check.add_argument("--format", type=_formats, default=("json", "html"), dest="formats")
     _common(check)
+    _rules_options(check, "default: none")
     scan = sub.add_parser("scan", help="扫描文件和文件夹并写出报告 / scan files and folders")
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     scan.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
@@ -70,14 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--format", type=_formats, default=("json", "html"), dest="formats",
                       help="json,html")
     _common(scan)
+    _rules_options(scan, "default: the bundled demo catalogue")
+    _catalog_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dingmi`` console script."""
     args = build_parser().parse_args(argv)
-    options = ScanOptions(as_of=args.as_of or dt.date.today(), soon_days=args.soon_days)
+    if args.command == "catalog":
+        return _catalog(args)
+    paths: list[str] = [] if args.no_catalog else [str(p) for p in args.catalog]
+    if args.command == "scan" and not args.no_catalog and not paths:
+        paths = [str(catalogs.DEMO)]
+    options = ScanOptions(as_of=args.as_of or dt.date.today(), soon_days=args.soon_days,
+                          catalogs=tuple(paths), authority=args.authority, derived=args.derived)
     try:
+        catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
         if args.command == "check":
             out = OutputOptions(args.out, args.formats, args.lang)
             return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)
@@ -90,6 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dingmi: 已中断 / interrupted", file=sys.stderr)
         return 130
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    command = args.catalog_command
+    if command == "validate":
+        return catalog_cmd.validate(args.files, args.lang)
+    if command == "test":
+        return catalog_cmd.test(args.files, args.lang)
+    if command == "stats":
+        return catalog_cmd.stats(args.files, args.lang)
+    fields = ("title", "level", "term", "scope", "id", "tier", "basis")
+    override = {f: getattr(args, f"col_{f}") for f in fields if getattr(args, f"col_{f}")}
+    return catalog_cmd.import_(args.sheet, args.out, catalog_id=args.catalog_id, title=args.title,
+                               sheet_name=args.sheet_name, override=override, lang=args.lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

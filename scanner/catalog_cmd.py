@@ -1,0 +1,107 @@
+"""``dingmi catalog validate|test|stats|import``: work on catalogues themselves."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from rules import Catalog, CatalogError, Matcher
+from rules.importer import import_sheet
+from scanner import catalogs
+from scanner.errors import ConfigError
+from scanner.outcome import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+
+
+def _load_each(files: list[Path], lang: str, out: TextIO) -> tuple[list[Catalog], bool]:
+    loaded: list[Catalog] = []
+    ok = True
+    for path in files:
+        try:
+            loaded.extend(catalogs.load([str(path)]))
+        except ConfigError as exc:
+            ok = False
+            print(f"✗ {exc.message(lang)}", file=out)
+    return loaded, ok
+
+
+def validate(files: list[Path], lang: str, out: TextIO | None = None) -> int:
+    """Check the files (and that together they have no duplicate ids)."""
+    out = out or sys.stdout
+    loaded, ok = _load_each(files, lang, out)
+    for cat in loaded:
+        print(f"✓ {cat.path}: {len(cat.items)} " + ("个事项" if lang == "zh" else "items"),
+              file=out)
+    if ok and len(loaded) > 1:
+        try:
+            catalogs.load([c.path for c in loaded])
+        except ConfigError as exc:
+            print(f"✗ {exc.message(lang)}", file=out)
+            ok = False
+    return EXIT_CLEAN if ok else EXIT_USAGE
+
+
+def test(files: list[Path], lang: str, out: TextIO | None = None) -> int:
+    """Run every item's examples: ``match`` sentences must match it, ``no_match`` must not."""
+    out = out or sys.stdout
+    loaded, ok = _load_each(files, lang, out)
+    if not ok:
+        return EXIT_USAGE
+    matcher = Matcher(loaded, catalogs.cache_dir())
+    failed = total = 0
+    for item in matcher.items:
+        cases = [(s, True) for s in item.examples_match]
+        cases += [(s, False) for s in item.examples_no_match]
+        for sentence, expected in cases:
+            total += 1
+            ids = {h.item.id for h in matcher.match_text(sentence) if not h.vetoed}
+            if (item.id in ids) != expected:
+                failed += 1
+                want = ("应匹配" if expected else "不应匹配") if lang == "zh" else (
+                    "should match" if expected else "should not match")
+                print(f"✗ {item.id} {want}: {sentence}", file=out)
+    print(f"{total - failed}/{total} " + ("个例句通过" if lang == "zh" else "examples pass"),
+          file=out)
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def stats(files: list[Path], lang: str, out: TextIO | None = None) -> int:
+    """Counts by level, term kind and tier; items without examples."""
+    out = out or sys.stdout
+    loaded, ok = _load_each(files, lang, out)
+    for cat in loaded:
+        levels = Counter(i.level for i in cat.items)
+        kinds = Counter("长期" if i.long_term else "解密时间" if i.until else
+                        "解密条件" if i.condition else "期限" for i in cat.items)
+        tiers = Counter(i.tier or "—" for i in cat.items)
+        terms = {t for i in cat.items for t in (*i.match.all, *i.match.any, *i.match.none)}
+        bare = [i.id for i in cat.items if not i.examples_match]
+        print(f"{cat.id} {cat.title} ({cat.path})" + ("  [虚构/fictional]" if cat.fictional
+                                                       else ""), file=out)
+        print(f"  items {len(cat.items)}; terms {len(terms)}; sha256 {cat.sha256[:16]}", file=out)
+        print("  level  " + ", ".join(f"{k} {v}" for k, v in levels.most_common()), file=out)
+        print("  term   " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()), file=out)
+        print("  tier   " + ", ".join(f"{k} {v}" for k, v in tiers.most_common()), file=out)
+        print(f"  without examples: {len(bare)}" + (f" ({', '.join(bare[:10])})" if bare else ""),
+              file=out)
+    return EXIT_CLEAN if ok else EXIT_USAGE
+
+
+def import_(sheet: Path, out_path: Path, *, catalog_id: str, title: str, sheet_name: str | None,
+            override: dict[str, str], lang: str, out: TextIO | None = None) -> int:
+    """Spreadsheet → catalogue YAML."""
+    out = out or sys.stdout
+    try:
+        n = import_sheet(sheet, out_path, catalog_id=catalog_id, title=title, sheet=sheet_name,
+                         override=override, cache_dir=catalogs.cache_dir())
+    except CatalogError as exc:
+        print(f"✗ {exc.text(lang)}", file=out)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"✗ {sheet}: {exc.strerror}", file=out)
+        return EXIT_USAGE
+    print((f"已导入 {n} 个事项到 {out_path}；请核改 match 中的建议词后运行 dingmi catalog test"
+           if lang == "zh" else f"imported {n} items into {out_path}; edit the proposed match "
+           "terms, then run dingmi catalog test"), file=out)
+    return EXIT_CLEAN
