@@ -1,9 +1,9 @@
 """Import a unit's 一览表 / 定密细目 from a spreadsheet (.xlsx or .csv) into YAML.
 
-Columns are found from their Chinese headers (事项/具体事项内容, 密级, 保密期限, 知悉范围, …) unless a
-mapping is given. Levels and terms are validated with the same messages as YAML catalogues, the
-sheet row standing in for the line. Match terms are proposed by keyword extraction for the officer
-to edit.
+Columns are found from their Chinese headers (事项/具体事项内容, 密级, 保密期限, 知悉范围, …)
+unless a mapping is given. Levels and terms are validated with the same messages as YAML
+catalogues, the sheet row standing in for the line. Match terms are proposed by keyword extraction
+for the officer to edit.
 """
 
 from __future__ import annotations
