@@ -54,12 +54,13 @@ class _Ctx:
         return CatalogError(self.path, line or self.lines.get((), 0), field, zh, en, hint)
 
 
-def _unknown(ctx: _Ctx, data: dict[str, Any], allowed: set[str], at: Path_, what: str) -> None:
+def _unknown(ctx: _Ctx, data: dict[str, Any], allowed: set[str], at: Path_,
+             what: tuple[str, str]) -> None:
     for key in data:
         if key not in allowed:
-            raise ctx.fail((*at, key), key, f"{what}中不认识的键“{key}”",
-                           f"unknown key '{key}' in {what}",
-                           "、".join(sorted(allowed)))
+            keys = ", ".join(sorted(allowed))
+            raise ctx.fail((*at, key), key, f"{what[0]}中不认识的键“{key}”；可用的键：{keys}",
+                           f"unknown key '{key}' in {what[1]}; allowed keys: {keys}")
 
 
 def _terms(ctx: _Ctx, value: Any, at: Path_, field: str, required: bool = False
@@ -79,7 +80,7 @@ def _match(ctx: _Ctx, data: Any, at: Path_) -> MatchSpec:
     if not isinstance(data, dict):
         raise ctx.fail(at, "match", "缺少 match 匹配规则", "the item has no match specification",
                        HINTS["terms"])
-    _unknown(ctx, data, MATCH_KEYS, at, "match")
+    _unknown(ctx, data, MATCH_KEYS, at, ("match", "match"))
     for key in ("all", "any", "none"):
         if key in data and not data[key]:
             raise ctx.fail((*at, key), key, f"{key} 不能为空列表", f"{key} must not be empty",
@@ -152,8 +153,9 @@ def _level_and_term(ctx: _Ctx, data: dict[str, Any], at: Path_) -> dict[str, Any
         out[key] = value
     elif key == "long_term":
         if value is not True or level != "绝密":
-            raise ctx.fail((*at, key), key, "long_term: true 只用于绝密事项",
-                           "long_term: true is only for 绝密 items", "long_term: true")
+            raise ctx.fail((*at, key), key, f"“长期”只用于绝密事项，本事项为{level}",
+                           f"long_term is only for 绝密 items; this item is {level}",
+                           f"max_years: {limit}")
         out[key] = True
     elif key == "until":
         if not isinstance(value, dt.date):
@@ -197,7 +199,7 @@ def _examples(ctx: _Ctx, data: Any, at: Path_) -> tuple[tuple[str, ...], tuple[s
 def _item(ctx: _Ctx, data: Any, at: Path_, catalog: str) -> Item:
     if not isinstance(data, dict):
         raise ctx.fail(at, "items", "事项应为映射", "an item must be a mapping", "- id: X-01 …")
-    _unknown(ctx, data, ITEM_KEYS, at, "事项 / item")
+    _unknown(ctx, data, ITEM_KEYS, at, ("事项", "an item"))
     item_id = _text(ctx, data, "id", at, required=True)
     title = _text(ctx, data, "title", at, required=True)
     assert item_id is not None and title is not None
@@ -233,7 +235,7 @@ def parse_catalog(text: str, path: str, sha256: str = "") -> Catalog:
     header = data["catalog"]
     if not isinstance(header, dict):
         raise ctx.fail(("catalog",), "catalog", "catalog 应为映射", "catalog must be a mapping")
-    _unknown(ctx, header, HEADER_KEYS, ("catalog",), "catalog")
+    _unknown(ctx, header, HEADER_KEYS, ("catalog",), ("catalog", "catalog"))
     cid = _text(ctx, header, "id", ("catalog",), required=True)
     assert cid is not None
     items_data = data["items"]

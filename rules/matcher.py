@@ -85,6 +85,11 @@ class Matcher:
         """Match a plain sentence or passage (used by examples and tests)."""
         return self.match([Block(text, "text.p1", "body")], flowing=False)
 
+    def _occurrences_for(self, text: str) -> dict[str, list[TermHit]]:
+        """Canonical term → occurrences in ``text`` (for tests and diagnostics)."""
+        self._ready()
+        return self._occurrences(build([Block(text, "text.p1", "body")], flowing=False))
+
     def match(self, blocks: Sequence[Block], *, flowing: bool) -> tuple[Hit, ...]:
         """Every item that matches or was vetoed, best first."""
         if not self.items:

@@ -91,3 +91,18 @@ def test_public_text_has_no_mark(path: Path, tmp_path: Path) -> None:
         assert report.marks.markings == (), [m.raw for m in report.marks.markings]
         assert report.marks.work_secret == ()
         assert not {f.code for f in report.findings} & {"MARK_NO_STAR", "WORK_SECRET_CONFUSION"}
+
+
+def test_public_texts_at_most_one_unmarked_match(tmp_path: Path, shared: Path) -> None:
+    """Public laws and notices are not secrets, even when they talk about exams or surveying."""
+    from scanner.catalogs import DEMO
+
+    options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=(str(DEMO),))
+    flagged = []
+    for path in _public_texts():
+        txt = tmp_path / path.name
+        txt.write_text(_body(path), encoding="utf-8")
+        report = scan_file(txt, options)
+        if any(f.code == "UNMARKED_MATCH" for f in report.findings):
+            flagged.append(path.name)
+    assert len(flagged) <= 1, flagged

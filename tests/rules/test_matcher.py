@@ -1,0 +1,153 @@
+"""Matching: token boundaries for every demo term, vetoes, near, synonyms, line breaks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import ahocorasick
+import jieba
+import pytest
+
+from markers import Block
+from rules import Matcher, load_catalog, parse_catalog
+
+DEMO = Path(__file__).resolve().parents[2] / "rules" / "catalogs" / "demo.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo() -> Matcher:
+    return Matcher([load_catalog(DEMO)])
+
+
+def _terms(m: Matcher) -> list[str]:
+    return sorted(m.canonical)
+
+
+def _containing_words(terms: list[str]) -> dict[str, str]:
+    """For each term, a common dictionary word that contains it and is longer."""
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    auto = ahocorasick.Automaton()
+    for t in terms:
+        auto.add_word(t, t)
+    auto.make_automaton()
+    best: dict[str, tuple[int, str]] = {}
+    catalogue_terms = set(terms)
+    for word, freq in tk.FREQ.items():
+        if freq < 3 or len(word) > 8 or word in catalogue_terms:
+            continue
+        for _, term in auto.iter(word):
+            if len(word) > len(term) and freq > best.get(term, (0, ""))[0]:
+                best[term] = (freq, word)
+    return {t: w for t, (_, w) in best.items()}
+
+
+def _straddles(terms: list[str]) -> tuple[dict[str, str], set[str]]:
+    """For a two-character term, two words whose junction spells it (目标|底线 → 标底); and the
+    terms for which no such pair exists (no dictionary word ends or begins with the character)."""
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    two = [(f, w) for w, f in tk.FREQ.items() if len(w) == 2 and f >= 3]
+    ends: dict[str, tuple[int, str]] = {}
+    starts: dict[str, tuple[int, str]] = {}
+    for f, w in two:
+        if f > ends.get(w[1], (0, ""))[0]:
+            ends[w[1]] = (f, w)
+        if f > starts.get(w[0], (0, ""))[0]:
+            starts[w[0]] = (f, w)
+    out = {}
+    impossible = set()
+    for t in terms:
+        if len(t) == 2 and t[0] in ends and t[1] in starts:
+            left, right = ends[t[0]][1], starts[t[1]][1]
+            if left != t and right != t:
+                out[t] = left + right
+        elif len(t) == 2:
+            impossible.add(t)
+    return out, impossible
+
+
+def test_terms_inside_longer_words_do_not_match(demo: Matcher) -> None:
+    terms = _terms(demo)
+    words = _containing_words(terms)
+    assert len(words) >= 20, "too few terms have a longer dictionary word to test with"
+    for term, word in words.items():
+        found = demo._occurrences_for(f"会议讨论了{word}的有关情况。")
+        assert term not in found, (term, word)
+
+
+def test_terms_across_a_word_boundary_do_not_match(demo: Matcher) -> None:
+    """Two-character terms with no longer dictionary word are tried across a word boundary;
+    longer terms without one are compounds that cannot stand inside another word."""
+    terms = _terms(demo)
+    words = _containing_words(terms)
+    rest = [t for t in terms if t not in words]
+    straddles, impossible = _straddles(rest)
+    assert len(straddles) >= 5
+    for term, text in straddles.items():
+        assert term not in demo._occurrences_for(f"会议讨论了{text}的有关情况。"), (term, text)
+    untested = [t for t in rest if t not in straddles and t not in impossible and len(t) < 3]
+    assert not untested, untested
+    assert impossible <= {"入闱"}, impossible  # 闱 begins no word of the dictionary
+
+
+def test_terms_on_their_own_do_match(demo: Matcher) -> None:
+    for term in _terms(demo):
+        assert term in demo._occurrences_for(f"说明：{term}。"), term
+
+
+@pytest.mark.parametrize(("text", "absent"), [("佳保安全公司成立", "保安"), ("审核通过后公布", "核")])
+def test_classic_substring_traps(tmp_path: Path, text: str, absent: str) -> None:
+    cat = parse_catalog(
+        "catalog: {id: t, title: t}\nitems:\n"
+        f"  - {{id: T-1, title: t, level: 秘密, max_years: 1, match: {{all: [{absent}]}}}}\n",
+        "inline.yaml")
+    m = Matcher([cat])
+    assert m.match_text(text) == ()
+    assert m.match_text(f"关于{absent}的规定") != ()
+
+
+def test_demo_examples_all_pass(demo: Matcher) -> None:
+    for item in demo.items:
+        for sentence in item.examples_match:
+            assert item.id in {h.item.id for h in demo.match_text(sentence) if not h.vetoed}
+        for sentence in item.examples_no_match:
+            assert item.id not in {h.item.id for h in demo.match_text(sentence)
+                                   if not h.vetoed}
+
+
+def test_veto_is_reported_with_evidence(demo: Matcher) -> None:
+    hits = demo.match_text("东区地块规划调整方案拟调整用地性质，现予以公示。")
+    hit = next(h for h in hits if h.item.id == "PLAN-01")
+    assert hit.vetoed and hit.vetoed_by[0].term == "公示"
+
+
+def test_hit_evidence_has_locations_and_excerpts(demo: Matcher) -> None:
+    blocks = [Block("标题", "body.p1", "top", 0),
+              Block("与某集团的谈判底线为土地价格不低于每亩30万元。", "body.p2", "body", 1)]
+    hit = next(h for h in demo.match(blocks, flowing=False) if h.item.id == "NEG-01")
+    assert hit.score == 1.0
+    assert {t.location for t in hit.terms} == {"body.p2"}
+    assert any("【谈判底线】" in t.excerpt for t in hit.terms)
+
+
+def test_line_break_inside_a_term_when_lines_flow(demo: Matcher) -> None:
+    blocks = [Block("请严格保管本次谈判底", "page1.l5", "body", 0),
+              Block("线，不得外传。", "page1.l6", "body", 1)]
+    flowing = {h.item.id for h in demo.match(blocks, flowing=True)}
+    apart = {h.item.id for h in demo.match(blocks, flowing=False)}
+    assert "NEG-01" in flowing and "NEG-01" not in apart
+
+
+def test_near_and_synonyms() -> None:
+    cat = parse_catalog(
+        "catalog: {id: t, title: t}\nitems:\n"
+        "  - id: N-1\n    title: t\n    level: 机密\n    max_years: 5\n    match:\n"
+        "      all: [试卷]\n      near: [{terms: [试卷, 启用前], within: 12}]\n"
+        "      synonyms: {试卷: [考卷]}\n", "inline.yaml")
+    m = Matcher([cat])
+    assert m.match_text("考卷在启用前严格保管。")
+    assert not m.match_text("试卷" + "，随后进行了大量其他的准备工作和安排" + "启用前")
