@@ -10,6 +10,7 @@ import pytest
 from builders import DocSpec, make_docx
 from conftest import SHARED
 
+from scanner.catalogs import DEMO
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
@@ -95,8 +96,6 @@ def test_public_text_has_no_mark(path: Path, tmp_path: Path) -> None:
 
 def test_public_texts_at_most_one_unmarked_match(tmp_path: Path, shared: Path) -> None:
     """Public laws and notices are not secrets, even when they talk about exams or surveying."""
-    from scanner.catalogs import DEMO
-
     options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=(str(DEMO),))
     flagged = []
     for path in _public_texts():
