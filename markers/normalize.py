@@ -7,12 +7,19 @@ in the raw string, so a match can always be sliced back out of the original.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 _FULLWIDTH_START = 0xFF01
 _FULLWIDTH_END = 0xFF5E
 _FULLWIDTH_SHIFT = 0xFEE0
+
+
+_FOLD = {c: c - _FULLWIDTH_SHIFT for c in range(_FULLWIDTH_START, _FULLWIDTH_END + 1)}
+_DROP = re.compile(r"[\s\u200b\ufeff]+")
+_KEEP = re.compile(r"[^\s\u200b\ufeff]+")
 
 
 def fold_char(ch: str) -> str:
@@ -33,7 +40,7 @@ class Compact:
     """A compact string and, for each of its characters, the index in the raw string."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
     raw: str
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
@@ -48,14 +55,15 @@ class Compact:
 def compact(raw: str) -> Compact:
     """Remove whitespace and fold width, keeping the offset of every kept character.
 
-    Cached: one block is asked several questions (mark? 份号? date?) and compacted once."""
+    Cached: one block is asked several questions (mark? 份号? date?) and compacted once. Folding
+    keeps the length, so only the removed whitespace moves offsets."""
+    if _DROP.search(raw) is None:
+        return Compact(raw.translate(_FOLD), range(len(raw)), raw)
     chars: list[str] = []
     offsets: list[int] = []
-    for i, ch in enumerate(raw):
-        if ch.isspace() or ch in "\u200b\ufeff":
-            continue
-        chars.append(fold_char(ch))
-        offsets.append(i)
+    for run in _KEEP.finditer(raw):
+        chars.append(run.group().translate(_FOLD))
+        offsets.extend(range(run.start(), run.end()))
     return Compact("".join(chars), tuple(offsets), raw)
 
 

@@ -1,14 +1,17 @@
 """Matching catalogue items against a document, on token boundaries, with evidence.
 
 An Aho-Corasick automaton over every term (and synonym) finds candidate occurrences at C speed;
-only the sentences holding a candidate are segmented by a ``jieba.Tokenizer`` owned here (never
-the global one) that knows every term as a word. A candidate counts only when it starts and ends
-on token boundaries, so 保安 is not found in 佳保安全 nor 核 in 审核. The cost is set by the
-candidates, not by the size of the catalogue.
+a candidate counts only when it starts and ends on token boundaries of the segmentation by a
+``jieba.Tokenizer`` owned here (never the global one) that knows every term as a word, so 保安 is
+not found in 佳保安全 nor 核 in 审核. Segmenting is the slow part, so it is mostly avoided: without
+HMM every token is a dictionary word or a single character, hence a position that no dictionary
+word crosses is a boundary in every segmentation. Only candidates with a crossing word send their
+sentence to the tokenizer; the result is the same as segmenting everything.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import tempfile
 from collections import defaultdict
@@ -110,22 +113,53 @@ class Matcher:
         if not raw:
             return {}
         bounds = self._boundaries(mt, raw)
-        whole = [(s, e) for s, e, _ in raw if s in bounds and e in bounds]
+        inside = _Containment([(s, e) for s, e, _ in raw if s in bounds and e in bounds])
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
             on_bounds = start in bounds and end in bounds
             # A term inside a longer term that matched (命题 in 命题教师名单) counts too.
-            if not on_bounds and not any(s <= start and end <= e for s, e in whole):
+            if not on_bounds and not inside(start, end):
+                continue
+            terms = [t for t in self.canonical[word] if len(found[t]) < KEEP]
+            if not terms:
                 continue
             block, _ = mt.locate(start)
             hit_excerpt = mt.excerpt(start, end)
-            for term in self.canonical[word]:
+            for term in terms:
                 found[term].append(TermHit(term, word, block.location, hit_excerpt, start, end))
         return found
 
     def _boundaries(self, mt: MatchText, raw: list[tuple[int, int, str]]) -> set[int]:
-        """Token boundary positions of every sentence that holds a candidate."""
-        spans = sorted(mt.sentence(s, e) for s, e, _ in raw)
+        """Positions known to be token boundaries: certain ones, and those of the segmented
+        sentences around candidates whose edges a dictionary word crosses."""
+        text, freq = mt.text, self._tk.FREQ
+        certain: dict[int, bool] = {}
+
+        def sure(p: int) -> bool:
+            if p not in certain:
+                certain[p] = p <= 0 or p >= len(text) or not _crossed(text, p, freq)
+            return certain[p]
+
+        windows: list[tuple[int, int]] = []
+        for s, e, _ in raw:
+            if sure(s) and sure(e):
+                continue
+            lo, hi = mt.sentence(s, e)
+            left, right = s, e
+            while left > lo and not sure(left):
+                left -= 1
+            while right < hi and not sure(right):
+                right += 1
+            windows.append((left, right))
+        bounds = {p for p, ok in certain.items() if ok}
+        if windows:
+            bounds |= self._segment(mt, windows)
+        return bounds
+
+    def _segment(self, mt: MatchText, spans_in: list[tuple[int, int]]) -> set[int]:
+        """Token boundary positions inside each window. A window ends at positions every
+        segmentation passes through, so cutting it out does not change its tokens."""
+        spans = sorted(spans_in)
         merged: list[list[int]] = []
         for lo, hi in spans:
             if merged and lo <= merged[-1][1]:
@@ -169,6 +203,44 @@ class Matcher:
             return None
         unique = tuple(dict.fromkeys(evidence))
         return Hit(item, unique, round(score, 3), tuple(satisfied), tuple(missing), vetoes)
+
+
+MAX_WORD = 8
+KEEP = 50  # occurrences kept per term: evidence shows a few, ``near`` looks at these
+
+class _Containment:
+    """Is ``[start, end)`` inside one of the given intervals? (sorted starts + running max end)"""
+
+    def __init__(self, intervals: list[tuple[int, int]]) -> None:
+        intervals.sort()
+        self.starts = [s for s, _ in intervals]
+        self.reach: list[int] = []
+        best = -1
+        for _, e in intervals:
+            best = max(best, e)
+            self.reach.append(best)
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+
+def _crossed(text: str, p: int, freq: dict[str, int]) -> bool:
+    """True when some dictionary word of two or more characters spans position ``p``.
+
+    ``freq`` holds every word and, with frequency 0, every prefix of a word, so extending a
+    candidate to the right stops as soon as it is no longer a prefix."""
+    n = len(text)
+    for i in range(max(p - MAX_WORD + 1, 0), p):
+        j = p + 1
+        while j <= n and j - i <= MAX_WORD:
+            value = freq.get(text[i:j])
+            if value is None:
+                break
+            if value > 0:
+                return True
+            j += 1
+    return False
 
 
 def _near(terms: Sequence[str], within: int, found: dict[str, list[TermHit]]) -> list[TermHit]:

@@ -7,6 +7,7 @@ quotes it, so its own classification is shown first, in a banner.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from markers.models import LEVEL_EN
 from scanner.report import FileReport, to_json
@@ -21,6 +22,9 @@ TEXT = {
         "banner_none": "未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
         "reason": "原因", "all_marks": "全部标志出现位置", "engine": "检查引擎",
         "as_of": "基准日期", "sha": "SHA-256", "verdict": "结论",
+        "suggested": "建议标志（依据目录，仅供参考）", "hits": "匹配的保密事项（可能）",
+        "item": "事项", "level": "密级", "score": "得分", "terms": "命中词及位置",
+        "vetoed": "已被排除词否决", "catalogs": "使用的目录",
     },
     "en": {
         "title": "Classification mark report", "file": "File", "status": "Status", "mark": "Mark",
@@ -32,6 +36,10 @@ TEXT = {
         "banner_none": "No mark found; if the document is in fact classified, so is this report",
         "reason": "Reason", "all_marks": "Every mark occurrence", "engine": "Engine",
         "as_of": "As of", "sha": "SHA-256", "verdict": "Verdict",
+        "suggested": "Suggested mark (from the catalogue; a suggestion only)",
+        "hits": "Likely matching catalogue items", "item": "Item", "level": "Level",
+        "score": "Score", "terms": "Terms found and where", "vetoed": "vetoed by",
+        "catalogs": "Catalogues used",
     },
 }
 
@@ -78,6 +86,7 @@ def render(report: FileReport, lang: str = "zh") -> str:
              f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
              f"<h2>{escape(t['findings'])}</h2>"]
     parts.append(_findings(data["findings"], t, lang))
+    parts.append(_rules(data, t))
     if len(data["markings"]) > 1:
         parts.append(f"<h2>{escape(t['all_marks'])}</h2><table>")
         parts.extend(f"<tr><td>{escape(m['location'])}</td><td><code>{escape(m['raw'])}</code>"
@@ -85,6 +94,36 @@ def render(report: FileReport, lang: str = "zh") -> str:
         parts.append("</table>")
     parts.append(banner + "</body></html>")
     return "".join(parts)
+
+
+def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
+    """Suggested mark, catalogue hits with their evidence, catalogues used."""
+    if not data["catalogs"]:
+        return ""
+    s = data["suggested_marking"]
+    out = [f"<h2>{escape(t['suggested'])}</h2><p><b>{escape(s['text'])}</b>"]
+    if s["scope"]:
+        out.append(f" — {escape(t['scope'])}：{escape(s['scope'])}")
+    if s["item"]:
+        out.append(f"（{escape(s['item'])}）")
+    out.append("</p>")
+    if data["hits"]:
+        out.append(f"<h2>{escape(t['hits'])}</h2><table><tr><th>{escape(t['item'])}</th>"
+                   f"<th>{escape(t['level'])}</th><th>{escape(t['score'])}</th>"
+                   f"<th>{escape(t['terms'])}</th></tr>")
+        for h in data["hits"]:
+            terms = "".join(f"<li>{escape(x['location'])}: <code>{escape(x['excerpt'])}</code>"
+                            "</li>" for x in h["terms"][:6])
+            veto = "".join(f"<li>{escape(t['vetoed'])} {escape(x['term'])}: "
+                           f"<code>{escape(x['excerpt'])}</code></li>" for x in h["vetoed_by"])
+            out.append(f"<tr><td>{escape(h['item'])} {escape(h['title'])}</td>"
+                       f"<td>{escape(h['level'])}★{escape(h['term'])}</td><td>{h['score']}</td>"
+                       f"<td><ul>{terms}{veto}</ul></td></tr>")
+        out.append("</table>")
+    cats = ", ".join(f"{c['id']} {c['version']} ({c['sha256'][:12]})"
+                     + (" [虚构 fictional]" if c["fictional"] else "") for c in data["catalogs"])
+    out.append(f"<p>{escape(t['catalogs'])}：{escape(cats)}</p>")
+    return "".join(out)
 
 
 def _findings(findings: list[dict[str, object]], t: dict[str, str], lang: str) -> str:

@@ -114,8 +114,11 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     suggestion = None
     matcher = catalogs.matcher(options.catalogs)
     if matcher is not None:
-        blocks = [b for b in doc.blocks if b.region != "props"]
-        hits = matcher.match(blocks, flowing=doc.kind in ("pdf", "text"))
+        # The mark and the header fields are not content (a condition such as 征收公告发布前
+        # would otherwise veto the very item it comes from).
+        skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
+        blocks = [b for b in doc.blocks if b.region != "props" and b.location not in skip]
+        hits = matcher.match(blocks, flowing=doc.kind == "pdf")
         found, suggestion = verdicts(marks, hits, authority=options.authority,
                                      derived=options.derived)
         eff = marks.effective

@@ -133,3 +133,12 @@ def test_readme_documents_every_command_and_option() -> None:
         assert f"dingmi {command}" in text, command
         for option in options:
             assert option in text, (command, option)
+
+
+def test_html_report_shows_catalogue_evidence(tmp_path: Path) -> None:
+    make_docx(tmp_path / "in" / "t.docx", DocSpec(body=[
+        "000123", "秘密★5年", "与某集团的谈判底线为每亩30万元。", "知悉范围：谈判组"]))
+    main(["scan", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--as-of", "2026-11-22"])
+    html = (tmp_path / "out" / "t.docx.report.html").read_text(encoding="utf-8")
+    assert "建议标志" in html and "机密★5年" in html and "NEG-01" in html
+    assert "【谈判底线】" in html and "UNDER_CLASSIFIED" in html
