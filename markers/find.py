@@ -25,9 +25,11 @@ PAIR_DISTANCE = 3
 MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space characters
 
 
-# Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急 (urgency),
-# 特提, 号 (文号, 份号), 日 (dates), 期 (保密期限), 范围/发至 (scope), or a line of digits (份号).
-TRIGGER = re.compile(r"[密急号日期]|内部|特提|范围|发至|派生|^[\s\d０-９]+$")
+# Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提 (urgency),
+# a bracket before 号 (文号), 年…日 (dates), 期限, 范围/发至 (scope), 派生, 份号 or a line of digits.
+TRIGGER = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号|年.{0,14}日"
+                     r"|^[\s\d０-９]+$")
+MARKISH = re.compile(r"密|内部")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -158,15 +160,17 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 if term is not None:
                     periods.append((block, term))
             continue
+        markish = MARKISH.search(block.text) is not None
         for text in _segments(block):
-            lm = parse_mark_line(text)
+            lm = parse_mark_line(text) if markish else None
             if lm is not None and lm.work_secret:
                 work.append(_field("work_secret", lm.work_secret, block, in_lead))
             elif lm is not None and _accept(lm, block, in_lead):
                 markings.append(_marking(lm, block, text, in_lead))
-            term = parse_period_field(text)
-            if term is not None:
-                periods.append((block, term))
+            if "期限" in text or "解密" in text:
+                term = parse_period_field(text)
+                if term is not None:
+                    periods.append((block, term))
         _collect_fields(block, in_lead, found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from markers import Block
-from markers.find import worth_reading
+from markers.find import MARKISH
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.ooxml import parse_xml, read_part
@@ -222,7 +222,7 @@ class _Body:
         for i, (text, struck) in enumerate(lines, 1):
             if not text.strip():
                 continue
-            if not aligned and (self.paragraphs <= TITLE_ZONE or worth_reading(text)):
+            if not aligned and (self.paragraphs <= TITLE_ZONE or MARKISH.search(text)):
                 align, aligned = _align(p), True
             region = self._region(text)
             loc = f"body.p{self.paragraphs}" + (f"-l{i}" if len(lines) > 1 else "")
