@@ -25,8 +25,9 @@ PAIR_DISTANCE = 3
 MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space characters
 
 
-# Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提 (urgency),
-# a bracket before 号 (文号), 年…日 (dates), 期限, 范围/发至 (scope), 派生, 份号 or a line of digits.
+# Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提
+# (urgency), a bracket before 号 (文号), 年…日 (dates), 期限, 范围/发至 (scope), 派生, 份号, or a
+# line of digits.
 TRIGGER = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号|年.{0,14}日"
                      r"|^[\s\d０-９]+$")
 MARKISH = re.compile(r"密|内部")
