@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
+_MADE: set[Path] = set()
+
+
 def make_dirs(path: Path) -> None:
     """Create ``path`` and missing parents with mode 0700 (existing folders are left alone)."""
+    if path in _MADE:
+        return
     missing: list[Path] = []
     p = path
     while not p.exists():
@@ -30,12 +34,20 @@ def make_dirs(path: Path) -> None:
         except FileExistsError:
             continue
         d.chmod(DIR_MODE)
+    _MADE.add(path)
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` atomically with mode 0600; fsync first when ``durable``."""
     make_dirs(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".dingmi-", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".dingmi-{path.name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, FILE_MODE)
+    except FileNotFoundError:  # the folder was removed since it was made: make it again
+        _MADE.discard(path.parent)
+        make_dirs(path.parent)
+        fd = os.open(tmp, flags, FILE_MODE)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
@@ -43,10 +55,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        Path(tmp).replace(path)
+        tmp.replace(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            Path(tmp).unlink()
+            tmp.unlink()
         raise
 
 

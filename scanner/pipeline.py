@@ -38,17 +38,21 @@ class ScanOptions:
     derived: bool = False
 
 
-def _hash(path: Path) -> tuple[str, bytes, int]:
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
+IN_MEMORY = 64 * 1024 * 1024  # smaller files are read once: hashed and parsed from memory
+
+
+def _hash(path: Path) -> tuple[str, bytes, int, bytes | None]:
+    """sha256, the first bytes, the size, and the whole content when it is small."""
     with path.open("rb") as fh:
+        data = fh.read(IN_MEMORY + 1)
+        if len(data) <= IN_MEMORY:
+            return hashlib.sha256(data).hexdigest(), data[:HEAD_BYTES], len(data), data
+        digest = hashlib.sha256(data)
+        size = len(data)
         while chunk := fh.read(1 << 20):
-            if not head:
-                head = chunk[:HEAD_BYTES]
             digest.update(chunk)
             size += len(chunk)
-    return digest.hexdigest(), head, size
+    return digest.hexdigest(), data[:HEAD_BYTES], size, None
 
 
 def _os_reason(exc: OSError) -> tuple[str, str]:
@@ -77,14 +81,14 @@ def scan_file(path: Path, options: ScanOptions) -> FileReport:
     started = time.perf_counter()
     try:
         stat = path.stat()
-        sha, head, size = _hash(path)
+        sha, head, size, data = _hash(path)
     except OSError as exc:
         zh, en = _os_reason(exc)
         return FileReport(Source(str(path), None, None), "unreadable", ENGINE, options.as_of,
                           zh, en)
     source = Source(str(path), sha, size, stat.st_mtime)
     try:
-        doc = extract(path, head)
+        doc = extract(path, head, data)
     except UnsupportedFormat as exc:
         return FileReport(source, "unsupported", ENGINE, options.as_of, exc.message_zh,
                           exc.message_en)

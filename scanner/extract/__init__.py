@@ -26,8 +26,8 @@ def expected_kind(path: Path) -> str | None:
     return SUPPORTED.get(path.suffix.lower())
 
 
-def extract(path: Path, head: bytes) -> Document:
-    """Extract ``path`` whose first bytes are ``head``."""
+def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
+    """Extract ``path`` whose first bytes are ``head`` (and whole content ``data``, if read)."""
     want = expected_kind(path)
     got = sniff(path, head)
     if got == "empty":
@@ -45,7 +45,7 @@ def extract(path: Path, head: bytes) -> Document:
     if want == "text" and got == "text":
         return extract_text(path)
     if want == "docx" and got == "zip":
-        return extract_docx(path)  # checks the parts itself; one opening of the package
+        return extract_docx(path, data)  # checks the parts itself; one opening of the package
     if got == "zip":
         got = zip_kind(path)
     if got != want:

@@ -8,6 +8,7 @@ so nothing is read twice. The first lines of the body form the ``top`` region.
 
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from collections.abc import Iterator
@@ -216,6 +217,9 @@ class _Body:
     def emit(self, p: etree._Element, lines: list[tuple[str, bool]],
              boxes: list[etree._Element]) -> None:
         """Blocks for the lines of paragraph ``p`` and its text boxes."""
+        if not self.top_open and not boxes and len(lines) == 1:
+            self._emit_body_line(p, lines[0])
+            return
         self.paragraphs += 1
         align: str | None = None
         aligned = False
@@ -231,6 +235,18 @@ class _Body:
             self.textbox(box)
         if self.top_open and (p.find(PAGE_BREAK) is not None or p.find(SECT) is not None):
             self.top_open = False
+
+    def _emit_body_line(self, p: etree._Element, line: tuple[str, bool]) -> None:
+        """The common case, kept lean: a one-line paragraph after the top block."""
+        self.paragraphs += 1
+        text, struck = line
+        if not text or text.isspace():
+            return
+        align = None
+        if self.paragraphs <= TITLE_ZONE or MARKISH.search(text):
+            align = _align(p)
+        blocks = self.out.blocks
+        blocks.append(Block(text, f"body.p{self.paragraphs}", "body", len(blocks), align, struck))
 
     def _region(self, text: str) -> str:
         if not self.top_open:
@@ -338,10 +354,10 @@ def _properties(zf: zipfile.ZipFile, out: _Builder, meta: dict[str, str]) -> Non
                 out.add(value, f"props.custom.{name}", "props")
 
 
-def extract_docx(path: Path) -> Document:
-    """Read a DOCX file into a :class:`Document`."""
+def extract_docx(path: Path, data: bytes | None = None) -> Document:
+    """Read a DOCX file (from ``data`` when the caller already read it) into a Document."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ExtractError("DOCX 文件已损坏（不是完整的 ZIP 包），无法打开",
                            f"damaged DOCX (not a complete ZIP package): {exc}") from exc
