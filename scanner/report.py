@@ -157,5 +157,5 @@ def to_json(r: FileReport, lang: str = "zh") -> dict[str, Any]:
 
 
 def dumps(r: FileReport, lang: str = "zh") -> bytes:
-    """UTF-8 JSON bytes of the report."""
-    return json.dumps(to_json(r, lang), ensure_ascii=False, indent=2).encode("utf-8")
+    """UTF-8 JSON bytes of the report (compact: the HTML report is the one for reading)."""
+    return json.dumps(to_json(r, lang), ensure_ascii=False, separators=(",", ":")).encode("utf-8")

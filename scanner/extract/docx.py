@@ -291,6 +291,8 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 
 def _main_part(zf: zipfile.ZipFile) -> str:
+    if "word/document.xml" in zf.NameToInfo:
+        return "word/document.xml"
     for rel_id, target in _rels(zf, ".rels").items():
         del rel_id
         if target.endswith(".xml") and target.startswith("word/"):
