@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from scanner import __version__, catalog_cmd, catalogs
+from scanner import __version__, catalog_cmd, catalogs, watchconf
 from scanner.errors import ScanError
 from scanner.outcome import EXIT_USAGE, exit_code
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, run_check, run_scan
 from scanner.verdicts import parse_authority
+from scanner.watch import Watcher
 
 DEFAULT_OUT = "dingmi-reports"
 
@@ -116,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(scan)
     _rules_options(scan, "default: the bundled demo catalogue")
     _catalog_parser(sub)
+    watch = sub.add_parser("watch", help="监视文件夹 / watch folders (watch_dirs.yaml)")
+    watch.add_argument("--config", type=Path, default=Path("watch_dirs.yaml"),
+                       help="配置文件 / configuration (default ./watch_dirs.yaml)")
+    watch.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parser
 
 
@@ -124,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "catalog":
         return _catalog(args)
+    if args.command == "watch":
+        return _watch(args)
     paths: list[str] = [] if args.no_catalog else [str(p) for p in args.catalog]
     if args.command == "scan" and not args.no_catalog and not paths:
         paths = [str(catalogs.DEMO)]
@@ -143,6 +152,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dingmi: 已中断 / interrupted", file=sys.stderr)
         return 130
+
+
+def _watch(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        del signum
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        config = watchconf.load(args.config)
+        for folder in config.folders:
+            catalogs.matcher(folder.catalogs)  # a bad catalogue is a usage error, now
+        return Watcher(config, stop).run()
+    except ScanError as exc:
+        print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
+        return exc.exit_code
 
 
 def _catalog(args: argparse.Namespace) -> int:

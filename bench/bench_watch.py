@@ -1,0 +1,124 @@
+"""Watch latency and burst throughput, next to ``dingmi scan`` on the same files.
+
+Single drops: the time from a file's last write to its report appearing (p50, p95) with the
+default settle time of 0.5 s. Burst: 2,000 files dropped at once, files/s until the last report,
+against ``dingmi scan`` over the same 2,000 files in the same run. Run:
+``python bench/bench_watch.py [--files 2000]``. Target: burst throughput at least 0.8x scan's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "support"))
+
+from builders import DocSpec, make_docx  # noqa: E402
+
+from scanner.pipeline import ScanOptions  # noqa: E402
+from scanner.run import OutputOptions, run_scan  # noqa: E402
+from scanner.state import StateDB  # noqa: E402
+from scanner.watch import Watcher  # noqa: E402
+from scanner.watchconf import Folder, WatchConfig  # noqa: E402
+
+NULL = Path("/dev/null").open("w", encoding="utf-8")  # noqa: SIM115 (open for the whole run)
+DOC = DocSpec(body=["000123", "秘密★5年", "关于某事项的通知", "知悉范围：本局", "2026年3月2日"])
+
+
+def _watcher(base: Path, settle: float) -> tuple[Watcher, threading.Event, threading.Thread]:
+    (base / "in").mkdir(parents=True)
+    config = WatchConfig(base / "state.db", (Folder(base / "in", base / "reports",
+                                                    settle_seconds=settle),),
+                         reconcile_seconds=30)
+    stop = threading.Event()
+    watcher = Watcher(config, stop, log=NULL)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    time.sleep(0.5)
+    return watcher, stop, thread
+
+
+def latency(src: Path, drops: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        _, stop, thread = _watcher(base, 0.5)
+        out: list[float] = []
+        try:
+            for i in range(drops):
+                target = base / "in" / f"d{i}.docx"
+                shutil.copy(src, target)
+                written = time.monotonic()
+                report = base / "reports" / f"d{i}.docx.report.json"
+                while not report.exists():
+                    time.sleep(0.005)
+                out.append(time.monotonic() - written)
+        finally:
+            stop.set()
+            thread.join()
+    return out
+
+
+def burst(src: Path, n: int) -> tuple[float, float]:
+    """Seconds for ``dingmi watch`` (its own process, as users run it) to report ``n`` files
+    dropped at once by another process, and for ``scan`` over the same files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        (base / "in").mkdir()
+        cfg = base / "watch.yaml"
+        cfg.write_text("state_db: state.db\nfolders:\n  - path: in\n    reports: reports\n",
+                       encoding="utf-8")
+        log = base / "watch.log"
+        with log.open("wb") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", "watch", "--config",
+                                     str(cfg)], stdout=fh, stderr=fh, cwd=base)
+        try:
+            while b"watching" not in log.read_bytes():
+                time.sleep(0.05)
+            start = time.monotonic()
+            for i in range(n):
+                shutil.copy(src, base / "in" / f"f{i:05d}.docx")
+            db = StateDB(base / "state.db")
+            while len(db.rows()) < n:
+                time.sleep(0.05)
+            watch_t = time.monotonic() - start
+            db.close()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        out = OutputOptions(base / "scan-reports", ("json", "html"), "zh")
+        with Path("/dev/null").open("w", encoding="utf-8") as null:
+            start = time.monotonic()
+            run_scan([base / "in"], ScanOptions(as_of=dt.date.today()), out, quiet=True,
+                     stdout=null, stderr=null)
+            scan_t = time.monotonic() - start
+    return watch_t, scan_t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--drops", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = make_docx(Path(tmp) / "a.docx", DOC)
+        lat = sorted(latency(src, args.drops))
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        print(f"single drops ({len(lat)}), settle 0.5 s: latency p50 "
+              f"{statistics.median(lat):.2f} s, p95 {p95:.2f} s (target: report within 2 s)")
+        watch_t, scan_t = burst(src, args.files)
+    print(f"burst of {args.files}: watch {args.files / watch_t:.1f} files/s, "
+          f"scan {args.files / scan_t:.1f} files/s, ratio {scan_t / watch_t:.2f} (target >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The embedded SQLite state database: one row per scanned file.
+
+WAL mode, one writer. A report is written (atomically) before its row is committed, so a crash
+between the two repeats the scan and never loses it. ``done`` answers "was this exact content at
+this path already reported with this engine and these catalogues?", which makes processing
+exactly-once across restarts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.fsutil import FILE_MODE, make_dirs
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER,
+    mtime_ns INTEGER,
+    status TEXT NOT NULL,
+    verdict TEXT,
+    report_path TEXT,
+    engine TEXT NOT NULL,
+    catalogs TEXT NOT NULL,
+    scanned_at REAL NOT NULL,
+    moved_to TEXT,
+    PRIMARY KEY (path, sha256, engine, catalogs)
+);
+CREATE INDEX IF NOT EXISTS files_path ON files(path);
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recorded scan."""
+
+    path: str
+    sha256: str
+    size: int | None
+    mtime_ns: int | None
+    status: str
+    verdict: str | None
+    report_path: str | None
+    moved_to: str | None
+
+
+class StateDB:
+    """Open (and create, owner-only) the state database at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        make_dirs(path.parent)
+        new = not path.exists()
+        self.path = path
+        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
+                                    check_same_thread=False)
+        if new:
+            path.chmod(FILE_MODE)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def done(self, path: str, sha256: str, engine: str, catalogs: str) -> bool:
+        """True when this content at this path was already reported by this engine/catalogues."""
+        cur = self.conn.execute(
+            "SELECT 1 FROM files WHERE path=? AND sha256=? AND engine=? AND catalogs=?",
+            (path, sha256, engine, catalogs))
+        return cur.fetchone() is not None
+
+    def known_stat(self, path: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) of the latest row for ``path`` (a cheap "unchanged?" test)."""
+        cur = self.conn.execute(
+            "SELECT size, mtime_ns FROM files WHERE path=? ORDER BY scanned_at DESC LIMIT 1",
+            (path,))
+        row = cur.fetchone()
+        return (row[0], row[1]) if row else None
+
+    def begin(self) -> None:
+        """Start a batch: rows recorded until :meth:`commit` are committed together (a crash
+        before then repeats those scans; their reports are already on disk)."""
+        self.conn.execute("BEGIN")
+
+    def commit(self) -> None:
+        """Commit the batch."""
+        self.conn.execute("COMMIT")
+
+    def record(self, row: Row, engine: str, catalogs: str) -> None:
+        """Record one scan (after its report is on disk); committed now unless in a batch."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO files (path, sha256, size, mtime_ns, status, verdict, "
+            "report_path, engine, catalogs, scanned_at, moved_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (row.path, row.sha256, row.size, row.mtime_ns, row.status, row.verdict,
+             row.report_path, engine, catalogs, time.time(), row.moved_to))
+
+    def rows(self) -> list[Row]:
+        """Every recorded scan (tests and statistics)."""
+        cur = self.conn.execute("SELECT path, sha256, size, mtime_ns, status, verdict, "
+                                "report_path, moved_to FROM files ORDER BY path")
+        return [Row(*r) for r in cur.fetchall()]

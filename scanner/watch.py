@@ -1,0 +1,292 @@
+"""``dingmi watch``: watched folders feeding the same per-file pipeline as ``scan``.
+
+A watchdog observer reports arrivals (created, modified, moved in, closed); the :class:`Settler`
+holds each file until it stops changing; the main loop scans it, writes its reports, commits its
+row in the state database (in that order) and, for a pre-issue folder, moves it. A catch-up pass at
+start and a reconciliation pass every ``reconcile_seconds`` walk the folders, so files that arrived
+while the service was down, or whose events the system dropped, are still processed. A folder that
+disappears is reported and re-attached when it returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fnmatch
+import os
+import queue
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from scanner import ENGINE
+from scanner.errors import ConfigError
+from scanner.fsutil import is_within, make_dirs
+from scanner.pipeline import ScanOptions, is_temporary, scan_file
+from scanner.report import FileReport
+from scanner.run import OutputOptions, write_report
+from scanner.settle import Settler, real_stat
+from scanner.state import Row, StateDB
+from scanner.watchconf import Folder, WatchConfig
+
+TICK = 0.05
+FOLDER_CHECK = 1.0  # seconds between checks that every watched folder is still there
+SWITCH_INTERVAL = 0.0005
+BATCH = 50  # state rows committed together; a crash repeats at most this many scans
+
+
+class _Handler(FileSystemEventHandler):
+    """Runs in the observer thread: only hands the path over, so the observer holds the GIL as
+    little as possible while the main loop scans."""
+
+    def __init__(self, inbox: queue.SimpleQueue[str | bytes]) -> None:
+        self.inbox = inbox
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        if event.event_type in ("created", "modified", "closed"):
+            self.inbox.put(event.src_path)
+        elif event.event_type == "moved":
+            self.inbox.put(event.dest_path)
+
+
+class Watcher:
+    """Runs until ``stop`` is set. ``clock`` drives settling (tests inject their own)."""
+
+    def __init__(self, config: WatchConfig, stop: threading.Event, *, log: TextIO | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.config, self.stop, self.clock = config, stop, clock
+        self.log_stream = log or sys.stderr
+        self.settler = Settler(clock)
+        self.folders = sorted(config.folders, key=lambda f: len(str(f.path)), reverse=True)
+        # Event paths are absolute and under the scheduled folder path as configured, so a
+        # string prefix test suffices (no path resolution on every event).
+        self.prefixes = [(f, str(f.path).rstrip(os.sep) + os.sep) for f in self.folders]
+        self.watches: dict[Path, tuple[object, int]] = {}
+        self.missing: set[Path] = set()
+        self.processed = 0
+        self.inbox: queue.SimpleQueue[str | bytes] = queue.SimpleQueue()
+        _check_layout(config)
+
+    # ── events ────────────────────────────────────────────────────────────────
+    def folder_of(self, path: Path) -> Folder | None:
+        """The watched folder that owns ``path`` and wants it (patterns, recursion)."""
+        text = str(path)
+        for folder, prefix in self.prefixes:
+            if not text.startswith(prefix):
+                continue
+            if not folder.recursive and path.parent != folder.path:
+                return None
+            name = path.name
+            if is_temporary(name) or ".report." in name:
+                return None
+            if not any(fnmatch.fnmatch(name, p) for p in folder.include):
+                return None
+            if any(fnmatch.fnmatch(name, p) for p in folder.exclude):
+                return None
+            return folder
+        return None
+
+    def drain(self) -> None:
+        """Take the paths the observer handed over."""
+        while True:
+            try:
+                raw = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            self.announce(Path(os.fsdecode(raw)))
+
+    def announce(self, path: Path) -> None:
+        """An event says ``path`` arrived or changed."""
+        folder = self.folder_of(path)
+        if folder is not None:
+            self.settler.touch(path, folder.settle_seconds)
+
+    # ── main loop ─────────────────────────────────────────────────────────────
+    def run(self) -> int:
+        """Watch until stopped; 0 on a clean stop."""
+        db = StateDB(self.config.state_db)
+        observer = Observer()
+        observer.start()
+        switch = sys.getswitchinterval()
+        # Scanning releases the GIL at every system call; with the default 5 ms interval the
+        # observer thread keeps it that long each time during a burst of events.
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        try:
+            self._attach_all(observer)
+            self.reconcile(db)
+            self._log(f"开始监视 {len(self.config.folders)} 个文件夹 / watching "
+                      f"{len(self.config.folders)} folders; {len(self.settler)} files to catch up")
+            last = checked = self.clock()
+            while not self.stop.is_set():
+                self.drain()
+                due = self.settler.due()
+                for start in range(0, len(due), BATCH):
+                    db.begin()
+                    try:
+                        for path in due[start:start + BATCH]:
+                            if self.stop.is_set():
+                                break  # left for the next start (not in the database yet)
+                            self._process_safely(path, db)
+                    finally:
+                        db.commit()
+                now = self.clock()
+                if now - last >= self.config.reconcile_seconds:
+                    self._attach_all(observer)
+                    self.reconcile(db)
+                    last = checked = now
+                elif now - checked >= FOLDER_CHECK:
+                    self._attach_all(observer)
+                    checked = now
+                self.stop.wait(TICK)
+        finally:
+            sys.setswitchinterval(switch)
+            observer.stop()
+            observer.join(timeout=10)
+            db.close()
+        return 0
+
+    def _attach_all(self, observer: Observer) -> None:  # type: ignore[valid-type]
+        for folder in self.config.folders:
+            path = folder.path
+            try:
+                inode = path.stat().st_ino if path.is_dir() else None
+            except OSError:
+                inode = None
+            current = self.watches.get(path)
+            if inode is None:
+                if path not in self.missing:
+                    self.missing.add(path)
+                    self._log(f"监视文件夹不存在，等待其恢复 / watched folder missing: {path}")
+                continue
+            if current is not None and current[1] == inode and path not in self.missing:
+                continue  # (a recreated folder may get the old inode number back)
+            if current is not None:
+                with contextlib.suppress(KeyError, OSError):
+                    observer.unschedule(current[0])  # type: ignore[attr-defined]
+            watch = observer.schedule(_Handler(self.inbox), str(path),  # type: ignore[attr-defined]
+                                      recursive=folder.recursive)
+            self.watches[path] = (watch, inode)
+            if path in self.missing:
+                self.missing.discard(path)
+                self._log(f"监视文件夹已恢复 / watched folder back: {path}")
+                self._reconcile_folder(folder, None)
+
+    def reconcile(self, db: StateDB | None) -> None:
+        """Walk every folder; queue files not yet processed in their current state."""
+        for folder in self.config.folders:
+            self._reconcile_folder(folder, db)
+
+    def _reconcile_folder(self, folder: Folder, db: StateDB | None) -> None:
+        for path in _files(folder):
+            if self.folder_of(path) is not folder or path in self.settler:
+                continue
+            stat = real_stat(path)
+            unchanged = (db is not None and folder.profile != "pre-issue" and stat is not None
+                         and db.known_stat(str(path)) == stat)
+            if unchanged:
+                continue
+            self.settler.touch(path, folder.settle_seconds)
+
+    # ── one file ──────────────────────────────────────────────────────────────
+    def _process_safely(self, path: Path, db: StateDB) -> None:
+        """One file's I/O failure (disk full, a move refused) is logged, never fatal: the file
+        has no row yet, so the next reconciliation tries it again."""
+        try:
+            self.process(path, db)
+        except OSError as exc:
+            self._log(f"处理失败，将重试 / failed, will retry: {path}: {exc.strerror or exc}")
+
+    def process(self, path: Path, db: StateDB) -> FileReport | None:
+        """Scan one settled file, write its reports, commit its row, apply the gate."""
+        folder = self.folder_of(path)
+        if folder is None:
+            return None
+        started = time.perf_counter()
+        options = ScanOptions(as_of=self.config.as_of or dt.date.today(),
+                              catalogs=folder.catalogs, authority=folder.authority)
+        catalogs = ",".join(folder.catalogs)
+        stat = real_stat(path)
+        report = scan_file(path, options)
+        sha = report.source.sha256
+        if sha is None or stat is None:
+            return None  # gone between settling and reading: nothing to report
+        if folder.profile != "pre-issue" and db.done(str(path), sha, ENGINE, catalogs):
+            return None
+        relative = path.relative_to(folder.path).as_posix()
+        report = FileReport(**{**report.__dict__, "relative": relative})
+        out = OutputOptions(folder.reports, ("json", "html"), "zh")
+        write_report(report, out)
+        moved = self._gate(path, folder, report) if folder.profile == "pre-issue" else None
+        db.record(Row(str(path), sha, stat[0], stat[1], report.status,
+                      report.verdict, str(folder.reports / (relative + ".report.json")),
+                      str(moved) if moved else None), ENGINE, catalogs)
+        self.processed += 1
+        self._log(f"{report.verdict:<11} {time.perf_counter() - started:6.2f}s {path}"
+                  + (f" → {moved}" if moved else ""))
+        return report
+
+    def _gate(self, path: Path, folder: Folder, report: FileReport) -> Path | None:
+        passed = report.status == "ok" and not report.worst_at_least("error")
+        target_dir = folder.on_pass if passed else folder.on_fail
+        if target_dir is None:
+            return None
+        make_dirs(target_dir)
+        target = free_name(target_dir / path.name)
+        shutil.move(str(path), str(target))
+        if not passed:
+            beside = FileReport(**{**report.__dict__, "relative": target.name})
+            write_report(beside, OutputOptions(target_dir, ("json", "html"), "zh"))
+        return target
+
+    def _log(self, text: str) -> None:
+        line = f"{dt.datetime.now().isoformat(timespec='seconds')} {text}"
+        print(line, file=self.log_stream, flush=True)
+        if self.config.log_file is not None:
+            make_dirs(self.config.log_file.parent)
+            with self.config.log_file.open("a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+
+
+def free_name(target: Path) -> Path:
+    """``target``, or ``name (2).ext``, ``name (3).ext``… when taken: never overwrite."""
+    if not target.exists():
+        return target
+    n = 2
+    while True:
+        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
+        if not candidate.exists():
+            return candidate
+        n += 1
+
+
+def _files(folder: Folder) -> Iterator[Path]:
+    if not folder.path.is_dir():
+        return
+    if not folder.recursive:
+        yield from (p for p in sorted(folder.path.iterdir()) if p.is_file())
+        return
+    for root, dirs, files in os.walk(folder.path):
+        dirs.sort()
+        for name in sorted(files):
+            yield Path(root) / name
+
+
+def _check_layout(config: WatchConfig) -> None:
+    """Reports and gate folders may not lie inside a watched folder (no loops, nothing beside
+    the sources)."""
+    for folder in config.folders:
+        for label, other in (("reports", folder.reports), ("on_pass", folder.on_pass),
+                             ("on_fail", folder.on_fail)):
+            if other is not None and is_within(other, folder.path):
+                raise ConfigError(f"{label} 文件夹 {other} 位于监视文件夹 {folder.path} 内",
+                                  f"the {label} folder {other} lies inside the watched folder "
+                                  f"{folder.path}")

@@ -1,0 +1,158 @@
+"""``watch_dirs.yaml``: the watched folders and their settings, validated on load.
+
+Unknown keys and bad values are errors that name the line. Relative paths are taken from the
+folder that holds the configuration file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
+from scanner.errors import ConfigError
+from scanner.verdicts import parse_authority
+
+TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "folders"}
+FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
+               "authority", "settle_seconds", "on_pass", "on_fail"}
+PROFILES = ("intake", "pre-issue", "archive")
+DEFAULT_INCLUDE = ("*.docx", "*.pdf", "*.txt", "*.md", "*.doc", "*.wps", "*.ofd")
+
+
+@dataclass(frozen=True)
+class Folder:
+    """One watched folder."""
+
+    path: Path
+    reports: Path
+    recursive: bool = True
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    profile: str = "intake"
+    catalogs: tuple[str, ...] = ()
+    authority: str | None = None
+    settle_seconds: float = 0.5
+    on_pass: Path | None = None
+    on_fail: Path | None = None
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """The whole file."""
+
+    state_db: Path
+    folders: tuple[Folder, ...]
+    log_file: Path | None = None
+    as_of: dt.date | None = None  # None: today, every time a file is scanned
+    reconcile_seconds: float = 30.0
+    source: Path = field(default=Path("watch_dirs.yaml"))
+
+
+class _Checker:
+    def __init__(self, path: Path, lines: dict[Path_, int]) -> None:
+        self.path, self.lines = path, lines
+
+    def fail(self, at: Path_, zh: str, en: str) -> ConfigError:
+        line = 0
+        probe = at
+        while probe and not line:
+            line = self.lines.get(probe, 0)
+            probe = probe[:-1]
+        where = f"{self.path}:{line}" if line else str(self.path)
+        key = ".".join(str(x) for x in at)
+        return ConfigError(f"{where}: {key}: {zh}", f"{where}: {key}: {en}")
+
+    def keys(self, data: Any, allowed: set[str], at: Path_) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(at, "应为映射（键: 值）", "must be a mapping (key: value)")
+        for key in data:
+            if key not in allowed:
+                names = ", ".join(sorted(allowed))
+                raise self.fail((*at, key), f"不认识的键；可用的键：{names}",
+                                f"unknown key; allowed keys: {names}")
+        return data
+
+    def path_of(self, value: Any, at: Path_, base: Path) -> Path:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(at, "应为路径", "must be a path")
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (base / p)
+
+    def strings(self, value: Any, at: Path_) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+            raise self.fail(at, "应为字符串列表", "must be a list of strings")
+        return tuple(value)
+
+
+def load(path: Path) -> WatchConfig:
+    """Read and validate ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}",
+                          f"cannot read the configuration {path}: {exc.strerror}") from exc
+    try:
+        node = compose(text)
+        lines: dict[Path_, int] = {}
+        data = to_python(node, (), lines) if node is not None else None
+    except (yaml.YAMLError, DuplicateKey) as exc:
+        raise ConfigError(f"{path}: YAML 错误：{exc}", f"{path}: YAML error: {exc}") from exc
+    c = _Checker(path, lines)
+    base = path.parent.absolute()
+    top = c.keys(data, TOP_KEYS, ())
+    if "folders" not in top or not isinstance(top["folders"], list) or not top["folders"]:
+        raise c.fail(("folders",), "至少需要一个监视文件夹", "at least one folder is needed")
+    folders = tuple(_folder(c, f, ("folders", i), base) for i, f in enumerate(top["folders"]))
+    as_of = top.get("as_of", "today")
+    if as_of != "today" and not isinstance(as_of, dt.date):
+        raise c.fail(("as_of",), "应为 today 或日期 YYYY-MM-DD", "must be today or YYYY-MM-DD")
+    reconcile = top.get("reconcile_seconds", 30)
+    if not isinstance(reconcile, (int, float)) or reconcile <= 0:
+        raise c.fail(("reconcile_seconds",), "应为正数", "must be a positive number")
+    state = c.path_of(top.get("state_db", "dingmi-state/state.db"), ("state_db",), base)
+    log = top.get("log_file")
+    return WatchConfig(state_db=state, folders=folders,
+                       log_file=c.path_of(log, ("log_file",), base) if log else None,
+                       as_of=None if as_of == "today" else as_of,
+                       reconcile_seconds=float(reconcile), source=path)
+
+
+def _folder(c: _Checker, data: Any, at: Path_, base: Path) -> Folder:
+    d = c.keys(data, FOLDER_KEYS, at)
+    if "path" not in d or "reports" not in d:
+        raise c.fail(at, "需要 path 和 reports", "needs path and reports")
+    profile = d.get("profile", "intake")
+    if profile not in PROFILES:
+        raise c.fail((*at, "profile"), "只能是 intake、pre-issue、archive",
+                     "must be intake, pre-issue or archive")
+    settle = d.get("settle_seconds", 0.5)
+    if not isinstance(settle, (int, float)) or isinstance(settle, bool) or settle < 0:
+        raise c.fail((*at, "settle_seconds"), "应为非负数", "must be a non-negative number")
+    recursive = d.get("recursive", True)
+    if not isinstance(recursive, bool):
+        raise c.fail((*at, "recursive"), "应为 true 或 false", "must be true or false")
+    authority = d.get("authority")
+    if authority is not None:
+        try:
+            parse_authority(str(authority))
+        except ValueError:
+            raise c.fail((*at, "authority"), "应为 central、provincial、city、county[:密级]",
+                         "must be central, provincial, city or county[:LEVEL]") from None
+    moves = {k: c.path_of(d[k], (*at, k), base) for k in ("on_pass", "on_fail") if d.get(k)}
+    if moves and profile != "pre-issue":
+        raise c.fail((*at, "on_pass"), "on_pass/on_fail 只用于 pre-issue",
+                     "on_pass/on_fail are for the pre-issue profile only")
+    catalogs = tuple(str(c.path_of(x, (*at, "catalogs"), base))
+                     for x in c.strings(d.get("catalogs", []), (*at, "catalogs")))
+    return Folder(
+        path=c.path_of(d["path"], (*at, "path"), base),
+        reports=c.path_of(d["reports"], (*at, "reports"), base), recursive=recursive,
+        include=c.strings(d["include"], (*at, "include")) if "include" in d else DEFAULT_INCLUDE,
+        exclude=c.strings(d.get("exclude", []), (*at, "exclude")), profile=profile,
+        catalogs=catalogs, authority=str(authority) if authority else None,
+        settle_seconds=float(settle), on_pass=moves.get("on_pass"), on_fail=moves.get("on_fail"))

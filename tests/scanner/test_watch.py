@@ -1,0 +1,231 @@
+"""Watched folders: settling with an injected clock, configuration errors, and a real watchdog
+observer on real folders (drops, chunked writes, catch-up, the pre-issue gate, a folder deleted
+and recreated). Tests fail when a thread is left running."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from builders import DocSpec, make_docx
+
+from scanner.errors import ConfigError
+from scanner.settle import Settler
+from scanner.state import StateDB
+from scanner.watch import Watcher, free_name
+from scanner.watchconf import Folder, WatchConfig, load
+
+CLEAN = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "2026年3月2日"])
+FAILING = DocSpec(body=["内部★1年", "关于某事项的通知"])
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_settler_waits_for_quiet_files() -> None:
+    clock = FakeClock()
+    sizes = {Path("a"): (10, 1)}
+    settler = Settler(clock, stat=sizes.get, can_read=lambda p: True)
+    settler.touch(Path("a"), 0.5)
+    assert settler.due() == []
+    clock.now = 0.6
+    sizes[Path("a")] = (20, 2)  # still being written, and no event said so
+    assert settler.due() == []  # the change is seen: quiet only from 0.6
+    clock.now = 1.0
+    assert settler.due() == []
+    clock.now = 1.15
+    assert settler.due() == [Path("a")]
+    assert len(settler) == 0
+
+
+def test_settler_drops_vanished_and_waits_for_readable() -> None:
+    clock = FakeClock()
+    sizes = {Path("gone"): (1, 1), Path("locked"): (1, 1)}
+    readable = {Path("locked"): False}
+    settler = Settler(clock, stat=sizes.get, can_read=lambda p: readable.get(p, True))
+    settler.touch(Path("gone"), 0.1)
+    settler.touch(Path("locked"), 0.1)
+    del sizes[Path("gone")]
+    clock.now = 1.0
+    assert settler.due() == []
+    assert Path("gone") not in settler and Path("locked") in settler
+    readable[Path("locked")] = True
+    assert settler.due() == [Path("locked")]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("folders:\n  - path: in\n    reports: out\n    colour: red\n", ":4: folders.0.colour"),
+    ("folders:\n  - path: in\n    reports: out\n    profile: fast\n", ":4: folders.0.profile"),
+    ("folders:\n  - path: in\n    reports: out\n    on_pass: ok\n", ":4: folders.0.on_pass"),
+    ("folders: []\n", ":1: folders"),
+    ("state_db: s.db\nfolders:\n  - path: in\n    reports: out\n    settle_seconds: -1\n",
+     ":5: folders.0.settle_seconds"),
+])
+def test_configuration_errors_name_the_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "watch_dirs.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load(path)
+    assert message in exc.value.message_en
+
+
+def test_repository_configuration_is_valid() -> None:
+    config = load(Path(__file__).resolve().parents[2] / "watch_dirs.yaml")
+    assert {f.profile for f in config.folders} == {"intake", "pre-issue"}
+
+
+def test_reports_inside_the_watched_folder_are_refused(tmp_path: Path) -> None:
+    config = WatchConfig(tmp_path / "s.db", (Folder(tmp_path / "in", tmp_path / "in" / "r"),))
+    with pytest.raises(ConfigError):
+        Watcher(config, threading.Event())
+
+
+def test_free_name_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "a.docx").write_bytes(b"1")
+    (tmp_path / "a (2).docx").write_bytes(b"2")
+    assert free_name(tmp_path / "a.docx") == tmp_path / "a (3).docx"
+
+
+# ── real observer ────────────────────────────────────────────────────────────────────────
+def wait_until(predicate: Callable[[], bool], timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.fixture
+def no_leaked_threads() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    assert wait_until(lambda: set(threading.enumerate()) <= before, 10), (
+        set(threading.enumerate()) - before)
+
+
+class Running:
+    """A watcher in a thread, stopped at exit."""
+
+    def __init__(self, config: WatchConfig) -> None:
+        self.stop = threading.Event()
+        self.watcher = Watcher(config, self.stop)
+        self.thread = threading.Thread(target=self.watcher.run)
+        self.config = config
+
+    def __enter__(self) -> Running:
+        self.thread.start()
+        time.sleep(0.3)  # let the observer attach before files arrive
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=20)
+        assert not self.thread.is_alive()
+
+    def rows(self) -> int:
+        db = StateDB(self.config.state_db)
+        try:
+            return len(db.rows())
+        finally:
+            db.close()
+
+
+def _config(tmp_path: Path, **folder: object) -> WatchConfig:
+    (tmp_path / "in").mkdir(exist_ok=True)
+    return WatchConfig(tmp_path / "state" / "s.db",
+                       (Folder(tmp_path / "in", tmp_path / "reports", **folder),),  # type: ignore[arg-type]
+                       reconcile_seconds=60)
+
+
+def test_single_drop_is_reported_within_two_seconds(tmp_path: Path, no_leaked_threads: None
+                                                    ) -> None:
+    src = make_docx(tmp_path / "src" / "a.docx", CLEAN)
+    with Running(_config(tmp_path)) as run:
+        start = time.monotonic()
+        shutil.copy(src, tmp_path / "in" / "a.docx")
+        report = tmp_path / "reports" / "a.docx.report.json"
+        assert wait_until(report.exists, 2.0), "no report within 2 s"
+        assert time.monotonic() - start < 2.0
+        assert wait_until(lambda: run.rows() == 1, 2.0)
+
+
+def test_chunked_write_is_scanned_once_after_the_last_chunk(tmp_path: Path,
+                                                            no_leaked_threads: None) -> None:
+    data = make_docx(tmp_path / "src" / "a.docx", CLEAN).read_bytes()
+    target = tmp_path / "in" / "slow.docx"
+    with Running(_config(tmp_path)) as run:
+        with target.open("wb") as fh:
+            for i in range(6):
+                fh.write(data[i * len(data) // 6:(i + 1) * len(data) // 6])
+                fh.flush()
+                time.sleep(0.5)
+        report = tmp_path / "reports" / "slow.docx.report.json"
+        assert wait_until(report.exists, 3.0)
+        time.sleep(0.8)
+        assert run.rows() == 1 and run.watcher.processed == 1
+        assert '"status":"ok"' in report.read_text(encoding="utf-8")
+
+
+def test_files_dropped_while_stopped_are_caught_up(tmp_path: Path, no_leaked_threads: None
+                                                   ) -> None:
+    config = _config(tmp_path)
+    for i in range(5):
+        make_docx(tmp_path / "in" / f"d{i}.docx", CLEAN)
+    (tmp_path / "in" / "~$d0.docx").write_bytes(b"lock")
+    with Running(config) as run:
+        assert wait_until(lambda: run.rows() == 5, 10)
+    with Running(config) as run:  # a restart processes nothing again
+        time.sleep(1.0)
+        assert run.watcher.processed == 0 and run.rows() == 5
+
+
+def test_pre_issue_gate_moves_without_overwriting(tmp_path: Path, no_leaked_threads: None
+                                                  ) -> None:
+    config = _config(tmp_path, profile="pre-issue", on_pass=tmp_path / "passed",
+                     on_fail=tmp_path / "failed")
+    (tmp_path / "passed").mkdir()
+    (tmp_path / "passed" / "ok.docx").write_bytes(b"earlier file with the same name")
+    with Running(config) as run:
+        make_docx(tmp_path / "src" / "ok.docx", CLEAN)
+        make_docx(tmp_path / "src" / "bad.docx", FAILING)
+        shutil.copy(tmp_path / "src" / "ok.docx", tmp_path / "in" / "ok.docx")
+        shutil.copy(tmp_path / "src" / "bad.docx", tmp_path / "in" / "bad.docx")
+        assert wait_until(lambda: run.rows() == 2, 10)
+    assert (tmp_path / "passed" / "ok.docx").read_bytes() == b"earlier file with the same name"
+    assert (tmp_path / "passed" / "ok (2).docx").exists()
+    assert (tmp_path / "failed" / "bad.docx").exists()
+    assert (tmp_path / "failed" / "bad.docx.report.html").exists()
+    assert not list((tmp_path / "in").iterdir())
+
+
+def test_deleted_and_recreated_folder_is_watched_again(tmp_path: Path, no_leaked_threads: None
+                                                       ) -> None:
+    src = make_docx(tmp_path / "src" / "a.docx", CLEAN)
+    with Running(_config(tmp_path)) as run:
+        shutil.rmtree(tmp_path / "in")
+        assert wait_until(lambda: tmp_path / "in" in run.watcher.missing, 3)
+        (tmp_path / "in").mkdir()
+        shutil.copy(src, tmp_path / "in" / "back.docx")
+        assert wait_until((tmp_path / "reports" / "back.docx.report.json").exists, 5)
+
+
+def test_a_failing_move_is_logged_and_retried(tmp_path: Path, no_leaked_threads: None) -> None:
+    blocker = tmp_path / "passed"
+    blocker.write_text("a file where the on_pass folder should be", encoding="utf-8")
+    config = _config(tmp_path, profile="pre-issue", on_pass=blocker, on_fail=tmp_path / "failed")
+    with Running(config) as run:
+        make_docx(tmp_path / "in" / "ok.docx", CLEAN)
+        assert wait_until((tmp_path / "reports" / "ok.docx.report.json").exists, 5)
+        time.sleep(0.5)
+        assert run.thread.is_alive() and run.rows() == 0
+        assert (tmp_path / "in" / "ok.docx").exists()
