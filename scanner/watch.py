@@ -23,10 +23,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from scanner import ENGINE
+from scanner.catalogs import matcher as catalog_matcher
 from scanner.errors import ConfigError
 from scanner.fsutil import is_within, make_dirs
 from scanner.pipeline import ScanOptions, is_temporary, scan_file
@@ -40,6 +48,12 @@ TICK = 0.05
 FOLDER_CHECK = 1.0  # seconds between checks that every watched folder is still there
 SWITCH_INTERVAL = 0.0005
 BATCH = 50  # state rows committed together; a crash repeats at most this many scans
+# Arrivals only. A file still being written is seen by the settler re-reading its size and mtime,
+# so the many modify events of a write are not needed. Close events come from inotify (Linux);
+# elsewhere modifications are subscribed to instead.
+EVENTS: list[type[FileSystemEvent]] = [FileCreatedEvent, FileMovedEvent, FileClosedEvent]
+if sys.platform != "linux":
+    EVENTS.append(FileModifiedEvent)
 
 
 class _Handler(FileSystemEventHandler):
@@ -173,7 +187,7 @@ class Watcher:
                 with contextlib.suppress(KeyError, OSError):
                     observer.unschedule(current[0])  # type: ignore[attr-defined]
             watch = observer.schedule(_Handler(self.inbox), str(path),  # type: ignore[attr-defined]
-                                      recursive=folder.recursive)
+                                      recursive=folder.recursive, event_filter=EVENTS)
             self.watches[path] = (watch, inode)
             if path in self.missing:
                 self.missing.discard(path)
@@ -213,7 +227,8 @@ class Watcher:
         started = time.perf_counter()
         options = ScanOptions(as_of=self.config.as_of or dt.date.today(),
                               catalogs=folder.catalogs, authority=folder.authority)
-        catalogs = ",".join(folder.catalogs)
+        matcher = catalog_matcher(folder.catalogs)
+        catalogs = ",".join(c.sha256 for c in matcher.catalogs) if matcher else ""
         stat = real_stat(path)
         report = scan_file(path, options)
         sha = report.source.sha256

@@ -229,3 +229,24 @@ def test_a_failing_move_is_logged_and_retried(tmp_path: Path, no_leaked_threads:
         time.sleep(0.5)
         assert run.thread.is_alive() and run.rows() == 0
         assert (tmp_path / "in" / "ok.docx").exists()
+
+
+def test_file_moved_in_counts_as_an_arrival(tmp_path: Path, no_leaked_threads: None) -> None:
+    outside = make_docx(tmp_path / "elsewhere" / "draft.docx", CLEAN)
+    with Running(_config(tmp_path)) as run:
+        outside.rename(tmp_path / "in" / "final.docx")
+        assert wait_until((tmp_path / "reports" / "final.docx.report.json").exists, 3)
+        assert wait_until(lambda: run.rows() == 1, 2)
+
+
+def test_changed_file_is_scanned_again(tmp_path: Path, no_leaked_threads: None) -> None:
+    target = tmp_path / "in" / "a.docx"
+    with Running(_config(tmp_path)) as run:
+        make_docx(tmp_path / "src" / "a.docx", CLEAN)
+        shutil.copy(tmp_path / "src" / "a.docx", target)
+        assert wait_until(lambda: run.rows() == 1, 3)
+        make_docx(tmp_path / "src" / "b.docx", DocSpec(body=["机密★10年", "知悉范围：本局"]))
+        shutil.copy(tmp_path / "src" / "b.docx", target)
+        assert wait_until(lambda: run.rows() == 2, 3)
+    report = (tmp_path / "reports" / "a.docx.report.json").read_text(encoding="utf-8")
+    assert "机密★10年" in report
