@@ -66,16 +66,27 @@ def _ready(cfg: Path, starts: int) -> bool:
     return log.exists() and log.read_text(encoding="utf-8").count("watching") >= starts
 
 
+def _terminate(proc: subprocess.Popen[bytes]) -> int:
+    """SIGTERM, and the exit code."""
+    proc.send_signal(signal.SIGTERM)
+    return proc.wait(timeout=30)
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> None:
+    """Leave no process behind, whatever the test did."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     cfg = _write_config(tmp_path)
     proc = _start(cfg)
     try:
         assert wait_until(lambda: _ready(cfg, 1), 60)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        assert _terminate(proc) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        _reap(proc)
 
 
 def test_sigkill_five_times_during_a_burst(tmp_path: Path) -> None:
@@ -105,12 +116,9 @@ def test_sigkill_five_times_during_a_burst(tmp_path: Path) -> None:
         db_path = tmp_path / "state" / "s.db"
         assert wait_until(lambda: len(_rows(db_path)) >= 500, 180), len(_rows(db_path))
         assert wait_until(lambda: _ready(cfg, 6), 60)
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        assert _terminate(proc) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _reap(proc)
     paths = _rows(tmp_path / "state" / "s.db")
     assert len(paths) == 500 and len(set(paths)) == 500
     reports = sorted(p.name for p in (tmp_path / "reports").glob("*.report.json"))
