@@ -39,6 +39,7 @@ def _bad_files(folder: Path) -> dict[str, tuple[str, str]]:
     (folder / "truncated.docx").write_bytes(data[: len(data) // 2])
     _encrypted_pdf(folder / "encrypted.pdf")
     shutil.copy(REAL / "copilot_gongwen_test.pdf", folder / "pdf_named.docx")
+    shutil.copy(REAL / "copilot_master_template.docx", folder / "docx_named.pdf")
     (folder / "random.pdf").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
     (folder / "random.docx").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
     (folder / "notes.xyz").write_bytes(b"\x00\x01binary")
@@ -47,6 +48,7 @@ def _bad_files(folder: Path) -> dict[str, tuple[str, str]]:
         "truncated.docx": ("unreadable", "damaged"),
         "encrypted.pdf": ("unreadable", "encrypted"),
         "pdf_named.docx": ("unreadable", "PDF"),
+        "docx_named.pdf": ("unreadable", "Word .docx"),
         "random.pdf": ("unreadable", "binary"),
         "random.docx": ("unreadable", "binary"),
         "notes.xyz": ("unsupported", "not supported"),

@@ -140,23 +140,26 @@ class Running:
             db.close()
 
 
-def _config(tmp_path: Path, **folder: object) -> WatchConfig:
+def _config(tmp_path: Path, log_file: Path | None = None, **folder: object) -> WatchConfig:
     (tmp_path / "in").mkdir(exist_ok=True)
     return WatchConfig(tmp_path / "state" / "s.db",
                        (Folder(tmp_path / "in", tmp_path / "reports", **folder),),  # type: ignore[arg-type]
-                       reconcile_seconds=60)
+                       log_file=log_file, reconcile_seconds=60)
 
 
 def test_single_drop_is_reported_within_two_seconds(tmp_path: Path, no_leaked_threads: None
                                                     ) -> None:
     src = make_docx(tmp_path / "src" / "a.docx", CLEAN)
-    with Running(_config(tmp_path)) as run:
+    log = tmp_path / "logs" / "watch.log"
+    with Running(_config(tmp_path, log_file=log)) as run:
         start = time.monotonic()
         shutil.copy(src, tmp_path / "in" / "a.docx")
         report = tmp_path / "reports" / "a.docx.report.json"
         assert wait_until(report.exists, 2.0), "no report within 2 s"
         assert time.monotonic() - start < 2.0
         assert wait_until(lambda: run.rows() == 1, 2.0)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert any("clean" in x and str(tmp_path / "in" / "a.docx") in x for x in lines), lines
 
 
 def test_chunked_write_is_scanned_once_after_the_last_chunk(tmp_path: Path,
