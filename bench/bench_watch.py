@@ -44,7 +44,7 @@ def _watcher(base: Path, settle: float) -> tuple[Watcher, threading.Event, threa
     watcher = Watcher(config, stop, log=NULL)
     thread = threading.Thread(target=watcher.run)
     thread.start()
-    time.sleep(0.5)
+    watcher.ready.wait(60)
     return watcher, stop, thread
 
 

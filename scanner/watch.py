@@ -15,7 +15,6 @@ import datetime as dt
 import fnmatch
 import os
 import queue
-import shutil
 import sys
 import threading
 import time
@@ -34,19 +33,19 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from scanner import ENGINE
-from scanner.catalogs import matcher as catalog_matcher
 from scanner.errors import ConfigError
 from scanner.fsutil import is_within, make_dirs
-from scanner.pipeline import ScanOptions, is_temporary, scan_file
-from scanner.report import FileReport
-from scanner.run import OutputOptions, write_report
+from scanner.handle import Outcome, free_name, handle  # noqa: F401 (free_name re-exported)
+from scanner.pipeline import is_temporary
 from scanner.settle import Settler, real_stat
-from scanner.state import Row, StateDB
+from scanner.state import StateDB
 from scanner.watchconf import Folder, WatchConfig
+from scanner.worker import WorkerPool
 
 TICK = 0.05
 FOLDER_CHECK = 1.0  # seconds between checks that every watched folder is still there
 SWITCH_INTERVAL = 0.0005
+WORKERS = min(os.cpu_count() or 1, 4)  # scan worker processes
 BATCH = 50  # state rows committed together; a crash repeats at most this many scans
 # Arrivals only. A file still being written is seen by the settler re-reading its size and mtime,
 # so the many modify events of a write are not needed. Close events come from inotify (Linux);
@@ -76,7 +75,7 @@ class Watcher:
     """Runs until ``stop`` is set. ``clock`` drives settling (tests inject their own)."""
 
     def __init__(self, config: WatchConfig, stop: threading.Event, *, log: TextIO | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, use_worker: bool = True) -> None:
         self.config, self.stop, self.clock = config, stop, clock
         self.log_stream = log or sys.stderr
         self.settler = Settler(clock)
@@ -88,6 +87,9 @@ class Watcher:
         self.missing: set[Path] = set()
         self.processed = 0
         self.inbox: queue.SimpleQueue[str | bytes] = queue.SimpleQueue()
+        self.use_worker = use_worker
+        self.worker: WorkerPool | None = None
+        self.ready = threading.Event()
         _check_layout(config)
 
     # ── events ────────────────────────────────────────────────────────────────
@@ -128,6 +130,8 @@ class Watcher:
     def run(self) -> int:
         """Watch until stopped; 0 on a clean stop."""
         db = StateDB(self.config.state_db)
+        # The worker is spawned before the observer's threads exist.
+        self.worker = WorkerPool(self.config, WORKERS) if self.use_worker else None
         observer = Observer()
         observer.start()
         switch = sys.getswitchinterval()
@@ -139,19 +143,13 @@ class Watcher:
             self.reconcile(db)
             self._log(f"开始监视 {len(self.config.folders)} 个文件夹 / watching "
                       f"{len(self.config.folders)} folders; {len(self.settler)} files to catch up")
+            self.ready.set()
             last = checked = self.clock()
             while not self.stop.is_set():
                 self.drain()
                 due = self.settler.due()
-                for start in range(0, len(due), BATCH):
-                    db.begin()
-                    try:
-                        for path in due[start:start + BATCH]:
-                            if self.stop.is_set():
-                                break  # left for the next start (not in the database yet)
-                            self._process_safely(path, db)
-                    finally:
-                        db.commit()
+                if due:
+                    self.process_batch(due, db)
                 now = self.clock()
                 if now - last >= self.config.reconcile_seconds:
                     self._attach_all(observer)
@@ -165,6 +163,8 @@ class Watcher:
             sys.setswitchinterval(switch)
             observer.stop()
             observer.join(timeout=10)
+            if self.worker is not None:
+                self.worker.close()
             db.close()
         return 0
 
@@ -210,57 +210,47 @@ class Watcher:
                 continue
             self.settler.touch(path, folder.settle_seconds)
 
-    # ── one file ──────────────────────────────────────────────────────────────
-    def _process_safely(self, path: Path, db: StateDB) -> None:
-        """One file's I/O failure (disk full, a move refused) is logged, never fatal: the file
-        has no row yet, so the next reconciliation tries it again."""
-        try:
-            self.process(path, db)
-        except OSError as exc:
-            self._log(f"处理失败，将重试 / failed, will retry: {path}: {exc.strerror or exc}")
+    # ── files ─────────────────────────────────────────────────────────────────
+    def process_batch(self, due: list[Path], db: StateDB) -> None:
+        """Scan settled files (in the worker when there is one) and commit their rows."""
+        items = [(p, str(f.path)) for p in due if (f := self.folder_of(p)) is not None]
+        for start in range(0, len(items), BATCH):
+            chunk = items[start:start + BATCH]
+            db.begin()
+            try:
+                for path, outcome, error in self._results(chunk, db):
+                    self._record(path, outcome, error, db)
+            finally:
+                db.commit()
+            if self.stop.is_set():
+                return  # the rest is left for the next start (not in the database yet)
 
-    def process(self, path: Path, db: StateDB) -> FileReport | None:
-        """Scan one settled file, write its reports, commit its row, apply the gate."""
-        folder = self.folder_of(path)
-        if folder is None:
-            return None
-        started = time.perf_counter()
-        options = ScanOptions(as_of=self.config.as_of or dt.date.today(),
-                              catalogs=folder.catalogs, authority=folder.authority)
-        matcher = catalog_matcher(folder.catalogs)
-        catalogs = ",".join(c.sha256 for c in matcher.catalogs) if matcher else ""
-        stat = real_stat(path)
-        report = scan_file(path, options)
-        sha = report.source.sha256
-        if sha is None or stat is None:
-            return None  # gone between settling and reading: nothing to report
-        if folder.profile != "pre-issue" and db.done(str(path), sha, ENGINE, catalogs):
-            return None
-        relative = path.relative_to(folder.path).as_posix()
-        report = FileReport(**{**report.__dict__, "relative": relative})
-        out = OutputOptions(folder.reports, ("json", "html"), "zh")
-        write_report(report, out)
-        moved = self._gate(path, folder, report) if folder.profile == "pre-issue" else None
-        db.record(Row(str(path), sha, stat[0], stat[1], report.status,
-                      report.verdict, str(folder.reports / (relative + ".report.json")),
-                      str(moved) if moved else None), ENGINE, catalogs)
+    def _results(self, chunk: list[tuple[Path, str]], db: StateDB
+                 ) -> Iterator[tuple[Path, Outcome | None, str | None]]:
+        if self.worker is None:
+            folders = {str(f.path): f for f in self.config.folders}
+            for path, key in chunk:
+                try:
+                    yield path, handle(path, folders[key], self.config.as_of, db.done), None
+                except OSError as exc:
+                    yield path, None, str(exc.strerror or exc)
+            return
+        yield from self.worker.run(chunk)
+
+    def _record(self, path: Path, outcome: Outcome | None, error: str | None,
+                db: StateDB) -> None:
+        """A file's I/O failure is logged, never fatal: it has no row yet, so the next
+        reconciliation tries it again."""
+        if error is not None:
+            self._log(f"处理失败，将重试 / failed, will retry: {path}: {error}")
+            return
+        if outcome is None:
+            return
+        db.record(outcome.row, ENGINE, outcome.catalogs)
         self.processed += 1
-        self._log(f"{report.verdict:<11} {time.perf_counter() - started:6.2f}s {path}"
+        moved = outcome.row.moved_to
+        self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {path}"
                   + (f" → {moved}" if moved else ""))
-        return report
-
-    def _gate(self, path: Path, folder: Folder, report: FileReport) -> Path | None:
-        passed = report.status == "ok" and not report.worst_at_least("error")
-        target_dir = folder.on_pass if passed else folder.on_fail
-        if target_dir is None:
-            return None
-        make_dirs(target_dir)
-        target = free_name(target_dir / path.name)
-        shutil.move(str(path), str(target))
-        if not passed:
-            beside = FileReport(**{**report.__dict__, "relative": target.name})
-            write_report(beside, OutputOptions(target_dir, ("json", "html"), "zh"))
-        return target
 
     def _log(self, text: str) -> None:
         line = f"{dt.datetime.now().isoformat(timespec='seconds')} {text}"
@@ -269,18 +259,6 @@ class Watcher:
             make_dirs(self.config.log_file.parent)
             with self.config.log_file.open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
-
-
-def free_name(target: Path) -> Path:
-    """``target``, or ``name (2).ext``, ``name (3).ext``… when taken: never overwrite."""
-    if not target.exists():
-        return target
-    n = 2
-    while True:
-        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
-        if not candidate.exists():
-            return candidate
-        n += 1
 
 
 def _files(folder: Folder) -> Iterator[Path]:

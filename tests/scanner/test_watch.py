@@ -14,6 +14,7 @@ import pytest
 from builders import DocSpec, make_docx
 
 from scanner.errors import ConfigError
+from scanner.handle import move_no_overwrite
 from scanner.settle import Settler
 from scanner.state import StateDB
 from scanner.watch import Watcher, free_name
@@ -124,7 +125,7 @@ class Running:
 
     def __enter__(self) -> Running:
         self.thread.start()
-        time.sleep(0.3)  # let the observer attach before files arrive
+        assert self.watcher.ready.wait(60), "the watcher did not start"
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -253,3 +254,21 @@ def test_changed_file_is_scanned_again(tmp_path: Path, no_leaked_threads: None) 
         assert wait_until(lambda: run.rows() == 2, 3)
     report = (tmp_path / "reports" / "a.docx.report.json").read_text(encoding="utf-8")
     assert "机密★10年" in report
+
+
+def test_concurrent_moves_never_overwrite(tmp_path: Path) -> None:
+    sources = []
+    for i in range(20):
+        folder = tmp_path / f"s{i}"
+        folder.mkdir()
+        (folder / "same.docx").write_bytes(f"content {i}".encode())
+        sources.append(folder / "same.docx")
+    target = tmp_path / "passed"
+    target.mkdir()
+    threads = [threading.Thread(target=move_no_overwrite, args=(s, target)) for s in sources]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    contents = sorted(p.read_bytes() for p in target.iterdir())
+    assert contents == sorted(f"content {i}".encode() for i in range(20))
