@@ -9,12 +9,12 @@ from markers.codes import make
 from markers.expiry import expires_on
 from markers.lines import WRONG_SYMBOLS
 from markers.models import (
-    LEVEL_EN,
     STATUTORY_MAX_YEARS,
     Evidence,
     Finding,
     Marking,
     MarkSet,
+    container_of,
 )
 
 DEFAULT_SOON_DAYS = 92
@@ -115,8 +115,8 @@ def _position_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
 
 def _header_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
     if m.form == "line" and m.in_lead:
-        home = m.location.rsplit(".", 1)[0]
-        lead = [f for f in marks.lead if f.location.rsplit(".", 1)[0] == home]
+        home = container_of(m.location)
+        lead = [f for f in marks.lead if container_of(f.location) == home]
         kinds = [f.kind for f in lead if f.kind in ("copy", "mark", "urgency")]
         rank = {"copy": 0, "mark": 1, "urgency": 2}
         if kinds != sorted(kinds, key=rank.__getitem__):
@@ -178,5 +178,3 @@ def _document_checks(marks: MarkSet, live: list[Marking]) -> Iterator[Finding]:
                 yield make("DATE_FORMAT", f.location, (Evidence(f.location, f.raw),), raw=d.raw,
                            why_zh=zh, why_en=f"written with {en}; use 2023年3月22日")
 
-
-__all__ = ["LEVEL_EN", "check"]

@@ -17,7 +17,7 @@ from typing import Literal
 
 from markers import fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
-from markers.models import Block, DateField, Field, Marking, MarkSet, Term
+from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
 from markers.normalize import normalize
 
 LEAD_REGIONS = ("top", "header", "top_right")
@@ -48,11 +48,6 @@ def is_short(text: str) -> bool:
     return n - spaces <= MAX_DENSE
 
 
-def container(block: Block) -> str:
-    """The location without its last part: ``header.first.p2`` → ``header.first``."""
-    return block.location.rsplit(".", 1)[0] if "." in block.location else block.location
-
-
 def _lead_kind(text: str) -> str | None:
     if fields.copy_number(text) is not None:
         return "copy"
@@ -73,7 +68,7 @@ def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
     for block in blocks:
         if block.region not in LEAD_REGIONS or not block.text.strip():
             continue
-        key = container(block)
+        key = container_of(block.location)
         if key in stopped:
             continue
         kind = _lead_kind(block.text)

@@ -41,6 +41,11 @@ class Block(NamedTuple):
     struck: bool = False
 
 
+def container_of(location: str) -> str:
+    """The location without its last part: ``header.first.p2`` → ``header.first``."""
+    return location.rsplit(".", 1)[0]
+
+
 @dataclass(frozen=True)
 class Term:
     """The part of a mark after the ★: a period, a date, a condition or nothing."""

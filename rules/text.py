@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markers.models import Block
+from markers.models import Block, container_of
 from markers.normalize import Compact, compact
 
 SENTENCE_END = "。！？；!?;\n"
@@ -64,7 +64,7 @@ def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
         c = compact(block.text) if len(block.text) < 512 else _compact_nocache(block.text)
         if not c.text:
             continue
-        container = block.location.rsplit(".", 1)[0]
+        container = container_of(block.location)
         if parts:
             joined = (flowing and container == prev_container and _cjk(parts[-1][-1])
                       and _cjk(c.text[0]))

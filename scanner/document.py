@@ -19,7 +19,3 @@ class Document:
     pages: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
     spacing_reliable: bool = True
-
-    def text(self) -> str:
-        """All block texts joined by newlines (for statistics, never for mark finding)."""
-        return "\n".join(b.text for b in self.blocks)

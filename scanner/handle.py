@@ -86,7 +86,7 @@ def handle(path: Path, folder: Folder, as_of: dt.date | None,
     if folder.profile != "pre-issue" and done(str(path), sha, ENGINE, catalogs):
         return None
     relative = path.relative_to(folder.path).as_posix()
-    report = FileReport(**{**report.__dict__, "relative": relative})
+    report = report.with_relative(relative)
     write_report(report, OutputOptions(folder.reports, ("json", "html"), "zh"))
     moved = _gate(path, folder, report) if folder.profile == "pre-issue" else None
     row = Row(str(path), sha, stat[0], stat[1], report.status, report.verdict,
@@ -102,6 +102,6 @@ def _gate(path: Path, folder: Folder, report: FileReport) -> Path | None:
     make_dirs(target_dir)
     target = move_no_overwrite(path, target_dir)
     if not passed:
-        beside = FileReport(**{**report.__dict__, "relative": target.name})
-        write_report(beside, OutputOptions(target_dir, ("json", "html"), "zh"))
+        beside = OutputOptions(target_dir, ("json", "html"), "zh")
+        write_report(report.with_relative(target.name), beside)
     return target

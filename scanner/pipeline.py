@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,10 +146,3 @@ def is_temporary(name: str) -> bool:
     return (name.startswith(("~$", ".~lock", ".dingmi-"))
             or lower.endswith((".tmp", ".part", ".crdownload", ".swp", "#")))
 
-
-def stat_or_none(path: Path) -> os.stat_result | None:
-    """``os.stat`` that returns None instead of raising."""
-    try:
-        return path.stat()
-    except OSError:
-        return None

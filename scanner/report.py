@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markers import Finding, Marking, MarkSet
@@ -50,6 +50,10 @@ class FileReport:
     hits: tuple[Hit, ...] = ()
     suggestion: Suggestion | None = None
     catalogs: tuple[Catalog, ...] = ()
+
+    def with_relative(self, relative: str) -> FileReport:
+        """The same report placed at ``relative`` (its path under the report folder)."""
+        return replace(self, relative=relative)
 
     @property
     def level(self) -> str | None:

@@ -59,10 +59,6 @@ def write_report(r: FileReport, out: OutputOptions) -> None:
                      render(r, out.lang).encode("utf-8"))
 
 
-def _with_relative(r: FileReport, relative: str) -> FileReport:
-    return FileReport(**{**r.__dict__, "relative": relative})
-
-
 def scan_entry(entry: Entry, options: ScanOptions) -> FileReport:
     """The report for one walked entry (a folder that could not be listed included)."""
     if entry.error is not None:
@@ -73,7 +69,7 @@ def scan_entry(entry: Entry, options: ScanOptions) -> FileReport:
                        f"the folder cannot be listed: {reason}")
     else:
         r = scan_file(entry.path, options)
-    return _with_relative(r, entry.relative)
+    return r.with_relative(entry.relative)
 
 
 def check_out_dir(out: Path | None, roots: list[Path]) -> None:
@@ -152,7 +148,7 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
     stdout = stdout or sys.stdout
     reports = []
     for path in files:
-        r = _with_relative(scan_file(path, options), path.name)
+        r = scan_file(path, options).with_relative(path.name)
         write_report(r, out)
         reports.append(r)
         print(verdict_line(r, str(path), out.lang), file=stdout)

@@ -98,27 +98,36 @@ class WorkerPool:
 
     def run(self, items: list[tuple[Path, str]]) -> Iterator[Result]:
         """Spread ``items`` over the workers, at most WINDOW in flight each; yield results.
-        A worker that dies is replaced; its files in flight are left for reconciliation."""
+        A worker that dies (on receiving or on sending) is replaced; its files in flight come
+        back as errors and are left for reconciliation."""
         todo = deque(items)
-        for worker in self.workers:
-            while todo and len(worker.inflight) < WINDOW:
-                worker.send(todo.popleft())
+        for i in range(len(self.workers)):
+            yield from self._fill(i, todo)
         while any(w.busy for w in self.workers):
             ready = wait([w.conn for w in self.workers if w.busy])
-            for worker in [w for w in self.workers if w.conn in ready]:
+            for i, worker in enumerate(list(self.workers)):
+                if worker.conn not in ready:
+                    continue
                 try:
                     result = worker.receive()
                 except (EOFError, OSError):
-                    yield from self._replace(worker)
-                    continue
-                yield result
-                if todo:
-                    worker.send(todo.popleft())
+                    yield from self._replace(i)
+                else:
+                    yield result
+                yield from self._fill(i, todo)
 
-    def _replace(self, dead: ScanWorker) -> Iterator[Result]:
+    def _fill(self, i: int, todo: deque[tuple[Path, str]]) -> Iterator[Result]:
+        while todo and len(self.workers[i].inflight) < WINDOW:
+            try:
+                self.workers[i].send(todo.popleft())
+            except OSError:
+                yield from self._replace(i)
+
+    def _replace(self, i: int) -> Iterator[Result]:
+        dead = self.workers[i]
         lost = list(dead.inflight)
         dead.close()
-        self.workers[self.workers.index(dead)] = ScanWorker(self.config)
+        self.workers[i] = ScanWorker(self.config)
         for path in lost:
             yield path, None, "扫描子进程意外退出 / the scan worker died"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from builders import DocSpec, make_docx
 
 from scanner.cli import build_parser, main
+from scanner.run import Progress
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CLEAN = DocSpec(body=["000123", "秘密★5年", "某局发〔2025〕5号", "关于某事项的通知",
@@ -142,3 +144,15 @@ def test_html_report_shows_catalogue_evidence(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "t.docx.report.html").read_text(encoding="utf-8")
     assert "建议标志" in html and "机密★5年" in html and "NEG-01" in html
     assert "【谈判底线】" in html and "UNDER_CLASSIFIED" in html
+
+
+def test_progress_lines_on_long_runs() -> None:
+    now = [0.0]
+    out = io.StringIO()
+    progress = Progress(out, "en", every=2.0, clock=lambda: now[0])
+    for _ in range(3):
+        progress.tick()
+    assert out.getvalue() == ""
+    now[0] = 2.5
+    progress.tick()
+    assert out.getvalue() == "scanned 4 files (1.6 files/s)\n"

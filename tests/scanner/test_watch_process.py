@@ -18,6 +18,8 @@ from builders import DocSpec, make_docx
 from test_watch import Running, _config, wait_until
 
 from scanner.state import StateDB
+from scanner.watchconf import Folder, WatchConfig
+from scanner.worker import WorkerPool
 
 DOC = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "2026年3月2日"])
 
@@ -124,3 +126,23 @@ def test_sigkill_five_times_during_a_burst(tmp_path: Path) -> None:
     reports = sorted(p.name for p in (tmp_path / "reports").glob("*.report.json"))
     assert reports == [f"f{i:03d}.docx.report.json" for i in range(500)]
     assert not list((tmp_path / "reports").glob(".dingmi-*"))
+
+
+def test_a_dead_worker_is_replaced_and_its_files_come_back(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    files = [make_docx(tmp_path / "in" / f"w{i}.docx", DOC) for i in range(3)]
+    config = WatchConfig(tmp_path / "s.db", (Folder(tmp_path / "in", tmp_path / "reports"),))
+    pool = WorkerPool(config, 1)
+    try:
+        first = pool.workers[0]
+        os.kill(first.proc.pid, signal.SIGKILL)
+        first.proc.join(timeout=30)
+        key = str(tmp_path / "in")
+        results = list(pool.run([(f, key) for f in files]))
+        assert sorted(p for p, _, _ in results) == sorted(files)  # every file answered
+        assert any(err and "died" in err for _, _, err in results)
+        assert pool.workers[0] is not first and pool.workers[0].alive()
+        again = list(pool.run([(files[0], key)]))
+        assert again[0][1] is not None and again[0][1].verdict == "clean"
+    finally:
+        pool.close()
