@@ -79,6 +79,11 @@ class Matcher:
         self._auto: Any = None
         self._tk: Any = None
 
+    def warm(self) -> None:
+        """Build the automaton and load the segmentation dictionary now (workers do this once,
+        before their first file, so no file pays for it)."""
+        self._ready()
+
     def _ready(self) -> None:
         if self._auto is None:
             self._auto = _automaton(sorted(self.canonical))

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from markers.expiry import add_months
 from scanner import __version__, catalog_cmd, catalogs, watchconf
+from scanner.audit import AuditOptions, run_audit
 from scanner.errors import ScanError
-from scanner.outcome import EXIT_USAGE, exit_code
+from scanner.outcome import EXIT_USAGE, audit_exit_code, exit_code
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, run_check, run_scan
 from scanner.verdicts import parse_authority
@@ -86,6 +88,42 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"应为非负整数 / must be a whole number >= 0: {text!r}")
+    return value
+
+
+def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = sub.add_parser("audit", help="档案定密审核（台账、统计、解密清单）/ audit archives")
+    audit.add_argument("paths", nargs="+", type=Path, metavar="ARCHIVE")
+    audit.add_argument("--out", type=Path, required=True,
+                       help="输出目录（台账、汇总、报告、状态库）/ output folder")
+    audit.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                       help="并行进程数，0 为每核一个 / worker processes (default: one a core)")
+    audit.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="单个文件的时间限制 / time limit per file (default 60)")
+    audit.add_argument("--memory-mb", type=_positive, default=2048, metavar="MB",
+                       help="单个文件的内存限制，0 为不限 / memory limit per file (default 2048)")
+    audit.add_argument("--window-months", type=_positive, default=3, metavar="N",
+                       help="到期提醒窗口（月）/ months ahead for the declassification list "
+                            "(default 3)")
+    audit.add_argument("--format", type=_formats, default=("json", "html"), dest="formats",
+                       help="单文件报告格式 / per-file report formats: json,html")
+    audit.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                       help="基准日期 / date for expiry checks (default: today)")
+    audit.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / language")
+    audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
+                       default="never",
+                       help="达到此级别的发现时退出码为 1 / severity that makes exit code 1 "
+                            "(default never)")
+    _rules_options(audit, "default: the bundled demo catalogue")
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="基准日期，用于判断是否到期 / date for expiry checks (default: today)")
@@ -119,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(scan)
     _rules_options(scan, "default: the bundled demo catalogue")
     _catalog_parser(sub)
+    _audit_parser(sub)
     watch = sub.add_parser("watch", help="监视文件夹 / watch folders (watch_dirs.yaml)")
     watch.add_argument("--config", type=Path, default=Path("watch_dirs.yaml"),
                        help="配置文件 / configuration (default ./watch_dirs.yaml)")
@@ -133,11 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _catalog(args)
     if args.command == "watch":
         return _watch(args)
-    paths: list[str] = [] if args.no_catalog else [str(p) for p in args.catalog]
-    if args.command == "scan" and not args.no_catalog and not paths:
-        paths = [str(catalogs.DEMO)]
+    if args.command == "audit":
+        return _audit(args)
     options = ScanOptions(as_of=args.as_of or dt.date.today(), soon_days=args.soon_days,
-                          catalogs=tuple(paths), authority=args.authority, derived=args.derived)
+                          catalogs=_catalog_paths(args), authority=args.authority,
+                          derived=args.derived)
     try:
         catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
         if args.command == "check":
@@ -152,6 +191,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dingmi: 已中断 / interrupted", file=sys.stderr)
         return 130
+
+
+def _catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
+    """The catalogues asked for; ``scan`` and ``audit`` fall back to the demo catalogue."""
+    if args.no_catalog:
+        return ()
+    paths = tuple(str(p) for p in args.catalog)
+    if not paths and args.command in ("scan", "audit"):
+        paths = (str(catalogs.DEMO),)
+    return paths
+
+
+def _audit(args: argparse.Namespace) -> int:
+    as_of = args.as_of or dt.date.today()
+    soon = (add_months(as_of, args.window_months) - as_of).days
+    options = ScanOptions(as_of=as_of, soon_days=soon, catalogs=_catalog_paths(args),
+                          authority=args.authority, derived=args.derived)
+    audit = AuditOptions(tuple(args.paths), args.out, options, jobs=args.jobs,
+                         timeout=args.timeout, memory_mb=args.memory_mb or None,
+                         window_months=args.window_months, lang=args.lang,
+                         formats=args.formats)
+    try:
+        catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
+        result = run_audit(audit)
+    except ScanError as exc:
+        print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("dingmi: 已中断，再次运行同一命令即可从中断处继续 / interrupted; run the same "
+              "command again to resume", file=sys.stderr)
+        return 130
+    return audit_exit_code(result.reports, args.fail_on)
 
 
 def _watch(args: argparse.Namespace) -> int:

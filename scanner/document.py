@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,3 +21,18 @@ class Document:
     pages: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
     spacing_reliable: bool = True
+
+
+def pack(doc: Document) -> bytes:
+    """The document's text and locations, compressed (the audit's text cache)."""
+    body = {"kind": doc.kind, "pages": doc.pages, "meta": doc.meta,
+            "spacing_reliable": doc.spacing_reliable, "blocks": [list(b) for b in doc.blocks]}
+    return zlib.compress(json.dumps(body, ensure_ascii=False).encode("utf-8"), 6)
+
+
+def unpack(path: Path, data: bytes) -> Document:
+    """The document :func:`pack` stored."""
+    body = json.loads(zlib.decompress(data))
+    blocks = tuple(Block(*b) for b in body["blocks"])
+    return Document(path, body["kind"], blocks, body["pages"], body["meta"],
+                    body["spacing_reliable"])

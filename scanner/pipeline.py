@@ -74,10 +74,18 @@ def _title(doc: Document) -> str | None:
     return None
 
 
-def scan_file(path: Path, options: ScanOptions) -> FileReport:
-    """Extract, find marks, check them; always return a report."""
-    path = path.absolute()
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class Read:
+    """A file read once: its identity, its first bytes and (when small) its whole content."""
+
+    source: Source
+    head: bytes
+    data: bytes | None
+    mtime_ns: int
+
+
+def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
+    """Stat and hash ``path`` (a report saying why when it cannot be read)."""
     try:
         stat = path.stat()
         sha, head, size, data = _hash(path)
@@ -85,9 +93,14 @@ def scan_file(path: Path, options: ScanOptions) -> FileReport:
         zh, en = _os_reason(exc)
         return FileReport(Source(str(path), None, None), "unreadable", ENGINE, options.as_of,
                           zh, en)
-    source = Source(str(path), sha, size, stat.st_mtime)
+    return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns)
+
+
+def extract_document(path: Path, read: Read, options: ScanOptions) -> Document | FileReport:
+    """The extracted document, or the report saying why it could not be extracted."""
+    source = read.source
     try:
-        doc = extract(path, head, data)
+        return extract(path, read.head, read.data)
     except UnsupportedFormat as exc:
         return FileReport(source, "unsupported", ENGINE, options.as_of, exc.message_zh,
                           exc.message_en)
@@ -97,13 +110,34 @@ def scan_file(path: Path, options: ScanOptions) -> FileReport:
     except OSError as exc:
         zh, en = _os_reason(exc)
         return FileReport(source, "unreadable", ENGINE, options.as_of, zh, en)
-    except (ValueError, RecursionError, MemoryError, KeyError, IndexError, TypeError) as exc:
+    except MemoryError:
+        return FileReport(source, "unreadable", ENGINE, options.as_of,
+                          "读取该文件超出内存限制", "reading the file exceeded the memory limit")
+    except (ValueError, RecursionError, KeyError, IndexError, TypeError) as exc:
         err = ExtractError(f"文件内容无法解析（{type(exc).__name__}）",
                            f"the file content cannot be parsed ({type(exc).__name__}: {exc})")
         return FileReport(source, "unreadable", ENGINE, options.as_of, err.message_zh,
                           err.message_en)
+
+
+def scan_file(path: Path, options: ScanOptions) -> FileReport:
+    """Extract, find marks, check them; always return a report."""
+    report, _ = scan_with_document(path, options)
+    return report
+
+
+def scan_with_document(path: Path, options: ScanOptions) -> tuple[FileReport, Document | None]:
+    """:func:`scan_file`, also giving the extracted document (None when there is none)."""
+    path = path.absolute()
+    started = time.perf_counter()
+    read = read_source(path, options)
+    if isinstance(read, FileReport):
+        return read, None
+    doc = extract_document(path, read, options)
+    if isinstance(doc, FileReport):
+        return doc, None
     extracted = time.perf_counter()
-    return assess(doc, source, options, {"extract": extracted - started})
+    return assess(doc, read.source, options, {"extract": extracted - started}), doc
 
 
 def assess(doc: Document, source: Source, options: ScanOptions,

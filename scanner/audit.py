@@ -1,0 +1,256 @@
+"""``dingmi audit``: a whole archive in one sitting, resumable, with the ledger and the statistics.
+
+1. Walk the archives (temporary and lock files are counted, unreadable folders get a report).
+2. A file whose path, size and mtime are recorded under the same settings key, with its report on
+   disk, is taken from the state database as it is: nothing is read.
+3. Everything else goes to the worker pool (:mod:`scanner.auditpool`); results are committed in
+   batches after their reports are written, so an audit killed at any moment resumes where it
+   stopped and processes no file twice.
+4. The outputs (ledger, declassification list, statistics, summary) are built from the database
+   rows of the files found in this walk, in path order, so an interrupted and resumed audit gives
+   the same outputs as an uninterrupted one. When neither the rows nor the settings changed since
+   the last outputs, the outputs on disk are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from scanner import ENGINE, catalogs
+from scanner.auditdb import AuditDB, FileRow
+from scanner.auditout import OUTPUT_NAMES, write_outputs
+from scanner.auditpool import AuditPool, Done, Settings, Task, done_of
+from scanner.fsutil import make_dirs
+from scanner.pipeline import ScanOptions
+from scanner.run import OutputOptions, check_out_dir, scan_entry, write_report
+from scanner.walk import Entry, WalkStats, walk
+
+DB_NAME = "audit.sqlite"
+COMMIT_EVERY = 0.5  # seconds between commits of finished files
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """Everything ``dingmi audit`` was asked to do."""
+
+    roots: tuple[Path, ...]
+    out: Path
+    options: ScanOptions
+    jobs: int = 0  # 0: one worker a core
+    timeout: float = 60.0
+    memory_mb: int | None = 2048
+    window_months: int = 3
+    lang: str = "zh"
+    formats: tuple[str, ...] = ("json", "html")
+
+
+@dataclass
+class AuditResult:
+    """What the run did: counts for the closing line and the tests."""
+
+    files: int = 0
+    processed: int = 0
+    reused: int = 0
+    temporary: int = 0
+    outputs_written: bool = False
+    seconds: float = 0.0
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+
+def settings_key(options: ScanOptions, catalog_hashes: list[str], lang: str = "zh",
+                 formats: tuple[str, ...] = ("json", "html")) -> str:
+    """Everything that changes a report: a result stored under another key is not reused."""
+    parts = [ENGINE, options.as_of.isoformat(), str(options.soon_days),
+             options.authority or "", str(options.derived), lang, ",".join(formats),
+             *catalog_hashes]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _report_file(reports: Path, relative: str, formats: tuple[str, ...]) -> Path:
+    base = reports / relative
+    ext = ".report.json" if "json" in formats else ".report.html"
+    return base.with_name(base.name + ext)
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _row(done: Done, key: str) -> FileRow:
+    return FileRow(done.path, done.relative, done.size, done.mtime_ns, done.sha256, key,
+                   done.status, 1)
+
+
+class _Progress:
+    """A rich progress bar on a terminal; plain lines with rate and ETA otherwise."""
+
+    def __init__(self, total: int, stream: TextIO, lang: str, every: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.stream, self.lang, self.every, self.clock = (total, stream, lang,
+                                                                      every, clock)
+        self.start = self.last = clock()
+        self.done = 0
+        self.bar: Any = None
+        if total and stream.isatty():
+            from rich.console import Console  # noqa: PLC0415
+            from rich.progress import (  # noqa: PLC0415 - only on a terminal
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn("审核 audit"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                                console=Console(file=stream), transient=False)
+            self.task = self.bar.add_task("audit", total=total, rate="")
+            self.bar.start()
+
+    def line(self) -> str:
+        elapsed = max(self.clock() - self.start, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        if self.lang == "zh":
+            return (f"已处理 {self.done}/{self.total} 个文件（{rate:.1f} 个/秒，"
+                    f"预计还需 {eta:.0f} 秒）")
+        return f"processed {self.done}/{self.total} files ({rate:.1f} files/s, ETA {eta:.0f} s)"
+
+    def tick(self) -> None:
+        self.done += 1
+        now = self.clock()
+        if self.bar is not None:
+            rate = self.done / max(now - self.start, 1e-9)
+            self.bar.update(self.task, advance=1, rate=f"{rate:.1f}/s")
+        elif now - self.last >= self.every:
+            self.last = now
+            print(self.line(), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
+              stderr: TextIO | None = None) -> AuditResult:
+    """Audit every file under ``a.roots`` into ``a.out``."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    started = time.perf_counter()
+    roots = list(a.roots)
+    check_out_dir(a.out, roots)
+    make_dirs(a.out)
+    cats = catalogs.load(a.options.catalogs) if a.options.catalogs else ()
+    key = settings_key(a.options, [c.sha256 for c in cats], a.lang, a.formats)
+    reports_dir = a.out / "reports"
+    out = OutputOptions(reports_dir, a.formats, a.lang)
+    db = AuditDB(a.out / DB_NAME)
+    result = AuditResult()
+    try:
+        stats = WalkStats()
+        entries = list(walk(roots, a.out, stats))
+        result.temporary = stats.temporary
+        known = db.known()
+        todo: list[Task] = []
+        order: list[str] = []
+        for entry in entries:
+            path = str(entry.path.absolute())
+            order.append(path)
+            if entry.error is not None:
+                _record_folder_error(db, entry, a.options, out, key)
+                continue
+            row = known.get(path)
+            if (row is not None and row.key == key and row.relative == entry.relative
+                    and _stat(entry.path) == (row.size, row.mtime_ns)
+                    and _report_file(reports_dir, entry.relative, a.formats).exists()):
+                result.reused += 1
+                continue
+            todo.append(Task(path, entry.relative))
+        result.files = len(order)
+        db.flush()
+        if todo:
+            result.processed = _process(db, todo, a, out, key=key, stderr=stderr)
+        db.flush()
+        result.reports = [r for r in (db.report_of(p) for p in order) if r is not None]
+        digest = _outputs_digest(db, order, a, key)
+        fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
+        if digest != db.get_meta("outputs") or not fresh:
+            write_outputs(result.reports, a.out, as_of=a.options.as_of,
+                          window_months=a.window_months, lang=a.lang, formats=a.formats,
+                          catalogs=[c.id for c in cats])
+            db.set_meta("outputs", digest)
+            result.outputs_written = True
+        db.flush()
+    finally:
+        db.close()
+    result.seconds = time.perf_counter() - started
+    print(closing_line(result, a), file=stdout)
+    return result
+
+
+def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
+                         key: str) -> None:
+    report = scan_entry(entry, options)
+    write_report(report, out)
+    done = done_of(report, None, None)
+    db.record(_row(done, key), done.report, None, processed=True)
+
+
+def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions, *, key: str,
+             stderr: TextIO) -> int:
+    jobs = a.jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(todo)))
+    settings = Settings(a.options, out, db.path, key, a.timeout, a.memory_mb)
+    progress = _Progress(len(todo), stderr, a.lang)
+    pool = AuditPool(settings, jobs)
+    n = 0
+    last_commit = time.monotonic()
+    try:
+        for done in pool.run(todo):
+            db.record(_row(done, key), done.report, done.text, processed=True)
+            n += 1
+            progress.tick()
+            now = time.monotonic()
+            if now - last_commit >= COMMIT_EVERY:
+                db.flush()
+                last_commit = now
+    finally:
+        db.flush()
+        pool.close()
+        progress.close()
+    return n
+
+
+def _outputs_digest(db: AuditDB, order: list[str], a: AuditOptions, key: str) -> str:
+    """Changes whenever anything the outputs show could have changed."""
+    known = db.known()
+    h = hashlib.sha256()
+    for part in (key, str(a.window_months), a.lang, ",".join(a.formats)):
+        h.update(part.encode("utf-8") + b"\x1f")
+    for path in order:
+        row = known.get(path)
+        if row is not None:
+            h.update(f"{path}\x1f{row.relative}\x1f{row.sha256}\x1f{row.size}\x1f{row.mtime_ns}"
+                     f"\x1f{row.status}\x1e".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def closing_line(r: AuditResult, a: AuditOptions) -> str:
+    """The summary printed at the end."""
+    if a.lang == "zh":
+        return (f"审核完成：共 {r.files} 个文件，本次处理 {r.processed}，沿用上次结果 {r.reused}，"
+                f"跳过临时/锁定文件 {r.temporary}，用时 {r.seconds:.1f} 秒；输出目录 {a.out}")
+    return (f"audit finished: {r.files} files, processed {r.processed}, reused {r.reused}, "
+            f"lock/temporary files skipped {r.temporary}, {r.seconds:.1f} s; outputs in {a.out}")
+

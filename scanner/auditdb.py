@@ -1,0 +1,185 @@
+"""The audit's state database: what each file gave, keyed so that nothing is done twice.
+
+Three tables, one SQLite file in WAL mode beside the audit's outputs:
+
+- ``texts``: a file's extracted text and locations (compressed), by content hash and engine. A
+  catalogue edit or another as-of date re-assesses from here without extracting again.
+- ``results``: the report (compressed JSON), by content hash and *settings key* (engine, catalogue
+  hashes, as-of date, authority...). The same content found again, anywhere, is not scanned again.
+- ``files``: each path with the size and mtime it had, its content hash and settings key, and how
+  many times it was processed (``scans``). An unchanged file is recognised from its stat alone, so a
+  second run over an unchanged archive hashes nothing.
+
+Only the audit's main process writes; workers open the database read-only to look up content they
+have hashed. Rows are committed in batches after their reports are on disk, so a crash repeats at
+most the files of one batch and never loses one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.fsutil import FILE_MODE, make_dirs
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS texts (
+    sha256 TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (sha256, engine)
+);
+CREATE TABLE IF NOT EXISTS results (
+    sha256 TEXT NOT NULL,
+    key TEXT NOT NULL,
+    report BLOB NOT NULL,
+    PRIMARY KEY (sha256, key)
+);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    relative TEXT NOT NULL,
+    size INTEGER,
+    mtime_ns INTEGER,
+    sha256 TEXT,
+    key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    scans INTEGER NOT NULL DEFAULT 0,
+    report BLOB
+);
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+def pack_json(value: dict[str, Any]) -> bytes:
+    """Compressed compact JSON."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack_json(data: bytes) -> dict[str, Any]:
+    """The value :func:`pack_json` stored."""
+    value: dict[str, Any] = json.loads(zlib.decompress(data))
+    return value
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """What the database knows of one path."""
+
+    path: str
+    relative: str
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    key: str
+    status: str
+    scans: int
+
+
+class AuditDB:
+    """The main process's read-write handle (creates the file owner-only)."""
+
+    def __init__(self, path: Path) -> None:
+        make_dirs(path.parent)
+        new = not path.exists()
+        self.path = path
+        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+        if new:
+            path.chmod(FILE_MODE)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(SCHEMA)
+        self.pending = 0
+
+    def close(self) -> None:
+        """Commit what is pending and close."""
+        self.flush()
+        self.conn.close()
+
+    def flush(self) -> None:
+        """Commit the current batch."""
+        if self.pending:
+            self.conn.execute("COMMIT")
+            self.pending = 0
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        if not self.pending:
+            self.conn.execute("BEGIN")
+        self.conn.execute(sql, args)
+        self.pending += 1
+
+    def known(self) -> dict[str, FileRow]:
+        """Every recorded path."""
+        cur = self.conn.execute("SELECT path, relative, size, mtime_ns, sha256, key, status, "
+                                "scans FROM files")
+        return {r[0]: FileRow(*r) for r in cur.fetchall()}
+
+    def report_of(self, path: str) -> dict[str, Any] | None:
+        """The stored report for ``path`` (as it was recorded for that path)."""
+        row = self.conn.execute("SELECT report FROM files WHERE path=?", (path,)).fetchone()
+        return unpack_json(row[0]) if row and row[0] is not None else None
+
+    def record(self, row: FileRow, report: bytes, text: bytes | None, *, processed: bool) -> None:
+        """Record a file's result (its report already on disk). ``processed`` counts a scan."""
+        if text is not None and row.sha256:
+            from scanner import ENGINE  # noqa: PLC0415 - the engine of this very process
+
+            self._write("INSERT OR IGNORE INTO texts (sha256, engine, data) VALUES (?,?,?)",
+                        (row.sha256, ENGINE, text))
+        if row.sha256 and row.status == "ok":
+            self._write("INSERT OR REPLACE INTO results (sha256, key, report) VALUES (?,?,?)",
+                        (row.sha256, row.key, report))
+        self._write(
+            "INSERT INTO files (path, relative, size, mtime_ns, sha256, key, status, scans, "
+            "report) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+            "relative=excluded.relative, size=excluded.size, mtime_ns=excluded.mtime_ns, "
+            "sha256=excluded.sha256, key=excluded.key, status=excluded.status, "
+            "scans=files.scans + excluded.scans, report=excluded.report",
+            (row.path, row.relative, row.size, row.mtime_ns, row.sha256, row.key, row.status,
+             1 if processed else 0, report))
+
+    def get_meta(self, name: str) -> str | None:
+        """A stored setting (for example the digest of the last outputs)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Store a setting (committed with the current batch)."""
+        self._write("INSERT OR REPLACE INTO meta (name, value) VALUES (?,?)", (name, value))
+
+
+class Lookup:
+    """A worker's read-only view: stored results and texts by content hash."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn: sqlite3.Connection | None = None
+        if path.exists():
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+
+    def result(self, sha256: str, key: str) -> dict[str, Any] | None:
+        """The stored report for this content under these settings."""
+        if self.conn is None:
+            return None
+        row = self.conn.execute("SELECT report FROM results WHERE sha256=? AND key=?",
+                                (sha256, key)).fetchone()
+        return unpack_json(row[0]) if row else None
+
+    def text(self, sha256: str, engine: str) -> bytes | None:
+        """The stored extracted text for this content."""
+        if self.conn is None:
+            return None
+        row = self.conn.execute("SELECT data FROM texts WHERE sha256=? AND engine=?",
+                                (sha256, engine)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self.conn is not None:
+            self.conn.close()

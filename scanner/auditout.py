@@ -1,0 +1,314 @@
+"""The audit's outputs, built from the per-file reports: the ledger (定密台账) as .xlsx and .csv,
+the list of documents due for declassification, the statistics (定密统计) and the summary page.
+
+Every output is sorted by path and carries no clock time, so the same reports give the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from markers.expiry import add_months
+from markers.models import LEVELS, SEVERITY_RANK
+from scanner.fsutil import write_atomic
+from scanner.summary import render_summary
+
+OUTPUT_NAMES = ("ledger.xlsx", "ledger.csv", "declassify.csv", "stats.json", "summary.html")
+TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
+TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
+
+ACTIONS = {  # (zh, en), in the order they are listed
+    "unreadable": ("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
+    "EXPIRED": ("保密期限已满：办理解密审核", "period has run: review for declassification"),
+    "EXPIRY_SOON": ("即将到期：准备解密审核", "expires soon: prepare the declassification review"),
+    "DECLASS_CONFLICT": ("核查解密状态", "check whether it was declassified"),
+    "UNMARKED_MATCH": ("核查是否应当定密", "check whether it should be classified"),
+    "UNDER_CLASSIFIED": ("核查是否应提高密级", "check whether the level should be higher"),
+    "OVER_CLASSIFIED": ("核查是否应降低密级或解密",
+                        "check whether to lower the level or declassify"),
+    "NO_BASIS": ("核查定密依据", "check the basis for classification"),
+    "AUTHORITY_EXCEEDED": ("核查定密权限", "check the classification authority"),
+    "PERIOD_ABOVE_CATALOG": ("核查保密期限", "check the period against the catalogue"),
+    "mark": ("更正国家秘密标志", "correct the mark"),
+    "keep": ("继续保密，按期复核", "keep classified; review on schedule"),
+    "none": ("无需处理", "nothing to do"),
+}
+MARK_ACTION_SKIP = {"EXPIRED", "EXPIRY_SOON", "CONDITION_MANUAL", *ACTIONS}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One line of the ledger, from one report."""
+
+    relative: str
+    path: str
+    title: str
+    doc_number: str
+    date: str
+    level: str
+    mark: str
+    term: str
+    term_kind: str
+    expires_on: str
+    scope: str
+    copy_number: str
+    status: str
+    verdict: str
+    reason: str
+    codes: tuple[str, ...]
+    verdicts: tuple[str, ...]
+    severities: tuple[str, ...]
+    items: tuple[tuple[str, str], ...]
+    actions: tuple[str, ...]
+    kind: str
+    pages: int
+    statutory: bool
+
+    @property
+    def folder(self) -> str:
+        """The folder of the file, relative to the archive root ('.' at the top)."""
+        return str(PurePosixPath(self.relative).parent)
+
+    def expiry_state(self, as_of: dt.date, window_end: dt.date) -> str:
+        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end)."""
+        if not self.level:
+            return "unmarked"
+        if not self.expires_on:
+            return "none"
+        end = dt.date.fromisoformat(self.expires_on)
+        if end <= as_of:
+            return "expired"
+        return "due" if end <= window_end else "later"
+
+    @property
+    def weight(self) -> int:
+        """How bad the file looks: errors count ten, warnings one."""
+        return sum(10 if s == "error" else 1 if s == "warning" else 0 for s in self.severities)
+
+
+def ledger_row(report: dict[str, Any]) -> LedgerRow:
+    """The ledger line of one report (the JSON form of :class:`scanner.report.FileReport`)."""
+    mark = report.get("marking") or {}
+    findings = report.get("findings") or []
+    codes = tuple(f["code"] for f in findings)
+    status = report["status"]
+    actions: list[str] = []
+    if status != "ok":
+        actions.append("unreadable")
+    actions += [c for c in codes if c in ACTIONS]
+    if any(f["severity"] == "error" and f["code"] not in MARK_ACTION_SKIP for f in findings):
+        actions.append("mark")
+    if not actions:
+        actions.append("keep" if report.get("classification") else "none")
+    source = report["source"]
+    return LedgerRow(
+        relative=source.get("relative") or source["path"], path=source["path"],
+        title=report.get("title") or "", doc_number=report.get("doc_number") or "",
+        date=report.get("document_date") or "", level=report.get("classification") or "",
+        mark=mark.get("raw") or "", term=mark.get("term_raw") or "",
+        term_kind=mark.get("term_kind") or "", expires_on=report.get("expires_on") or "",
+        scope=report.get("scope") or "", copy_number=report.get("copy_number") or "",
+        status=status, verdict=report.get("verdict") or status,
+        reason=report.get("reason_zh") or "", codes=codes,
+        verdicts=tuple(v["code"] for v in report.get("verdicts") or []),
+        severities=tuple(f["severity"] for f in findings),
+        items=tuple((h["item"], h.get("title") or "") for h in report.get("hits") or []
+                    if not h.get("vetoed")),
+        actions=tuple(actions), kind=source.get("kind") or "", pages=source.get("pages") or 0,
+        statutory=bool(mark) and mark.get("term_kind") == "none")
+
+
+COLUMNS = (  # (zh header, en header, attribute or function)
+    ("路径", "path", "relative"), ("标题", "title", "title"), ("文号", "document number",
+                                                              "doc_number"),
+    ("成文日期", "date", "date"), ("密级", "level", "level"), ("国家秘密标志", "mark", "mark"),
+    ("保密期限", "term", "term"), ("解密日期", "expiry date", "expires_on"),
+    ("知悉范围", "scope", "scope"), ("份号", "copy number", "copy_number"),
+    ("状态", "status", "status"), ("发现", "finding codes", "codes"),
+    ("判定", "verdicts", "verdicts"), ("建议处理", "suggested action", "actions"),
+    ("说明", "reason", "reason"),
+)
+WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 10, 40, 30, 40, 30)
+
+
+def _cells(row: LedgerRow, lang: str) -> list[str]:
+    out = []
+    for _, _, attr in COLUMNS:
+        value = getattr(row, attr)
+        if attr == "actions":
+            value = "；".join(ACTIONS[a][0 if lang == "zh" else 1] for a in value)
+        elif isinstance(value, tuple):
+            value = " ".join(value)
+        out.append(str(value))
+    return out
+
+
+def _headers(lang: str) -> list[str]:
+    return [zh if lang == "zh" else en for zh, en, _ in COLUMNS]
+
+
+def ledger_csv(rows: Sequence[LedgerRow], lang: str) -> bytes:
+    """UTF-8 with BOM (Excel and WPS then open it as UTF-8), CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(_headers(lang))
+    for row in rows:
+        writer.writerow(_cells(row, lang))
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
+    """The ledger workbook: frozen header row, filters on every column, set widths."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("定密台账" if lang == "zh" else "ledger")
+    ws.freeze_panes = "A2"
+    last = get_column_letter(len(COLUMNS))
+    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    header = []
+    for text in _headers(lang):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        ws.append([_clean(v) for v in _cells(row, lang)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _clean(value: str) -> str:
+    """Characters a worksheet cannot hold (control characters) become spaces."""
+    return "".join(" " if ord(c) < 32 and c not in "\t\n\r" else c for c in value)
+
+
+def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
+                    window_end: dt.date) -> list[tuple[LedgerRow, str, str, str]]:
+    """(row, state, reason zh, reason en) for every document expired or due in the window."""
+    out = []
+    for row in rows:
+        state = row.expiry_state(as_of, window_end)
+        if state not in ("expired", "due"):
+            continue
+        end = row.expires_on
+        if state == "expired":
+            zh, en = f"保密期限已于 {end} 届满", f"the period ran out on {end}"
+        else:
+            days = (dt.date.fromisoformat(end) - as_of).days
+            zh = f"保密期限将于 {end} 届满（{days} 天后）"
+            en = f"the period ends on {end} (in {days} days)"
+        if row.term_kind == "date":
+            zh, en = zh.replace("保密期限", "解密时间"), en.replace("the period", "the 解密时间")
+        if row.statutory:
+            zh += "；未标注保密期限，按法定最长期限计算"
+            en += "; no period marked: the statutory maximum is applied"
+        out.append((row, state, zh, en))
+    return out
+
+
+def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.date,
+                   lang: str) -> bytes:
+    """The list of documents due for declassification (UTF-8 with BOM)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["路径", "标题", "密级", "国家秘密标志", "成文日期", "解密日期", "状态", "原因"]
+                    if lang == "zh" else
+                    ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
+    names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
+    for row, state, zh, en in declassify_rows(rows, as_of, window_end):
+        writer.writerow([row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
+                         names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
+               catalogs: Sequence[str]) -> dict[str, Any]:
+    """The counts of the annual 定密统计."""
+    window_end = add_months(as_of, window_months)
+    ok = [r for r in rows if r.status == "ok"]
+    marked = [r for r in ok if r.level]
+    states = Counter(r.expiry_state(as_of, window_end) for r in marked)
+    by_code: Counter[str] = Counter(c for r in rows for c in set(r.codes))
+    return {
+        "as_of": as_of.isoformat(),
+        "window_months": window_months,
+        "catalogs": list(catalogs),
+        "files": len(rows),
+        "read": len(ok),
+        "unreadable": sum(1 for r in rows if r.status == "unreadable"),
+        "unsupported": sum(1 for r in rows if r.status == "unsupported"),
+        "marked": len(marked),
+        "unmarked": len(ok) - len(marked),
+        "by_level": {level: sum(1 for r in marked if r.level == level) for level in LEVELS},
+        "with_period": sum(1 for r in marked if r.term_kind not in ("", "none")),
+        "without_period": sum(1 for r in marked if r.term_kind in ("", "none")),
+        "expired": states["expired"],
+        "due_within_window": states["due"],
+        "expiry_unknown": states["none"],
+        "over_classified_likely": by_code["OVER_CLASSIFIED"],
+        "under_classified_likely": by_code["UNDER_CLASSIFIED"],
+        "unmarked_match_likely": by_code["UNMARKED_MATCH"],
+        "no_basis_likely": by_code["NO_BASIS"],
+        "by_finding": dict(sorted(by_code.items())),
+    }
+
+
+def template_folders(rows: Sequence[LedgerRow]) -> list[tuple[str, str, int, int]]:
+    """(folder, mark, documents with it, marked documents) where one identical mark covers at
+    least TEMPLATE_SHARE of at least TEMPLATE_MIN_DOCS marked documents (模板式定密)."""
+    marks: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        if r.level and r.mark:
+            marks[r.folder][r.mark] += 1
+    out = []
+    for folder, counter in sorted(marks.items()):
+        total = sum(counter.values())
+        mark, n = counter.most_common(1)[0]
+        if total >= TEMPLATE_MIN_DOCS and n >= TEMPLATE_SHARE * total:
+            out.append((folder, mark, n, total))
+    return out
+
+
+def write_outputs(reports: Sequence[dict[str, Any]], out: Path, *, as_of: dt.date,
+                  window_months: int, lang: str, formats: Sequence[str],
+                  catalogs: Sequence[str]) -> list[LedgerRow]:
+    """Write every output into ``out``; returns the ledger rows."""
+    rows = sorted((ledger_row(r) for r in reports), key=lambda r: r.relative)
+    window_end = add_months(as_of, window_months)
+    stats = statistics(rows, as_of, window_months, catalogs)
+    write_atomic(out / "ledger.csv", ledger_csv(rows, lang))
+    write_atomic(out / "ledger.xlsx", ledger_xlsx(rows, lang))
+    write_atomic(out / "declassify.csv", declassify_csv(rows, as_of, window_end, lang))
+    write_atomic(out / "stats.json",
+                 json.dumps(stats, ensure_ascii=False, indent=2).encode("utf-8"))
+    html = render_summary(rows, stats, template_folders(rows), as_of=as_of,
+                          window_end=window_end, lang=lang,
+                          report_ext=".report.html" if "html" in formats else ".report.json")
+    write_atomic(out / "summary.html", html.encode("utf-8"))
+    return rows
+
+
+def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:
+    """The files that look worst (errors first), then by path."""
+    bad = [r for r in rows if r.weight > 0 or r.status != "ok"]
+    bad.sort(key=lambda r: (-(r.weight + (100 if r.status != "ok" else 0)), r.relative))
+    return bad[:n]
+
+
+SEVERITY_ORDER = sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)

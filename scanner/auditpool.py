@@ -1,0 +1,284 @@
+"""The audit's worker processes: each file under a time limit and a memory limit.
+
+Workers are spawned once; each loads the catalogues and the segmentation dictionary once, then
+takes files one after another. A worker reads and hashes the file, takes the extracted text from
+the state database when this content was extracted before (a catalogue edit re-matches without
+extracting again), writes the per-file reports and sends back the compressed report.
+
+The main process keeps a deadline on the file each worker is on: past the time limit the worker is
+killed and replaced, the file gets a report saying so, and the other files queued on that worker are
+handed out again. A worker that dies (a crash in a parser, the memory limit) is treated the same
+way. Memory is capped in the worker with ``RLIMIT_AS`` above what it needs at rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import NamedTuple
+
+from scanner import ENGINE, catalogs
+from scanner.auditdb import Lookup, pack_json
+from scanner.document import pack, unpack
+from scanner.pipeline import ScanOptions, assess, extract_document, read_source
+from scanner.report import FileReport, Source, to_json
+from scanner.run import OutputOptions, write_report
+
+DIED_ZH = "处理该文件时扫描子进程异常退出（崩溃或超出内存限制）"
+DIED_EN = "the worker died while processing this file (a crash or the memory limit)"
+WINDOW = 2  # files queued on a worker: one in hand, one ready, so the pipe never runs dry
+
+
+class Task(NamedTuple):
+    """One file to audit."""
+
+    path: str
+    relative: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs; fixed for the whole audit."""
+
+    options: ScanOptions
+    reports: OutputOptions
+    db_path: Path
+    key: str
+    timeout: float
+    memory_mb: int | None
+
+
+@dataclass(frozen=True)
+class Done:
+    """A file's result as the main process records it."""
+
+    path: str
+    relative: str
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    status: str
+    report: bytes
+    text: bytes | None
+
+
+def _vm_size() -> int:
+    with Path("/proc/self/statm").open() as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    """Cap this process's address space at what it uses now plus ``megabytes``."""
+    if not megabytes or not sys.platform.startswith("linux"):
+        return
+    limit = _vm_size() + megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the audit's main process dies, even by SIGKILL."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent died before the line above
+        os._exit(1)
+
+
+def audit_one(task: Task, settings: Settings, lookup: Lookup) -> Done:
+    """Read, extract (or take the stored text), assess and write the reports of one file."""
+    options = settings.options
+    path = Path(task.path)
+    started = time.perf_counter()
+    read = read_source(path, options)
+    text: bytes | None = None
+    if isinstance(read, FileReport):
+        report, mtime_ns = read, None
+    else:
+        mtime_ns = read.mtime_ns
+        stored = lookup.text(read.source.sha256 or "", ENGINE)
+        if stored is not None:
+            doc = unpack(path, stored)
+            report = assess(doc, read.source, options, {"extract": 0.0})
+        else:
+            extracted = extract_document(path, read, options)
+            if isinstance(extracted, FileReport):
+                report = extracted
+            else:
+                text = pack(extracted)
+                report = assess(extracted, read.source, options,
+                                {"extract": time.perf_counter() - started})
+    report = report.with_relative(task.relative)
+    write_report(report, settings.reports)
+    return done_of(report, mtime_ns, text)
+
+
+def done_of(report: FileReport, mtime_ns: int | None, text: bytes | None) -> Done:
+    """The value sent back for ``report``."""
+    s = report.source
+    return Done(s.path, report.relative, s.size, mtime_ns, s.sha256, report.status,
+                pack_json(to_json(report, "zh")), text)
+
+
+def failed(task: Task, settings: Settings, zh: str, en: str) -> Done:
+    """The result of a file that killed or stalled its worker (written by the main process)."""
+    report = FileReport(Source(task.path, None, None), "unreadable", ENGINE,
+                        settings.options.as_of, zh, en).with_relative(task.relative)
+    with contextlib.suppress(OSError):
+        write_report(report, settings.reports)
+    with contextlib.suppress(OSError):
+        st = Path(task.path).stat()
+        s = report.source
+        report = FileReport(Source(s.path, None, st.st_size, st.st_mtime), report.status,
+                            report.engine, report.as_of, zh, en, relative=task.relative)
+        return done_of(report, st.st_mtime_ns, None)
+    return done_of(report, None, None)
+
+
+def _serve(conn: Connection, settings: Settings) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    matcher = catalogs.matcher(settings.options.catalogs)
+    if matcher is not None:
+        matcher.warm()
+    lookup = Lookup(settings.db_path)
+    _limit_memory(settings.memory_mb)
+    conn.send("ready")
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:
+                return
+            if message is None:
+                return
+            task = Task(*message)
+            try:
+                result = audit_one(task, settings, lookup)
+            except MemoryError:
+                result = failed(task, settings, "读取该文件超出内存限制",
+                                "reading the file exceeded the memory limit")
+            except Exception as exc:
+                result = failed(task, settings, f"处理该文件时出现内部错误（{type(exc).__name__}）",
+                                f"internal error while processing the file ({type(exc).__name__})")
+            conn.send(result)
+    finally:
+        lookup.close()
+
+
+class _Worker:
+    def __init__(self, settings: Settings) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, settings), daemon=True)
+        self.proc.start()
+        child.close()
+        self.inflight: deque[Task] = deque()
+        self.head_since = 0.0
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        if not self.ready:
+            if self.conn.recv() != "ready":
+                raise RuntimeError("the audit worker did not start")
+            self.ready = True
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()
+        self.proc.join(timeout=10)
+        self.conn.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.proc.join(timeout=10)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+class AuditPool:
+    """``size`` workers; :meth:`run` yields one :class:`Done` per task, in completion order."""
+
+    def __init__(self, settings: Settings, size: int,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.settings, self.clock = settings, clock
+        self.workers = [_Worker(settings) for _ in range(max(size, 1))]
+        for w in self.workers:
+            w.wait_ready()
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Done]:
+        """Process every task; a file that times out or kills its worker gets a report."""
+        todo = deque(tasks)
+        while todo or any(w.inflight for w in self.workers):
+            for i in range(len(self.workers)):
+                yield from self._fill(i, todo)
+            busy = [w for w in self.workers if w.inflight]
+            if not busy:
+                continue
+            now = self.clock()
+            left = min(w.head_since + self.settings.timeout for w in busy) - now
+            ready = wait([w.conn for w in busy], timeout=max(left, 0.0))
+            for i, worker in enumerate(list(self.workers)):
+                if worker.conn in ready:
+                    try:
+                        result: Done = worker.conn.recv()
+                    except (EOFError, OSError):
+                        yield self._lost(i, todo, DIED_ZH, DIED_EN)
+                        continue
+                    worker.inflight.popleft()
+                    worker.head_since = self.clock()
+                    yield result
+            now = self.clock()
+            for i, worker in enumerate(list(self.workers)):
+                if worker.inflight and now - worker.head_since > self.settings.timeout:
+                    limit = f"{self.settings.timeout:g}"
+                    yield self._lost(i, todo, f"处理时间超过限制（{limit} 秒），已中止",
+                                     f"processing exceeded the time limit ({limit} s) and "
+                                     "was stopped")
+
+    def _fill(self, i: int, todo: deque[Task]) -> Iterator[Done]:
+        worker = self.workers[i]
+        while todo and len(worker.inflight) < WINDOW:
+            task = todo.popleft()
+            if not worker.inflight:
+                worker.head_since = self.clock()
+            worker.inflight.append(task)
+            try:
+                worker.conn.send(tuple(task))
+            except OSError:
+                yield self._lost(i, todo, "扫描子进程异常退出 / the worker died",
+                                 "the worker died before the file could be processed")
+                return
+
+    def _lost(self, i: int, todo: deque[Task], zh: str, en: str) -> Done:
+        """Blame the file in hand, hand the rest out again, replace the worker."""
+        dead = self.workers[i]
+        blamed = dead.inflight.popleft()
+        todo.extendleft(reversed(dead.inflight))
+        dead.kill()
+        self.workers[i] = _Worker(self.settings)
+        self.workers[i].wait_ready()
+        return failed(blamed, self.settings, zh, en)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self.workers:
+            worker.close()
