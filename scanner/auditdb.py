@@ -1,14 +1,15 @@
 """The audit's state database: what each file gave, keyed so that nothing is done twice.
 
-Three tables, one SQLite file in WAL mode beside the audit's outputs:
+Two tables (and ``meta``), one SQLite file in WAL mode beside the audit's outputs:
 
-- ``texts``: a file's extracted text and locations (compressed), by content hash and engine. A
-  catalogue edit or another as-of date re-assesses from here without extracting again.
-- ``results``: the report (compressed JSON), by content hash and *settings key* (engine, catalogue
-  hashes, as-of date, authority...). The same content found again, anywhere, is not scanned again.
-- ``files``: each path with the size and mtime it had, its content hash and settings key, and how
-  many times it was processed (``scans``). An unchanged file is recognised from its stat alone, so a
-  second run over an unchanged archive hashes nothing.
+- ``texts``: a file's extracted text and locations (compressed), or why it could not be extracted,
+  by content hash and engine. A catalogue edit, another as-of date, or the same content found again
+  under another name is assessed from here without extracting again.
+- ``files``: each path with the size and mtime it had, its content hash, the *settings key*
+  (engine, catalogue hashes, as-of date, authority, language...) and its report (compressed JSON),
+  and how many times it was processed (``scans``) and extracted (``extractions``). An unchanged
+  file under the same key is recognised from its stat alone, so a second run over an unchanged
+  archive reads and hashes nothing.
 
 Only the audit's main process writes; workers open the database read-only to look up content they
 have hashed. Rows are committed in batches after their reports are on disk, so a crash repeats at
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scanner import ENGINE
 from scanner.fsutil import FILE_MODE, make_dirs
 
 SCHEMA = """
@@ -32,12 +34,6 @@ CREATE TABLE IF NOT EXISTS texts (
     engine TEXT NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (sha256, engine)
-);
-CREATE TABLE IF NOT EXISTS results (
-    sha256 TEXT NOT NULL,
-    key TEXT NOT NULL,
-    report BLOB NOT NULL,
-    PRIMARY KEY (sha256, key)
 );
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY,
@@ -48,6 +44,7 @@ CREATE TABLE IF NOT EXISTS files (
     key TEXT NOT NULL,
     status TEXT NOT NULL,
     scans INTEGER NOT NULL DEFAULT 0,
+    extractions INTEGER NOT NULL DEFAULT 0,
     report BLOB
 );
 CREATE TABLE IF NOT EXISTS meta (
@@ -127,23 +124,20 @@ class AuditDB:
         return unpack_json(row[0]) if row and row[0] is not None else None
 
     def record(self, row: FileRow, report: bytes, text: bytes | None, *, processed: bool) -> None:
-        """Record a file's result (its report already on disk). ``processed`` counts a scan."""
+        """Record a file's result (its report already on disk). ``processed`` counts a scan;
+        ``text`` is given when the file was extracted (which is counted too)."""
         if text is not None and row.sha256:
-            from scanner import ENGINE  # noqa: PLC0415 - the engine of this very process
-
             self._write("INSERT OR IGNORE INTO texts (sha256, engine, data) VALUES (?,?,?)",
                         (row.sha256, ENGINE, text))
-        if row.sha256 and row.status == "ok":
-            self._write("INSERT OR REPLACE INTO results (sha256, key, report) VALUES (?,?,?)",
-                        (row.sha256, row.key, report))
         self._write(
             "INSERT INTO files (path, relative, size, mtime_ns, sha256, key, status, scans, "
-            "report) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+            "extractions, report) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
             "relative=excluded.relative, size=excluded.size, mtime_ns=excluded.mtime_ns, "
             "sha256=excluded.sha256, key=excluded.key, status=excluded.status, "
-            "scans=files.scans + excluded.scans, report=excluded.report",
+            "scans=files.scans + excluded.scans, "
+            "extractions=files.extractions + excluded.extractions, report=excluded.report",
             (row.path, row.relative, row.size, row.mtime_ns, row.sha256, row.key, row.status,
-             1 if processed else 0, report))
+             1 if processed else 0, 1 if text is not None else 0, report))
 
     def get_meta(self, name: str) -> str | None:
         """A stored setting (for example the digest of the last outputs)."""
@@ -156,20 +150,12 @@ class AuditDB:
 
 
 class Lookup:
-    """A worker's read-only view: stored results and texts by content hash."""
+    """A worker's read-only view of the stored texts."""
 
     def __init__(self, path: Path) -> None:
         self.conn: sqlite3.Connection | None = None
         if path.exists():
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
-
-    def result(self, sha256: str, key: str) -> dict[str, Any] | None:
-        """The stored report for this content under these settings."""
-        if self.conn is None:
-            return None
-        row = self.conn.execute("SELECT report FROM results WHERE sha256=? AND key=?",
-                                (sha256, key)).fetchone()
-        return unpack_json(row[0]) if row else None
 
     def text(self, sha256: str, engine: str) -> bytes | None:
         """The stored extracted text for this content."""

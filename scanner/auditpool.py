@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from scanner import ENGINE, catalogs
-from scanner.auditdb import Lookup, pack_json
+from scanner.auditdb import Lookup, pack_json, unpack_json
 from scanner.document import pack, unpack
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
 from scanner.report import FileReport, Source, to_json
@@ -112,13 +112,19 @@ def audit_one(task: Task, settings: Settings, lookup: Lookup) -> Done:
     else:
         mtime_ns = read.mtime_ns
         stored = lookup.text(read.source.sha256 or "", ENGINE)
-        if stored is not None:
-            doc = unpack(path, stored)
-            report = assess(doc, read.source, options, {"extract": 0.0})
+        if stored is not None:  # extracted before: only the marks and the catalogue again
+            body = unpack_json(stored)
+            if "failed" in body:
+                report = FileReport(read.source, body["failed"], ENGINE, options.as_of,
+                                    body["zh"], body["en"])
+            else:
+                report = assess(unpack(path, body), read.source, options, {"extract": 0.0})
         else:
             extracted = extract_document(path, read, options)
             if isinstance(extracted, FileReport):
                 report = extracted
+                text = pack_json({"failed": report.status, "zh": report.reason_zh,
+                                  "en": report.reason_en})
             else:
                 text = pack(extracted)
                 report = assess(extracted, read.source, options,

@@ -6,6 +6,7 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markers import Block
 
@@ -30,9 +31,8 @@ def pack(doc: Document) -> bytes:
     return zlib.compress(json.dumps(body, ensure_ascii=False).encode("utf-8"), 6)
 
 
-def unpack(path: Path, data: bytes) -> Document:
-    """The document :func:`pack` stored."""
-    body = json.loads(zlib.decompress(data))
+def unpack(path: Path, body: dict[str, Any]) -> Document:
+    """The document :func:`pack` stored (``body`` is its decompressed JSON)."""
     blocks = tuple(Block(*b) for b in body["blocks"])
     return Document(path, body["kind"], blocks, body["pages"], body["meta"],
                     body["spacing_reliable"])
