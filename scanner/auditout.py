@@ -113,7 +113,9 @@ def ledger_row(report: dict[str, Any]) -> LedgerRow:
         relative=source.get("relative") or source["path"], path=source["path"],
         title=report.get("title") or "", doc_number=report.get("doc_number") or "",
         date=report.get("document_date") or "", level=report.get("classification") or "",
-        mark=mark.get("raw") or "", term=mark.get("term_raw") or "",
+        # spaces dropped: a PDF's text layer invents them (MARK_SPACING reports real ones)
+        mark="".join((mark.get("raw") or "").split()),
+        term="".join((mark.get("term_raw") or "").split()),
         term_kind=mark.get("term_kind") or "", expires_on=report.get("expires_on") or "",
         scope=report.get("scope") or "", copy_number=report.get("copy_number") or "",
         status=status, verdict=report.get("verdict") or status,
