@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import multiprocessing
 import os
 import resource
@@ -31,6 +32,7 @@ from typing import NamedTuple
 from scanner import ENGINE, catalogs
 from scanner.auditdb import Lookup, pack_json, unpack_json
 from scanner.document import pack, unpack
+from scanner.errors import WorkerError
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
 from scanner.report import FileReport, Source, to_json
 from scanner.run import OutputOptions, write_report
@@ -71,6 +73,7 @@ class Done:
     status: str
     report: bytes
     text: bytes | None
+    retire: bool = False  # the worker asks to be replaced (it ran near its memory limit)
 
 
 def _vm_size() -> int:
@@ -78,15 +81,18 @@ def _vm_size() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _limit_memory(megabytes: int | None) -> None:
-    """Cap this process's address space at what it uses now plus ``megabytes``."""
+def _limit_memory(megabytes: int | None) -> int | None:
+    """Cap this process's address space at what it uses now plus ``megabytes``; returns the size
+    above which the worker should retire after its file (half-way to the cap)."""
     if not megabytes or not sys.platform.startswith("linux"):
-        return
-    limit = _vm_size() + megabytes * 1024 * 1024
+        return None
+    base = _vm_size()
+    limit = base + megabytes * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return base + megabytes * 1024 * 1024 // 2
 
 
 def _die_with_parent() -> None:
@@ -163,7 +169,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
     if matcher is not None:
         matcher.warm()
     lookup = Lookup(settings.db_path)
-    _limit_memory(settings.memory_mb)
+    retire_above = _limit_memory(settings.memory_mb)
     conn.send("ready")
     try:
         while True:
@@ -182,6 +188,10 @@ def _serve(conn: Connection, settings: Settings) -> None:
             except Exception as exc:
                 result = failed(task, settings, f"处理该文件时出现内部错误（{type(exc).__name__}）",
                                 f"internal error while processing the file ({type(exc).__name__})")
+            if retire_above is not None and _vm_size() > retire_above:
+                # memory a file took is not always given back: a fresh worker takes over
+                conn.send(dataclasses.replace(result, retire=True))
+                return
             conn.send(result)
     finally:
         lookup.close()
@@ -199,10 +209,18 @@ class _Worker:
         self.ready = False
 
     def wait_ready(self) -> None:
-        if not self.ready:
-            if self.conn.recv() != "ready":
-                raise RuntimeError("the audit worker did not start")
-            self.ready = True
+        if self.ready:
+            return
+        try:
+            ok = self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ok = False
+        if not ok:
+            self.kill()
+            raise WorkerError("无法启动审核子进程（内存限制过低或系统资源不足？）",
+                              "an audit worker process could not start (memory limit too low, "
+                              "or the system is out of resources?)")
+        self.ready = True
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -251,6 +269,8 @@ class AuditPool:
                         continue
                     worker.inflight.popleft()
                     worker.head_since = self.clock()
+                    if result.retire:
+                        self._replace(i, todo)
                     yield result
             now = self.clock()
             for i, worker in enumerate(list(self.workers)):
@@ -276,13 +296,17 @@ class AuditPool:
 
     def _lost(self, i: int, todo: deque[Task], zh: str, en: str) -> Done:
         """Blame the file in hand, hand the rest out again, replace the worker."""
-        dead = self.workers[i]
-        blamed = dead.inflight.popleft()
-        todo.extendleft(reversed(dead.inflight))
-        dead.kill()
+        blamed = self.workers[i].inflight.popleft()
+        self._replace(i, todo)
+        return failed(blamed, self.settings, zh, en)
+
+    def _replace(self, i: int, todo: deque[Task]) -> None:
+        """A new worker for slot ``i``; the old one's queued files go back to the front."""
+        old = self.workers[i]
+        todo.extendleft(reversed(old.inflight))
+        old.kill()
         self.workers[i] = _Worker(self.settings)
         self.workers[i].wait_ready()
-        return failed(blamed, self.settings, zh, en)
 
     def close(self) -> None:
         """Stop every worker."""

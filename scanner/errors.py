@@ -38,3 +38,9 @@ class ConfigError(ScanError):
     """Bad options, configuration or catalogue."""
 
     exit_code = 2
+
+
+class WorkerError(ScanError):
+    """A worker process could not be started (the machine, not a file, is at fault)."""
+
+    exit_code = 2

@@ -40,11 +40,12 @@ class ScanOptions:
 IN_MEMORY = 64 * 1024 * 1024  # smaller files are read once: hashed and parsed from memory
 
 
-def _hash(path: Path) -> tuple[str, bytes, int, bytes | None]:
-    """sha256, the first bytes, the size, and the whole content when it is small."""
+def _hash(path: Path, size_hint: int) -> tuple[str, bytes, int, bytes | None]:
+    """sha256, the first bytes, the size, and the whole content when it is small.
+    ``size_hint`` (from stat) sizes the first read: ``read(n)`` reserves n bytes up front."""
     with path.open("rb") as fh:
-        data = fh.read(IN_MEMORY + 1)
-        if len(data) <= IN_MEMORY:
+        data = fh.read(min(size_hint, IN_MEMORY) + 1)
+        if len(data) <= IN_MEMORY and not (len(data) > size_hint and fh.peek(1)):
             return hashlib.sha256(data).hexdigest(), data[:HEAD_BYTES], len(data), data
         digest = hashlib.sha256(data)
         size = len(data)
@@ -88,7 +89,7 @@ def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
     """Stat and hash ``path`` (a report saying why when it cannot be read)."""
     try:
         stat = path.stat()
-        sha, head, size, data = _hash(path)
+        sha, head, size, data = _hash(path, stat.st_size)
     except OSError as exc:
         zh, en = _os_reason(exc)
         return FileReport(Source(str(path), None, None), "unreadable", ENGINE, options.as_of,
