@@ -40,7 +40,7 @@ TEXTS = ROOT.parent / "shared" / "corpus" / "public_texts"
 UNITS = ("办公室", "规划科", "财务科", "人事科", "法规科", "档案室")
 TEMPLATE_FOLDER = "综合科/模板"
 TEMPLATE_MARK = "秘密★10年"
-CHARS_PER_PAGE = 900
+CHARS_PER_PAGE = 1000
 
 # Content covered by one item of rules/catalogs/demo.yaml: (item id, its level, its maximum
 # years, a sentence that the item is about).
@@ -128,9 +128,11 @@ def _mark_case(i: int, rng: random.Random) -> tuple[str, str, str, dt.date, dt.d
 
 
 def _body(rng: random.Random, filler: list[str], pages: int) -> list[str | Para]:
+    """About ``pages`` pages of public text (a page of LibreOffice's default layout holds about
+    CHARS_PER_PAGE characters of these paragraphs)."""
     body: list[str | Para] = []
     size = 0
-    while size < pages * CHARS_PER_PAGE * 0.6:
+    while size < pages * CHARS_PER_PAGE:
         p = rng.choice(filler)
         body.append(p)
         size += len(p)
@@ -178,7 +180,7 @@ def plan(n: int, seed: int = 2026) -> list[tuple[Truth, DocSpec | bytes]]:
                         expires = _add_years(date, STATUTORY[level])
             body += [f"{i % 1000000:06d}", mark]
         body += [Para(title, align="center"), "各有关单位："]
-        body += _body(rng, _FILLER, 1)
+        body += [rng.choice(_FILLER) for _ in range(3)]
         if covered is not None:
             body.append(covered[3])
         if marked:
@@ -236,7 +238,7 @@ def make_archive(out: Path, n: int, *, seed: int = 2026, pages: int = 1) -> list
                 continue
             spec = content
             if pages > 1:  # more pages of text before the closing lines
-                extra = _body(random.Random(truth.relative), _FILLER, pages)
+                extra = _body(random.Random(truth.relative), _FILLER, pages - 1)
                 spec = DocSpec(body=content.body[:-2] + extra + content.body[-2:],
                                title=content.title)
             if truth.kind == "docx":

@@ -21,16 +21,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scanner import ENGINE, catalogs
 from scanner.auditdb import AuditDB, FileRow
 from scanner.auditout import OUTPUT_NAMES, write_outputs
-from scanner.auditpool import AuditPool, Done, Settings, Task, done_of
 from scanner.fsutil import make_dirs
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, check_out_dir, scan_entry, write_report
 from scanner.walk import Entry, WalkStats, walk
+
+if TYPE_CHECKING:
+    from scanner.auditpool import Done, Task
 
 DB_NAME = "audit.sqlite"
 COMMIT_EVERY = 0.5  # seconds between commits of finished files
@@ -85,6 +87,12 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+def _task(path: str, relative: str) -> Task:
+    from scanner.auditpool import Task  # noqa: PLC0415 - workers only load when needed
+
+    return Task(path, relative)
 
 
 def _row(done: Done, key: str) -> FileRow:
@@ -176,7 +184,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
                     and _report_file(reports_dir, entry.relative, a.formats).exists()):
                 result.reused += 1
                 continue
-            todo.append(Task(path, entry.relative))
+            todo.append(_task(path, entry.relative))
         result.files = len(order)
         db.flush()
         if todo:
@@ -201,6 +209,8 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
 
 def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
                          key: str) -> None:
+    from scanner.auditpool import done_of  # noqa: PLC0415 - workers only load when needed
+
     report = scan_entry(entry, options)
     write_report(report, out)
     done = done_of(report, None, None)
@@ -209,6 +219,8 @@ def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: O
 
 def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions, *, key: str,
              stderr: TextIO) -> int:
+    from scanner.auditpool import AuditPool, Settings  # noqa: PLC0415 - only when there is work
+
     jobs = a.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(todo)))
     settings = Settings(a.options, out, db.path, key, a.timeout, a.memory_mb)

@@ -178,7 +178,8 @@ def _serve(conn: Connection, settings: Settings) -> None:
             except EOFError:
                 return
             if message is None:
-                return
+                lookup.close()
+                os._exit(0)  # nothing to flush; skips freeing the dictionary object by object
             task = Task(*message)
             try:
                 result = audit_one(task, settings, lookup)

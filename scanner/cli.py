@@ -12,14 +12,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from markers.expiry import add_months
-from scanner import __version__, catalog_cmd, catalogs, watchconf
-from scanner.audit import AuditOptions, run_audit
+from scanner import __version__, catalogs
 from scanner.errors import ScanError
 from scanner.outcome import EXIT_USAGE, audit_exit_code, exit_code
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, run_check, run_scan
 from scanner.verdicts import parse_authority
-from scanner.watch import Watcher
 
 DEFAULT_OUT = "dingmi-reports"
 
@@ -204,6 +202,8 @@ def _catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from scanner.audit import AuditOptions, run_audit  # noqa: PLC0415 - each command imports its own
+
     as_of = args.as_of or dt.date.today()
     soon = (add_months(as_of, args.window_months) - as_of).days
     options = ScanOptions(as_of=as_of, soon_days=soon, catalogs=_catalog_paths(args),
@@ -226,6 +226,9 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
+    from scanner import watchconf  # noqa: PLC0415 - each command imports its own
+    from scanner.watch import Watcher  # noqa: PLC0415
+
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -245,6 +248,8 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _catalog(args: argparse.Namespace) -> int:
+    from scanner import catalog_cmd  # noqa: PLC0415 - each command imports its own
+
     command = args.catalog_command
     if command == "validate":
         return catalog_cmd.validate(args.files, args.lang)
