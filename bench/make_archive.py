@@ -247,8 +247,8 @@ def make_archive(out: Path, n: int, *, seed: int = 2026, pages: int = 1) -> list
                 src = staging / f"{len(to_convert):05d}.docx"
                 make_docx(src, spec)
                 to_convert.append((src, target))
-        for start in range(0, len(to_convert), 500):
-            chunk = to_convert[start:start + 500]
+        for start in range(0, len(to_convert), 100):
+            chunk = to_convert[start:start + 100]
             pdf_dir = staging / f"pdf{start}"
             for pdf, (_, target) in zip(to_pdf([s for s, _ in chunk], pdf_dir), chunk,
                                         strict=True):

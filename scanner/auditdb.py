@@ -27,6 +27,7 @@ from typing import Any
 
 from scanner import ENGINE
 from scanner.fsutil import FILE_MODE, make_dirs
+from scanner.report import encode_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS texts (
@@ -36,8 +37,8 @@ CREATE TABLE IF NOT EXISTS texts (
     PRIMARY KEY (sha256, engine)
 );
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    relative TEXT NOT NULL,
+    path BLOB PRIMARY KEY,  -- the file system's bytes (names need not be UTF-8)
+    relative BLOB NOT NULL,
     size INTEGER,
     mtime_ns INTEGER,
     sha256 TEXT,
@@ -56,14 +57,22 @@ CREATE TABLE IF NOT EXISTS meta (
 
 def pack_json(value: dict[str, Any]) -> bytes:
     """Compressed compact JSON."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8"), 6)
+    return zlib.compress(encode_json(value), 6)
 
 
 def unpack_json(data: bytes) -> dict[str, Any]:
     """The value :func:`pack_json` stored."""
     value: dict[str, Any] = json.loads(zlib.decompress(data))
     return value
+
+
+def _b(text: str) -> bytes:
+    """A path as the bytes the file system gave (names need not be UTF-8)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _s(data: bytes | str) -> str:
+    return data.decode("utf-8", "surrogateescape") if isinstance(data, bytes) else data
 
 
 @dataclass(frozen=True)
@@ -116,11 +125,13 @@ class AuditDB:
         """Every recorded path."""
         cur = self.conn.execute("SELECT path, relative, size, mtime_ns, sha256, key, status, "
                                 "scans FROM files")
-        return {r[0]: FileRow(*r) for r in cur.fetchall()}
+        rows = (FileRow(_s(r[0]), _s(r[1]), *r[2:]) for r in cur.fetchall())
+        return {row.path: row for row in rows}
 
     def report_of(self, path: str) -> dict[str, Any] | None:
         """The stored report for ``path`` (as it was recorded for that path)."""
-        row = self.conn.execute("SELECT report FROM files WHERE path=?", (path,)).fetchone()
+        row = self.conn.execute("SELECT report FROM files WHERE path=?",
+                                (_b(path),)).fetchone()
         return unpack_json(row[0]) if row and row[0] is not None else None
 
     def record(self, row: FileRow, report: bytes, text: bytes | None, *, processed: bool) -> None:
@@ -136,8 +147,8 @@ class AuditDB:
             "sha256=excluded.sha256, key=excluded.key, status=excluded.status, "
             "scans=files.scans + excluded.scans, "
             "extractions=files.extractions + excluded.extractions, report=excluded.report",
-            (row.path, row.relative, row.size, row.mtime_ns, row.sha256, row.key, row.status,
-             1 if processed else 0, 1 if text is not None else 0, report))
+            (_b(row.path), _b(row.relative), row.size, row.mtime_ns, row.sha256, row.key,
+             row.status, 1 if processed else 0, 1 if text is not None else 0, report))
 
     def get_meta(self, name: str) -> str | None:
         """A stored setting (for example the digest of the last outputs)."""
@@ -152,9 +163,9 @@ class AuditDB:
 class Lookup:
     """A worker's read-only view of the stored texts."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.conn: sqlite3.Connection | None = None
-        if path.exists():
+        if path is not None and path.exists():
             self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
 
     def text(self, sha256: str, engine: str) -> bytes | None:

@@ -164,7 +164,7 @@ def ledger_csv(rows: Sequence[LedgerRow], lang: str) -> bytes:
     writer.writerow(_headers(lang))
     for row in rows:
         writer.writerow(_cells(row, lang))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
 def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
@@ -196,8 +196,13 @@ def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
 
 
 def _clean(value: str) -> str:
-    """Characters a worksheet cannot hold (control characters) become spaces."""
-    return "".join(" " if ord(c) < 32 and c not in "\t\n\r" else c for c in value)
+    """Characters a worksheet cannot hold: control characters become spaces, the bytes of a file
+    name that is not UTF-8 become ``\\xNN``."""
+    if value.isprintable():
+        return value
+    return "".join(" " if ord(c) < 32 and c not in "\t\n\r"
+                   else f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else c
+                   for c in value)
 
 
 def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
@@ -236,7 +241,7 @@ def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.dat
     for row, state, zh, en in declassify_rows(rows, as_of, window_end):
         writer.writerow([row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
                          names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
 def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
@@ -302,7 +307,7 @@ def write_outputs(reports: Sequence[dict[str, Any]], out: Path, *, as_of: dt.dat
     html = render_summary(rows, stats, template_folders(rows), as_of=as_of,
                           window_end=window_end, lang=lang,
                           report_ext=".report.html" if "html" in formats else ".report.json")
-    write_atomic(out / "summary.html", html.encode("utf-8"))
+    write_atomic(out / "summary.html", html.encode("utf-8", "backslashreplace"))
     return rows
 
 

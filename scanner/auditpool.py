@@ -55,7 +55,7 @@ class Settings:
 
     options: ScanOptions
     reports: OutputOptions
-    db_path: Path
+    db_path: Path | None  # None: no stored texts to reuse (``scan``)
     key: str
     timeout: float
     memory_mb: int | None

@@ -14,9 +14,10 @@ from typing import NoReturn
 from markers.expiry import add_months
 from scanner import __version__, catalogs
 from scanner.errors import ScanError
-from scanner.outcome import EXIT_USAGE, audit_exit_code, exit_code
+from scanner.limits import Limits
+from scanner.outcome import EXIT_USAGE, json_exit_code
 from scanner.pipeline import ScanOptions
-from scanner.run import OutputOptions, run_check, run_scan
+from scanner.run import Isolation, OutputOptions, run_check, run_scan
 from scanner.verdicts import parse_authority
 
 DEFAULT_OUT = "dingmi-reports"
@@ -96,17 +97,37 @@ def _positive(text: str) -> int:
     return value
 
 
+def _worker_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--jobs", type=_positive, default=0, metavar="N",
+                   help=f"并行进程数，0 为每核一个 / worker processes for {what} "
+                        "(default 0: one a core)")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                   help="单个文件的时间限制 / time limit per file (default 60)")
+    p.add_argument("--memory-mb", type=_positive, default=2048, metavar="MB",
+                   help="单个文件的内存限制，0 为不限 / memory limit per file (default 2048)")
+
+
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    d = Limits()
+    for flag, field, text in (
+            ("--max-file-mb", "max_file_mb", "不读取超过此大小的文件 / larger files are not read"),
+            ("--max-pages", "max_pages", "PDF 页数上限 / most PDF pages read"),
+            ("--max-unzipped-mb", "max_unzipped_mb",
+             "DOCX 解压后总大小上限 / most a DOCX may inflate to"),
+            ("--max-ratio", "max_ratio", "压缩比上限 / highest compression ratio of a part"),
+            ("--max-xml-depth", "max_xml_depth",
+             "XML 嵌套层数上限（8-256）/ deepest XML nesting (8-256)")):
+        p.add_argument(flag, type=_positive, default=getattr(d, field), dest=field,
+                       metavar="N", help=f"{text} (default {getattr(d, field)})")
+
+
 def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     audit = sub.add_parser("audit", help="档案定密审核（台账、统计、解密清单）/ audit archives")
     audit.add_argument("paths", nargs="+", type=Path, metavar="ARCHIVE")
     audit.add_argument("--out", type=Path, required=True,
                        help="输出目录（台账、汇总、报告、状态库）/ output folder")
-    audit.add_argument("--jobs", type=_positive, default=0, metavar="N",
-                       help="并行进程数，0 为每核一个 / worker processes (default: one a core)")
-    audit.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                       help="单个文件的时间限制 / time limit per file (default 60)")
-    audit.add_argument("--memory-mb", type=_positive, default=2048, metavar="MB",
-                       help="单个文件的内存限制，0 为不限 / memory limit per file (default 2048)")
+    _worker_options(audit, "the audit")
+    _limit_options(audit)
     audit.add_argument("--window-months", type=_positive, default=3, metavar="N",
                        help="到期提醒窗口（月）/ months ahead for the declassification list "
                             "(default 3)")
@@ -146,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", type=_formats, default=("json", "html"), dest="formats")
     _common(check)
     _rules_options(check, "default: none")
+    _limit_options(check)
     scan = sub.add_parser("scan", help="扫描文件和文件夹并写出报告 / scan files and folders")
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     scan.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
@@ -154,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="json,html")
     _common(scan)
     _rules_options(scan, "default: the bundled demo catalogue")
+    _worker_options(scan, "the scan")
+    _limit_options(scan)
     _catalog_parser(sub)
     _audit_parser(sub)
     watch = sub.add_parser("watch", help="监视文件夹 / watch folders (watch_dirs.yaml)")
@@ -174,21 +198,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _audit(args)
     options = ScanOptions(as_of=args.as_of or dt.date.today(), soon_days=args.soon_days,
                           catalogs=_catalog_paths(args), authority=args.authority,
-                          derived=args.derived)
+                          derived=args.derived, limits=_limits(args))
     try:
         catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
         if args.command == "check":
             out = OutputOptions(args.out, args.formats, args.lang)
             return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)
         out = OutputOptions(args.out, args.formats, args.lang)
-        reports = run_scan(args.paths, options, out, quiet=args.quiet)
-        return exit_code(reports, args.fail_on)
+        isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
+        reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation)
+        return json_exit_code(reports, args.fail_on)
     except ScanError as exc:
         print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("dingmi: 已中断 / interrupted", file=sys.stderr)
         return 130
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    fields = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth")
+    try:
+        return Limits(**{f: getattr(args, f) for f in fields})
+    except ValueError as exc:
+        build_parser().error(f"限制值无效 / bad limit: {exc}")
 
 
 def _catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
@@ -207,7 +240,7 @@ def _audit(args: argparse.Namespace) -> int:
     as_of = args.as_of or dt.date.today()
     soon = (add_months(as_of, args.window_months) - as_of).days
     options = ScanOptions(as_of=as_of, soon_days=soon, catalogs=_catalog_paths(args),
-                          authority=args.authority, derived=args.derived)
+                          authority=args.authority, derived=args.derived, limits=_limits(args))
     audit = AuditOptions(tuple(args.paths), args.out, options, jobs=args.jobs,
                          timeout=args.timeout, memory_mb=args.memory_mb or None,
                          window_months=args.window_months, lang=args.lang,
@@ -222,7 +255,7 @@ def _audit(args: argparse.Namespace) -> int:
         print("dingmi: 已中断，再次运行同一命令即可从中断处继续 / interrupted; run the same "
               "command again to resume", file=sys.stderr)
         return 130
-    return audit_exit_code(result.reports, args.fail_on)
+    return json_exit_code(result.reports, args.fail_on)
 
 
 def _watch(args: argparse.Namespace) -> int:

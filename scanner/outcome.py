@@ -25,8 +25,8 @@ def exit_code(reports: Iterable[FileReport], fail_on: str = "error") -> int:
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
-def audit_exit_code(reports: Iterable[dict[str, Any]], fail_on: str = "never") -> int:
-    """:func:`exit_code` for the JSON reports an audit keeps."""
+def json_exit_code(reports: Iterable[dict[str, Any]], fail_on: str = "never") -> int:
+    """:func:`exit_code` for reports in their JSON form (``scan`` and ``audit``)."""
     unread = findings = False
     for r in reports:
         if r["status"] != "ok":

@@ -20,6 +20,8 @@ from scanner import ENGINE, catalogs
 from scanner.document import Document
 from scanner.errors import ExtractError, ScanError, UnsupportedFormat
 from scanner.extract import extract
+from scanner.limits import DEFAULT as DEFAULT_LIMITS
+from scanner.limits import MB, Limits, applied
 from scanner.report import FileReport, Source
 from scanner.verdicts import allows_long_term, verdicts
 
@@ -35,6 +37,7 @@ class ScanOptions:
     catalogs: tuple[str, ...] = ()
     authority: str | None = None
     derived: bool = False
+    limits: Limits = DEFAULT_LIMITS
 
 
 IN_MEMORY = 64 * 1024 * 1024  # smaller files are read once: hashed and parsed from memory
@@ -89,6 +92,13 @@ def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
     """Stat and hash ``path`` (a report saying why when it cannot be read)."""
     try:
         stat = path.stat()
+        limit = options.limits.max_file_mb
+        if stat.st_size > limit * MB:
+            mb = stat.st_size / MB
+            return FileReport(
+                Source(str(path), None, stat.st_size, stat.st_mtime), "unreadable", ENGINE,
+                options.as_of, f"文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
+                f"the file is {mb:.0f} MB, above the limit of {limit} MB (--max-file-mb)")
         sha, head, size, data = _hash(path, stat.st_size)
     except OSError as exc:
         zh, en = _os_reason(exc)
@@ -101,7 +111,8 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
     """The extracted document, or the report saying why it could not be extracted."""
     source = read.source
     try:
-        return extract(path, read.head, read.data)
+        with applied(options.limits):
+            return extract(path, read.head, read.data)
     except UnsupportedFormat as exc:
         return FileReport(source, "unsupported", ENGINE, options.as_of, exc.message_zh,
                           exc.message_en)

@@ -162,4 +162,12 @@ def to_json(r: FileReport, lang: str = "zh") -> dict[str, Any]:
 
 def dumps(r: FileReport, lang: str = "zh") -> bytes:
     """UTF-8 JSON bytes of the report (compact: the HTML report is the one for reading)."""
-    return json.dumps(to_json(r, lang), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return encode_json(to_json(r, lang))
+
+
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON. A file name that is not UTF-8 (GBK bytes, say) reaches Python as
+    lone surrogates; they are written as ``\\udcXX`` escapes, which JSON readers accept and which
+    read back to the same name."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")

@@ -7,14 +7,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from scanner.errors import ConfigError
 from scanner.fsutil import is_within, make_dirs, write_atomic
 from scanner.html_report import render
 from scanner.outcome import exit_code
 from scanner.pipeline import ScanOptions, scan_file
-from scanner.report import FileReport, Source, dumps
+from scanner.report import FileReport, Source, encode_json, to_json
 from scanner.walk import Entry, WalkStats, walk
 
 VERDICT_TEXT = {
@@ -35,28 +35,47 @@ class OutputOptions:
     lang: str = "zh"
 
 
-def verdict_line(r: FileReport, name: str, lang: str) -> str:
-    """One line: symbol, verdict, file, mark, finding codes (or the reason it was not read)."""
-    v = r.verdict
-    head = f"{SYMBOL[v]} {VERDICT_TEXT[lang][v]:<4} {name}"
-    if r.status != "ok":
-        return f"{head}  {r.reason_zh if lang == 'zh' else r.reason_en}"
-    eff = r.marks.effective if r.marks else None
-    mark = eff.raw if eff else ("无标志" if lang == "zh" else "no mark")
-    codes = " ".join(f.code for f in r.findings)
+@dataclass(frozen=True)
+class Isolation:
+    """Scan in worker processes: each file under a time and a memory limit."""
+
+    jobs: int = 0  # 0: one a core
+    timeout: float = 60.0
+    memory_mb: int | None = 2048
+
+
+def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
+    """One line: symbol, verdict, file, mark, finding codes (or the reason it was not read);
+    ``r`` is a report's JSON form."""
+    v = r["verdict"]
+    head = f"{SYMBOL[v]} {VERDICT_TEXT[lang][v]:<4} {printable(name)}"
+    if r["status"] != "ok":
+        return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
+    mark = (r["marking"] or {}).get("raw") or ("无标志" if lang == "zh" else "no mark")
+    codes = " ".join(f["code"] for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()
 
 
-def write_report(r: FileReport, out: OutputOptions) -> None:
-    """Write the JSON and/or HTML report of ``r`` under ``out.out``."""
+def printable(name: str) -> str:
+    """A file name fit for one line of a terminal: control characters (a newline in a name)
+    escaped, bytes that are not UTF-8 shown as ``\\x..`` escapes."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
+
+
+def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:
+    """Write the JSON and/or HTML report of ``r`` under ``out.out``; returns the JSON form."""
+    as_json = to_json(r, out.lang)
     if out.out is None:
-        return
+        return as_json
     base = out.out / r.relative
     if "json" in out.formats:
-        write_atomic(base.with_name(base.name + ".report.json"), dumps(r, out.lang))
+        write_atomic(base.with_name(base.name + ".report.json"), encode_json(as_json))
     if "html" in out.formats:
         write_atomic(base.with_name(base.name + ".report.html"),
-                     render(r, out.lang).encode("utf-8"))
+                     render(r, out.lang).encode("utf-8", "backslashreplace"))
+    return as_json
 
 
 def scan_entry(entry: Entry, options: ScanOptions) -> FileReport:
@@ -105,8 +124,12 @@ class Progress:
 
 
 def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, quiet: bool,
-             stdout: TextIO | None = None, stderr: TextIO | None = None) -> list[FileReport]:
-    """Scan every file under ``roots``; write reports; print lines and a summary."""
+             stdout: TextIO | None = None, stderr: TextIO | None = None,
+             isolation: Isolation | None = None) -> list[dict[str, Any]]:
+    """Scan every file under ``roots``; write reports; print lines and a summary. With
+    ``isolation``, files are read in worker processes under time and memory limits (a file that
+    hangs, crashes or blows up its worker gets a report saying so); without, in this process.
+    Returns the reports' JSON forms."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     check_out_dir(out.out, roots)
@@ -114,25 +137,56 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
         make_dirs(out.out)
     stats = WalkStats()
     progress = Progress(stderr, out.lang)
-    reports: list[FileReport] = []
-    for entry in walk(roots, out.out, stats):
-        r = scan_entry(entry, options)
-        write_report(r, out)
+    reports: list[dict[str, Any]] = []
+
+    def done(r: dict[str, Any]) -> None:
         reports.append(r)
         progress.tick()
-        if not quiet and (r.verdict != "clean" or r.level):
-            print(verdict_line(r, r.relative, out.lang), file=stdout)
+        if not quiet and (r["verdict"] != "clean" or r["classification"]):
+            print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout)
+
+    entries = walk(roots, out.out, stats)
+    if isolation is None:
+        for entry in entries:
+            done(write_report(scan_entry(entry, options), out))
+    else:
+        _run_isolated(list(entries), options, out, isolation, done)
     print(summary(reports, stats, out), file=stdout)
     return reports
 
 
-def summary(reports: list[FileReport], stats: WalkStats, out: OutputOptions) -> str:
+def _run_isolated(entries: list[Entry], options: ScanOptions, out: OutputOptions,
+                  isolation: Isolation, done: Callable[[dict[str, Any]], None]) -> None:
+    import os  # noqa: PLC0415
+
+    from scanner.auditdb import unpack_json  # noqa: PLC0415 - the worker pool only when used
+    from scanner.auditpool import AuditPool, Settings, Task  # noqa: PLC0415
+
+    tasks = []
+    for entry in entries:
+        if entry.error is not None:
+            done(write_report(scan_entry(entry, options), out))
+        else:
+            tasks.append(Task(str(entry.path.absolute()), entry.relative))
+    if not tasks:
+        return
+    jobs = max(1, min(isolation.jobs or os.cpu_count() or 1, len(tasks)))
+    settings = Settings(options, out, None, "", isolation.timeout, isolation.memory_mb)
+    pool = AuditPool(settings, jobs)
+    try:
+        for result in pool.run(tasks):
+            done(unpack_json(result.report))
+    finally:
+        pool.close()
+
+
+def summary(reports: list[dict[str, Any]], stats: WalkStats, out: OutputOptions) -> str:
     """The closing line of a scan."""
     n = len(reports)
-    marked = sum(1 for r in reports if r.level)
-    errors = sum(1 for r in reports if r.verdict == "error")
-    unread = sum(1 for r in reports if r.status == "unreadable")
-    unsupported = sum(1 for r in reports if r.status == "unsupported")
+    marked = sum(1 for r in reports if r["classification"])
+    errors = sum(1 for r in reports if r["verdict"] == "error")
+    unread = sum(1 for r in reports if r["status"] == "unreadable")
+    unsupported = sum(1 for r in reports if r["status"] == "unsupported")
     where = str(out.out) if out.out else "-"
     if out.lang == "zh":
         return (f"共 {n} 个文件：有密级标志 {marked}，有错误 {errors}，无法读取 {unread}，"
@@ -149,9 +203,9 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
     reports = []
     for path in files:
         r = scan_file(path, options).with_relative(path.name)
-        write_report(r, out)
+        as_json = write_report(r, out)
         reports.append(r)
-        print(verdict_line(r, str(path), out.lang), file=stdout)
+        print(verdict_line(as_json, str(path), out.lang), file=stdout)
         if not quiet:
             for f in r.findings:
                 message = f.message_zh if out.lang == "zh" else f.message_en

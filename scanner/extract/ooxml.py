@@ -1,7 +1,10 @@
 """Safe reading of the XML parts of a zip-based document (DOCX, later OFD).
 
-Parts are parsed with entity resolution and network access off, and a part whose declared or
-actual size passes the limit is refused before it is inflated (zip bombs).
+Parts are parsed with entity resolution and network access off; a part that declares a document
+type (DOCTYPE: entity expansion, external entities) is refused, since Office never writes one. A
+part whose declared size, or whose parts together, pass the inflation limit, or whose compression
+ratio passes the ratio limit, is refused before it is inflated (zip bombs). See
+:mod:`scanner.limits`.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ import zipfile
 from lxml import etree
 
 from scanner.errors import ExtractError
+from scanner.limits import LIBXML2_MAX_DEPTH, MB, charge_inflated, current
 
-MAX_PART_BYTES = 256 * 1024 * 1024
-MAX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024  # parts smaller than this inflated are not held to the ratio
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           load_dtd=False, remove_comments=True, remove_pis=True)
@@ -25,27 +28,72 @@ def read_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
         info = zf.getinfo(name)
     except KeyError:
         return None
-    if info.file_size > MAX_PART_BYTES or (
-            info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_RATIO
-            and info.file_size > 10 * 1024 * 1024):
+    limits = current()
+    budget = limits.max_unzipped_mb * MB
+    total = charge_inflated(info.file_size)
+    if total > budget:
         raise ExtractError(
-            f"文件内部件 {name} 解压后过大（{info.file_size} 字节），疑似压缩炸弹",
-            f"part {name} inflates to {info.file_size} bytes: refused as a likely zip bomb")
+            f"解压后的内容（{total // MB} MB 以上）超过上限 {limits.max_unzipped_mb} MB，"
+            "疑似压缩炸弹，未读取",
+            f"the package inflates to {total // MB} MB or more, above the limit of "
+            f"{limits.max_unzipped_mb} MB (--max-unzipped-mb): refused as a likely zip bomb")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > RATIO_FLOOR and ratio > limits.max_ratio:
+        raise ExtractError(
+            f"部件 {name} 的压缩比 {ratio:.0f}:1 超过上限 {limits.max_ratio}:1，"
+            "疑似压缩炸弹，未读取",
+            f"part {name} has a compression ratio of {ratio:.0f}:1, above the limit of "
+            f"{limits.max_ratio}:1 (--max-ratio): refused as a likely zip bomb")
     try:
         with zf.open(info) as fh:
-            data = fh.read(MAX_PART_BYTES + 1)
+            data = fh.read(budget + 1)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ExtractError(f"文件已损坏，无法解压 {name}：{exc}",
                            f"damaged file: cannot inflate {name}: {exc}") from exc
     except RuntimeError as exc:
         raise ExtractError("文件已加密，无法读取", f"encrypted zip entry: {exc}") from exc
+    if len(data) > info.file_size:  # the directory under-declared the size
+        charge_inflated(len(data) - info.file_size)
+        if len(data) > budget:
+            raise ExtractError(
+                f"部件 {name} 解压后超过上限 {limits.max_unzipped_mb} MB，未读取",
+                f"part {name} inflates past the limit of {limits.max_unzipped_mb} MB "
+                "(--max-unzipped-mb)")
     return data
 
 
 def parse_xml(data: bytes, name: str) -> etree._Element:
     """Parse one XML part with the safe parser."""
+    if b"<!DOCTYPE" in data[:4096]:
+        raise ExtractError(
+            f"部件 {name} 含有 DOCTYPE 声明（实体扩展或外部实体），Office 文件不应含有，未读取",
+            f"part {name} declares a DOCTYPE (entity expansion or external entities), which "
+            "Office files never contain: refused")
+    depth = current().max_xml_depth
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc):
+            raise _too_deep(name, depth) from exc
         raise ExtractError(f"文件内部件 {name} 不是有效的 XML：{exc}",
                            f"part {name} is not valid XML: {exc}") from exc
+    if depth < LIBXML2_MAX_DEPTH and _deeper_than(root, depth):
+        raise _too_deep(name, depth)
+    return root
+
+
+def _too_deep(name: str, depth: int) -> ExtractError:
+    return ExtractError(f"部件 {name} 的 XML 嵌套超过上限 {depth} 层，未读取",
+                        f"part {name} has XML nested deeper than the limit of {depth} levels "
+                        "(--max-xml-depth)")
+
+
+def _deeper_than(root: etree._Element, depth: int) -> bool:
+    """True when some element lies more than ``depth`` levels below ``root`` (only checked when
+    the limit is set below libxml2's own)."""
+    level = [root]
+    for _ in range(depth):
+        level = [child for el in level for child in el]
+        if not level:
+            return False
+    return True

@@ -16,9 +16,9 @@ import pypdfium2 as pdfium
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
+from scanner.limits import current
 
 TOP_FRACTION = 0.30
-MAX_PAGES = 10_000
 
 
 @dataclass
@@ -86,8 +86,10 @@ def _open(path: Path) -> pdfium.PdfDocument:
                            f"damaged or invalid PDF: {text}") from exc
 
 
-def extract_pdf(path: Path, max_pages: int = MAX_PAGES) -> Document:
-    """Read a PDF into a :class:`Document`."""
+def extract_pdf(path: Path, max_pages: int | None = None) -> Document:
+    """Read a PDF into a :class:`Document` (at most ``max_pages`` pages, by default the limit in
+    force)."""
+    max_pages = max_pages or current().max_pages
     pdf = _open(path)
     try:
         n = len(pdf)
@@ -95,7 +97,8 @@ def extract_pdf(path: Path, max_pages: int = MAX_PAGES) -> Document:
             raise ExtractError("PDF 文件没有页面", "the PDF has no pages")
         if n > max_pages:
             raise ExtractError(f"PDF 页数 {n} 超过上限 {max_pages}",
-                               f"the PDF has {n} pages, above the limit of {max_pages}")
+                               f"the PDF has {n} pages, above the limit of {max_pages} "
+                               "(--max-pages)")
         blocks: list[Block] = []
         meta = {k.lower(): v for k, v in pdf.get_metadata_dict(skip_empty=True).items()
                 if isinstance(v, str)}

@@ -15,7 +15,6 @@ from scanner.errors import ExtractError
 
 TOP_LINES = 8
 LONG_LINE = 40
-MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -80,9 +79,6 @@ def blocks_from_lines(lines: list[str]) -> tuple[Block, ...]:
 
 def extract_text(path: Path) -> Document:
     """Read a .txt or .md file."""
-    size = path.stat().st_size
-    if size > MAX_TEXT_BYTES:
-        raise ExtractError(f"文本文件过大（{size} 字节）", f"text file too large ({size} bytes)")
     text, enc = decode(path.read_bytes())
     if "\x00" in text:
         raise ExtractError("文件含有二进制数据，不是文本文件",

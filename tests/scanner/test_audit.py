@@ -55,7 +55,7 @@ def db_rows(out: Path) -> dict[str, tuple[int, int]]:
     """relative path → (scans, extractions)."""
     con = sqlite3.connect(out / "audit.sqlite")
     try:
-        return {r[0]: (r[1], r[2]) for r in
+        return {bytes(r[0]).decode("utf-8", "surrogateescape"): (r[1], r[2]) for r in
                 con.execute("SELECT relative, scans, extractions FROM files")}
     finally:
         con.close()
