@@ -124,7 +124,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
     from scanner.auditout import worst  # noqa: PLC0415 - the two modules describe one output
 
     worst_rows = [
-        (f'<a href="reports/{quote(r.relative)}{report_ext}">{e(r.relative)}</a>', e(r.level),
+        (f'<a href="reports/{quote(r.relative, errors="surrogateescape")}{report_ext}">'
+         f"{e(r.relative)}</a>", e(r.level),
          e(r.mark), e(" ".join(r.codes) or r.reason))
         for r in worst(rows)]
     template_rows = [(e(f), e(m), f"{n}/{total}") for f, m, n, total in templates]

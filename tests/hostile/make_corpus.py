@@ -27,7 +27,7 @@ from builders import DocSpec, make_docx  # noqa: E402
 REAL = TESTS.parent.parent / "shared" / "corpus" / "real"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MARK_DOC = REAL / "copilot_master_template.docx"
-MARK_PDF = REAL / "copilot_gongwen_test.pdf"
+MARK_PDF = REAL / "copilot_master_template.pdf"
 
 
 @dataclass(frozen=True)
