@@ -51,6 +51,7 @@ class AuditOptions:
     window_months: int = 3
     lang: str = "zh"
     formats: tuple[str, ...] = ("json", "html")
+    redact: bool = False
 
 
 @dataclass
@@ -66,12 +67,11 @@ class AuditResult:
     reports: list[dict[str, Any]] = field(default_factory=list)
 
 
-def settings_key(options: ScanOptions, catalog_hashes: list[str], lang: str = "zh",
-                 formats: tuple[str, ...] = ("json", "html")) -> str:
+def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions) -> str:
     """Everything that changes a report: a result stored under another key is not reused."""
     parts = [ENGINE, options.as_of.isoformat(), str(options.soon_days),
-             options.authority or "", str(options.derived), lang, ",".join(formats),
-             *catalog_hashes]
+             options.authority or "", str(options.derived), repr(options.limits), out.lang,
+             ",".join(out.formats), str(out.redact), *catalog_hashes]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -160,9 +160,9 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     check_out_dir(a.out, roots)
     make_dirs(a.out)
     cats = catalogs.load(a.options.catalogs) if a.options.catalogs else ()
-    key = settings_key(a.options, [c.sha256 for c in cats], a.lang, a.formats)
     reports_dir = a.out / "reports"
-    out = OutputOptions(reports_dir, a.formats, a.lang)
+    out = OutputOptions(reports_dir, a.formats, a.lang, a.redact)
+    key = settings_key(a.options, [c.sha256 for c in cats], out)
     db = AuditDB(a.out / DB_NAME)
     result = AuditResult()
     try:
@@ -212,8 +212,7 @@ def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: O
     from scanner.auditpool import done_of  # noqa: PLC0415 - workers only load when needed
 
     report = scan_entry(entry, options)
-    write_report(report, out)
-    done = done_of(report, None, None)
+    done = done_of(report, write_report(report, out), None, None)
     db.record(_row(done, key), done.report, None, processed=True)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
-from scanner.fsutil import FILE_MODE, make_dirs
+from scanner.fsutil import create_private, make_dirs
 from scanner.report import encode_json
 
 SCHEMA = """
@@ -94,11 +94,10 @@ class AuditDB:
 
     def __init__(self, path: Path) -> None:
         make_dirs(path.parent)
-        new = not path.exists()
+        if not path.exists():
+            create_private(path)
         self.path = path
         self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-        if new:
-            path.chmod(FILE_MODE)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from scanner import ENGINE, catalogs
 from scanner.auditdb import Lookup, pack_json, unpack_json
@@ -136,30 +136,32 @@ def audit_one(task: Task, settings: Settings, lookup: Lookup) -> Done:
                 report = assess(extracted, read.source, options,
                                 {"extract": time.perf_counter() - started})
     report = report.with_relative(task.relative)
-    write_report(report, settings.reports)
-    return done_of(report, mtime_ns, text)
+    return done_of(report, write_report(report, settings.reports), mtime_ns, text)
 
 
-def done_of(report: FileReport, mtime_ns: int | None, text: bytes | None) -> Done:
-    """The value sent back for ``report``."""
+def done_of(report: FileReport, as_json: dict[str, Any], mtime_ns: int | None,
+            text: bytes | None) -> Done:
+    """The value sent back for ``report`` (``as_json``: its JSON form as written)."""
     s = report.source
     return Done(s.path, report.relative, s.size, mtime_ns, s.sha256, report.status,
-                pack_json(to_json(report, "zh")), text)
+                pack_json(as_json), text)
 
 
 def failed(task: Task, settings: Settings, zh: str, en: str) -> Done:
     """The result of a file that killed or stalled its worker (written by the main process)."""
     report = FileReport(Source(task.path, None, None), "unreadable", ENGINE,
                         settings.options.as_of, zh, en).with_relative(task.relative)
-    with contextlib.suppress(OSError):
-        write_report(report, settings.reports)
+    mtime_ns = None
     with contextlib.suppress(OSError):
         st = Path(task.path).stat()
         s = report.source
         report = FileReport(Source(s.path, None, st.st_size, st.st_mtime), report.status,
                             report.engine, report.as_of, zh, en, relative=task.relative)
-        return done_of(report, st.st_mtime_ns, None)
-    return done_of(report, None, None)
+        mtime_ns = st.st_mtime_ns
+    as_json = to_json(report, settings.reports.lang)
+    with contextlib.suppress(OSError):
+        as_json = write_report(report, settings.reports)
+    return done_of(report, as_json, mtime_ns, None)
 
 
 def _serve(conn: Connection, settings: Settings) -> None:

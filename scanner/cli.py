@@ -108,6 +108,9 @@ def _worker_options(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--redact", action="store_true",
+                   help="报告中的证据只给位置，不摘录原文 / evidence as locations only, no "
+                        "excerpts of the document")
     d = Limits()
     for flag, field, text in (
             ("--max-file-mb", "max_file_mb", "不读取超过此大小的文件 / larger files are not read"),
@@ -202,9 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
         if args.command == "check":
-            out = OutputOptions(args.out, args.formats, args.lang)
+            out = OutputOptions(args.out, args.formats, args.lang, args.redact)
             return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)
-        out = OutputOptions(args.out, args.formats, args.lang)
+        out = OutputOptions(args.out, args.formats, args.lang, args.redact)
         isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
         reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation)
         return json_exit_code(reports, args.fail_on)
@@ -244,7 +247,7 @@ def _audit(args: argparse.Namespace) -> int:
     audit = AuditOptions(tuple(args.paths), args.out, options, jobs=args.jobs,
                          timeout=args.timeout, memory_mb=args.memory_mb or None,
                          window_months=args.window_months, lang=args.lang,
-                         formats=args.formats)
+                         formats=args.formats, redact=args.redact)
     try:
         catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
         result = run_audit(audit)

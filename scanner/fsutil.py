@@ -37,6 +37,18 @@ def make_dirs(path: Path) -> None:
     _MADE.add(path)
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if it does not exist (before a database opens it:
+    SQLite gives its -wal and -shm files the mode of the database file)."""
+    make_dirs(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` atomically with mode 0600; fsync first when ``durable``."""
     make_dirs(path.parent)

@@ -58,10 +58,10 @@ def _row(label: str, value: object) -> str:
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
 
 
-def render(report: FileReport, lang: str = "zh") -> str:
+def render(report: FileReport, lang: str = "zh", *, redact: bool = False) -> str:
     """The HTML page for ``report`` in ``lang`` (``zh`` or ``en``)."""
     t = TEXT[lang]
-    data = to_json(report, lang)
+    data = to_json(report, lang, redact=redact)
     level = report.level
     if level:
         shown = level if lang == "zh" else LEVEL_EN[level]
@@ -112,10 +112,10 @@ def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
                    f"<th>{escape(t['level'])}</th><th>{escape(t['score'])}</th>"
                    f"<th>{escape(t['terms'])}</th></tr>")
         for h in data["hits"]:
-            terms = "".join(f"<li>{escape(x['location'])}: <code>{escape(x['excerpt'])}</code>"
-                            "</li>" for x in h["terms"][:6])
-            veto = "".join(f"<li>{escape(t['vetoed'])} {escape(x['term'])}: "
-                           f"<code>{escape(x['excerpt'])}</code></li>" for x in h["vetoed_by"])
+            terms = "".join(f"<li>{escape(x['location'])}{_excerpt(x['excerpt'])}</li>"
+                            for x in h["terms"][:6])
+            veto = "".join(f"<li>{escape(t['vetoed'])} {escape(x['term'])}"
+                           f"{_excerpt(x['excerpt'])}</li>" for x in h["vetoed_by"])
             out.append(f"<tr><td>{escape(h['item'])} {escape(h['title'])}</td>"
                        f"<td>{escape(h['level'])}★{escape(h['term'])}</td><td>{h['score']}</td>"
                        f"<td><ul>{terms}{veto}</ul></td></tr>")
@@ -124,6 +124,11 @@ def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
                      + (" [虚构 fictional]" if c["fictional"] else "") for c in data["catalogs"])
     out.append(f"<p>{escape(t['catalogs'])}：{escape(cats)}</p>")
     return "".join(out)
+
+
+def _excerpt(text: object) -> str:
+    """``: <code>excerpt</code>``, or nothing when redacted."""
+    return "" if text is None else f": <code>{escape(str(text))}</code>"
 
 
 def _findings(findings: list[dict[str, object]], t: dict[str, str], lang: str) -> str:
@@ -139,9 +144,8 @@ def _findings(findings: list[dict[str, object]], t: dict[str, str], lang: str) -
             message = f["message_zh"] if lang == "zh" else f["message_en"]
             ev = f["evidence"]
             assert isinstance(ev, list)
-            excerpts = "".join(
-                f"<li>{escape(str(e['location']))}: <code>{escape(str(e['excerpt']))}</code></li>"
-                for e in ev)
+            excerpts = "".join(f"<li>{escape(str(e['location']))}{_excerpt(e['excerpt'])}</li>"
+                               for e in ev)
             out.append(f'<li class="{severity}"><b>{escape(str(f["code"]))}</b> '
                        f"{escape(str(message))}<ul>{excerpts}</ul></li>")
         out.append("</ul>")

@@ -125,7 +125,7 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
     except MemoryError:
         return FileReport(source, "unreadable", ENGINE, options.as_of,
                           "读取该文件超出内存限制", "reading the file exceeded the memory limit")
-    except (ValueError, RecursionError, KeyError, IndexError, TypeError) as exc:
+    except Exception as exc:  # the per-file boundary: a report, never a crash
         err = ExtractError(f"文件内容无法解析（{type(exc).__name__}）",
                            f"the file content cannot be parsed ({type(exc).__name__}: {exc})")
         return FileReport(source, "unreadable", ENGINE, options.as_of, err.message_zh,

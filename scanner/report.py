@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from rules import Catalog, Hit
 from scanner.verdicts import VERDICT_CODES, Suggestion
 
 SCHEMA_VERSION = "1.0"
+_QUOTED = re.compile(r"([“'])([^”']*)([”'])")  # what a message quotes from the document
 Status = str  # "ok" | "unreadable" | "unsupported"
 
 
@@ -124,8 +126,24 @@ def _field(f: Field | None) -> str | None:
     return f.value if f else None
 
 
-def to_json(r: FileReport, lang: str = "zh") -> dict[str, Any]:
-    """The report as a JSON-ready dict."""
+def to_json(r: FileReport, lang: str = "zh", *, redact: bool = False) -> dict[str, Any]:
+    """The report as a JSON-ready dict; ``redact`` leaves evidence excerpts out (locations
+    only), for reports that must not quote the document."""
+    out = _to_json(r, lang)
+    if redact:
+        for f in out["findings"] + out["verdicts"]:
+            for e in f["evidence"]:
+                e["excerpt"] = None
+            for key in ("message_zh", "message_en"):
+                f[key] = _QUOTED.sub(lambda m: m.group(1) + "…" + m.group(3), f[key])
+        for h in out["hits"]:
+            for t in h["terms"] + h["vetoed_by"]:
+                t["excerpt"] = None
+        out["redacted"] = True
+    return out
+
+
+def _to_json(r: FileReport, lang: str) -> dict[str, Any]:
     ms = r.marks
     doc_date = ms.document_date.date if ms and ms.document_date else None
     return {

@@ -33,6 +33,7 @@ class OutputOptions:
     out: Path | None
     formats: tuple[str, ...] = ("json", "html")
     lang: str = "zh"
+    redact: bool = False  # evidence as locations only, no excerpts of the document
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def printable(name: str) -> str:
 
 def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:
     """Write the JSON and/or HTML report of ``r`` under ``out.out``; returns the JSON form."""
-    as_json = to_json(r, out.lang)
+    as_json = to_json(r, out.lang, redact=out.redact)
     if out.out is None:
         return as_json
     base = out.out / r.relative
@@ -74,7 +75,7 @@ def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:
         write_atomic(base.with_name(base.name + ".report.json"), encode_json(as_json))
     if "html" in out.formats:
         write_atomic(base.with_name(base.name + ".report.html"),
-                     render(r, out.lang).encode("utf-8", "backslashreplace"))
+                     render(r, out.lang, redact=out.redact).encode("utf-8", "backslashreplace"))
     return as_json
 
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.fsutil import FILE_MODE, make_dirs
+from scanner.fsutil import create_private, make_dirs
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -53,12 +53,11 @@ class StateDB:
 
     def __init__(self, path: Path) -> None:
         make_dirs(path.parent)
-        new = not path.exists()
+        if not path.exists():
+            create_private(path)
         self.path = path
         self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
                                     check_same_thread=False)
-        if new:
-            path.chmod(FILE_MODE)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)

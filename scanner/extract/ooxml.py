@@ -10,6 +10,7 @@ ratio passes the ratio limit, is refused before it is inflated (zip bombs). See
 from __future__ import annotations
 
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -46,8 +47,8 @@ def read_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
             f"{limits.max_ratio}:1 (--max-ratio): refused as a likely zip bomb")
     try:
         with zf.open(info) as fh:
-            data = fh.read(budget + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            data = fh.read(min(budget, info.file_size) + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise ExtractError(f"文件已损坏，无法解压 {name}：{exc}",
                            f"damaged file: cannot inflate {name}: {exc}") from exc
     except RuntimeError as exc:
