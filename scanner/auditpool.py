@@ -81,7 +81,7 @@ def _vm_size() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _limit_memory(megabytes: int | None) -> int | None:
+def limit_memory(megabytes: int | None) -> int | None:
     """Cap this process's address space at what it uses now plus ``megabytes``; returns the size
     above which the worker should retire after its file (half-way to the cap)."""
     if not megabytes or not sys.platform.startswith("linux"):
@@ -95,7 +95,7 @@ def _limit_memory(megabytes: int | None) -> int | None:
     return base + megabytes * 1024 * 1024 // 2
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: be killed when the audit's main process dies, even by SIGKILL."""
     if not sys.platform.startswith("linux"):
         return
@@ -165,13 +165,13 @@ def failed(task: Task, settings: Settings, zh: str, en: str) -> Done:
 
 
 def _serve(conn: Connection, settings: Settings) -> None:
-    _die_with_parent()
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     matcher = catalogs.matcher(settings.options.catalogs)
     if matcher is not None:
         matcher.warm()
     lookup = Lookup(settings.db_path)
-    retire_above = _limit_memory(settings.memory_mb)
+    retire_above = limit_memory(settings.memory_mb)
     conn.send("ready")
     try:
         while True:

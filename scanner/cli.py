@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--config", type=Path, default=Path("watch_dirs.yaml"),
                        help="配置文件 / configuration (default ./watch_dirs.yaml)")
     watch.add_argument("--lang", choices=("zh", "en"), default="zh")
+    watch.add_argument("--log-excerpts", action="store_true",
+                       help="日志中写出找到的密级标志（默认日志不含文件内容）/ put the mark found "
+                            "into log lines (by default logs hold no document text)")
     return parser
 
 
@@ -277,7 +280,7 @@ def _watch(args: argparse.Namespace) -> int:
         config = watchconf.load(args.config)
         for folder in config.folders:
             catalogs.matcher(folder.catalogs)  # a bad catalogue is a usage error, now
-        return Watcher(config, stop).run()
+        return Watcher(config, stop, log_excerpts=args.log_excerpts).run()
     except ScanError as exc:
         print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
         return exc.exit_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import os
 import shutil
 import time
@@ -16,7 +17,7 @@ from scanner import ENGINE
 from scanner.catalogs import matcher as catalog_matcher
 from scanner.fsutil import make_dirs
 from scanner.pipeline import ScanOptions, scan_file
-from scanner.report import FileReport
+from scanner.report import FileReport, Source
 from scanner.run import OutputOptions, write_report
 from scanner.settle import real_stat
 from scanner.state import Row
@@ -31,6 +32,7 @@ class Outcome:
     catalogs: str
     verdict: str
     seconds: float
+    mark: str | None = None  # the mark found (logged only with --log-excerpts)
 
 
 def _candidates(target: Path) -> Iterator[Path]:
@@ -91,7 +93,34 @@ def handle(path: Path, folder: Folder, as_of: dt.date | None,
     moved = _gate(path, folder, report) if folder.profile == "pre-issue" else None
     row = Row(str(path), sha, stat[0], stat[1], report.status, report.verdict,
               str(folder.reports / (relative + ".report.json")), str(moved) if moved else None)
-    return Outcome(row, catalogs, report.verdict, time.perf_counter() - started)
+    eff = report.marks.effective if report.marks else None
+    return Outcome(row, catalogs, report.verdict, time.perf_counter() - started,
+                   eff.raw if eff else None)
+
+
+def handle_failure(path: Path, folder: Folder, as_of: dt.date | None, why: tuple[str, str],
+                   seconds: float) -> Outcome | None:
+    """A file that stalled or killed its worker: an ``unreadable`` report saying so, the
+    pre-issue gate (it fails), and the row that keeps it from being tried again."""
+    stat = real_stat(path)
+    if stat is None:
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    st = path.stat()
+    relative = path.relative_to(folder.path).as_posix()
+    report = FileReport(Source(str(path), digest.hexdigest(), st.st_size, st.st_mtime),
+                        "unreadable", ENGINE, as_of or dt.date.today(), *why,
+                        relative=relative)
+    write_report(report, OutputOptions(folder.reports, ("json", "html"), "zh"))
+    moved = _gate(path, folder, report) if folder.profile == "pre-issue" else None
+    matcher = catalog_matcher(folder.catalogs)
+    catalogs = ",".join(c.sha256 for c in matcher.catalogs) if matcher else ""
+    row = Row(str(path), digest.hexdigest(), stat[0], stat[1], report.status, report.verdict,
+              str(folder.reports / (relative + ".report.json")), str(moved) if moved else None)
+    return Outcome(row, catalogs, report.verdict, seconds)
 
 
 def _gate(path: Path, folder: Folder, report: FileReport) -> Path | None:

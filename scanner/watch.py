@@ -75,8 +75,10 @@ class Watcher:
     """Runs until ``stop`` is set. ``clock`` drives settling (tests inject their own)."""
 
     def __init__(self, config: WatchConfig, stop: threading.Event, *, log: TextIO | None = None,
-                 clock: Callable[[], float] = time.monotonic, use_worker: bool = True) -> None:
+                 clock: Callable[[], float] = time.monotonic, use_worker: bool = True,
+                 log_excerpts: bool = False) -> None:
         self.config, self.stop, self.clock = config, stop, clock
+        self.log_excerpts = log_excerpts  # the mark found goes into log lines only when asked
         self.log_stream = log or sys.stderr
         self.settler = Settler(clock)
         self.folders = sorted(config.folders, key=lambda f: len(str(f.path)), reverse=True)
@@ -249,7 +251,8 @@ class Watcher:
         db.record(outcome.row, ENGINE, outcome.catalogs)
         self.processed += 1
         moved = outcome.row.moved_to
-        self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {path}"
+        mark = f" [{outcome.mark}]" if self.log_excerpts and outcome.mark else ""
+        self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {path}{mark}"
                   + (f" → {moved}" if moved else ""))
 
     def _log(self, text: str) -> None:

@@ -17,7 +17,8 @@ from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
 from scanner.errors import ConfigError
 from scanner.verdicts import parse_authority
 
-TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "folders"}
+TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_seconds",
+            "memory_mb", "folders"}
 FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
                "authority", "settle_seconds", "on_pass", "on_fail"}
 PROFILES = ("intake", "pre-issue", "archive")
@@ -50,6 +51,8 @@ class WatchConfig:
     log_file: Path | None = None
     as_of: dt.date | None = None  # None: today, every time a file is scanned
     reconcile_seconds: float = 30.0
+    file_timeout_seconds: float = 60.0  # a file taking longer is stopped and reported
+    memory_mb: int | None = 2048  # per file, in the worker (None: no limit)
     source: Path = field(default=Path("watch_dirs.yaml"))
 
 
@@ -114,12 +117,20 @@ def load(path: Path) -> WatchConfig:
     reconcile = top.get("reconcile_seconds", 30)
     if not isinstance(reconcile, (int, float)) or reconcile <= 0:
         raise c.fail(("reconcile_seconds",), "应为正数", "must be a positive number")
+    timeout = top.get("file_timeout_seconds", 60)
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
+        raise c.fail(("file_timeout_seconds",), "应为正数", "must be a positive number")
+    memory = top.get("memory_mb", 2048)
+    if not isinstance(memory, int) or isinstance(memory, bool) or memory < 0:
+        raise c.fail(("memory_mb",), "应为非负整数（0 为不限）",
+                     "must be a whole number >= 0 (0: no limit)")
     state = c.path_of(top.get("state_db", "dingmi-state/state.db"), ("state_db",), base)
     log = top.get("log_file")
     return WatchConfig(state_db=state, folders=folders,
                        log_file=c.path_of(log, ("log_file",), base) if log else None,
                        as_of=None if as_of == "today" else as_of,
-                       reconcile_seconds=float(reconcile), source=path)
+                       reconcile_seconds=float(reconcile), file_timeout_seconds=float(timeout),
+                       memory_mb=memory or None, source=path)
 
 
 def _folder(c: _Checker, data: Any, at: Path_, base: Path) -> Folder:

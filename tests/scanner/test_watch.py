@@ -4,6 +4,7 @@ and recreated). Tests fail when a thread is left running."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from builders import DocSpec, make_docx
 
+from scanner.catalogs import DEMO
 from scanner.errors import ConfigError
 from scanner.handle import move_no_overwrite
 from scanner.settle import Settler
@@ -21,6 +23,7 @@ from scanner.watch import Watcher, free_name
 from scanner.watchconf import Folder, WatchConfig, load
 
 CLEAN = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "2026年3月2日"])
+SHARED_TEXTS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"
 FAILING = DocSpec(body=["内部★1年", "关于某事项的通知"])
 
 
@@ -117,9 +120,9 @@ def no_leaked_threads() -> Iterator[None]:
 class Running:
     """A watcher in a thread, stopped at exit."""
 
-    def __init__(self, config: WatchConfig) -> None:
+    def __init__(self, config: WatchConfig, *, log_excerpts: bool = False) -> None:
         self.stop = threading.Event()
-        self.watcher = Watcher(config, self.stop)
+        self.watcher = Watcher(config, self.stop, log_excerpts=log_excerpts)
         self.thread = threading.Thread(target=self.watcher.run)
         self.config = config
 
@@ -141,11 +144,12 @@ class Running:
             db.close()
 
 
-def _config(tmp_path: Path, log_file: Path | None = None, **folder: object) -> WatchConfig:
+def _config(tmp_path: Path, log_file: Path | None = None, timeout: float = 60.0,
+            **folder: object) -> WatchConfig:
     (tmp_path / "in").mkdir(exist_ok=True)
     return WatchConfig(tmp_path / "state" / "s.db",
                        (Folder(tmp_path / "in", tmp_path / "reports", **folder),),  # type: ignore[arg-type]
-                       log_file=log_file, reconcile_seconds=60)
+                       log_file=log_file, reconcile_seconds=60, file_timeout_seconds=timeout)
 
 
 def test_single_drop_is_reported_within_two_seconds(tmp_path: Path, no_leaked_threads: None
@@ -272,3 +276,40 @@ def test_concurrent_moves_never_overwrite(tmp_path: Path) -> None:
         t.join()
     contents = sorted(p.read_bytes() for p in target.iterdir())
     assert contents == sorted(f"content {i}".encode() for i in range(20))
+
+
+def test_a_file_past_the_time_limit_is_reported_once_and_the_rest_go_on(
+        tmp_path: Path, no_leaked_threads: None) -> None:
+    text = (SHARED_TEXTS / "gov_sc_01.txt").read_text(encoding="utf-8")
+    big = tmp_path / "src" / "big.txt"
+    big.parent.mkdir()
+    big.write_text(text * (14_000_000 // len(text) + 1), encoding="utf-8")
+    small = make_docx(tmp_path / "src" / "small.docx", CLEAN)
+    config = _config(tmp_path, timeout=0.5, catalogs=(str(DEMO),))
+    with Running(config) as run:
+        shutil.copy(big, tmp_path / "in" / "big.txt")
+        shutil.copy(small, tmp_path / "in" / "small.docx")
+        assert wait_until(lambda: run.rows() == 2, 60)
+        time.sleep(1.0)
+        assert run.rows() == 2
+    report = json.loads((tmp_path / "reports" / "big.txt.report.json").read_bytes())
+    assert report["status"] == "unreadable"
+    assert "time limit (0.5 s)" in report["reason_en"]
+    small_report = json.loads((tmp_path / "reports" / "small.docx.report.json").read_bytes())
+    assert small_report["status"] == "ok"
+
+
+@pytest.mark.parametrize("excerpts", [False, True])
+def test_logs_hold_no_document_text_unless_asked(tmp_path: Path, excerpts: bool,
+                                                no_leaked_threads: None) -> None:
+    secret_title = "关于某绝密工程选址比选的请示"
+    src = make_docx(tmp_path / "src" / "a.docx", DocSpec(body=[
+        "000123", "机密★10年", secret_title, "知悉范围：局领导", "某市示例局", "2026年3月2日"]))
+    log = tmp_path / "logs" / "watch.log"
+    with Running(_config(tmp_path, log_file=log), log_excerpts=excerpts) as run:
+        shutil.copy(src, tmp_path / "in" / "a.docx")
+        assert wait_until(lambda: run.rows() == 1, 30)
+    text = log.read_text(encoding="utf-8")
+    assert "a.docx" in text
+    assert secret_title not in text and "知悉范围" not in text and "000123" not in text
+    assert ("机密★10年" in text) is excerpts

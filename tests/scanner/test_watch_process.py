@@ -140,7 +140,8 @@ def test_a_dead_worker_is_replaced_and_its_files_come_back(tmp_path: Path) -> No
         key = str(tmp_path / "in")
         results = list(pool.run([(f, key) for f in files]))
         assert sorted(p for p, _, _ in results) == sorted(files)  # every file answered
-        assert any(err and "died" in err for _, _, err in results)
+        # killed while idle: no file is to blame, every one is scanned by the new worker
+        assert all(o is not None and o.verdict == "clean" for _, o, _ in results), results
         assert pool.workers[0] is not first and pool.workers[0].alive()
         again = list(pool.run([(files[0], key)]))
         assert again[0][1] is not None and again[0][1].verdict == "clean"
