@@ -239,6 +239,11 @@ def make_corpus(out: Path) -> list[Case]:
         lambda p: shutil.copy(MARK_DOC, p))
     gbk = os.fsdecode("公文".encode("gbk") + b".docx")
     add(gbk, "ok", "", "file name in GBK bytes (not UTF-8)", lambda p: shutil.copy(MARK_DOC, p))
+    # root reads any file: the unprivileged case is also run as nobody in test_bad_input.py
+    as_root = os.geteuid() == 0
+    add("no_read_permission.docx", "ok" if as_root else "unreadable",
+        "" if as_root else "permission", "a file without read permission (mode 000)",
+        _unreadable)
     add("link_loop_a.docx", "unreadable", "symbolic links", "symbolic links pointing at each "
         "other", _link_loop)
     cases.append(Case("link_loop_b.docx", "unreadable", "symbolic links",
@@ -250,6 +255,11 @@ def make_corpus(out: Path) -> list[Case]:
     cases.append(Case("loop/in_loop_folder.docx", "ok", "",
                       "a file in a folder that links to itself (the link is not followed)"))
     return cases
+
+
+def _unreadable(path: Path) -> None:
+    shutil.copy(MARK_DOC, path)
+    path.chmod(0)
 
 
 def _link_loop(path: Path) -> None:
