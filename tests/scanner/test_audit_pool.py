@@ -5,14 +5,19 @@ normally by replacement workers."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
+import pty
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from scanner.audit import _Progress
 from scanner.auditdb import AuditDB, unpack_json
 from scanner.auditpool import AuditPool, Done, Settings, Task
 from scanner.catalogs import DEMO
@@ -109,3 +114,41 @@ def test_worker_killed_mid_file_is_replaced(tmp_path: Path, big_text: Path) -> N
     assert results["big.txt"].status == "unreadable"
     assert "worker died" in reason(results["big.txt"])
     assert [results[f"a{i}.txt"].status for i in range(4)] == ["ok"] * 4
+
+
+def test_progress_on_a_terminal_is_a_bar_with_rate_and_time_left(tmp_path: Path) -> None:
+    """On a terminal (a real pseudo-terminal here) the audit shows rich's progress bar."""
+    small_files(tmp_path / "in", 30)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scanner.cli", "audit", str(tmp_path / "in"), "--out",
+         str(tmp_path / "out"), "--jobs", "1", "--no-catalog"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=follower,
+        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "COLUMNS": "120"})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert "30/30" in text and "/s" in text, text[-500:]
+    assert "审核 audit" in text
+
+
+def test_progress_elsewhere_is_a_line_with_rate_and_eta() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    progress = _Progress(100, stream, "en", every=2.0, clock=lambda: now[0])
+    for _ in range(10):
+        now[0] += 0.5
+        progress.tick()
+    lines = stream.getvalue().splitlines()
+    assert lines == ["processed 4/100 files (2.0 files/s, ETA 48 s)",
+                     "processed 8/100 files (2.0 files/s, ETA 46 s)"]
