@@ -112,7 +112,7 @@ def time_dingmi(files: list[Path], catalogs: tuple[str, ...] = ()) -> Clock:
         options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=catalogs)
         with Path("/dev/null").open("w", encoding="utf-8") as null, Clock() as clock:
             reports = run_scan([folder], options, out, quiet=True, stdout=null, stderr=null)
-    assert len(reports) == len(files) and all(r.status == "ok" for r in reports)
+    assert len(reports) == len(files) and all(r["status"] == "ok" for r in reports)
     return clock
 
 
