@@ -43,13 +43,12 @@ class MatchText:
 
     def sentence(self, start: int, end: int, limit: int = 60) -> tuple[int, int]:
         """The bounds of the sentence around ``[start, end)``, at most ``limit`` either side."""
-        lo = start
-        while lo > 0 and start - lo < limit and self.text[lo - 1] not in SENTENCE_END:
-            lo -= 1
-        hi = end
-        while hi < len(self.text) and hi - end < limit and self.text[hi] not in SENTENCE_END:
-            hi += 1
-        return lo, hi
+        text = self.text
+        floor = max(start - limit, 0)
+        lo = max(max(text.rfind(c, floor, start) for c in SENTENCE_END) + 1, floor)
+        ceiling = min(end + limit, len(text))
+        found = [i for i in (text.find(c, end, ceiling) for c in SENTENCE_END) if i >= 0]
+        return lo, min(found, default=ceiling)
 
 
 def build(blocks: Sequence[Block], flowing: bool) -> MatchText:

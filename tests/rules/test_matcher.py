@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import jieba
 import pytest
 
@@ -29,16 +29,13 @@ def _containing_words(terms: list[str]) -> dict[str, str]:
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    auto = ahocorasick.Automaton()
-    for t in terms:
-        auto.add_word(t, t)
-    auto.make_automaton()
+    auto = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.Standard)
     best: dict[str, tuple[int, str]] = {}
     catalogue_terms = set(terms)
     for word, freq in tk.FREQ.items():
         if freq < 3 or len(word) > 8 or word in catalogue_terms:
             continue
-        for _, term in auto.iter(word):
+        for term in auto.find_matches_as_strings(word, overlapping=True):
             if len(word) > len(term) and freq > best.get(term, (0, ""))[0]:
                 best[term] = (freq, word)
     return {t: w for t, (_, w) in best.items()}
