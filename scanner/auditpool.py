@@ -14,13 +14,9 @@ way. Memory is capped in the worker with ``RLIMIT_AS`` above what it needs at re
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
-import multiprocessing
 import os
-import resource
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +30,7 @@ from scanner.auditdb import Lookup, pack_json, unpack_json
 from scanner.document import pack, unpack
 from scanner.errors import WorkerError
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
+from scanner.procs import Child, die_with_parent, limit_memory, vm_size
 from scanner.report import FileReport, Source, to_json
 from scanner.run import OutputOptions, write_report
 
@@ -74,36 +71,6 @@ class Done:
     report: bytes
     text: bytes | None
     retire: bool = False  # the worker asks to be replaced (it ran near its memory limit)
-
-
-def _vm_size() -> int:
-    with Path("/proc/self/statm").open() as fh:
-        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def limit_memory(megabytes: int | None) -> int | None:
-    """Cap this process's address space at what it uses now plus ``megabytes``; returns the size
-    above which the worker should retire after its file (half-way to the cap)."""
-    if not megabytes or not sys.platform.startswith("linux"):
-        return None
-    base = _vm_size()
-    limit = base + megabytes * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    return base + megabytes * 1024 * 1024 // 2
-
-
-def die_with_parent() -> None:
-    """Linux: be killed when the audit's main process dies, even by SIGKILL."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the parent died before the line above
-        os._exit(1)
 
 
 def audit_one(task: Task, settings: Settings, lookup: Lookup) -> Done:
@@ -191,7 +158,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
             except Exception as exc:
                 result = failed(task, settings, f"处理该文件时出现内部错误（{type(exc).__name__}）",
                                 f"internal error while processing the file ({type(exc).__name__})")
-            if retire_above is not None and _vm_size() > retire_above:
+            if retire_above is not None and vm_size() > retire_above:
                 # memory a file took is not always given back: a fresh worker takes over
                 conn.send(dataclasses.replace(result, retire=True))
                 return
@@ -200,13 +167,9 @@ def _serve(conn: Connection, settings: Settings) -> None:
         lookup.close()
 
 
-class _Worker:
+class _Worker(Child):
     def __init__(self, settings: Settings) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, settings), daemon=True)
-        self.proc.start()
-        child.close()
+        super().__init__(_serve, settings)
         self.inflight: deque[Task] = deque()
         self.head_since = 0.0
         self.ready = False
@@ -214,31 +177,11 @@ class _Worker:
     def wait_ready(self) -> None:
         if self.ready:
             return
-        try:
-            ok = self.conn.recv() == "ready"
-        except (EOFError, OSError):
-            ok = False
-        if not ok:
-            self.kill()
+        if not self.started():
             raise WorkerError("无法启动审核子进程（内存限制过低或系统资源不足？）",
                               "an audit worker process could not start (memory limit too low, "
                               "or the system is out of resources?)")
         self.ready = True
-
-    def kill(self) -> None:
-        with contextlib.suppress(OSError):
-            self.proc.kill()
-        self.proc.join(timeout=10)
-        self.conn.close()
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
-        self.proc.join(timeout=10)
-        if self.proc.is_alive():
-            self.kill()
-        else:
-            self.conn.close()
 
 
 class AuditPool:

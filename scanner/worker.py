@@ -9,8 +9,6 @@ so neither side can block the other on a full pipe.
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -18,8 +16,9 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from scanner import catalogs
-from scanner.auditpool import die_with_parent, limit_memory
+from scanner.errors import WorkerError
 from scanner.handle import Outcome, handle, handle_failure
+from scanner.procs import Child, die_with_parent, limit_memory
 from scanner.state import StateDB
 from scanner.watchconf import WatchConfig
 
@@ -58,17 +57,13 @@ def _serve(conn: Connection, config: WatchConfig) -> None:
         db.close()
 
 
-class ScanWorker:
+class ScanWorker(Child):
     """One worker process; ``run`` yields results in the order of the paths given."""
 
     def __init__(self, config: WatchConfig) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, config), daemon=True)
-        self.proc.start()
-        child.close()
-        if self.conn.recv() != "ready":
-            raise RuntimeError("the scan worker did not start")
+        super().__init__(_serve, config)
+        if not self.started():
+            raise WorkerError("无法启动扫描子进程", "the scan worker process could not start")
         self.inflight: deque[tuple[Path, str]] = deque()
         self.head_since = time.monotonic()
 
@@ -94,23 +89,6 @@ class ScanWorker:
     def busy(self) -> bool:
         """True while a path is in flight."""
         return bool(self.inflight)
-
-    def close(self) -> None:
-        """Ask the worker to exit and wait for it."""
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
-        self.proc.join(timeout=10)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join(timeout=10)
-        self.conn.close()
-
-    def kill(self) -> None:
-        """Stop the worker now."""
-        with contextlib.suppress(OSError):
-            self.proc.kill()
-        self.proc.join(timeout=10)
-        self.conn.close()
 
 
 class WorkerPool:
