@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
-from scanner.fsutil import create_private, make_dirs
 from scanner.report import encode_json
+from scanner.state import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS texts (
@@ -93,14 +93,8 @@ class AuditDB:
     """The main process's read-write handle (creates the file owner-only)."""
 
     def __init__(self, path: Path) -> None:
-        make_dirs(path.parent)
-        if not path.exists():
-            create_private(path)
         self.path = path
-        self.conn = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
+        self.conn = open_database(path, SCHEMA, 60)
         self.pending = 0
 
     def close(self) -> None:

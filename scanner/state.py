@@ -48,19 +48,26 @@ class Row:
     moved_to: str | None
 
 
+def open_database(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
+    """Open (and create, owner-only, before SQLite touches it) a WAL database with ``schema``;
+    autocommit unless a transaction is begun."""
+    make_dirs(path.parent)
+    if not path.exists():
+        create_private(path)
+    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(schema)
+    return conn
+
+
 class StateDB:
     """Open (and create, owner-only) the state database at ``path``."""
 
     def __init__(self, path: Path) -> None:
-        make_dirs(path.parent)
-        if not path.exists():
-            create_private(path)
         self.path = path
-        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None,
-                                    check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.executescript(SCHEMA)
+        self.conn = open_database(path, SCHEMA, 30)
 
     def close(self) -> None:
         """Close the connection."""
