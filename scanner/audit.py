@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from scanner import ENGINE, catalogs
 from scanner.auditdb import AuditDB, FileRow
-from scanner.auditout import OUTPUT_NAMES, write_outputs
+from scanner.auditout import OUTPUT_NAMES, LedgerRow, ledger_row, write_outputs
 from scanner.fsutil import make_dirs
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, check_out_dir, scan_entry, write_report
@@ -64,7 +64,7 @@ class AuditResult:
     temporary: int = 0
     outputs_written: bool = False
     seconds: float = 0.0
-    reports: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[LedgerRow] = field(default_factory=list)  # one per file, not whole reports
 
 
 def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions) -> str:
@@ -190,11 +190,11 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         if todo:
             result.processed = _process(db, todo, a, out, key=key, stderr=stderr)
         db.flush()
-        result.reports = [r for r in (db.report_of(p) for p in order) if r is not None]
+        result.rows = [ledger_row(r) for r in (db.report_of(p) for p in order) if r is not None]
         digest = _outputs_digest(db, order, a, key)
         fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
         if digest != db.get_meta("outputs") or not fresh:
-            write_outputs(result.reports, a.out, as_of=a.options.as_of,
+            write_outputs(result.rows, a.out, as_of=a.options.as_of,
                           window_months=a.window_months, lang=a.lang, formats=a.formats,
                           catalogs=[c.id for c in cats])
             db.set_meta("outputs", digest)

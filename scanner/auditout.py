@@ -292,11 +292,11 @@ def template_folders(rows: Sequence[LedgerRow]) -> list[tuple[str, str, int, int
     return out
 
 
-def write_outputs(reports: Sequence[dict[str, Any]], out: Path, *, as_of: dt.date,
+def write_outputs(rows_in: Sequence[LedgerRow], out: Path, *, as_of: dt.date,
                   window_months: int, lang: str, formats: Sequence[str],
                   catalogs: Sequence[str]) -> list[LedgerRow]:
-    """Write every output into ``out``; returns the ledger rows."""
-    rows = sorted((ledger_row(r) for r in reports), key=lambda r: r.relative)
+    """Write every output into ``out``; returns the ledger rows in path order."""
+    rows = sorted(rows_in, key=lambda r: r.relative)
     window_end = add_months(as_of, window_months)
     stats = statistics(rows, as_of, window_months, catalogs)
     write_atomic(out / "ledger.csv", ledger_csv(rows, lang))
@@ -309,6 +309,17 @@ def write_outputs(reports: Sequence[dict[str, Any]], out: Path, *, as_of: dt.dat
                           report_ext=".report.html" if "html" in formats else ".report.json")
     write_atomic(out / "summary.html", html.encode("utf-8", "backslashreplace"))
     return rows
+
+
+def exit_code_of(rows: Sequence[LedgerRow], fail_on: str) -> int:
+    """The audit's exit code: 3 when some file could not be read, 1 with a finding at or above
+    ``fail_on`` (``never``: findings are what an audit is for), else 0."""
+    if any(r.status != "ok" for r in rows):
+        return 3
+    if fail_on != "never" and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on]
+                                  for r in rows for s in r.severities):
+        return 1
+    return 0
 
 
 def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:

@@ -242,6 +242,7 @@ def _catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
 
 def _audit(args: argparse.Namespace) -> int:
     from scanner.audit import AuditOptions, run_audit  # noqa: PLC0415 - each command imports its own
+    from scanner.auditout import exit_code_of  # noqa: PLC0415
 
     as_of = args.as_of or dt.date.today()
     soon = (add_months(as_of, args.window_months) - as_of).days
@@ -261,7 +262,7 @@ def _audit(args: argparse.Namespace) -> int:
         print("dingmi: 已中断，再次运行同一命令即可从中断处继续 / interrupted; run the same "
               "command again to resume", file=sys.stderr)
         return 130
-    return json_exit_code(result.reports, args.fail_on)
+    return exit_code_of(result.rows, args.fail_on)
 
 
 def _watch(args: argparse.Namespace) -> int:
