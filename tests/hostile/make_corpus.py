@@ -73,7 +73,7 @@ def _forge_size(path: Path, part: str, size: int) -> None:
 
 
 def _ratio_bomb(path: Path) -> None:
-    """200 MB of one repeated run compressed to a few hundred KB (ratio far above the limit)."""
+    """194 MB of one repeated run, compressed about 600:1 (above the 500:1 limit)."""
     run = f'<w:p><w:r><w:t>{"密" * 1000}</w:t></w:r></w:p>'
     body = run * 64_000  # about 200 MB of XML
     _docx_with(_document_xml(body), path)
@@ -208,7 +208,7 @@ def make_corpus(out: Path) -> list[Case]:
         "DOCX whose document part declares 4 GB",
         lambda p: _docx_with(_document_xml("<w:p/>"), p, declared=4_000_000_000))
     add("zipbomb_ratio.docx", "unreadable", "limit",
-        "DOCX whose 200 MB document part compresses about 1000:1", _ratio_bomb)
+        "DOCX whose 194 MB document part compresses about 600:1", _ratio_bomb)
     add("billion_laughs.docx", "unreadable", "DOCTYPE",
         "DOCX with nested entity expansion (billion laughs)", _billion_laughs)
     add("external_entity.docx", "unreadable", "DOCTYPE",
