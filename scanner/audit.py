@@ -65,6 +65,7 @@ class AuditResult:
     outputs_written: bool = False
     seconds: float = 0.0
     rows: list[LedgerRow] = field(default_factory=list)  # one per file, not whole reports
+    unreadable: int = 0  # files with status unreadable or unsupported
 
 
 def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions) -> str:
@@ -151,8 +152,9 @@ class _Progress:
 
 
 def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
-              stderr: TextIO | None = None) -> AuditResult:
-    """Audit every file under ``a.roots`` into ``a.out``."""
+              stderr: TextIO | None = None, rows_wanted: bool = False) -> AuditResult:
+    """Audit every file under ``a.roots`` into ``a.out``. ``result.rows`` holds the ledger rows
+    when the outputs were written or ``rows_wanted`` is set."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     started = time.perf_counter()
@@ -190,21 +192,34 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         if todo:
             result.processed = _process(db, todo, a, out, key=key, stderr=stderr)
         db.flush()
-        result.rows = [ledger_row(r) for r in (db.report_of(p) for p in order) if r is not None]
-        digest = _outputs_digest(db, order, a, key)
-        fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
-        if digest != db.get_meta("outputs") or not fresh:
-            write_outputs(result.rows, a.out, as_of=a.options.as_of,
-                          window_months=a.window_months, lang=a.lang, formats=a.formats,
-                          catalogs=[c.id for c in cats])
-            db.set_meta("outputs", digest)
-            result.outputs_written = True
-        db.flush()
+        if result.processed:
+            known = db.known()
+        result.unreadable = sum(1 for p in order if p in known and known[p].status != "ok")
+        _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
+                 rows_wanted=rows_wanted)
     finally:
         db.close()
     result.seconds = time.perf_counter() - started
     print(closing_line(result, a), file=stdout)
     return result
+
+
+def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditOptions, *,
+             key: str, catalog_ids: list[str], result: AuditResult,
+             rows_wanted: bool) -> None:
+    """Write the outputs unless those on disk show exactly these rows under these settings;
+    the reports are read from the database only when something needs them."""
+    digest = _outputs_digest(known, order, a, key)
+    fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
+    stale = digest != db.get_meta("outputs") or not fresh
+    if stale or rows_wanted:
+        result.rows = [ledger_row(r) for r in (db.report_of(p) for p in order) if r is not None]
+    if stale:
+        write_outputs(result.rows, a.out, as_of=a.options.as_of, window_months=a.window_months,
+                      lang=a.lang, formats=a.formats, catalogs=catalog_ids)
+        db.set_meta("outputs", digest)
+        result.outputs_written = True
+    db.flush()
 
 
 def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
@@ -243,9 +258,9 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
     return n
 
 
-def _outputs_digest(db: AuditDB, order: list[str], a: AuditOptions, key: str) -> str:
+def _outputs_digest(known: dict[str, FileRow], order: list[str], a: AuditOptions,
+                    key: str) -> str:
     """Changes whenever anything the outputs show could have changed."""
-    known = db.known()
     h = hashlib.sha256()
     for part in (key, str(a.window_months), a.lang, ",".join(a.formats)):
         h.update(part.encode("utf-8") + b"\x1f")

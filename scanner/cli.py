@@ -15,7 +15,7 @@ from markers.expiry import add_months
 from scanner import __version__, catalogs
 from scanner.errors import ScanError
 from scanner.limits import Limits
-from scanner.outcome import EXIT_USAGE, json_exit_code
+from scanner.outcome import EXIT_UNREADABLE, EXIT_USAGE, json_exit_code
 from scanner.pipeline import ScanOptions
 from scanner.run import Isolation, OutputOptions, run_check, run_scan
 from scanner.verdicts import parse_authority
@@ -254,7 +254,7 @@ def _audit(args: argparse.Namespace) -> int:
                          formats=args.formats, redact=args.redact)
     try:
         catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
-        result = run_audit(audit)
+        result = run_audit(audit, rows_wanted=args.fail_on != "never")
     except ScanError as exc:
         print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
         return exc.exit_code
@@ -262,6 +262,8 @@ def _audit(args: argparse.Namespace) -> int:
         print("dingmi: 已中断，再次运行同一命令即可从中断处继续 / interrupted; run the same "
               "command again to resume", file=sys.stderr)
         return 130
+    if result.unreadable:
+        return EXIT_UNREADABLE
     return exit_code_of(result.rows, args.fail_on)
 
 
