@@ -186,7 +186,7 @@ def plan(n: int, seed: int = 2026) -> list[tuple[Truth, DocSpec | bytes]]:
         if marked:
             body.append("知悉范围：本单位领导班子成员")
         body += ["某市示例局", _chinese_date(date)]
-        verdict = _verdict(level, term_kind, covered)
+        verdict = _verdict(level, covered)
         truth = Truth(name, kind, "ok", level, mark, term_kind, date.isoformat(),
                       expires.isoformat() if expires else "", _state(level, expires), verdict,
                       covered[0] if covered else "")
@@ -194,7 +194,7 @@ def plan(n: int, seed: int = 2026) -> list[tuple[Truth, DocSpec | bytes]]:
     return out
 
 
-def _verdict(level: str, term_kind: str, covered: tuple[str, str, int, str] | None) -> str:
+def _verdict(level: str, covered: tuple[str, str, int, str] | None) -> str:
     rank = {"秘密": 1, "机密": 2, "绝密": 3}
     if covered is None:
         return "NO_BASIS" if level else ""
@@ -204,7 +204,6 @@ def _verdict(level: str, term_kind: str, covered: tuple[str, str, int, str] | No
         return "OVER_CLASSIFIED"
     if rank[level] < rank[covered[1]]:
         return "UNDER_CLASSIFIED"
-    del term_kind
     return ""
 
 

@@ -30,7 +30,7 @@ from scanner.auditdb import Lookup, pack_json, unpack_json
 from scanner.document import pack, unpack
 from scanner.errors import WorkerError
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
-from scanner.procs import Child, die_with_parent, limit_memory, vm_size
+from scanner.procs import Child, die_with_parent, limit_memory, messages, vm_size
 from scanner.report import FileReport, Source, to_json
 from scanner.run import OutputOptions, write_report
 
@@ -141,14 +141,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
     retire_above = limit_memory(settings.memory_mb)
     conn.send("ready")
     try:
-        while True:
-            try:
-                message = conn.recv()
-            except EOFError:
-                return
-            if message is None:
-                lookup.close()
-                os._exit(0)  # nothing to flush; skips freeing the dictionary object by object
+        for message in messages(conn):
             task = Task(*message)
             try:
                 result = audit_one(task, settings, lookup)
@@ -165,6 +158,7 @@ def _serve(conn: Connection, settings: Settings) -> None:
             conn.send(result)
     finally:
         lookup.close()
+    os._exit(0)  # asked to stop: nothing to flush; skips freeing the dictionary object by object
 
 
 class _Worker(Child):

@@ -134,22 +134,22 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
 
 def scan_file(path: Path, options: ScanOptions) -> FileReport:
     """Extract, find marks, check them; always return a report."""
-    report, _ = scan_with_document(path, options)
-    return report
+    return scan_source(path, options)
 
 
-def scan_with_document(path: Path, options: ScanOptions) -> tuple[FileReport, Document | None]:
-    """:func:`scan_file`, also giving the extracted document (None when there is none)."""
+def scan_source(path: Path, options: ScanOptions) -> FileReport:
+    """The work of :func:`scan_file` (a function of its own so the test suite can check every
+    scan's source before and after it)."""
     path = path.absolute()
     started = time.perf_counter()
     read = read_source(path, options)
     if isinstance(read, FileReport):
-        return read, None
+        return read
     doc = extract_document(path, read, options)
     if isinstance(doc, FileReport):
-        return doc, None
+        return doc
     extracted = time.perf_counter()
-    return assess(doc, read.source, options, {"extract": extracted - started}), doc
+    return assess(doc, read.source, options, {"extract": extracted - started})
 
 
 def assess(doc: Document, source: Source, options: ScanOptions,

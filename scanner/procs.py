@@ -10,10 +10,22 @@ import os
 import resource
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+
+def messages(conn: Connection) -> Iterator[Any]:
+    """In a child: what the main process sends, until it sends ``None`` or goes away."""
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        yield message
 
 
 class Child:

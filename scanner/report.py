@@ -178,11 +178,6 @@ def _to_json(r: FileReport, lang: str) -> dict[str, Any]:
     }
 
 
-def dumps(r: FileReport, lang: str = "zh") -> bytes:
-    """UTF-8 JSON bytes of the report (compact: the HTML report is the one for reading)."""
-    return encode_json(to_json(r, lang))
-
-
 def encode_json(value: Any) -> bytes:
     """Compact UTF-8 JSON. A file name that is not UTF-8 (GBK bytes, say) reaches Python as
     lone surrogates; they are written as ``\\udcXX`` escapes, which JSON readers accept and which

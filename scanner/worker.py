@@ -18,7 +18,7 @@ from pathlib import Path
 from scanner import catalogs
 from scanner.errors import WorkerError
 from scanner.handle import Outcome, handle, handle_failure
-from scanner.procs import Child, die_with_parent, limit_memory
+from scanner.procs import Child, die_with_parent, limit_memory, messages
 from scanner.state import StateDB
 from scanner.watchconf import WatchConfig
 
@@ -41,14 +41,7 @@ def _serve(conn: Connection, config: WatchConfig) -> None:
     limit_memory(config.memory_mb)
     conn.send("ready")
     try:
-        while True:
-            try:
-                message = conn.recv()
-            except EOFError:
-                return
-            if message is None:
-                return
-            path, key = message
+        for path, key in messages(conn):
             try:
                 conn.send(("ok", handle(Path(path), folders[key], config.as_of, db.done)))
             except OSError as exc:

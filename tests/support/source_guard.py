@@ -36,17 +36,16 @@ def sources_untouched(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every in-process scan of the suite is wrapped: the source's bytes, mtime and permissions
     are taken before the scan and compared after it (scans in worker processes and
     subprocesses are checked by tests/test_hostile.py)."""
-    real = pipeline.scan_with_document
+    real = pipeline.scan_source
     changed: list[str] = []
 
-    def checked(path: Path, options: pipeline.ScanOptions
-                ) -> tuple[pipeline.FileReport, pipeline.Document | None]:
+    def checked(path: Path, options: pipeline.ScanOptions) -> pipeline.FileReport:
         before = _snapshot(path)
         result = real(path, options)
         if before is not None and _snapshot(path) != before:
             changed.append(str(path))
         return result
 
-    monkeypatch.setattr(pipeline, "scan_with_document", checked)
+    monkeypatch.setattr(pipeline, "scan_source", checked)
     yield
     assert changed == [], f"a scan modified its source: {changed}"
