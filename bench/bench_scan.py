@@ -7,7 +7,8 @@ by LibreOffice. Then it times, on one core:
 * ``dingmi scan`` over the PDFs, and poppler's ``pdftotext`` over the same PDFs;
 * ``dingmi scan`` over the DOCX files, and a bare unzip + lxml parse of ``word/document.xml``.
 
-Run: ``python bench/bench_scan.py [--docs 200]``. Targets: PDF pages/s at least 0.5x pdftotext's,
+Run: ``python bench/bench_scan.py [--docs 200] [--repeat 5]``; ratios are the median over
+interleaved rounds of back-to-back pairs. Targets: PDF pages/s at least 0.5x pdftotext's,
 DOCX files/s at least 0.3x the bare XML parse's.
 """
 
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,8 +113,12 @@ def time_dingmi(files: list[Path], catalogs: tuple[str, ...] = ()) -> Clock:
             (folder / f.name).symlink_to(f)
         out = OutputOptions(Path(tmp) / "reports", ("json", "html"), "zh")
         options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=catalogs)
+        os.sync()  # settle earlier writes and deletions outside the timed part
         with Path("/dev/null").open("w", encoding="utf-8") as null, Clock() as clock:
             reports = run_scan([folder], options, out, quiet=True, stdout=null, stderr=null)
+    # Deleting the reports makes the file system discard their blocks; let that finish here, not
+    # in the next timed run (file creation then costs several times more on this machine).
+    os.sync()
     assert len(reports) == len(files) and all(r["status"] == "ok" for r in reports)
     return clock
 
@@ -139,7 +146,8 @@ def _best(clocks: list[Clock]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3, help="repetitions; best kept")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="interleaved rounds; rates are the best, ratios the median")
     args = parser.parse_args()
     docs, pdfs = make_corpus(args.docs)
     pages = _pages(pdfs)
@@ -147,31 +155,38 @@ def main() -> None:
     runs: list[list[Clock]] = [[] for _ in range(6)]
     demo = (str(DEMO),)
     time_dingmi(pdfs[:5], demo)  # warm-up: catalogue and dictionary
-    for _ in range(args.repeat):  # interleaved; the best of each is kept (noisy machine)
+    for _ in range(args.repeat):  # interleaved rounds (noisy machine)
         for i, clock in enumerate((time_dingmi(pdfs), time_pdftotext(pdfs), time_dingmi(docs),
                                    time_bare_xml(docs), time_dingmi(pdfs, demo),
                                    time_dingmi(docs, demo))):
             runs[i].append(clock)
-    best = [_best(r) for r in runs]
     n = len(docs)
     print(f"corpus: {n} DOCX + {n} PDF, {pages} pages each way (2-20 pages per document); "
-          f"best of {args.repeat} interleaved runs; CPU time (wall time in brackets)")
-    report(best, pages, n)
+          f"{args.repeat} interleaved rounds; CPU time (wall time in brackets)")
+    report(runs, pages, n)
 
 
-def report(best: list[tuple[float, float]], pages: int, n: int) -> None:
-    """Print rates by CPU time, with wall-time rates alongside."""
+def _ratios(base: list[Clock], ours: list[Clock]) -> str:
+    """Median and range of the per-round ratios (rate of ours / rate of the baseline), each
+    round's pair measured back to back."""
+    values = sorted(b.cpu / o.cpu for b, o in zip(base, ours, strict=True))
+    return (f"{statistics.median(values):5.2f} CPU median of {len(values)} rounds "
+            f"(range {values[0]:.2f}-{values[-1]:.2f})")
+
+
+def report(runs: list[list[Clock]], pages: int, n: int) -> None:
+    """Print the best rates by CPU time (wall-time rates alongside), then the ratios."""
     names = ["PDF   dingmi scan ", "PDF   pdftotext   ", "DOCX  dingmi scan ",
              "DOCX  bare XML    ", "PDF   + demo catalogue ", "DOCX  + demo catalogue "]
-    for name, (wall, cpu) in zip(names, best, strict=True):
+    for name, clocks in zip(names, runs, strict=True):
+        wall, cpu = _best(clocks)
         print(f"{name:24}: {pages / cpu:8.1f} pages/s {n / cpu:7.1f} files/s   "
               f"(wall {pages / wall:8.1f} pages/s {n / wall:7.1f} files/s)")
-    (pw, pc), (bw, bc), (dw, dc), (xw, xc), (_, cc), (_, ec) = best
-    print(f"PDF  ratio to pdftotext pages/s : {bc / pc:5.2f} CPU, {bw / pw:5.2f} wall "
-          "(target >= 0.5)")
-    print(f"DOCX ratio to bare-XML files/s  : {xc / dc:5.2f} CPU, {xw / dw:5.2f} wall "
-          "(target >= 0.3)")
-    print(f"with the demo catalogue (the default): PDF {bc / cc:5.2f} CPU, DOCX {xc / ec:5.2f} CPU")
+    pdf, pdftotext, docx, bare, pdf_demo, docx_demo = runs
+    print(f"PDF  ratio to pdftotext pages/s : {_ratios(pdftotext, pdf)} (target >= 0.5)")
+    print(f"DOCX ratio to bare-XML files/s  : {_ratios(bare, docx)} (target >= 0.3)")
+    print(f"with the demo catalogue (the default): PDF {_ratios(pdftotext, pdf_demo)}")
+    print(f"                                       DOCX {_ratios(bare, docx_demo)}")
 
 
 if __name__ == "__main__":

@@ -28,15 +28,21 @@ MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space char
 # Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提
 # (urgency), a bracket before 号 (文号), 年…日 (dates), 期限, 范围/发至 (scope), 派生, 份号, or a
 # line of digits.
-TRIGGER = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号|年.{0,14}日"
-                     r"|^[\s\d０-９]+$")
+TRIGGER = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号|年.{0,14}日")
+DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
+# A character every TRIGGER match starts with: one charset scan rules most lines out.
+TRIGGER_START = re.compile(r"[密急内特范发派期份〔\[【(（年]")
 MARKISH = re.compile(r"密|内部")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
 def worth_reading(text: str) -> bool:
     """Cheap C-speed test that a line could be a mark or a header element at all."""
-    return is_short(text) and TRIGGER.search(text) is not None
+    if not is_short(text):
+        return False
+    if TRIGGER_START.search(text) is not None and TRIGGER.search(text) is not None:
+        return True
+    return DIGIT_LINE.match(text) is not None
 
 
 def is_short(text: str) -> bool:
@@ -170,11 +176,12 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         _collect_fields(block, in_lead, found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
-        if doc_number is None:
+        if doc_number is None and "号" in block.text:
             doc_number = fields.doc_number(block.text)
     markings = _pair_periods(markings, periods)
     date_field, date = _document_date(readable)
-    issued = any(fields.issued_date(b.text) for b in readable if b.region in ("body", "table"))
+    issued = any(fields.issued_date(b.text) for b in readable
+                 if "印" in b.text and b.region in ("body", "table"))
     return MarkSet(
         markings=tuple(markings),
         effective=_effective(markings),
@@ -190,7 +197,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         work_secret=tuple(work),
         lead=tuple(lead_fields),
         spacing_reliable=spacing_reliable,
-        derived=any(DERIVED.search(b.text) for b in readable),
+        derived=any(DERIVED.search(b.text) for b in readable if "派" in b.text),
     )
 
 
@@ -205,12 +212,15 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
         level = fields.urgency(text)
         if level is not None:
             urgencies.append(_field("urgency", level, block, in_lead))
-    stamp = fields.declass_stamp(text)
-    if stamp is not None and block.region in (*LEAD_REGIONS, "body"):
-        stamps.append(_field("declass", stamp, block, in_lead))
-    scope = fields.scope(text)
-    if scope is not None:
-        scopes.append(_field("scope", scope, block, in_lead))
+    # Cheap character tests first (a space may stand inside a word: single characters).
+    if "密" in text and block.region in (*LEAD_REGIONS, "body"):
+        stamp = fields.declass_stamp(text)
+        if stamp is not None:
+            stamps.append(_field("declass", stamp, block, in_lead))
+    if "范" in text or "发" in text:
+        scope = fields.scope(text)
+        if scope is not None:
+            scopes.append(_field("scope", scope, block, in_lead))
 
 
 def _pair_periods(markings: list[Marking], periods: list[tuple[Block, Term]]) -> list[Marking]:

@@ -58,6 +58,11 @@ def _take_symbol(text: str) -> tuple[str, str, int] | None:
 
 def parse_mark_line(raw: str) -> LineMark | None:
     """Parse ``raw`` as a complete mark line, or return None. Never raises."""
+    n = len(raw)
+    # Too long for a mark whatever the spacing: when the only whitespace is ASCII space (a
+    # printable string), the compact length is known without compacting.
+    if n > MAX_LINE and raw.isprintable() and n - raw.count(" ") > MAX_LINE:
+        return None
     c = compact(raw)
     text = c.text
     if not text or len(text) > MAX_LINE:

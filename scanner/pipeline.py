@@ -20,6 +20,7 @@ from scanner import ENGINE, catalogs
 from scanner.document import Document
 from scanner.errors import ExtractError, ScanError, UnsupportedFormat
 from scanner.extract import extract
+from scanner.extract.docx import TITLE_MAX
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.report import FileReport, Source
@@ -73,7 +74,7 @@ def _title(doc: Document) -> str | None:
     if doc.meta.get("title"):
         return doc.meta["title"]
     for block in doc.blocks[:40]:
-        if block.align == "center" and 4 <= len(block.text.strip()) <= 60:
+        if block.align == "center" and 4 <= len(block.text.strip()) <= TITLE_MAX:
             return block.text.strip()
     return None
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from lxml import etree
 
 from markers import Block
-from markers.find import MARKISH
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.ooxml import parse_xml, read_part
@@ -98,7 +97,7 @@ def paragraph_lines(p: etree._Element, full: bool = True, breaks: bool = True
     if full:
         return _paragraph_lines_full(p)
     if not breaks:
-        return [("".join(str(t) for t in p.itertext(T)), False)], []
+        return [("".join(str(t) for t in p.itertext(T, with_tail=False)), False)], []
     lines: list[tuple[str, bool]] = []
     parts: list[str] = []
     for el in p.iter(T, TAB, BR, CR):
@@ -144,6 +143,7 @@ JC, JC_VAL = f"{w('pPr')}/{w('jc')}", w("val")
 SDT_LIKE = (w("sdt"), w("customXml"))
 SDT_CONTENT = w("sdtContent")
 TITLE_ZONE = 40  # alignment is read for the first paragraphs (titles) and possible marks only
+TITLE_MAX = 60  # a title is at most this long (scanner.pipeline._title)
 
 
 def _align(p: etree._Element) -> str | None:
@@ -160,14 +160,28 @@ def _cell_text(tc: etree._Element) -> str:
     return " ".join(texts)
 
 
+# The texts of a plain body's paragraphs, one a line (see _Body.read_plain).
+_PLAIN_TEXTS = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:w="{W}">
+  <xsl:output method="text" encoding="utf-8"/>
+  <xsl:template match="/">
+    <xsl:for-each select=".//w:p">
+      <xsl:for-each select=".//w:t"><xsl:value-of select="."/></xsl:for-each>
+      <xsl:text>&#10;</xsl:text>
+    </xsl:for-each>
+  </xsl:template>
+</xsl:stylesheet>""".encode()))
+
+
 class _Body:
     """Reads the main story: paragraphs, tables, text boxes; marks the top region."""
 
     def __init__(self, out: _Builder, body: etree._Element) -> None:
         self.out = out
-        self.full = needs_full_walk(body)
-        self.breaks = any(True for _ in body.iter(BR, CR, TAB))
-        self.flat = not self.full and not any(True for _ in body.iter(TBL, *SDT_LIKE))
+        seen = {el.tag for el in body.iter(*FAST_SKIP, BR, CR, TAB, TBL, *SDT_LIKE)}
+        self.full = not seen.isdisjoint(FAST_SKIP)
+        self.breaks = not seen.isdisjoint((BR, CR, TAB))
+        self.flat = not self.full and seen.isdisjoint((TBL, *SDT_LIKE))
         self.paragraphs = 0
         self.tables = 0
         self.top_open = True
@@ -189,6 +203,9 @@ class _Body:
     def read_flat(self, body: etree._Element) -> None:
         """One pass over a body of plain paragraphs (no table, text box, revision or strike):
         lxml yields paragraphs and their text elements in document order, in C."""
+        if not self.breaks:
+            self.read_plain(body)
+            return
         p: etree._Element | None = None
         lines: list[tuple[str, bool]] = []
         parts: list[str] = []
@@ -210,6 +227,34 @@ class _Body:
             lines.append(("".join(parts), False))
             self.emit(p, lines, [])
 
+    def read_plain(self, body: etree._Element) -> None:
+        """Plain paragraphs with no break or tab either: one line each. Their texts come from
+        one XSLT pass in C; the top block goes through :meth:`emit`, then each line becomes a
+        body block right here (the paragraph element is looked at only for alignment)."""
+        paragraphs = list(body.iter(P))
+        texts = str(_PLAIN_TEXTS(body.getroottree())).split("\n")
+        if len(texts) != len(paragraphs) + 1:  # a text holds a newline: paragraph by paragraph
+            texts = ["".join(str(t) for t in p.itertext(T, with_tail=False)) for p in paragraphs]
+        k = 0
+        for p, text in zip(paragraphs, texts, strict=False):  # texts ends with ""
+            if not self.top_open:
+                break
+            self.emit(p, [(text, False)], [])
+            k += 1
+        blocks = self.out.blocks
+        n = self.paragraphs
+        for i in range(k, len(paragraphs)):
+            n += 1
+            text = texts[i]
+            if not text or text.isspace():
+                continue
+            align = None
+            if ((n <= TITLE_ZONE and len(text.strip()) <= TITLE_MAX)
+                    or "密" in text or "内部" in text):
+                align = _align(paragraphs[i])
+            blocks.append(Block(text, f"body.p{n}", "body", len(blocks), align, False))
+        self.paragraphs = n
+
     def paragraph(self, p: etree._Element) -> None:
         lines, boxes = paragraph_lines(p, self.full, self.breaks)
         self.emit(p, lines, boxes)
@@ -226,7 +271,7 @@ class _Body:
         for i, (text, struck) in enumerate(lines, 1):
             if not text.strip():
                 continue
-            if not aligned and (self.paragraphs <= TITLE_ZONE or MARKISH.search(text)):
+            if not aligned and (self.paragraphs <= TITLE_ZONE or "密" in text or "内部" in text):
                 align, aligned = _align(p), True
             region = self._region(text)
             loc = f"body.p{self.paragraphs}" + (f"-l{i}" if len(lines) > 1 else "")
@@ -243,7 +288,8 @@ class _Body:
         if not text or text.isspace():
             return
         align = None
-        if self.paragraphs <= TITLE_ZONE or MARKISH.search(text):
+        if ((self.paragraphs <= TITLE_ZONE and len(text.strip()) <= TITLE_MAX)
+                or "密" in text or "内部" in text):
             align = _align(p)
         blocks = self.out.blocks
         blocks.append(Block(text, f"body.p{self.paragraphs}", "body", len(blocks), align, struck))
@@ -378,7 +424,9 @@ def extract_docx(path: Path, data: bytes | None = None) -> Document:
         root = parse_xml(data, main)
         out = _Builder()
         meta: dict[str, str] = {}
-        rels = _rels(zf, main)
+        # The relationships are read only when a section refers to a header or footer.
+        refs = next(root.iter(w("headerReference"), w("footerReference")), None)
+        rels = _rels(zf, main) if refs is not None else {}
         _headers(zf, root, rels, out, footers=False)
         body = root.find(w("body"))
         if body is not None:

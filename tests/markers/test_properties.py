@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from markers import Block, check, find_marks
+from markers.find import is_short, worth_reading
 from markers.lines import parse_mark_line
 from markers.normalize import compact, normalize
 
@@ -63,3 +65,33 @@ def test_generated_marks_parse_to_their_parts(level: str, years: int, star: str,
     assert result.level == level
     assert result.term.years == years
     assert result.spaced is bool(gap)
+
+
+# The recogniser trigger as one regex: the specification that worth_reading's faster checks
+# (a start-character scan, then the alternatives, then the digit line) must keep.
+TRIGGER_SPEC = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号"
+                          r"|年.{0,14}日|^[\s\d０-９]+$")
+FRAGMENT = st.one_of(
+    st.sampled_from(["密", "急", "内部", "特提", "范围", "发至", "派生", "期限", "份号", "〔", "[",
+                     "【", "(", "（", "号", "年", "日", "2023", "１２", " ", "\u3000", "\t", "\n",
+                     "内", "特", "范", "发", "派", "期", "份", "通知如下"]),
+    st.text(max_size=6))
+TRIGGER_TEXT = st.lists(FRAGMENT, max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TRIGGER_TEXT)
+@example("2023年3月1日")
+@example("国办发〔2023〕1号")
+@example("０１２ 3")
+@example("特急")
+@example("内部资料")
+@example("此件发至县级")
+@example("知悉范围：本单位")
+@example("保密期限：5年")
+@example("派生定密")
+@example("份号：0001")
+@example("年一一一一一一一一一一一一一一日")
+@example("正文" * 50 + "密")
+def test_worth_reading_keeps_the_trigger_specification(text: str) -> None:
+    assert worth_reading(text) == (is_short(text) and TRIGGER_SPEC.search(text) is not None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from builders import DocSpec, Para, make_docx
+from lxml import etree
 
-from markers import find_marks
-from scanner.extract.docx import extract_docx
+from markers import Block, find_marks
+from scanner.extract.docx import _Body, _Builder, extract_docx, w
 
 
 def _blocks(tmp_path: Path, spec: DocSpec) -> dict[str, str]:
@@ -63,3 +65,47 @@ def test_struck_mark_is_cancelled(tmp_path: Path) -> None:
     marks = find_marks(extract_docx(make_docx(tmp_path / "s.docx", spec)).blocks)
     assert marks.effective is None
     assert marks.markings and marks.markings[0].struck
+
+
+def _body_blocks(root: etree._Element, flat: bool) -> list[Block]:
+    out = _Builder()
+    body = root.find(w("body"))
+    assert body is not None
+    reader = _Body(out, body)
+    assert reader.flat  # the documents below are plain: no table, box, revision or break
+    reader.flat = flat
+    reader.read(body)
+    return out.blocks
+
+
+def test_plain_body_fast_path_gives_the_general_paths_blocks(tmp_path: Path) -> None:
+    """Plain paragraphs are read by one XSLT pass; the blocks (text, location, region, order,
+    alignment) must be those the element-by-element reader gives."""
+    body: list[str | Para] = ["000123", Para(runs=("机", "密★", "5年")), "特急",
+                              Para(text="关于开展检查工作的通知", align="center"), "", "   "]
+    body += [f"第{i}段：本段为普通正文内容，用于检验读取结果。" for i in range(60)]
+    body += [Para(text="秘密★1年", align="right"), Para(text="居中的一行", align="center"),
+             "2023年3月1日"]
+    path = make_docx(tmp_path / "plain.docx", DocSpec(body=body))
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    fast, general = _body_blocks(root, True), _body_blocks(root, False)
+    assert [b.text for b in fast][:3] == ["000123", "机密★5年", "特急"]
+    assert any(b.align == "right" and b.text == "秘密★1年" for b in fast)
+    assert fast == general
+
+
+def test_plain_body_with_a_newline_inside_a_text_element() -> None:
+    """A text element holding a newline (not written by Word, but legal XML) must not shift the
+    paragraphs: the reader falls back to one paragraph at a time."""
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    xml = (f'<w:document xmlns:w="{ns}"><w:body>'
+           '<w:p><w:r><w:t>机密★5年</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>第一行\n仍是第一段</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>第二段</w:t></w:r></w:p>'
+           '</w:body></w:document>').encode()
+    root = etree.fromstring(xml)
+    fast = _body_blocks(root, True)
+    assert [(b.text, b.location) for b in fast] == [
+        ("机密★5年", "body.p1"), ("第一行\n仍是第一段", "body.p2"), ("第二段", "body.p3")]
+    assert fast == _body_blocks(root, False)
