@@ -15,7 +15,7 @@ import bisect
 import logging
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -171,13 +171,16 @@ class Matcher:
                 merged[-1][1] = max(merged[-1][1], hi)
             else:
                 merged.append([lo, hi])
-        bounds: set[int] = set()
-        for lo, hi in merged:
-            pos = lo
-            bounds.add(pos)
-            for token in self._tk.cut(mt.text[lo:hi], HMM=False):
-                pos += len(token)
+        joined = SEPARATOR.join(mt.text[lo:hi] for lo, hi in merged)
+        bounds = _window_bounds(self._tk.cut(joined, HMM=False), merged)
+        if bounds is None:  # a token ran across a separator: cut the windows one by one
+            bounds = set()
+            for lo, hi in merged:
+                pos = lo
                 bounds.add(pos)
+                for token in self._tk.cut(mt.text[lo:hi], HMM=False):
+                    pos += len(token)
+                    bounds.add(pos)
         return bounds
 
     def _evaluate(self, item: Item, found: dict[str, list[TermHit]]) -> Hit | None:
@@ -212,6 +215,35 @@ class Matcher:
 
 MAX_WORD = 8
 KEEP = 50  # occurrences kept per term: evidence shows a few, ``near`` looks at these
+
+# Joins the windows for one call to the tokenizer: not a word character, not whitespace, so
+# jieba cuts on both sides of it and never joins it to a neighbour.
+SEPARATOR = "\x00"
+
+
+def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] | None:
+    """Token boundaries (as positions of the text) from the tokens of the windows joined by
+    :data:`SEPARATOR`; None if a token does not end exactly at its window's end."""
+    bounds: set[int] = set()
+    k = 0
+    lo, hi = windows[0]
+    pos = lo
+    bounds.add(pos)
+    for token in tokens:
+        if pos == hi:  # the separator before the next window
+            if token != SEPARATOR or k + 1 >= len(windows):
+                return None
+            k += 1
+            lo, hi = windows[k]
+            pos = lo
+            bounds.add(pos)
+            continue
+        pos += len(token)
+        if pos > hi:
+            return None
+        bounds.add(pos)
+    return bounds if (k == len(windows) - 1 and pos == hi) else None
+
 
 class _Containment:
     """Is ``[start, end)`` inside one of the given intervals? (sorted starts + running max end)"""

@@ -11,6 +11,7 @@ import pytest
 
 from markers import Block
 from rules import Matcher, load_catalog, parse_catalog
+from rules.matcher import SEPARATOR, _window_bounds
 
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "catalogs" / "demo.yaml"
 
@@ -149,3 +150,56 @@ def test_near_and_synonyms() -> None:
     m = Matcher([cat])
     assert m.match_text("考卷在启用前严格保管。")
     assert not m.match_text("试卷" + "，随后进行了大量其他的准备工作和安排" + "启用前")
+
+
+PUBLIC_TEXTS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"
+
+
+def _cut_each(tk: object, text: str, windows: list[list[int]]) -> set[int]:
+    bounds: set[int] = set()
+    for lo, hi in windows:
+        pos = lo
+        bounds.add(pos)
+        for token in tk.cut(text[lo:hi], HMM=False):  # type: ignore[attr-defined]
+            pos += len(token)
+            bounds.add(pos)
+    return bounds
+
+
+def test_windows_cut_in_one_call_give_the_boundaries_of_cutting_each(demo: Matcher) -> None:
+    """The matcher cuts all its windows in one tokenizer call, joined by a separator; the token
+    boundaries must be those of cutting every window alone (real text, windows of every size,
+    digits, Latin letters, spaces and line breaks at their edges)."""
+    demo.warm()
+    tk = demo._tk
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(PUBLIC_TEXTS.glob("*.txt"))[:6])
+    text += "\nABC 12.5% 第3条\r\n二〇二三年 x-y\r"
+    rng = __import__("random").Random(5)
+    windows: list[list[int]] = []
+    pos = 0
+    while pos < len(text) - 2:
+        lo = pos + rng.randint(1, 40)
+        hi = min(lo + rng.randint(1, 30), len(text))
+        if lo < hi:
+            windows.append([lo, hi])
+        pos = hi
+    assert len(windows) > 100
+    joined = SEPARATOR.join(text[lo:hi] for lo, hi in windows)
+    assert _window_bounds(tk.cut(joined, HMM=False), windows) == _cut_each(tk, text, windows)
+
+
+def test_window_tokens_that_do_not_fit_are_refused() -> None:
+    """A token running past its window (or a missing separator) makes the one-call result
+    unusable; the matcher then cuts window by window."""
+    windows = [[0, 2], [5, 7]]
+    assert _window_bounds(["ab", SEPARATOR, "cd"], windows) == {0, 2, 5, 7}
+    assert _window_bounds(["abc", "d"], windows) is None  # runs past the first window
+    assert _window_bounds(["ab", "c", "d"], windows) is None  # no separator
+    assert _window_bounds(["ab", SEPARATOR], windows) is None  # the second window is missing
+
+
+def test_text_holding_the_separator_still_matches(demo: Matcher) -> None:
+    plain = demo.match_text("今年高考试卷的运送由公安押运，试卷保密室实行双人双锁。")
+    with_nul = demo.match_text("今年高考试卷的运送由公安押运，\x00试卷保密室实行双人双锁。")
+    assert plain
+    assert [h.item.id for h in plain] == [h.item.id for h in with_nul]
