@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from markers.models import Block
-from rules.model import Catalog, Hit, Item, TermHit
+from rules.model import Catalog, Hit, Item, MatchSpec, TermHit
 from rules.text import MatchText, build
 
 _TOKENIZERS: dict[tuple[str, ...], Any] = {}
@@ -66,9 +66,13 @@ class Matcher:
         self.cache_dir = cache_dir
         self.canonical: dict[str, set[str]] = defaultdict(set)  # surface form → canonical terms
         self.by_term: dict[str, list[int]] = defaultdict(list)  # canonical term → item indexes
+        self.item_terms: list[frozenset[str]] = []
+        self.slack: list[int] = []  # conditions an item may miss and still reach its threshold
         for index, item in enumerate(self.items):
             spec = item.match
             terms = {*spec.all, *spec.any, *spec.none, *(t for g in spec.near for t in g.terms)}
+            self.item_terms.append(frozenset(terms))
+            self.slack.append(_slack(spec))
             for term in terms:
                 self.by_term[term].append(index)
                 self.canonical[term].add(term)
@@ -76,6 +80,8 @@ class Matcher:
                     self.canonical[synonym].add(term)
         self._auto: Any = None
         self._words: list[str] = []
+        self._word_terms: list[tuple[str, ...]] = []  # word index → canonical terms
+        self._item_words: list[frozenset[int]] = []  # item index → indexes of its words
         self._tk: Any = None
 
     def warm(self) -> None:
@@ -87,6 +93,14 @@ class Matcher:
         if self._auto is None:
             self._words = sorted(self.canonical)
             self._auto = _automaton(self._words)
+            index = {w: k for k, w in enumerate(self._words)}
+            self._word_terms = [tuple(self.canonical[w]) for w in self._words]
+            term_words: dict[str, set[int]] = defaultdict(set)
+            for word, terms in self.canonical.items():
+                for term in terms:
+                    term_words[term].add(index[word])
+            self._item_words = [frozenset(k for t in terms for k in term_words[t])
+                                 for terms in self.item_terms]
             self._tk = _tokenizer(list(self.canonical), self.cache_dir)
 
     def match_text(self, text: str) -> tuple[Hit, ...]:
@@ -104,19 +118,23 @@ class Matcher:
             return ()
         self._ready()
         mt = build(blocks, flowing)
-        found = self._occurrences(mt)
+        found = self._occurrences(mt, viable_only=True)
         candidates = sorted({i for term in found for i in self.by_term[term]})
         hits = [h for h in (self._evaluate(self.items[i], found) for i in candidates) if h]
         hits.sort(key=lambda h: (h.vetoed, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
 
-    def _occurrences(self, mt: MatchText) -> dict[str, list[TermHit]]:
-        """Canonical term → occurrences on token boundaries."""
-        words = self._words
-        raw = [(start, end, words[i]) for i, start, end in
-               self._auto.find_matches_as_indexes(mt.text, overlapping=True)]
-        if not raw:
+    def _occurrences(self, mt: MatchText, *, viable_only: bool = False
+                     ) -> dict[str, list[TermHit]]:
+        """Canonical term → occurrences on token boundaries. With ``viable_only``, only the terms
+        of items that the candidates could satisfy (see :meth:`_useful`) are checked."""
+        matches = self._auto.find_matches_as_indexes(mt.text, overlapping=True)
+        if viable_only and matches:
+            matches = self._useful(matches)
+        if not matches:
             return {}
+        words = self._words
+        raw = [(start, end, words[i]) for i, start, end in matches]
         bounds = self._boundaries(mt, raw)
         inside = _Containment([(s, e) for s, e, _ in raw if s in bounds and e in bounds])
         found: dict[str, list[TermHit]] = defaultdict(list)
@@ -133,6 +151,38 @@ class Matcher:
             for term in terms:
                 found[term].append(TermHit(term, word, block.location, hit_excerpt, start, end))
         return found
+
+    def _useful(self, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """The candidates (word index, start, end) worth checking for token boundaries:
+        occurrences of the terms of items that would reach their threshold if every candidate
+        were a real occurrence (checking only removes occurrences, so no other item can match),
+        and the longer candidates that contain one (a term inside a longer matched term
+        counts)."""
+        word_terms = self._word_terms
+        present: set[str] = set()
+        for w in {w for w, _, _ in matches}:
+            present.update(word_terms[w])
+        useful: set[int] = set()
+        items, slack, item_words = self.items, self.slack, self._item_words
+        for i in {i for t in present for i in self.by_term[t]}:
+            if _reachable(items[i].match, present, slack[i]):
+                useful |= item_words[i]
+        keep = [m for m in matches if m[0] in useful]
+        if len(keep) == len(matches) or not keep:
+            return keep
+        spans = sorted((s, e) for _, s, e in keep)
+        starts = [s for s, _ in spans]
+        for m in matches:
+            w, s, e = m
+            if w in useful:
+                continue
+            k = bisect.bisect_left(starts, s)
+            while k < len(spans) and spans[k][0] < e:
+                if spans[k][1] <= e and spans[k][1] - spans[k][0] < e - s:
+                    keep.append(m)
+                    break
+                k += 1
+        return keep
 
     def _boundaries(self, mt: MatchText, raw: list[tuple[int, int, str]]) -> set[int]:
         """Positions known to be token boundaries: certain ones, and those of the segmented
@@ -260,6 +310,35 @@ class _Containment:
     def __call__(self, start: int, end: int) -> bool:
         i = bisect.bisect_right(self.starts, start) - 1
         return i >= 0 and self.reach[i] >= end
+
+
+def _slack(spec: MatchSpec) -> int:
+    """How many of its conditions (parts) an item may miss and still reach its threshold."""
+    parts = spec.parts()
+    need = next((k for k in range(parts + 1) if k / max(parts, 1) >= spec.threshold), parts)
+    return parts - max(need, 1)
+
+
+def _reachable(spec: MatchSpec, present: set[str], slack: int) -> bool:
+    """Could the item reach its threshold with the ``present`` terms? (The score of
+    :meth:`Matcher._evaluate` with every present term found is an upper bound; counting stops
+    at the first condition too many that fails.)"""
+    missed = 0
+    for t in spec.all:
+        if t not in present:
+            missed += 1
+            if missed > slack:
+                return False
+    if spec.any:
+        missed += max(spec.min_any - sum(1 for t in spec.any if t in present), 0)
+        if missed > slack:
+            return False
+    for group in spec.near:
+        if not all(t in present for t in group.terms):
+            missed += 1
+            if missed > slack:
+                return False
+    return True
 
 
 def _crossed(text: str, p: int, freq: dict[str, int]) -> bool:

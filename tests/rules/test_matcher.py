@@ -203,3 +203,44 @@ def test_text_holding_the_separator_still_matches(demo: Matcher) -> None:
     with_nul = demo.match_text("今年高考试卷的运送由公安押运，\x00试卷保密室实行双人双锁。")
     assert plain
     assert [h.item.id for h in plain] == [h.item.id for h in with_nul]
+
+
+def _generated(seed: int, words: list[str]) -> Matcher:
+    """A catalogue exercising every rule part: all/any with quotas, none, near, synonyms,
+    thresholds below 1, and terms inside other terms."""
+    rng = __import__("random").Random(seed)
+    lines = ["catalog: {id: gen, title: 生成目录}", "items:"]
+    for i in range(400):
+        a, b, c, d, e = rng.sample(words, 5)
+        inner = a[: max(2, len(a) - 1)] if len(a) > 2 else b
+        threshold = rng.choice(["1.0", "0.5", "0.34"])
+        lines.append(
+            f"  - {{id: G-{i:04d}, title: 事项{i}, level: 秘密, max_years: 5, match: {{"
+            f"all: [{a}], any: [{b}, {c}, {inner}], min_any: {rng.choice([1, 2])}, "
+            f"none: [{d}], near: [{{terms: [{b}, {e}], within: {rng.choice([10, 60])}}}], "
+            f"synonyms: {{{c}: [{c}件]}}, threshold: {threshold}}}}}")
+    return Matcher([parse_catalog("\n".join(lines) + "\n", "generated.yaml")])
+
+
+def _all_candidates(self: Matcher, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return raw
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_checking_only_viable_candidates_changes_no_result(
+        seed: int, demo: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The matcher checks token boundaries only for candidates of items that could reach their
+    threshold; every hit (item, score, parts, evidence, vetoes) must be what checking every
+    candidate gives, on real public texts, with the demo catalogue and generated ones."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(PUBLIC_TEXTS.glob("*.txt"))]
+    jieba.setLogLevel(logging.WARNING)
+    vocabulary = sorted({w for t in texts[:10] for w in jieba.lcut(t) if 2 <= len(w) <= 4
+                         and w.isalnum() and not w.isascii()})
+    matchers = [demo, _generated(seed, vocabulary)]
+    fast = [[m.match([Block(t, "body.p1", "body")], flowing=False) for t in texts]
+            for m in matchers]
+    monkeypatch.setattr(Matcher, "_useful", _all_candidates)
+    slow = [[m.match([Block(t, "body.p1", "body")], flowing=False) for t in texts]
+            for m in matchers]
+    assert sum(len(h) for h in slow[1]) > 20  # the generated catalogue does match
+    assert fast == slow
