@@ -129,14 +129,24 @@ class Matcher:
         """Canonical term → occurrences on token boundaries. With ``viable_only``, only the terms
         of items that the candidates could satisfy (see :meth:`_useful`) are checked."""
         matches = self._auto.find_matches_as_indexes(mt.text, overlapping=True)
+        dropped: list[tuple[int, int, int]] = []
         if viable_only and matches:
-            matches = self._useful(matches)
+            matches, dropped = self._useful(matches)
         if not matches:
             return {}
         words = self._words
         raw = [(start, end, words[i]) for i, start, end in matches]
         bounds = self._boundaries(mt, raw)
-        inside = _Containment([(s, e) for s, e, _ in raw if s in bounds and e in bounds])
+        on = [(s, e) for s, e, _ in raw if s in bounds and e in bounds]
+        if dropped and len(on) < len(raw):
+            # An occurrence off the boundaries still counts inside a longer candidate that is
+            # on them, dropped or not: check the dropped ones that contain such an occurrence.
+            off = [(s, e) for s, e, _ in raw if s not in bounds or e not in bounds]
+            holders = [(s, e, words[i]) for i, s, e in _containing(dropped, off)]
+            if holders:
+                more = self._boundaries(mt, holders)
+                on += [(s, e) for s, e, _ in holders if s in more and e in more]
+        inside = _Containment(on)
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
             on_bounds = start in bounds and end in bounds
@@ -152,12 +162,12 @@ class Matcher:
                 found[term].append(TermHit(term, word, block.location, hit_excerpt, start, end))
         return found
 
-    def _useful(self, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-        """The candidates (word index, start, end) worth checking for token boundaries:
-        occurrences of the terms of items that would reach their threshold if every candidate
-        were a real occurrence (checking only removes occurrences, so no other item can match),
-        and the longer candidates that contain one (a term inside a longer matched term
-        counts)."""
+    def _useful(self, matches: list[tuple[int, int, int]]
+                ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """The candidates (word index, start, end) worth checking for token boundaries, and the
+        others: occurrences of the terms of items that would reach their threshold if every
+        candidate were a real occurrence are kept (checking only removes occurrences, so no
+        other item can match)."""
         word_terms = self._word_terms
         present: set[str] = set()
         for w in {w for w, _, _ in matches}:
@@ -168,21 +178,9 @@ class Matcher:
             if _reachable(items[i].match, present, slack[i]):
                 useful |= item_words[i]
         keep = [m for m in matches if m[0] in useful]
-        if len(keep) == len(matches) or not keep:
-            return keep
-        spans = sorted((s, e) for _, s, e in keep)
-        starts = [s for s, _ in spans]
-        for m in matches:
-            w, s, e = m
-            if w in useful:
-                continue
-            k = bisect.bisect_left(starts, s)
-            while k < len(spans) and spans[k][0] < e:
-                if spans[k][1] <= e and spans[k][1] - spans[k][0] < e - s:
-                    keep.append(m)
-                    break
-                k += 1
-        return keep
+        if len(keep) == len(matches):
+            return matches, []
+        return keep, [m for m in matches if m[0] not in useful]
 
     def _boundaries(self, mt: MatchText, raw: list[tuple[int, int, str]]) -> set[int]:
         """Positions known to be token boundaries: certain ones, and those of the segmented
@@ -293,6 +291,23 @@ def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] 
             return None
         bounds.add(pos)
     return bounds if (k == len(windows) - 1 and pos == hi) else None
+
+
+def _containing(matches: list[tuple[int, int, int]], spans: list[tuple[int, int]]
+                ) -> list[tuple[int, int, int]]:
+    """The matches (word index, start, end) that contain one of ``spans`` and are longer."""
+    by_start = sorted(matches, key=lambda m: m[1])
+    starts = [m[1] for m in by_start]
+    longest = max(e - s for _, s, e in matches)
+    out: dict[tuple[int, int, int], None] = {}
+    for s, e in spans:
+        k = bisect.bisect_left(starts, s - longest)
+        while k < len(by_start) and by_start[k][1] <= s:
+            m = by_start[k]
+            if m[2] >= e and m[2] - m[1] > e - s:
+                out[m] = None
+            k += 1
+    return list(out)
 
 
 class _Containment:

@@ -222,8 +222,9 @@ def _generated(seed: int, words: list[str]) -> Matcher:
     return Matcher([parse_catalog("\n".join(lines) + "\n", "generated.yaml")])
 
 
-def _all_candidates(self: Matcher, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    return raw
+def _all_candidates(self: Matcher, matches: list[tuple[int, int, int]]
+                    ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    return matches, []
 
 
 @pytest.mark.parametrize("seed", [1, 2])
