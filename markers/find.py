@@ -264,7 +264,8 @@ def _effective(markings: list[Marking]) -> Marking | None:
 def _document_date(readable: Sequence[Block]) -> tuple[Field | None, DateField | None]:
     """The 成文日期: the last line that is only a date, else the last short line ending in one,
     else the date of the 印发 line."""
-    candidates = [b for b in readable if b.region in ("body", "table", "textbox")]
+    candidates = [b for b in readable
+                  if "日" in b.text and b.region in ("body", "table", "textbox")]
     best: tuple[Block, DateField] | None = None
     for block in reversed(candidates):
         parsed = fields.date_line(block.text)
