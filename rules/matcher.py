@@ -6,7 +6,10 @@ a candidate counts only when it starts and ends on token boundaries of the segme
 not found in 佳保安全 nor 核 in 审核. Segmenting is the slow part, so it is mostly avoided: without
 HMM every token is a dictionary word or a single character, hence a position that no dictionary
 word crosses is a boundary in every segmentation. Only candidates with a crossing word send their
-sentence to the tokenizer; the result is the same as segmenting everything.
+sentence to the tokenizer (all such windows in one call); the result is the same as segmenting
+everything. Before any of that, candidates are kept only for items that could still reach their
+threshold if every candidate were real: a bigger catalogue finds many more candidates in ordinary
+text, and most belong to items that cannot match.
 """
 
 from __future__ import annotations
