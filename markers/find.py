@@ -45,6 +45,15 @@ def worth_reading(text: str) -> bool:
     return DIGIT_LINE.match(text) is not None
 
 
+def readable_blocks(blocks: Sequence[Block]) -> list[Block]:
+    """The blocks :func:`worth_reading` accepts (its tests written out in one comprehension:
+    a document holds thousands of blocks)."""
+    start, trigger, digits = TRIGGER_START.search, TRIGGER.search, DIGIT_LINE.match
+    return [b for b in blocks
+            if (len(t := b.text) <= MAX_DENSE or is_short(t))
+            and ((start(t) is not None and trigger(t) is not None) or digits(t) is not None)]
+
+
 def is_short(text: str) -> bool:
     """Cheap test (no compaction) that ``text`` has at most :data:`MAX_DENSE` non-space chars."""
     n = len(text)
@@ -150,7 +159,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     copies, urgencies, scopes, stamps = (found[k] for k in ("copy", "urgency", "scope", "declass"))
     lead_fields: list[Field] = []
     doc_number: str | None = None
-    readable = [b for b in blocks if worth_reading(b.text)]
+    readable = readable_blocks(blocks)
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
@@ -213,7 +222,7 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
         if level is not None:
             urgencies.append(_field("urgency", level, block, in_lead))
     # Cheap character tests first (a space may stand inside a word: single characters).
-    if "密" in text and block.region in (*LEAD_REGIONS, "body"):
+    if "解" in text and "密" in text and block.region in (*LEAD_REGIONS, "body"):
         stamp = fields.declass_stamp(text)
         if stamp is not None:
             stamps.append(_field("declass", stamp, block, in_lead))

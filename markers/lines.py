@@ -18,6 +18,8 @@ STAR = "★"
 WRONG_SYMBOLS = "*☆●·•✩✭⭐⋆✱"
 SYMBOLS = STAR + WRONG_SYMBOLS
 MAX_LINE = 32
+_SYMBOL = re.compile(f"[{re.escape(SYMBOLS)}]")
+_SPACE = re.compile(r"\s")
 
 _LABEL = re.compile(r"^(密级和保密期限|密级|保密等级|秘密等级)[:]?")
 _LEVEL = re.compile(r"^(绝密|机密|秘密)(级)?")
@@ -47,7 +49,7 @@ class LineMark:
 
 def _take_symbol(text: str) -> tuple[str, str, int] | None:
     """Remove the single star-like symbol from ``text``; None if there are several."""
-    found = [(i, c) for i, c in enumerate(text) if c in SYMBOLS]
+    found = [(m.start(), m.group()) for m in _SYMBOL.finditer(text)]
     if not found:
         return text, "", -1
     if len(found) > 1:
@@ -75,7 +77,7 @@ def parse_mark_line(raw: str) -> LineMark | None:
         return None
     rest, symbol, _ = taken
     span = c.raw_span(0, len(text))
-    spaced = any(ch.isspace() for ch in raw[span[0]:span[1]])
+    spaced = _SPACE.search(raw, span[0], span[1]) is not None
     work = _WORK.match(rest)
     if work and (symbol or label):
         return LineMark(None, Term(kind="none"), label, bool(symbol), symbol, span, spaced,

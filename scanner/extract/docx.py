@@ -36,6 +36,7 @@ def w(tag: str) -> str:
 
 
 T, TAB, BR, CR, P, TBL, TR, TC = (w(x) for x in ("t", "tab", "br", "cr", "p", "tbl", "tr", "tc"))
+DOCUMENT = w("document")
 SKIP = {w("del"), w("instrText"), w("delText"), f"{{{MC}}}Fallback", w("txbxContent"),
         w("pPr"), w("rPr"), w("footnoteReference")}
 PAGE_BREAK = f".//{w('br')}[@{w('type')}='page']"
@@ -149,7 +150,7 @@ TITLE_MAX = 60  # a title is at most this long (scanner.pipeline._title)
 def _align(p: etree._Element) -> str | None:
     jc = p.find(JC)
     value = jc.get(JC_VAL) if jc is not None else None
-    return {"right": "right", "end": "right", "center": "center"}.get(value or "")
+    return ALIGN.get(value or "")
 
 
 def _cell_text(tc: etree._Element) -> str:
@@ -160,17 +161,23 @@ def _cell_text(tc: etree._Element) -> str:
     return " ".join(texts)
 
 
-# The texts of a plain body's paragraphs, one a line (see _Body.read_plain).
+# A plain body in one pass: the number of paragraphs on the first line, then a line per paragraph,
+# its text, a tab and its alignment (w:jc). See _Body.read_plain.
 _PLAIN_TEXTS = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:w="{W}">
   <xsl:output method="text" encoding="utf-8"/>
   <xsl:template match="/">
-    <xsl:for-each select=".//w:p">
+    <xsl:value-of select="count(/w:document/w:body//w:p)"/>
+    <xsl:text>&#10;</xsl:text>
+    <xsl:for-each select="/w:document/w:body//w:p">
       <xsl:for-each select=".//w:t"><xsl:value-of select="."/></xsl:for-each>
+      <xsl:text>&#9;</xsl:text>
+      <xsl:value-of select="w:pPr/w:jc/@w:val"/>
       <xsl:text>&#10;</xsl:text>
     </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>""".encode()))
+ALIGN = {"right": "right", "end": "right", "center": "center"}
 
 
 class _Body:
@@ -228,32 +235,41 @@ class _Body:
             self.emit(p, lines, [])
 
     def read_plain(self, body: etree._Element) -> None:
-        """Plain paragraphs with no break or tab either: one line each. Their texts come from
-        one XSLT pass in C; the top block goes through :meth:`emit`, then each line becomes a
-        body block right here (the paragraph element is looked at only for alignment)."""
-        paragraphs = list(body.iter(P))
-        texts = str(_PLAIN_TEXTS(body.getroottree())).split("\n")
-        if len(texts) != len(paragraphs) + 1:  # a text holds a newline: paragraph by paragraph
-            texts = ["".join(str(t) for t in p.itertext(T, with_tail=False)) for p in paragraphs]
+        """Plain paragraphs with no break or tab either: one line each. Their texts and
+        alignments come from one XSLT pass in C; the top block goes through :meth:`emit` (it
+        looks at the paragraph elements), then each line becomes a body block right here."""
+        parent = body.getparent()
+        lines: list[str] = []
+        if parent is not None and parent.tag == DOCUMENT:
+            lines = str(_PLAIN_TEXTS(body.getroottree())).split("\n")
+        if not lines or lines[0] != str(len(lines) - 2):  # a text holds a newline, or no w:document
+            self.read_paragraphs(body)
+            return
+        rows = [line.rpartition("\t") for line in lines[1:-1]]  # (text, tab, alignment)
         k = 0
-        for p, text in zip(paragraphs, texts, strict=False):  # texts ends with ""
+        for p, (text, _, _) in zip(body.iter(P), rows, strict=False):
             if not self.top_open:
                 break
             self.emit(p, [(text, False)], [])
             k += 1
         blocks = self.out.blocks
         n = self.paragraphs
-        for i in range(k, len(paragraphs)):
+        for i in range(k, len(rows)):
             n += 1
-            text = texts[i]
+            text, _, jc = rows[i]
             if not text or text.isspace():
                 continue
             align = None
             if ((n <= TITLE_ZONE and len(text.strip()) <= TITLE_MAX)
                     or "密" in text or "内部" in text):
-                align = _align(paragraphs[i])
+                align = ALIGN.get(jc)
             blocks.append(Block(text, f"body.p{n}", "body", len(blocks), align, False))
         self.paragraphs = n
+
+    def read_paragraphs(self, body: etree._Element) -> None:
+        """Plain paragraphs one by one (lxml joins each one's text elements in C)."""
+        for p in body.iter(P):
+            self.emit(p, [("".join(str(t) for t in p.itertext(T, with_tail=False)), False)], [])
 
     def paragraph(self, p: etree._Element) -> None:
         lines, boxes = paragraph_lines(p, self.full, self.breaks)

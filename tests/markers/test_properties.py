@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from markers import Block, check, find_marks
-from markers.find import is_short, worth_reading
+from markers.find import is_short, readable_blocks, worth_reading
 from markers.lines import parse_mark_line
 from markers.normalize import compact, normalize
 
@@ -94,4 +94,7 @@ TRIGGER_TEXT = st.lists(FRAGMENT, max_size=30).map("".join)
 @example("年一一一一一一一一一一一一一一日")
 @example("正文" * 50 + "密")
 def test_worth_reading_keeps_the_trigger_specification(text: str) -> None:
-    assert worth_reading(text) == (is_short(text) and TRIGGER_SPEC.search(text) is not None)
+    expected = is_short(text) and TRIGGER_SPEC.search(text) is not None
+    assert worth_reading(text) == expected
+    block = Block(text, "body.p1")
+    assert readable_blocks([block]) == ([block] if expected else [])
