@@ -9,7 +9,7 @@ from builders import DocSpec, Para, make_docx
 from lxml import etree
 
 from markers import Block, find_marks
-from scanner.extract.docx import _Body, _Builder, extract_docx, w
+from scanner.extract.docx import XSLT_FROM, _Body, _Builder, extract_docx, w
 
 
 def _blocks(tmp_path: Path, spec: DocSpec) -> dict[str, str]:
@@ -99,13 +99,30 @@ def test_plain_body_with_a_newline_inside_a_text_element() -> None:
     """A text element holding a newline (not written by Word, but legal XML) must not shift the
     paragraphs: the reader falls back to one paragraph at a time."""
     ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    filler = "".join(f"<w:p><w:r><w:t>其余第{i}段</w:t></w:r></w:p>" for i in range(XSLT_FROM))
     xml = (f'<w:document xmlns:w="{ns}"><w:body>'
            '<w:p><w:r><w:t>机密★5年</w:t></w:r></w:p>'
            '<w:p><w:r><w:t>第一行\n仍是第一段</w:t></w:r></w:p>'
            '<w:p><w:r><w:t>第二段</w:t></w:r></w:p>'
-           '</w:body></w:document>').encode()
+           f'{filler}</w:body></w:document>').encode()
     root = etree.fromstring(xml)
     fast = _body_blocks(root, True)
-    assert [(b.text, b.location) for b in fast] == [
-        ("机密★5年", "body.p1"), ("第一行\n仍是第一段", "body.p2"), ("第二段", "body.p3")]
+    assert [(b.text, b.location) for b in fast][:4] == [
+        ("机密★5年", "body.p1"), ("第一行\n仍是第一段", "body.p2"), ("第二段", "body.p3"),
+        ("其余第0段", "body.p4")]
+    assert len(fast) == 3 + XSLT_FROM
+    assert fast == _body_blocks(root, False)
+
+
+def test_short_plain_body_gives_the_general_paths_blocks(tmp_path: Path) -> None:
+    """Below XSLT_FROM paragraphs the plain body is read paragraph by paragraph: same blocks."""
+    body: list[str | Para] = ["000123", Para(text="秘密★1年", align="right"), "特急",
+                              Para(text="关于开展检查工作的通知", align="center"), "正文。"]
+    path = make_docx(tmp_path / "short.docx", DocSpec(body=body))
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    assert len(root[0]) < XSLT_FROM
+    fast = _body_blocks(root, True)
+    assert [b.text for b in fast] == [
+        "000123", "秘密★1年", "特急", "关于开展检查工作的通知", "正文。"]
     assert fast == _body_blocks(root, False)
