@@ -381,9 +381,8 @@ def _story(zf: zipfile.ZipFile, part: str, prefix: str, region: str, out: _Build
                         out.add(text, f"{prefix}.tb.p{j}", region, _align(bp), struck)
 
 
-def _headers(zf: zipfile.ZipFile, root: etree._Element, rels: dict[str, str], out: _Builder,
-             footers: bool) -> None:
-    sections = list(root.iter(w("sectPr")))
+def _headers(zf: zipfile.ZipFile, sections: list[etree._Element], rels: dict[str, str],
+             out: _Builder, footers: bool) -> None:
     kind = "footer" if footers else "header"
     seen: set[str] = set()
     for n, sect in enumerate(sections, 1):
@@ -442,13 +441,15 @@ def extract_docx(path: Path, data: bytes | None = None) -> Document:
         root = parse_xml(data, main)
         out = _Builder()
         meta: dict[str, str] = {}
+        sections = list(root.iter(w("sectPr")))
         # The relationships are read only when a section refers to a header or footer.
-        refs = next(root.iter(w("headerReference"), w("footerReference")), None)
-        rels = _rels(zf, main) if refs is not None else {}
-        _headers(zf, root, rels, out, footers=False)
+        refs = any(s.find(w("headerReference")) is not None
+                   or s.find(w("footerReference")) is not None for s in sections)
+        rels = _rels(zf, main) if refs else {}
+        _headers(zf, sections, rels, out, footers=False)
         body = root.find(w("body"))
         if body is not None:
             _Body(out, body).read(body)
-        _headers(zf, root, rels, out, footers=True)
+        _headers(zf, sections, rels, out, footers=True)
         _properties(zf, out, meta)
     return Document(path=path, kind="docx", blocks=tuple(out.blocks), meta=meta)
