@@ -83,11 +83,6 @@ TXBX, STRIKE, DSTRIKE = w("txbxContent"), w("strike"), w("dstrike")
 FAST_SKIP = (w("del"), f"{{{MC}}}AlternateContent", TXBX, STRIKE, DSTRIKE)
 
 
-def needs_full_walk(root: etree._Element) -> bool:
-    """True when a story holds text boxes, revisions or strike-through anywhere."""
-    return any(True for _ in root.iter(*FAST_SKIP))
-
-
 def paragraph_lines(p: etree._Element, full: bool = True, breaks: bool = True
                     ) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
     """The lines of a paragraph (split at ``w:br``) with a struck flag, and its text boxes.
