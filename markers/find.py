@@ -36,18 +36,10 @@ MARKISH = re.compile(r"密|内部")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
-def worth_reading(text: str) -> bool:
-    """Cheap C-speed test that a line could be a mark or a header element at all."""
-    if not is_short(text):
-        return False
-    if TRIGGER_START.search(text) is not None and TRIGGER.search(text) is not None:
-        return True
-    return DIGIT_LINE.match(text) is not None
-
-
 def readable_blocks(blocks: Sequence[Block]) -> list[Block]:
-    """The blocks :func:`worth_reading` accepts (its tests written out in one comprehension:
-    a document holds thousands of blocks)."""
+    """The blocks that could be a mark or a header element at all: short, and holding a trigger
+    (a start-character scan first: it rules most lines out in C) or only digits. One
+    comprehension: a document holds thousands of blocks."""
     start, trigger, digits = TRIGGER_START.search, TRIGGER.search, DIGIT_LINE.match
     return [b for b in blocks
             if (len(t := b.text) <= MAX_DENSE or is_short(t))

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from markers import Block, check, find_marks
-from markers.find import is_short, readable_blocks, worth_reading
+from markers.find import is_short, readable_blocks
 from markers.lines import parse_mark_line
 from markers.normalize import compact, normalize
 
@@ -67,7 +67,7 @@ def test_generated_marks_parse_to_their_parts(level: str, years: int, star: str,
     assert result.spaced is bool(gap)
 
 
-# The recogniser trigger as one regex: the specification that worth_reading's faster checks
+# The recogniser trigger as one regex: the specification that readable_blocks' faster checks
 # (a start-character scan, then the alternatives, then the digit line) must keep.
 TRIGGER_SPEC = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号"
                           r"|年.{0,14}日|^[\s\d０-９]+$")
@@ -93,8 +93,7 @@ TRIGGER_TEXT = st.lists(FRAGMENT, max_size=30).map("".join)
 @example("份号：0001")
 @example("年一一一一一一一一一一一一一一日")
 @example("正文" * 50 + "密")
-def test_worth_reading_keeps_the_trigger_specification(text: str) -> None:
+def test_readable_blocks_keep_the_trigger_specification(text: str) -> None:
     expected = is_short(text) and TRIGGER_SPEC.search(text) is not None
-    assert worth_reading(text) == expected
     block = Block(text, "body.p1")
     assert readable_blocks([block]) == ([block] if expected else [])
