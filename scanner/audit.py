@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from scanner import ENGINE, catalogs
 from scanner.auditdb import AuditDB, FileRow
 from scanner.auditout import OUTPUT_NAMES, LedgerRow, ledger_row, write_outputs
-from scanner.fsutil import make_dirs
+from scanner.fsutil import make_dirs, remove_stale_temporaries
 from scanner.pipeline import ScanOptions
 from scanner.run import OutputOptions, check_out_dir, scan_entry, write_report
 from scanner.walk import Entry, WalkStats, walk
@@ -190,6 +190,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         result.files = len(order)
         db.flush()
         if todo:
+            remove_stale_temporaries(reports_dir)  # reports a killed run left half-written
             result.processed = _process(db, todo, a, out, key=key, stderr=stderr)
         db.flush()
         if result.processed:

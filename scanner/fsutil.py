@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -72,6 +73,44 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+_TEMPORARY = re.compile(r"^\.dingmi-.+\.(\d+)\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove, below ``folder``, the temporary files of :func:`write_atomic` whose writer died
+    before renaming them (``.dingmi-<name>.<pid>.tmp`` of a process that no longer runs: a
+    killed service or worker). Returns how many were removed."""
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for top, _, names in os.walk(folder):
+        for name in names:
+            m = _TEMPORARY.match(name)
+            if m is None or _running(int(m.group(1))):
+                continue
+            with contextlib.suppress(OSError):
+                (Path(top) / name).unlink()
+                removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (a killed worker whose orphaned
+    entry nobody has reaped yet has finished writing for good)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True
+    state = stat.rpartition(")")[2].split()[:1]  # the field after the command name
+    return state not in (["Z"], ["X"])
 
 
 def is_within(child: Path, parent: Path) -> bool:

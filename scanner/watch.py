@@ -34,7 +34,7 @@ from watchdog.observers import Observer
 
 from scanner import ENGINE
 from scanner.errors import ConfigError
-from scanner.fsutil import is_within, make_dirs
+from scanner.fsutil import is_within, make_dirs, remove_stale_temporaries
 from scanner.handle import Outcome, free_name, handle  # noqa: F401 (free_name re-exported)
 from scanner.pipeline import is_temporary
 from scanner.settle import Settler, real_stat
@@ -141,6 +141,8 @@ class Watcher:
         # observer thread keeps it that long each time during a burst of events.
         sys.setswitchinterval(SWITCH_INTERVAL)
         try:
+            for folder in self.config.folders:  # reports a killed run left half-written
+                remove_stale_temporaries(folder.reports)
             self._attach_all(observer)
             self.reconcile(db)
             self._log(f"开始监视 {len(self.config.folders)} 个文件夹 / watching "

@@ -163,8 +163,14 @@ def test_killed_audit_resumes_without_repeating_a_file(
     proc.wait(timeout=30)
     assert N_FILES // 4 <= len(report_files(out)) < N_FILES
     assert len(db_rows(out)) < N_FILES
+    # What a kill in the middle of a report write leaves (planted: the kill rarely lands there).
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    half = out / "reports" / f".dingmi-x.docx.report.json.{dead.pid}.tmp"
+    half.write_text("{", encoding="utf-8")
     again = run_audit(archive[0], out)
     assert again.returncode == 3, again.stderr
+    assert not list(out.rglob(".dingmi-*")), "a half-written report was left behind"
     rows = db_rows(out)
     assert len(rows) == N_FILES
     assert set(rows.values()) == {(1, 1)}, "a file was processed twice"

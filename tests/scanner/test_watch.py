@@ -5,7 +5,9 @@ and recreated). Tests fail when a thread is left running."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from builders import DocSpec, make_docx
 
 from scanner.catalogs import DEMO
 from scanner.errors import ConfigError
+from scanner.fsutil import remove_stale_temporaries
 from scanner.handle import move_no_overwrite
 from scanner.settle import Settler
 from scanner.state import StateDB
@@ -313,3 +316,49 @@ def test_logs_hold_no_document_text_unless_asked(tmp_path: Path, excerpts: bool,
     assert "a.docx" in text
     assert secret_title not in text and "知悉范围" not in text and "000123" not in text
     assert ("机密★10年" in text) is excerpts
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited (and been reaped)."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_temporaries_of_dead_writers_are_removed_at_start(tmp_path: Path,
+                                                          no_leaked_threads: None) -> None:
+    """A watcher killed in the middle of writing a report leaves ``.dingmi-….<pid>.tmp``; the
+    next start removes it, but not a live process's file nor anything else."""
+    reports = tmp_path / "reports" / "sub"
+    reports.mkdir(parents=True)
+    dead = reports / f".dingmi-a.docx.report.json.{_dead_pid()}.tmp"
+    live = reports / f".dingmi-b.docx.report.json.{os.getpid()}.tmp"
+    other = reports / "notes.tmp"
+    for f in (dead, live, other):
+        f.write_text("x", encoding="utf-8")
+    with Running(_config(tmp_path)):
+        assert not dead.exists()
+    assert live.exists() and other.exists()
+
+
+def test_remove_stale_temporaries_counts_and_skips(tmp_path: Path) -> None:
+    pid = _dead_pid()
+    names = [f".dingmi-r{i}.report.html.{pid}.tmp" for i in range(3)]
+    for name in [*names, f".dingmi-x.{os.getpid()}.tmp", ".dingmi-no-pid.tmp", "r.report.json"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert remove_stale_temporaries(tmp_path) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f".dingmi-x.{os.getpid()}.tmp", ".dingmi-no-pid.tmp", "r.report.json"])
+    assert remove_stale_temporaries(tmp_path / "missing") == 0
+
+
+def test_a_zombie_writers_temporary_is_removed(tmp_path: Path) -> None:
+    """A killed worker nobody has reaped yet is a zombie: it will never finish its write."""
+    child = subprocess.Popen(["true"])
+    stat = Path(f"/proc/{child.pid}/stat")
+    assert wait_until(lambda: stat.read_text().rpartition(")")[2].split()[0] == "Z", 10)
+    (tmp_path / f".dingmi-z.report.json.{child.pid}.tmp").write_text("x", encoding="utf-8")
+    try:
+        assert remove_stale_temporaries(tmp_path) == 1
+    finally:
+        child.wait()
