@@ -109,8 +109,8 @@ def _running(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return True
-    state = stat.rpartition(")")[2].split()[:1]  # the field after the command name
-    return state not in (["Z"], ["X"])
+    fields = stat.rpartition(")")[2].split()  # the state is the field after the command name
+    return not fields or fields[0] not in ("Z", "X")
 
 
 def is_within(child: Path, parent: Path) -> bool:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import ahocorasick_rs
 import jieba
 import pytest
 
+import rules.matcher
 from markers import Block
 from rules import Matcher, load_catalog, parse_catalog
 from rules.matcher import SEPARATOR, _window_bounds
+from rules.text import MatchText
 
 DEMO = Path(__file__).resolve().parents[2] / "rules" / "catalogs" / "demo.yaml"
 
@@ -245,3 +249,20 @@ def test_checking_only_viable_candidates_changes_no_result(
             for m in matchers]
     assert sum(len(h) for h in slow[1]) > 20  # the generated catalogue does match
     assert fast == slow
+
+
+def test_segment_falls_back_to_one_window_at_a_time(demo: Matcher,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a token runs across the separator (here a newline joined to a window's closing
+    carriage return) the windows are cut one by one, with the same boundaries as ever."""
+    demo.warm()
+    # Built texts hold no carriage return (whitespace is compacted away): only the text is
+    # read here, so a stand-in with one shows the fallback at work.
+    mt = cast(MatchText, SimpleNamespace(text="今年高考试卷\r保密室实行双人双锁"))
+    end = mt.text.index("\r") + 1
+    windows = [[0, end], [end + 1, len(mt.text)]]  # apart, so they are not merged
+    monkeypatch.setattr(rules.matcher, "SEPARATOR", "\n")
+    joined = "\n".join(mt.text[lo:hi] for lo, hi in windows)
+    assert _window_bounds(demo._tk.cut(joined, HMM=False), windows) is None  # the fallback
+    assert demo._segment(mt, [(lo, hi) for lo, hi in windows]) == _cut_each(
+        demo._tk, mt.text, windows)
