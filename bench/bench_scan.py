@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,37 +107,64 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def time_dingmi(files: list[Path], catalogs: tuple[str, ...] = (), write: bool = True) -> Clock:
-    # The reports go where `dingmi scan` puts them by default, a folder under the working
-    # directory (here under bench/out), not under /tmp: on this machine creating a file in /tmp
-    # costs about 1 ms more per report, which would measure /tmp rather than dingmi.
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=OUT) as tmp:
-        folder = Path(tmp) / "in"
+class Workspace:
+    """The folders of one benchmark run: scan inputs (symbolic links to the corpus) and every
+    timed run's reports, all kept until the run ends.
+
+    Nothing is deleted while timing, on purpose: on a file system without a journal (this
+    machine's ext4), the kernel avoids reusing an inode freed in the last one to six minutes and
+    walks past every such inode of the block group on each file it creates, so deleting one
+    round's reports makes the next round's file creation several times dearer (measured here:
+    about 30 us a file in a quiet folder, 300-600 us next to a few thousand fresh deletions).
+    Deleting reports is the benchmark's doing, not dingmi's; a scan deletes nothing."""
+
+    def __init__(self) -> None:
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(dir=OUT, prefix="run-"))
+        self.count = 0
+        self.inputs: dict[tuple[Path, ...], Path] = {}
+
+    def fresh(self) -> Path:
+        self.count += 1
+        folder = self.root / f"{self.count:03d}"
         folder.mkdir()
-        for f in files:
-            (folder / f.name).symlink_to(f)
-        out = OutputOptions(Path(tmp) / "reports" if write else None, ("json", "html"), "zh")
-        options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=catalogs)
-        os.sync()  # settle earlier writes and deletions outside the timed part
-        with Path("/dev/null").open("w", encoding="utf-8") as null, Clock() as clock:
-            reports = run_scan([folder], options, out, quiet=True, stdout=null, stderr=null)
-    # Deleting the reports makes the file system discard their blocks; let that finish here, not
-    # in the next timed run (file creation then costs several times more on this machine).
-    os.sync()
+        return folder
+
+    def folder_of(self, files: list[Path]) -> Path:
+        """A folder holding exactly ``files`` (made once per list)."""
+        key = tuple(files)
+        if key not in self.inputs:
+            folder = self.fresh()
+            for f in files:
+                (folder / f.name).symlink_to(f)
+            self.inputs[key] = folder
+        return self.inputs[key]
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def time_dingmi(space: Workspace, files: list[Path], catalogs: tuple[str, ...] = (),
+                write: bool = True) -> Clock:
+    # The reports go where `dingmi scan` puts them by default, a folder under the working
+    # directory (here under bench/out), each run into a new folder.
+    folder = space.folder_of(files)
+    out = OutputOptions(space.fresh() / "reports" if write else None, ("json", "html"), "zh")
+    options = ScanOptions(as_of=dt.date(2026, 11, 22), catalogs=catalogs)
+    os.sync()  # settle earlier writes outside the timed part
+    with Path("/dev/null").open("w", encoding="utf-8") as null, Clock() as clock:
+        reports = run_scan([folder], options, out, quiet=True, stdout=null, stderr=null)
     assert len(reports) == len(files) and all(r["status"] == "ok" for r in reports)
     return clock
 
 
-def time_file_writes(n: int) -> Clock:
+def time_file_writes(space: Workspace, n: int) -> Clock:
     """The file system's own cost: ``n`` atomic 8 KB writes (create, write, rename)."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=OUT) as tmp:
-        os.sync()
-        with Clock() as clock:
-            for i in range(n):
-                write_atomic(Path(tmp) / f"f{i}.json", b"x" * 8192)
+    folder = space.fresh()
     os.sync()
+    with Clock() as clock:
+        for i in range(n):
+            write_atomic(folder / f"f{i}.json", b"x" * 8192)
     return clock
 
 
@@ -168,20 +196,34 @@ def main() -> None:
     args = parser.parse_args()
     docs, pdfs = make_corpus(args.docs)
     pages = _pages(pdfs)
-    time_dingmi(pdfs[:5])  # warm-up: imports, page cache
-    runs: list[list[Clock]] = [[] for _ in range(8)]
-    demo = (str(DEMO),)
-    time_dingmi(pdfs[:5], demo)  # warm-up: catalogue and dictionary
-    for _ in range(args.repeat):  # interleaved rounds (noisy machine)
-        for i, clock in enumerate((time_dingmi(pdfs), time_pdftotext(pdfs), time_dingmi(docs),
-                                   time_bare_xml(docs), time_dingmi(pdfs, demo),
-                                   time_dingmi(docs, demo), time_dingmi(docs, write=False),
-                                   time_file_writes(2 * len(docs)))):
-            runs[i].append(clock)
+    space = Workspace()
+    try:
+        before = time_file_writes(space, 2 * len(docs)).cpu / (2 * len(docs)) * 1e6
+        runs = _rounds(space, docs, pdfs, args.repeat)
+    finally:
+        space.close()
     n = len(docs)
     print(f"corpus: {n} DOCX + {n} PDF, {pages} pages each way (2-20 pages per document); "
           f"{args.repeat} interleaved rounds; CPU time (wall time in brackets)")
+    print(f"one atomic report write before the rounds: {before:.0f} us of CPU (tens of us on a "
+          "quiet disk; hundreds when many files were deleted nearby in the last minutes)")
     report(runs, pages, n)
+
+
+def _rounds(space: Workspace, docs: list[Path], pdfs: list[Path], repeat: int
+            ) -> list[list[Clock]]:
+    time_dingmi(space, pdfs[:5])  # warm-up: imports, page cache
+    demo = (str(DEMO),)
+    time_dingmi(space, pdfs[:5], demo)  # warm-up: catalogue and dictionary
+    runs: list[list[Clock]] = [[] for _ in range(8)]
+    for _ in range(repeat):  # interleaved rounds (noisy machine)
+        for i, clock in enumerate((time_dingmi(space, pdfs), time_pdftotext(pdfs),
+                                   time_dingmi(space, docs), time_bare_xml(docs),
+                                   time_dingmi(space, pdfs, demo), time_dingmi(space, docs, demo),
+                                   time_dingmi(space, docs, write=False),
+                                   time_file_writes(space, 2 * len(docs)))):
+            runs[i].append(clock)
+    return runs
 
 
 def _ratios(base: list[Clock], ours: list[Clock]) -> str:
