@@ -27,8 +27,11 @@ MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space char
 
 # Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提
 # (urgency), a bracket before 号 (文号), 年…日 (dates), 期限, 范围/发至 (scope), 派生, 份号, or a
-# line of digits.
-TRIGGER = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号|年.{0,14}日")
+# line of digits. Written for speed: the lookahead lets the engine skip a position on one
+# character test, and "the first 号 (日) within 16 (14)" means the same as "some 号 (日) within"
+# while it never backtracks.
+TRIGGER = re.compile(r"(?=[密急内特范发派期份〔\[【(（年])(?:[密急]|内部|特提|范围|发至|派生|期限|份号"
+                     r"|[〔\[【(（][^号\n]{0,16}号|年[^日\n]{0,14}日)")
 DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
 # A character every TRIGGER match starts with: one charset scan rules most lines out.
 TRIGGER_START = re.compile(r"[密急内特范发派期份〔\[【(（年]")

@@ -92,6 +92,11 @@ TRIGGER_TEXT = st.lists(FRAGMENT, max_size=30).map("".join)
 @example("派生定密")
 @example("份号：0001")
 @example("年一一一一一一一一一一一一一一日")
+@example("年一一一一一一一一一一一一一一一日")
+@example("年一\n一日")
+@example("（一一一一一一一一一一一一一一一一号")
+@example("（一一一一一一一一一一一一一一一一一号")
+@example("（号号")
 @example("正文" * 50 + "密")
 def test_readable_blocks_keep_the_trigger_specification(text: str) -> None:
     expected = is_short(text) and TRIGGER_SPEC.search(text) is not None

@@ -126,3 +126,20 @@ def test_short_plain_body_gives_the_general_paths_blocks(tmp_path: Path) -> None
     assert [b.text for b in fast] == [
         "000123", "秘密★1年", "特急", "关于开展检查工作的通知", "正文。"]
     assert fast == _body_blocks(root, False)
+
+
+def test_plain_body_section_break_ends_the_top_block() -> None:
+    """A section that ends in the second paragraph (``w:pPr/w:sectPr``) closes the first page's
+    top block there, in the one-pass reader as in the general one: the mark after it is body."""
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    filler = "".join(f"<w:p><w:r><w:t>其余第{i}段</w:t></w:r></w:p>" for i in range(XSLT_FROM))
+    xml = (f'<w:document xmlns:w="{ns}"><w:body>'
+           '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>封面标题</w:t></w:r></w:p>'
+           '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>某某单位</w:t></w:r></w:p>'
+           '<w:p><w:r><w:t>秘密★1年</w:t></w:r></w:p>'
+           f'{filler}</w:body></w:document>').encode()
+    root = etree.fromstring(xml)
+    fast = _body_blocks(root, True)
+    assert [(b.text, b.region, b.align) for b in fast][:3] == [
+        ("封面标题", "top", "center"), ("某某单位", "top", None), ("秘密★1年", "body", None)]
+    assert fast == _body_blocks(root, False)
