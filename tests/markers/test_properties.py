@@ -68,7 +68,7 @@ def test_generated_marks_parse_to_their_parts(level: str, years: int, star: str,
 
 
 # The recogniser trigger as one regex: the specification that readable_blocks' faster checks
-# (a start-character scan, then the alternatives, then the digit line) must keep.
+# (the alternatives rewritten for speed, then the digit line) must keep.
 TRIGGER_SPEC = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号"
                           r"|年.{0,14}日|^[\s\d０-９]+$")
 FRAGMENT = st.one_of(
