@@ -58,10 +58,13 @@ def _row(label: str, value: object) -> str:
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
 
 
-def render(report: FileReport, lang: str = "zh", *, redact: bool = False) -> str:
-    """The HTML page for ``report`` in ``lang`` (``zh`` or ``en``)."""
+def render(report: FileReport, lang: str = "zh", *, redact: bool = False,
+           data: dict[str, Any] | None = None) -> str:
+    """The HTML page for ``report`` in ``lang`` (``zh`` or ``en``); ``data`` is the report's
+    JSON form when the caller already has it (the same ``lang`` and ``redact``)."""
     t = TEXT[lang]
-    data = to_json(report, lang, redact=redact)
+    if data is None:
+        data = to_json(report, lang, redact=redact)
     level = report.level
     if level:
         shown = level if lang == "zh" else LEVEL_EN[level]

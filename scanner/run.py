@@ -70,12 +70,12 @@ def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:
     as_json = to_json(r, out.lang, redact=out.redact)
     if out.out is None:
         return as_json
-    base = out.out / r.relative
+    base = str(out.out / r.relative)
     if "json" in out.formats:
-        write_atomic(base.with_name(base.name + ".report.json"), encode_json(as_json))
+        write_atomic(Path(base + ".report.json"), encode_json(as_json))
     if "html" in out.formats:
-        write_atomic(base.with_name(base.name + ".report.html"),
-                     render(r, out.lang, redact=out.redact).encode("utf-8", "backslashreplace"))
+        page = render(r, out.lang, redact=out.redact, data=as_json)
+        write_atomic(Path(base + ".report.html"), page.encode("utf-8", "backslashreplace"))
     return as_json
 
 
