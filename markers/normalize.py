@@ -9,35 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _FULLWIDTH_START = 0xFF01
 _FULLWIDTH_END = 0xFF5E
 _FULLWIDTH_SHIFT = 0xFEE0
-
-
-_FOLD = {c: c - _FULLWIDTH_SHIFT for c in range(_FULLWIDTH_START, _FULLWIDTH_END + 1)}
+_HALF = {chr(c): chr(c - _FULLWIDTH_SHIFT) for c in range(_FULLWIDTH_START, _FULLWIDTH_END + 1)}
+_FULLWIDTH = re.compile(f"[{chr(_FULLWIDTH_START)}-{chr(_FULLWIDTH_END)}]")
 _DROP = re.compile(r"[\s\u200b\ufeff]+")
 _KEEP = re.compile(r"[^\s\u200b\ufeff]+")
 
 
-def fold_char(ch: str) -> str:
-    """Fold one full-width ASCII character to its half-width form; others unchanged."""
-    code = ord(ch)
-    if _FULLWIDTH_START <= code <= _FULLWIDTH_END:
-        return chr(code - _FULLWIDTH_SHIFT)
-    return ch
-
-
-def fold(text: str) -> str:
-    """Fold full-width ASCII to ASCII and the ideographic space to a plain space."""
-    return "".join(fold_char(c) for c in text).replace("\u3000", " ")
-
-
-@dataclass(frozen=True)
-class Compact:
-    """A compact string and, for each of its characters, the index in the raw string."""
+class Compact(NamedTuple):
+    """A compact string and, for each of its characters, the index in the raw string (a named
+    tuple: every block of a document is compacted for matching, and tuples are built in C)."""
 
     text: str
     offsets: Sequence[int]
@@ -57,14 +43,25 @@ def compact(raw: str) -> Compact:
 
     Cached: one block is asked several questions (mark? 份号? date?) and compacted once. Folding
     keeps the length, so only the removed whitespace moves offsets."""
-    if _DROP.search(raw) is None:
-        return Compact(raw.translate(_FOLD), range(len(raw)), raw)
+    # No whitespace to drop: every whitespace character but the ASCII space is non-printable,
+    # and so are U+200B and U+FEFF (a fast test in C; the regex decides otherwise).
+    if (raw.isprintable() and " " not in raw) or _DROP.search(raw) is None:
+        return Compact(fold_width(raw), range(len(raw)), raw)
     chars: list[str] = []
     offsets: list[int] = []
     for run in _KEEP.finditer(raw):
-        chars.append(run.group().translate(_FOLD))
+        chars.append(run.group())
         offsets.extend(range(run.start(), run.end()))
-    return Compact("".join(chars), tuple(offsets), raw)
+    return Compact(fold_width("".join(chars)), tuple(offsets), raw)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII (U+FF01-U+FF5E) folded to ASCII, the length kept. Only the characters
+    present are replaced: ``str.translate`` with a mapping is slow on CJK text."""
+    found = _FULLWIDTH.findall(text)
+    for ch in set(found):
+        text = text.replace(ch, _HALF[ch])
+    return text
 
 
 def normalize(text: str) -> str:

@@ -44,6 +44,35 @@ def test_compact_offsets_point_at_the_same_characters(text: str) -> None:
         assert normalize(text[i]) == ch
 
 
+def _compact_spec(text: str) -> tuple[str, list[int]]:
+    """The compact form, one character at a time: whitespace, U+200B and U+FEFF dropped,
+    full-width ASCII (U+FF01-U+FF5E) shifted to ASCII; each kept character's raw index."""
+    kept = [(i, c) for i, c in enumerate(text) if not c.isspace() and c not in "\u200b\ufeff"]
+    folded = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for _, c in kept)
+    return folded, [i for i, _ in kept]
+
+
+WIDE = st.sampled_from(list("，（）；：！？０９ＡＺａｚ～\uff01\uff5e\uff5f\uff00\u3000 \t\n"
+                            "\u200b\ufeff\xa0\u2028\x1f秘密★"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(WIDE, MARKY, st.characters()), max_size=60))
+@example("机密★１０年，（三）：")
+@example("秘 密\u3000★\u200b5年\ufeff")
+def test_compact_is_the_character_by_character_specification(text: str) -> None:
+    c = compact(text)
+    assert (c.text, list(c.offsets)) == _compact_spec(text)
+
+
+def test_every_dropped_character_but_the_space_is_non_printable() -> None:
+    """compact() skips its regex for printable text without an ASCII space: true only while no
+    whitespace character (nor U+200B, U+FEFF) is printable in this Python's Unicode data."""
+    printable = [hex(c) for c in range(0x110000)
+                 if (chr(c).isspace() or chr(c) in "\u200b\ufeff") and chr(c).isprintable()]
+    assert printable == ["0x20"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(TEXT, st.sampled_from(["top", "header", "body", "table", "props"])),
                 max_size=12))
