@@ -63,19 +63,24 @@ def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
         c = compact(block.text) if len(block.text) < 512 else _compact_nocache(block.text)
         if not c.text:
             continue
-        container = container_of(block.location)
         if parts:
-            joined = (flowing and container == prev_container and _cjk(parts[-1][-1])
-                      and _cjk(c.text[0]))
+            if flowing:  # the container is only needed to join flowing lines
+                container = container_of(block.location)
+                joined = (container == prev_container and _cjk(parts[-1][-1])
+                          and _cjk(c.text[0]))
+                prev_container = container
+            else:
+                joined = False
             if not joined:
                 parts.append("\n")
                 pos += 1
+        elif flowing:
+            prev_container = container_of(block.location)
         starts.append(pos)
         kept.append(block)
         compacts.append(c)
         parts.append(c.text)
         pos += len(c.text)
-        prev_container = container
     return MatchText("".join(parts), tuple(starts), tuple(kept), tuple(compacts))
 
 
