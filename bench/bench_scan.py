@@ -56,8 +56,11 @@ def _paragraphs() -> list[str]:
 
 
 def make_corpus(n: int) -> tuple[list[Path], list[Path]]:
-    """``n`` DOCX and the same ``n`` as PDF (cached)."""
-    docx_dir, pdf_dir = OUT / f"docx{n}", OUT / f"pdf{n}"
+    """``n`` DOCX and the same ``n`` as PDF (cached). The paragraphs are drawn from the public
+    texts, so the same paragraph comes up in several documents; each one ends with its document
+    and paragraph number so that no two documents share a line, as in a real archive (dingmi
+    keeps the compact form of lines it has seen, and repeated lines would flatter it)."""
+    docx_dir, pdf_dir = OUT / f"docx{n}-unique", OUT / f"pdf{n}-unique"
     docs = sorted(docx_dir.glob("*.docx"))
     pdfs = sorted(pdf_dir.glob("*.pdf"))
     if len(docs) == n and len(pdfs) == n:
@@ -73,7 +76,7 @@ def make_corpus(n: int) -> tuple[list[Path], list[Path]]:
             body += [f"{i:06d}", mark]
         size = 0
         while size < pages * CHARS_PER_PAGE:
-            p = rng.choice(paras)
+            p = f"{rng.choice(paras)}（{i + 1}-{len(body) + 1}）"
             body.append(p)
             size += len(p)
         docs.append(make_docx(docx_dir / f"doc{i:04d}.docx", DocSpec(body=body)))
