@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -20,25 +19,32 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.ooxml import parse_xml, read_part
+from scanner.extract.wordml import (
+    ALIGN,
+    BR,
+    CR,
+    FAST_SKIP,
+    TAB,
+    TBL,
+    TC,
+    TR,
+    P,
+    T,
+    W,
+    alignment_of,
+    cell_text,
+    paragraph_lines,
+    w,
+)
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
 
-def w(tag: str) -> str:
-    """Clark name of a WordprocessingML tag."""
-    return f"{{{W}}}{tag}"
-
-
-T, TAB, BR, CR, P, TBL, TR, TC = (w(x) for x in ("t", "tab", "br", "cr", "p", "tbl", "tr", "tc"))
 DOCUMENT = w("document")
-SKIP = {w("del"), w("instrText"), w("delText"), f"{{{MC}}}Fallback", w("txbxContent"),
-        w("pPr"), w("rPr"), w("footnoteReference")}
 PAGE_BREAK = f".//{w('br')}[@{w('type')}='page']"
 SECT = f"{w('pPr')}/{w('sectPr')}"
 TOP_LINES = 8
@@ -57,103 +63,10 @@ class _Builder:
         self.blocks.append(Block(text, location, region, len(self.blocks), align, struck))  # type: ignore[arg-type]
 
 
-def _walk(el: etree._Element) -> Iterator[etree._Element]:
-    for child in el:
-        if child.tag in SKIP:
-            if child.tag == w("txbxContent"):
-                yield child
-            continue
-        yield child
-        yield from _walk(child)
-
-
-def _run_struck(t: etree._Element) -> bool:
-    run = t.getparent()
-    rpr = run.find(w("rPr")) if run is not None else None
-    if rpr is None:
-        return False
-    for tag in ("strike", "dstrike"):
-        el = rpr.find(w(tag))
-        if el is not None and el.get(w("val"), "true") not in ("0", "false", "off"):
-            return True
-    return False
-
-
-TXBX, STRIKE, DSTRIKE = w("txbxContent"), w("strike"), w("dstrike")
-FAST_SKIP = (w("del"), f"{{{MC}}}AlternateContent", TXBX, STRIKE, DSTRIKE)
-
-
-def paragraph_lines(p: etree._Element, full: bool = True, breaks: bool = True
-                    ) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
-    """The lines of a paragraph (split at ``w:br``) with a struck flag, and its text boxes.
-
-    With ``full`` False (the story has no text box, revision or strike-through) lxml finds the
-    text elements in C; with ``breaks`` False too (no line break or tab either) it also joins
-    them in C."""
-    if full:
-        return _paragraph_lines_full(p)
-    if not breaks:
-        return [("".join(str(t) for t in p.itertext(T, with_tail=False)), False)], []
-    lines: list[tuple[str, bool]] = []
-    parts: list[str] = []
-    for el in p.iter(T, TAB, BR, CR):
-        tag = el.tag
-        if tag == T:
-            parts.append(el.text or "")
-        elif tag == TAB:
-            parts.append("\t")
-        else:
-            lines.append(("".join(parts), False))
-            parts = []
-    lines.append(("".join(parts), False))
-    return lines, []
-
-
-def _paragraph_lines_full(
-    p: etree._Element,
-) -> tuple[list[tuple[str, bool]], list[etree._Element]]:
-    lines: list[tuple[str, bool]] = []
-    parts: list[str] = []
-    struck_all, any_text = True, False
-    boxes: list[etree._Element] = []
-    for el in _walk(p):
-        tag = el.tag
-        if tag == T:
-            text = el.text or ""
-            parts.append(text)
-            if text.strip():
-                any_text = True
-                struck_all = struck_all and _run_struck(el)
-        elif tag == TAB:
-            parts.append("\t")
-        elif tag in (BR, CR):
-            lines.append(("".join(parts), any_text and struck_all))
-            parts, struck_all, any_text = [], True, False
-        elif tag == w("txbxContent"):
-            boxes.append(el)
-    lines.append(("".join(parts), any_text and struck_all))
-    return lines, boxes
-
-
-JC, JC_VAL = f"{w('pPr')}/{w('jc')}", w("val")
 SDT_LIKE = (w("sdt"), w("customXml"))
 SDT_CONTENT = w("sdtContent")
 TITLE_ZONE = 40  # alignment is read for the first paragraphs (titles) and possible marks only
 TITLE_MAX = 60  # a title is at most this long (scanner.pipeline._title)
-
-
-def _align(p: etree._Element) -> str | None:
-    jc = p.find(JC)
-    value = jc.get(JC_VAL) if jc is not None else None
-    return ALIGN.get(value or "")
-
-
-def _cell_text(tc: etree._Element) -> str:
-    texts: list[str] = []
-    for p in tc.iter(P):
-        lines, _ = paragraph_lines(p)
-        texts.extend(t for t, _ in lines if t.strip())
-    return " ".join(texts)
 
 
 # A plain body in one pass: the number of paragraphs on the first line, then a line per paragraph:
@@ -175,7 +88,6 @@ _PLAIN_TEXTS = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0"
     </xsl:for-each>
   </xsl:template>
 </xsl:stylesheet>""".encode()))
-ALIGN = {"right": "right", "end": "right", "center": "center"}
 XSLT_FROM = 40  # body elements from which the one-pass transform is used
 
 
@@ -292,7 +204,7 @@ class _Body:
             if not text.strip():
                 continue
             if not aligned and (self.paragraphs <= TITLE_ZONE or "密" in text or "内部" in text):
-                align, aligned = _align(p), True
+                align, aligned = alignment_of(p), True
             region = self._region(text)
             loc = f"body.p{self.paragraphs}" + (f"-l{i}" if len(lines) > 1 else "")
             self.out.add(text, loc, region, align, struck)
@@ -310,7 +222,7 @@ class _Body:
         align = None
         if ((self.paragraphs <= TITLE_ZONE and len(text.strip()) <= TITLE_MAX)
                 or "密" in text or "内部" in text):
-            align = _align(p)
+            align = alignment_of(p)
         blocks = self.out.blocks
         blocks.append(Block(text, f"body.p{self.paragraphs}", "body", len(blocks), align, struck))
 
@@ -331,13 +243,13 @@ class _Body:
             lines, _ = paragraph_lines(p)
             for text, struck in lines:
                 if text.strip():
-                    self.out.add(text, f"textbox{n}.p{k}", region, _align(p), struck)
+                    self.out.add(text, f"textbox{n}.p{k}", region, alignment_of(p), struck)
 
     def table(self, tbl: etree._Element) -> None:
         self.tables += 1
         self.top_open = False
         for r, tr in enumerate(tbl.iter(TR), 1):
-            cells = [_cell_text(tc) for tc in tr.findall(TC)]
+            cells = [cell_text(tc) for tc in tr.findall(TC)]
             if any(c.strip() for c in cells):
                 self.out.add("\t".join(cells), f"table{self.tables}.r{r}", "table")
 
@@ -375,12 +287,12 @@ def _story(zf: zipfile.ZipFile, part: str, prefix: str, region: str, out: _Build
         lines, boxes = paragraph_lines(p)
         for text, struck in lines:
             if text.strip():
-                out.add(text, f"{prefix}.p{k}", region, _align(p), struck)
+                out.add(text, f"{prefix}.p{k}", region, alignment_of(p), struck)
         for box in boxes:
             for j, bp in enumerate(box.iter(P), 1):
                 for text, struck in paragraph_lines(bp)[0]:
                     if text.strip():
-                        out.add(text, f"{prefix}.tb.p{j}", region, _align(bp), struck)
+                        out.add(text, f"{prefix}.tb.p{j}", region, alignment_of(bp), struck)
 
 
 def _headers(zf: zipfile.ZipFile, sections: list[etree._Element], rels: dict[str, str],
