@@ -9,7 +9,8 @@ from builders import DocSpec, Para, make_docx
 from lxml import etree
 
 from markers import Block, find_marks
-from scanner.extract.docx import XSLT_FROM, _Body, _Builder, extract_docx, w
+from scanner.extract.docx import XSLT_FROM, _Body, _Builder, extract_docx
+from scanner.extract.wordml import W, w
 
 
 def _blocks(tmp_path: Path, spec: DocSpec) -> dict[str, str]:
@@ -95,17 +96,20 @@ def test_plain_body_fast_path_gives_the_general_paths_blocks(tmp_path: Path) -> 
     assert fast == general
 
 
+def _long_plain_body(first: str) -> etree._Element:
+    """A document whose body is the paragraphs ``first`` (WordprocessingML) followed by enough
+    plain ones for the one-pass reader."""
+    filler = "".join(f"<w:p><w:r><w:t>其余第{i}段</w:t></w:r></w:p>" for i in range(XSLT_FROM))
+    return etree.fromstring(f'<w:document xmlns:w="{W}"><w:body>{first}{filler}</w:body>'
+                            '</w:document>')
+
+
 def test_plain_body_with_a_newline_inside_a_text_element() -> None:
     """A text element holding a newline (not written by Word, but legal XML) must not shift the
     paragraphs: the reader falls back to one paragraph at a time."""
-    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    filler = "".join(f"<w:p><w:r><w:t>其余第{i}段</w:t></w:r></w:p>" for i in range(XSLT_FROM))
-    xml = (f'<w:document xmlns:w="{ns}"><w:body>'
-           '<w:p><w:r><w:t>机密★5年</w:t></w:r></w:p>'
-           '<w:p><w:r><w:t>第一行\n仍是第一段</w:t></w:r></w:p>'
-           '<w:p><w:r><w:t>第二段</w:t></w:r></w:p>'
-           f'{filler}</w:body></w:document>').encode()
-    root = etree.fromstring(xml)
+    root = _long_plain_body('<w:p><w:r><w:t>机密★5年</w:t></w:r></w:p>'
+                            '<w:p><w:r><w:t>第一行\n仍是第一段</w:t></w:r></w:p>'
+                            '<w:p><w:r><w:t>第二段</w:t></w:r></w:p>')
     fast = _body_blocks(root, True)
     assert [(b.text, b.location) for b in fast][:4] == [
         ("机密★5年", "body.p1"), ("第一行\n仍是第一段", "body.p2"), ("第二段", "body.p3"),
@@ -131,14 +135,10 @@ def test_short_plain_body_gives_the_general_paths_blocks(tmp_path: Path) -> None
 def test_plain_body_section_break_ends_the_top_block() -> None:
     """A section that ends in the second paragraph (``w:pPr/w:sectPr``) closes the first page's
     top block there, in the one-pass reader as in the general one: the mark after it is body."""
-    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-    filler = "".join(f"<w:p><w:r><w:t>其余第{i}段</w:t></w:r></w:p>" for i in range(XSLT_FROM))
-    xml = (f'<w:document xmlns:w="{ns}"><w:body>'
-           '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>封面标题</w:t></w:r></w:p>'
-           '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>某某单位</w:t></w:r></w:p>'
-           '<w:p><w:r><w:t>秘密★1年</w:t></w:r></w:p>'
-           f'{filler}</w:body></w:document>').encode()
-    root = etree.fromstring(xml)
+    root = _long_plain_body(
+        '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>封面标题</w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:sectPr/></w:pPr><w:r><w:t>某某单位</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>秘密★1年</w:t></w:r></w:p>')
     fast = _body_blocks(root, True)
     assert [(b.text, b.region, b.align) for b in fast][:3] == [
         ("封面标题", "top", "center"), ("某某单位", "top", None), ("秘密★1年", "body", None)]
