@@ -69,9 +69,8 @@ TITLE_ZONE = 40  # alignment is read for the first paragraphs (titles) and possi
 TITLE_MAX = 60  # a title is at most this long (scanner.pipeline._title)
 
 
-# A plain body in one pass: the number of paragraphs on the first line, then a line per paragraph:
-# its alignment (w:jc), a tab, S when the paragraph ends a section (else nothing), a tab, its
-# text. See _Body.read_plain.
+# A plain body in one pass: the number of paragraphs on the first line, then a line per paragraph,
+# its text, a tab and its alignment (w:jc). See _Body.read_plain.
 _PLAIN_TEXTS = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:w="{W}">
   <xsl:output method="text" encoding="utf-8"/>
@@ -79,11 +78,9 @@ _PLAIN_TEXTS = etree.XSLT(etree.XML(f"""<xsl:stylesheet version="1.0"
     <xsl:value-of select="count(/w:document/w:body//w:p)"/>
     <xsl:text>&#10;</xsl:text>
     <xsl:for-each select="/w:document/w:body//w:p">
-      <xsl:value-of select="w:pPr/w:jc/@w:val"/>
-      <xsl:text>&#9;</xsl:text>
-      <xsl:if test="w:pPr/w:sectPr">S</xsl:if>
-      <xsl:text>&#9;</xsl:text>
       <xsl:for-each select=".//w:t"><xsl:value-of select="."/></xsl:for-each>
+      <xsl:text>&#9;</xsl:text>
+      <xsl:value-of select="w:pPr/w:jc/@w:val"/>
       <xsl:text>&#10;</xsl:text>
     </xsl:for-each>
   </xsl:template>
@@ -146,9 +143,9 @@ class _Body:
             self.emit(p, lines, [])
 
     def read_plain(self, body: etree._Element) -> None:
-        """Plain paragraphs with no break or tab element either: one line each. Their texts,
-        alignments and section ends come from one XSLT pass in C; no paragraph element is
-        looked at again."""
+        """Plain paragraphs with no break or tab either: one line each. Their texts and
+        alignments come from one XSLT pass in C; the top block goes through :meth:`emit` (it
+        looks at the paragraph elements), then each line becomes a body block right here."""
         parent = body.getparent()
         lines: list[str] = []
         # A transform costs a fixed ~0.1 ms: short bodies are quicker paragraph by paragraph.
@@ -157,22 +154,18 @@ class _Body:
         if not lines or lines[0] != str(len(lines) - 2):  # a text holds a newline, or no w:document
             self.read_paragraphs(body)
             return
-        rows = [line.split("\t", 2) for line in lines[1:-1]]  # [alignment, section end, text]
+        rows = [line.rpartition("\t") for line in lines[1:-1]]  # (text, tab, alignment)
         k = 0
-        while self.top_open and k < len(rows):
-            jc, sect, text = rows[k]
-            self.paragraphs += 1
-            if text and not text.isspace():
-                self.out.add(text, f"body.p{self.paragraphs}", self._region(text),
-                             ALIGN.get(jc) if self.paragraphs <= TITLE_ZONE or "密" in text
-                             or "内部" in text else None)
-            if sect:
-                self.top_open = False
+        for p, (text, _, _) in zip(body.iter(P), rows, strict=False):
+            if not self.top_open:
+                break
+            self.emit(p, [(text, False)], [])
             k += 1
         blocks = self.out.blocks
         n = self.paragraphs
-        for jc, _, text in rows[k:]:
+        for i in range(k, len(rows)):
             n += 1
+            text, _, jc = rows[i]
             if not text or text.isspace():
                 continue
             align = None
