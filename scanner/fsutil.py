@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 FILE_MODE = 0o600
+TEMP_PREFIX = ".dingmi-"  # write_atomic's temporary files: .dingmi-<name>.<pid>.tmp
 DIR_MODE = 0o700
 
 
@@ -53,7 +54,7 @@ def create_private(path: Path) -> None:
 def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` atomically with mode 0600; fsync first when ``durable``."""
     make_dirs(path.parent)
-    tmp = path.parent / f".dingmi-{path.name}.{os.getpid()}.tmp"
+    tmp = path.parent / f"{TEMP_PREFIX}{path.name}.{os.getpid()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags, FILE_MODE)
@@ -75,7 +76,7 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> None:
         raise
 
 
-_TEMPORARY = re.compile(r"^\.dingmi-.+\.(\d+)\.tmp$")
+_TEMPORARY = re.compile(rf"^{re.escape(TEMP_PREFIX)}.+\.(\d+)\.tmp$")
 
 
 def remove_stale_temporaries(folder: Path) -> int:
