@@ -37,9 +37,10 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 from builders import DocSpec, make_docx, to_pdf  # noqa: E402
 
 from scanner.catalogs import DEMO  # noqa: E402
+from scanner.cli.scan import run_scan  # noqa: E402
 from scanner.fsutil import write_atomic  # noqa: E402
 from scanner.pipeline import ScanOptions  # noqa: E402
-from scanner.run import OutputOptions, run_scan  # noqa: E402
+from scanner.report import OutputOptions  # noqa: E402
 
 TEXTS = ROOT.parent / "shared" / "corpus" / "public_texts"
 OUT = ROOT / "bench" / "out" / "scan_corpus"

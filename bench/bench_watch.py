@@ -26,11 +26,12 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from builders import DocSpec, make_docx  # noqa: E402
 
+from scanner.cli.scan import Isolation, run_scan  # noqa: E402
 from scanner.pipeline import ScanOptions  # noqa: E402
-from scanner.run import Isolation, OutputOptions, run_scan  # noqa: E402
-from scanner.state import StateDB  # noqa: E402
-from scanner.watch import Watcher  # noqa: E402
-from scanner.watchconf import Folder, WatchConfig  # noqa: E402
+from scanner.report import OutputOptions  # noqa: E402
+from scanner.watch.config import Folder, WatchConfig  # noqa: E402
+from scanner.watch.state import StateDB  # noqa: E402
+from scanner.watch.watcher import Watcher  # noqa: E402
 
 NULL = Path("/dev/null").open("w", encoding="utf-8")  # noqa: SIM115 (open for the whole run)
 DOC = DocSpec(body=["000123", "秘密★5年", "关于某事项的通知", "知悉范围：本局", "2026年3月2日"])

@@ -2,7 +2,7 @@
 
 A file past a limit gets a report with status ``unreadable`` naming the limit; the run goes on.
 The time and memory limits per file are enforced by the worker processes of ``audit``
-(:mod:`scanner.auditpool`); the others here, inside extraction. The limits in force are set for
+(:mod:`scanner.workers.pool`); the others here, inside extraction. The limits in force are set for
 the duration of one file's extraction with :func:`applied`, so the extractors read them without
 every call passing them along.
 """

@@ -7,33 +7,29 @@ from collections.abc import Iterable
 from typing import Any
 
 from markers.models import SEVERITY_RANK
-from scanner.report import FileReport
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+
+Outcome = tuple[str, Iterable[str]]  # a file's status and the severities of its findings
 
 
-def exit_code(reports: Iterable[FileReport], fail_on: str = "error") -> int:
-    """The process exit code for a set of reports."""
+def exit_code(files: Iterable[Outcome], fail_on: str = "error") -> int:
+    """The process exit code for files given as (status, severities): 3 when one could not be
+    read, else 1 when one has a finding at ``fail_on`` or worse (``never``: no finding counts),
+    else 0."""
     unread = findings = False
-    for r in reports:
-        if r.status != "ok":
+    threshold = SEVERITY_RANK.get(fail_on)
+    for status, severities in files:
+        if status != "ok":
             unread = True
-        elif fail_on != "never" and r.worst_at_least(fail_on):
-            findings = True
+        elif threshold is not None and not findings:
+            findings = any(SEVERITY_RANK[s] >= threshold for s in severities)
     if unread:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
-def json_exit_code(reports: Iterable[dict[str, Any]], fail_on: str = "never") -> int:
-    """:func:`exit_code` for reports in their JSON form (``scan`` and ``audit``)."""
-    unread = findings = False
-    for r in reports:
-        if r["status"] != "ok":
-            unread = True
-        elif fail_on != "never" and any(
-                SEVERITY_RANK[f["severity"]] >= SEVERITY_RANK[fail_on] for f in r["findings"]):
-            findings = True
-    if unread:
-        return EXIT_UNREADABLE
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
+def of_report(report: dict[str, Any]) -> Outcome:
+    """A report's JSON form as an :data:`Outcome`."""
+    return report["status"], [f["severity"] for f in report["findings"]]

@@ -21,7 +21,6 @@ from scanner.document import Document
 from scanner.errors import ExtractError, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
-from scanner.fsutil import TEMP_PREFIX
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.report import FileReport, Source
@@ -186,11 +185,3 @@ def assess(doc: Document, source: Source, options: ScanOptions,
                       expires_on=end, title=_title(doc), timings=timings, hits=hits,
                       suggestion=suggestion,
                       catalogs=matcher.catalogs if matcher is not None else ())
-
-
-def is_temporary(name: str) -> bool:
-    """Office lock files, partial downloads and dingmi's own temporary files."""
-    lower = name.lower()
-    return (name.startswith(("~$", ".~lock", TEMP_PREFIX))
-            or lower.endswith((".tmp", ".part", ".crdownload", ".swp", "#")))
-

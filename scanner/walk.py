@@ -7,13 +7,24 @@ own so it gets a report instead of vanishing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.fsutil import is_within
-from scanner.pipeline import is_temporary
+from scanner.fsutil import TEMP_PREFIX, is_within
+from scanner.messages import Msg
+from scanner.report import FileReport, Source
+
+FOLDER_UNLISTED = Msg("无法读取该文件夹：{why}", "the folder cannot be listed: {why}")
+
+
+def is_temporary(name: str) -> bool:
+    """Office lock files, partial downloads and dingmi's own temporary files."""
+    lower = name.lower()
+    return (name.startswith(("~$", ".~lock", TEMP_PREFIX))
+            or lower.endswith((".tmp", ".part", ".crdownload", ".swp", "#")))
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,15 @@ class Entry:
     path: Path
     relative: str
     error: OSError | None = None
+
+
+def entry_report(entry: Entry, as_of: dt.date) -> FileReport:
+    """The report of a folder that could not be listed (``entry.error`` is set)."""
+    assert entry.error is not None
+    why = entry.error.strerror or str(entry.error)
+    return FileReport.unreadable(Source(str(entry.path.absolute()), None, None),
+                                 FOLDER_UNLISTED.format(why=why), as_of, engine="",
+                                 relative=entry.relative)
 
 
 @dataclass

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from scanner.auditdb import unpack_json
-from scanner.auditpool import AuditPool, Settings, Task
 from scanner.catalogs import DEMO
 from scanner.pipeline import ScanOptions, scan_file
-from scanner.run import OutputOptions, scan_entry
 from scanner.walk import WalkStats, walk
+from scanner.workers.pool import InProcess, ProcessPool
+from scanner.workers.task import Job, Task
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "hostile"))
@@ -131,17 +130,14 @@ def test_file_deleted_between_listing_and_reading(tmp_path: Path) -> None:
     options = ScanOptions(as_of=__import__("datetime").date(2026, 11, 22))
     entries = list(walk([folder], None, WalkStats()))
     (folder / "a.txt").unlink()
-    in_process = [scan_entry(e, options) for e in entries]
-    assert [r.status for r in in_process] == ["unreadable", "ok"]
-    assert "deleted" in (in_process[0].reason_en or "")
-    settings = Settings(ScanOptions(as_of=options.as_of, catalogs=(str(DEMO),)),
-                        OutputOptions(tmp_path / "out", ("json",)), None, "", 10, None)
-    pool = AuditPool(settings, 1)
-    try:
-        done = {Path(d.path).name: unpack_json(d.report) for d in
-                pool.run([Task(str(e.path), e.relative) for e in entries])}
-    finally:
-        pool.close()
+    tasks = [Task(str(e.path), e.relative) for e in entries]
+    with InProcess(Job({"": options}, ("json",))) as ex:
+        in_process = [r.json() for r in ex.run(tasks)]
+    assert [r["status"] for r in in_process] == ["unreadable", "ok"]
+    assert "deleted" in (in_process[0]["reason_en"] or "")
+    job = Job({"": ScanOptions(as_of=options.as_of, catalogs=(str(DEMO),))}, ("json",))
+    with ProcessPool(job, 1) as pool:
+        done = {Path(d.path).name: d.json() for d in pool.run(tasks)}
     assert done["a.txt"]["status"] == "unreadable" and "deleted" in done["a.txt"]["reason_en"]
     assert done["b.txt"]["status"] == "ok"
 

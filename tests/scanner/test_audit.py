@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import sync_playwright
 
-from scanner.auditout import OUTPUT_NAMES
+from scanner.audit.outputs import OUTPUT_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))

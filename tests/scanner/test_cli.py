@@ -14,7 +14,7 @@ import pytest
 from builders import DocSpec, make_docx
 
 from scanner.cli import build_parser, main
-from scanner.run import Progress
+from scanner.cli.scan import Progress
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CLEAN = DocSpec(body=["000123", "秘密★5年", "某局发〔2025〕5号", "关于某事项的通知",

@@ -19,11 +19,11 @@ from builders import DocSpec, make_docx
 from scanner.catalogs import DEMO
 from scanner.errors import ConfigError
 from scanner.fsutil import remove_stale_temporaries
-from scanner.handle import move_no_overwrite
-from scanner.settle import Settler
-from scanner.state import StateDB
-from scanner.watch import Watcher, free_name
-from scanner.watchconf import Folder, WatchConfig, load
+from scanner.watch.config import Folder, WatchConfig, load
+from scanner.watch.handle import free_name, move_no_overwrite
+from scanner.watch.settle import Settler
+from scanner.watch.state import StateDB
+from scanner.watch.watcher import Watcher
 
 CLEAN = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "2026年3月2日"])
 SHARED_TEXTS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"

@@ -4,6 +4,7 @@ Every file must end reported exactly once: one row in the state database, one re
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -17,9 +18,11 @@ from pathlib import Path
 from builders import DocSpec, make_docx
 from test_watch import Running, _config, wait_until
 
-from scanner.state import StateDB
-from scanner.watchconf import Folder, WatchConfig
-from scanner.worker import WorkerPool
+from scanner.pipeline import ScanOptions
+from scanner.watch.state import StateDB
+from scanner.watch.watcher import RETRIES, WINDOW
+from scanner.workers.pool import Policy, ProcessPool
+from scanner.workers.task import Job, Task
 
 DOC = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "2026年3月2日"])
 
@@ -129,21 +132,21 @@ def test_sigkill_five_times_during_a_burst(tmp_path: Path) -> None:
 
 
 def test_a_dead_worker_is_replaced_and_its_files_come_back(tmp_path: Path) -> None:
+    """The watcher's pool policy: a worker killed while idle condemns no file."""
     (tmp_path / "in").mkdir()
     files = [make_docx(tmp_path / "in" / f"w{i}.docx", DOC) for i in range(3)]
-    config = WatchConfig(tmp_path / "s.db", (Folder(tmp_path / "in", tmp_path / "reports"),))
-    pool = WorkerPool(config, 1)
+    job = Job({"in": ScanOptions(as_of=dt.date(2026, 11, 22))})
+    pool = ProcessPool(job, 1, Policy(window=WINDOW, retries=RETRIES))
     try:
         first = pool.workers[0]
         os.kill(first.proc.pid, signal.SIGKILL)
         first.proc.join(timeout=30)
-        key = str(tmp_path / "in")
-        results = list(pool.run([(f, key) for f in files]))
-        assert sorted(p for p, _, _ in results) == sorted(files)  # every file answered
+        results = list(pool.run([Task(str(f), f.name, "in") for f in files]))
+        assert sorted(r.path for r in results) == sorted(map(str, files))  # every file answered
         # killed while idle: no file is to blame, every one is scanned by the new worker
-        assert all(o is not None and o.verdict == "clean" for _, o, _ in results), results
-        assert pool.workers[0] is not first and pool.workers[0].alive()
-        again = list(pool.run([(files[0], key)]))
-        assert again[0][1] is not None and again[0][1].verdict == "clean"
+        assert all(r.verdict == "clean" for r in results), [r.json() for r in results]
+        assert pool.workers[0] is not first and pool.workers[0].proc.is_alive()
+        again = list(pool.run([Task(str(files[0]), files[0].name, "in")]))
+        assert again[0].verdict == "clean"
     finally:
         pool.close()

@@ -10,7 +10,6 @@ from html import escape
 from typing import Any
 
 from markers.models import LEVEL_EN
-from scanner.report import FileReport, to_json
 
 TEXT = {
     "zh": {
@@ -58,14 +57,11 @@ def _row(label: str, value: object) -> str:
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
 
 
-def render(report: FileReport, lang: str = "zh", *, redact: bool = False,
-           data: dict[str, Any] | None = None) -> str:
-    """The HTML page for ``report`` in ``lang`` (``zh`` or ``en``); ``data`` is the report's
-    JSON form when the caller already has it (the same ``lang`` and ``redact``)."""
+def render(data: dict[str, Any], lang: str = "zh") -> str:
+    """The HTML page of a report, from its JSON form ``data`` (built for the same ``lang``, and
+    redacted already where excerpts must not appear)."""
     t = TEXT[lang]
-    if data is None:
-        data = to_json(report, lang, redact=redact)
-    level = report.level
+    level = data["classification"]
     if level:
         shown = level if lang == "zh" else LEVEL_EN[level]
         banner = f'<div class="banner">{escape(t["banner"].format(level=shown))}</div>'

@@ -1,7 +1,7 @@
-"""The audit's outputs, built from the per-file reports: the ledger (定密台账) as .xlsx and .csv,
-the list of documents due for declassification, the statistics (定密统计) and the summary page.
+"""The ledger (定密台账): one row per file, built from its report, as .xlsx and .csv.
 
-Every output is sorted by path and carries no clock time, so the same reports give the same files.
+Every cell is text; rows are sorted by path and carry no clock time, so the same reports give the
+same files.
 """
 
 from __future__ import annotations
@@ -9,21 +9,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
-
-from markers.expiry import add_months
-from markers.models import LEVELS, SEVERITY_RANK
-from scanner.fsutil import write_atomic
-from scanner.summary import render_summary
-
-OUTPUT_NAMES = ("ledger.xlsx", "ledger.csv", "declassify.csv", "stats.json", "summary.html")
-TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
-TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
 
 ACTIONS = {  # (zh, en), in the order they are listed
     "unreadable": ("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
@@ -205,123 +194,6 @@ def _clean(value: str) -> str:
                    for c in value)
 
 
-def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
-                    window_end: dt.date) -> list[tuple[LedgerRow, str, str, str]]:
-    """(row, state, reason zh, reason en) for every document expired or due in the window."""
-    out = []
-    for row in rows:
-        state = row.expiry_state(as_of, window_end)
-        if state not in ("expired", "due"):
-            continue
-        end = row.expires_on
-        if state == "expired":
-            zh, en = f"保密期限已于 {end} 届满", f"the period ran out on {end}"
-        else:
-            days = (dt.date.fromisoformat(end) - as_of).days
-            zh = f"保密期限将于 {end} 届满（{days} 天后）"
-            en = f"the period ends on {end} (in {days} days)"
-        if row.term_kind == "date":
-            zh, en = zh.replace("保密期限", "解密时间"), en.replace("the period", "the 解密时间")
-        if row.statutory:
-            zh += "；未标注保密期限，按法定最长期限计算"
-            en += "; no period marked: the statutory maximum is applied"
-        out.append((row, state, zh, en))
-    return out
-
-
-def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.date,
-                   lang: str) -> bytes:
-    """The list of documents due for declassification (UTF-8 with BOM)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["路径", "标题", "密级", "国家秘密标志", "成文日期", "解密日期", "状态", "原因"]
-                    if lang == "zh" else
-                    ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
-    names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
-    for row, state, zh, en in declassify_rows(rows, as_of, window_end):
-        writer.writerow([row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
-                         names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
-
-
-def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
-               catalogs: Sequence[str]) -> dict[str, Any]:
-    """The counts of the annual 定密统计."""
-    window_end = add_months(as_of, window_months)
-    ok = [r for r in rows if r.status == "ok"]
-    marked = [r for r in ok if r.level]
-    states = Counter(r.expiry_state(as_of, window_end) for r in marked)
-    by_code: Counter[str] = Counter(c for r in rows for c in set(r.codes))
-    return {
-        "as_of": as_of.isoformat(),
-        "window_months": window_months,
-        "catalogs": list(catalogs),
-        "files": len(rows),
-        "read": len(ok),
-        "unreadable": sum(1 for r in rows if r.status == "unreadable"),
-        "unsupported": sum(1 for r in rows if r.status == "unsupported"),
-        "marked": len(marked),
-        "unmarked": len(ok) - len(marked),
-        "by_level": {level: sum(1 for r in marked if r.level == level) for level in LEVELS},
-        "with_period": sum(1 for r in marked if r.term_kind not in ("", "none")),
-        "without_period": sum(1 for r in marked if r.term_kind in ("", "none")),
-        "expired": states["expired"],
-        "due_within_window": states["due"],
-        "expiry_unknown": states["none"],
-        "over_classified_likely": by_code["OVER_CLASSIFIED"],
-        "under_classified_likely": by_code["UNDER_CLASSIFIED"],
-        "unmarked_match_likely": by_code["UNMARKED_MATCH"],
-        "no_basis_likely": by_code["NO_BASIS"],
-        "by_finding": dict(sorted(by_code.items())),
-    }
-
-
-def template_folders(rows: Sequence[LedgerRow]) -> list[tuple[str, str, int, int]]:
-    """(folder, mark, documents with it, marked documents) where one identical mark covers at
-    least TEMPLATE_SHARE of at least TEMPLATE_MIN_DOCS marked documents (模板式定密)."""
-    marks: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in rows:
-        if r.level and r.mark:
-            marks[r.folder][r.mark] += 1
-    out = []
-    for folder, counter in sorted(marks.items()):
-        total = sum(counter.values())
-        mark, n = counter.most_common(1)[0]
-        if total >= TEMPLATE_MIN_DOCS and n >= TEMPLATE_SHARE * total:
-            out.append((folder, mark, n, total))
-    return out
-
-
-def write_outputs(rows_in: Sequence[LedgerRow], out: Path, *, as_of: dt.date,
-                  window_months: int, lang: str, formats: Sequence[str],
-                  catalogs: Sequence[str]) -> list[LedgerRow]:
-    """Write every output into ``out``; returns the ledger rows in path order."""
-    rows = sorted(rows_in, key=lambda r: r.relative)
-    window_end = add_months(as_of, window_months)
-    stats = statistics(rows, as_of, window_months, catalogs)
-    write_atomic(out / "ledger.csv", ledger_csv(rows, lang))
-    write_atomic(out / "ledger.xlsx", ledger_xlsx(rows, lang))
-    write_atomic(out / "declassify.csv", declassify_csv(rows, as_of, window_end, lang))
-    write_atomic(out / "stats.json",
-                 json.dumps(stats, ensure_ascii=False, indent=2).encode("utf-8"))
-    html = render_summary(rows, stats, template_folders(rows), as_of=as_of,
-                          window_end=window_end, lang=lang,
-                          report_ext=".report.html" if "html" in formats else ".report.json")
-    write_atomic(out / "summary.html", html.encode("utf-8", "backslashreplace"))
-    return rows
-
-
-def exit_code_of(rows: Sequence[LedgerRow], fail_on: str) -> int:
-    """The audit's exit code: 3 when some file could not be read, 1 with a finding at or above
-    ``fail_on`` (``never``: findings are what an audit is for), else 0."""
-    if any(r.status != "ok" for r in rows):
-        return 3
-    if fail_on != "never" and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on]
-                                  for r in rows for s in r.severities):
-        return 1
-    return 0
-
-
 def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:
     """The files that look worst (errors first), then by path."""
     bad = [r for r in rows if r.weight > 0 or r.status != "ok"]
@@ -329,4 +201,3 @@ def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:
     return bad[:n]
 
 
-SEVERITY_ORDER = sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__, reverse=True)

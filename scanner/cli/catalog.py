@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -105,3 +106,18 @@ def import_(sheet: Path, out_path: Path, *, catalog_id: str, title: str, sheet_n
            if lang == "zh" else f"imported {n} items into {out_path}; edit the proposed match "
            "terms, then run dingmi catalog test"), file=out)
     return EXIT_CLEAN
+
+
+def command(args: argparse.Namespace) -> int:
+    """``dingmi catalog validate|test|stats|import``."""
+    name = args.catalog_command
+    if name == "validate":
+        return validate(args.files, args.lang)
+    if name == "test":
+        return test(args.files, args.lang)
+    if name == "stats":
+        return stats(args.files, args.lang)
+    fields = ("title", "level", "term", "scope", "id", "tier", "basis")
+    override = {f: getattr(args, f"col_{f}") for f in fields if getattr(args, f"col_{f}")}
+    return import_(args.sheet, args.out, catalog_id=args.catalog_id, title=args.title,
+                   sheet_name=args.sheet_name, override=override, lang=args.lang)

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markers import Finding, Marking, MarkSet
 from markers.models import LEVEL_EN, SEVERITY_RANK, Field
 from rules import Catalog, Hit
+from scanner.messages import Msg
 from scanner.verdicts import VERDICT_CODES, Suggestion
 
 SCHEMA_VERSION = "1.0"
@@ -52,6 +54,13 @@ class FileReport:
     hits: tuple[Hit, ...] = ()
     suggestion: Suggestion | None = None
     catalogs: tuple[Catalog, ...] = ()
+
+    @classmethod
+    def unreadable(cls, source: Source, why: Msg, as_of: dt.date, *, engine: str,
+                   status: Status = "unreadable", relative: str = "") -> FileReport:
+        """The report of a file that could not be read (``status`` ``unsupported`` for a format
+        dingmi does not read), with the reason in both languages."""
+        return cls(source, status, engine, as_of, why.zh, why.en, relative=relative)
 
     def with_relative(self, relative: str) -> FileReport:
         """The same report placed at ``relative`` (its path under the report folder)."""
@@ -184,3 +193,15 @@ def encode_json(value: Any) -> bytes:
     read back to the same name."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8", "backslashreplace")
+
+
+def pack_json(value: dict[str, Any]) -> bytes:
+    """Compressed compact JSON (how reports travel from workers and sit in the audit's
+    database)."""
+    return zlib.compress(encode_json(value), 6)
+
+
+def unpack_json(data: bytes) -> dict[str, Any]:
+    """The value :func:`pack_json` stored."""
+    value: dict[str, Any] = json.loads(zlib.decompress(data))
+    return value

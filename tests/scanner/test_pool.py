@@ -1,6 +1,7 @@
-"""The audit's worker pool with real spawned processes: a file past the time limit, a file past the
-memory limit and a worker killed mid-file each end as a report, and the other files are processed
-normally by replacement workers."""
+"""The one worker pool (``scan``, ``audit`` and ``watch`` use it) with real spawned processes: a
+file past the time limit, a file past the memory limit and a worker killed mid-file each end as a
+report, the other files are processed normally by replacement workers, and the retry policy decides
+whether the file a dying worker held is tried again. The audit's progress display too."""
 
 from __future__ import annotations
 
@@ -13,16 +14,16 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from scanner.audit import _Progress
-from scanner.auditdb import AuditDB, unpack_json
-from scanner.auditpool import AuditPool, Done, Settings, Task
+from scanner.audit.run import _Progress
 from scanner.catalogs import DEMO
 from scanner.pipeline import ScanOptions
-from scanner.run import OutputOptions
+from scanner.workers.pool import Policy, ProcessPool
+from scanner.workers.task import Job, Result, Task
 
 SHARED_TEXT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"
 
@@ -47,73 +48,82 @@ def small_files(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def settings(tmp_path: Path, *, timeout: float = 60.0, memory_mb: int | None = None) -> Settings:
-    db = AuditDB(tmp_path / "out" / "audit.sqlite")
-    db.close()
-    options = ScanOptions(as_of=dt.date(2026, 6, 30), catalogs=(str(DEMO),))
-    return Settings(options, OutputOptions(tmp_path / "out" / "reports", ("json",)),
-                    tmp_path / "out" / "audit.sqlite", "k", timeout, memory_mb)
+JOB = Job({"": ScanOptions(as_of=dt.date(2026, 6, 30), catalogs=(str(DEMO),))}, ("json",))
 
 
-def run_pool(s: Settings, files: list[Path], jobs: int = 1,
-             during: threading.Thread | None = None) -> dict[str, Done]:
-    pool = AuditPool(s, jobs)
-    try:
-        if during is not None:
-            during.start()
-        return {Path(d.path).name: d for d in
-                pool.run([Task(str(p), p.name) for p in files])}
-    finally:
-        pool.close()
+def run_pool(files: list[Path], policy: Policy, jobs: int = 1) -> dict[str, Result]:
+    with ProcessPool(JOB, jobs, policy) as pool:
+        return {Path(d.path).name: d for d in pool.run([Task(str(p), p.name) for p in files])}
 
 
-def reason(done: Done) -> str:
-    return str(unpack_json(done.report)["reason_en"])
+def reason(done: Result) -> str:
+    return str(done.json()["reason_en"])
 
 
 def test_file_past_the_time_limit_is_reported_and_the_rest_go_on(tmp_path: Path,
                                                                  big_text: Path) -> None:
     files = [*small_files(tmp_path / "a", 3), big_text, *small_files(tmp_path / "b", 3)]
     assert len({p.name for p in files}) == len(files)
-    started = time.monotonic()
-    results = run_pool(settings(tmp_path, timeout=0.4), files)
-    assert time.monotonic() - started < 30
+    results = run_pool(files, Policy(timeout=0.4, memory_mb=None))
     assert len(results) == len(files)
     assert results["big.txt"].status == "unreadable"
     assert "time limit (0.4 s)" in reason(results["big.txt"])
-    assert (tmp_path / "out" / "reports" / "big.txt.report.json").exists()
+    assert [s for s, _ in results["big.txt"].files] == [".report.json"]  # rendered for the caller
     for name, done in results.items():
         if name != "big.txt":
             assert done.status == "ok", (name, reason(done))
-            assert unpack_json(done.report)["classification"] == "秘密"
+            assert done.json()["classification"] == "秘密"
 
 
 def test_file_past_the_memory_limit_is_reported(tmp_path: Path, big_text: Path) -> None:
     files = [big_text, *small_files(tmp_path / "a", 2)]
-    results = run_pool(settings(tmp_path, memory_mb=40), files)
+    results = run_pool(files, Policy(memory_mb=40))
     assert results["big.txt"].status == "unreadable"
     assert "memory limit" in reason(results["big.txt"])
     assert [results[f"a{i}.txt"].status for i in range(2)] == ["ok", "ok"]
 
 
-def test_worker_killed_mid_file_is_replaced(tmp_path: Path, big_text: Path) -> None:
-    s = settings(tmp_path)
+def _killed_mid_file(tmp_path: Path, big_text: Path, retries: int) -> dict[str, Result]:
+    """Run the big file and four small ones on one worker; kill the worker once, mid-file."""
     files = [big_text, *small_files(tmp_path / "a", 4)]
-    pool = AuditPool(s, 1)
+    pool = ProcessPool(JOB, 1, Policy(retries=retries))
     victim = pool.workers[0].proc.pid
     assert victim is not None
-    killer = threading.Timer(0.3, os.kill, (victim, signal.SIGKILL))
+    started = threading.Event()
+
+    def tasks() -> Iterator[Task]:
+        started.set()  # the big file, first, is handed to the worker now
+        for p in files:
+            yield Task(str(p), p.name)
+
+    def kill_when_busy() -> None:
+        started.wait(30)
+        time.sleep(0.3)  # the big file takes seconds; the worker is in the middle of it
+        os.kill(victim, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_busy)
     try:
         killer.start()
-        results = {Path(d.path).name: d
-                   for d in pool.run([Task(str(p), p.name) for p in files])}
+        results = {Path(d.path).name: d for d in pool.run(tasks())}
         assert pool.workers[0].proc.pid != victim
     finally:
-        killer.cancel()
+        killer.join()
         pool.close()
+    assert [results[f"a{i}.txt"].status for i in range(4)] == ["ok"] * 4
+    return results
+
+
+def test_worker_killed_mid_file_is_replaced_and_its_file_blamed(tmp_path: Path,
+                                                                big_text: Path) -> None:
+    results = _killed_mid_file(tmp_path, big_text, retries=0)
     assert results["big.txt"].status == "unreadable"
     assert "worker died" in reason(results["big.txt"])
-    assert [results[f"a{i}.txt"].status for i in range(4)] == ["ok"] * 4
+
+
+def test_retry_policy_tries_the_file_of_a_killed_worker_again(tmp_path: Path,
+                                                             big_text: Path) -> None:
+    results = _killed_mid_file(tmp_path, big_text, retries=1)
+    assert results["big.txt"].status == "ok", reason(results["big.txt"])
 
 
 def test_progress_on_a_terminal_is_a_bar_with_rate_and_time_left(tmp_path: Path) -> None:

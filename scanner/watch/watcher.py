@@ -32,20 +32,25 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from scanner import ENGINE
+from scanner import ENGINE, catalogs
 from scanner.errors import ConfigError
 from scanner.fsutil import is_within, make_dirs, remove_stale_temporaries
-from scanner.handle import Outcome, free_name, handle  # noqa: F401 (free_name re-exported)
-from scanner.pipeline import is_temporary
-from scanner.settle import Settler, real_stat
-from scanner.state import StateDB
-from scanner.watchconf import Folder, WatchConfig
-from scanner.worker import WorkerPool
+from scanner.pipeline import ScanOptions
+from scanner.report import DEFAULT_FORMATS
+from scanner.walk import is_temporary
+from scanner.watch.config import Folder, WatchConfig
+from scanner.watch.handle import Outcome, handle
+from scanner.watch.settle import Settler, real_stat
+from scanner.watch.state import StateDB
+from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
+from scanner.workers.task import Job, Task
 
 TICK = 0.05
 FOLDER_CHECK = 1.0  # seconds between checks that every watched folder is still there
 SWITCH_INTERVAL = 0.0005
 WORKERS = min(os.cpu_count() or 1, 4)  # scan worker processes
+WINDOW = 4  # files queued on one worker
+RETRIES = 1  # a file whose worker died is tried once more before it is blamed
 BATCH = 50  # state rows committed together; a crash repeats at most this many scans
 # Arrivals only. A file still being written is seen by the settler re-reading its size and mtime,
 # so the many modify events of a write are not needed. Close events come from inotify (Linux);
@@ -76,7 +81,7 @@ class Watcher:
 
     def __init__(self, config: WatchConfig, stop: threading.Event, *, log: TextIO | None = None,
                  clock: Callable[[], float] = time.monotonic, use_worker: bool = True,
-                 log_excerpts: bool = False) -> None:
+                 log_excerpts: bool = False, lang: str = "zh") -> None:
         self.config, self.stop, self.clock = config, stop, clock
         self.log_excerpts = log_excerpts  # the mark found goes into log lines only when asked
         self.log_stream = log or sys.stderr
@@ -90,9 +95,21 @@ class Watcher:
         self.processed = 0
         self.inbox: queue.SimpleQueue[str | bytes] = queue.SimpleQueue()
         self.use_worker = use_worker
-        self.worker: WorkerPool | None = None
+        self.lang = lang
+        self.executor: Executor | None = None
         self.ready = threading.Event()
         _check_layout(config)
+        self.job = Job({str(f.path): ScanOptions(as_of=config.as_of or dt.date.today(),
+                                                 catalogs=f.catalogs, authority=f.authority)
+                        for f in config.folders}, DEFAULT_FORMATS, lang)
+        self.catalog_keys = {str(f.path): ",".join(c.sha256 for c in catalogs.load(f.catalogs))
+                             for f in config.folders}
+
+    def _executor(self) -> Executor:
+        if not self.use_worker:
+            return InProcess(self.job)
+        policy = Policy(self.config.file_timeout_seconds, self.config.memory_mb, WINDOW, RETRIES)
+        return ProcessPool(self.job, WORKERS, policy)
 
     # ── events ────────────────────────────────────────────────────────────────
     def folder_of(self, path: Path) -> Folder | None:
@@ -132,8 +149,8 @@ class Watcher:
     def run(self) -> int:
         """Watch until stopped; 0 on a clean stop."""
         db = StateDB(self.config.state_db)
-        # The worker is spawned before the observer's threads exist.
-        self.worker = WorkerPool(self.config, WORKERS) if self.use_worker else None
+        # The workers are spawned before the observer's threads exist.
+        self.executor = self._executor()
         observer = Observer()
         observer.start()
         switch = sys.getswitchinterval()
@@ -167,8 +184,8 @@ class Watcher:
             sys.setswitchinterval(switch)
             observer.stop()
             observer.join(timeout=10)
-            if self.worker is not None:
-                self.worker.close()
+            if self.executor is not None:
+                self.executor.close()
             db.close()
         return 0
 
@@ -231,15 +248,22 @@ class Watcher:
 
     def _results(self, chunk: list[tuple[Path, str]], db: StateDB
                  ) -> Iterator[tuple[Path, Outcome | None, str | None]]:
-        if self.worker is None:
-            folders = {str(f.path): f for f in self.config.folders}
-            for path, key in chunk:
-                try:
-                    yield path, handle(path, folders[key], self.config.as_of, db.done), None
-                except OSError as exc:
-                    yield path, None, str(exc.strerror or exc)
-            return
-        yield from self.worker.run(chunk)
+        """Scan the chunk through the executor; this process writes reports and moves files."""
+        assert self.executor is not None
+        folders = {str(f.path): f for f in self.config.folders}
+        as_of = self.config.as_of or dt.date.today()
+        tasks = [Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
+                 for p, key in chunk]
+        for result in self.executor.run(tasks):
+            path, key = Path(result.path), result.task.profile
+            try:
+                outcome = handle(result, folders[key], catalogs=self.catalog_keys[key],
+                                 formats=self.job.formats, lang=self.lang, done=db.done,
+                                 engine=ENGINE)
+            except OSError as exc:
+                yield path, None, str(exc.strerror or exc)
+            else:
+                yield path, outcome, None
 
     def _record(self, path: Path, outcome: Outcome | None, error: str | None,
                 db: StateDB) -> None:

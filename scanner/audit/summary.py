@@ -7,13 +7,11 @@ import datetime as dt
 import html
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from markers.models import LEVELS
-
-if TYPE_CHECKING:
-    from scanner.auditout import LedgerRow
+from scanner.audit.ledger import LedgerRow, worst
 
 BAR_H = 22
 LABEL_W = 220
@@ -121,7 +119,6 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         folders[r.folder] += len(r.codes) + (1 if r.status != "ok" else 0)
     folder_data = [(f, n, None) for f, n in sorted(folders.items(), key=lambda x: (-x[1], x[0]))
                    if n][:15]
-    from scanner.auditout import worst  # noqa: PLC0415 - the two modules describe one output
 
     worst_rows = [
         (f'<a href="reports/{quote(r.relative, errors="surrogateescape")}{report_ext}">'

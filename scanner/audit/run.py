@@ -3,9 +3,9 @@
 1. Walk the archives (temporary and lock files are counted, unreadable folders get a report).
 2. A file whose path, size and mtime are recorded under the same settings key, with its report on
    disk, is taken from the state database as it is: nothing is read.
-3. Everything else goes to the worker pool (:mod:`scanner.auditpool`); results are committed in
-   batches after their reports are written, so an audit killed at any moment resumes where it
-   stopped and processes no file twice.
+3. Everything else goes to the executor (:mod:`scanner.workers.pool`); this process writes each
+   result's reports, then commits results in batches, so an audit killed at any moment resumes
+   where it stopped and processes no file twice.
 4. The outputs (ledger, declassification list, statistics, summary) are built from the database
    rows of the files found in this walk, in path order, so an interrupted and resumed audit gives
    the same outputs as an uninterrupted one. When neither the rows nor the settings changed since
@@ -21,18 +21,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from scanner import ENGINE, catalogs
-from scanner.auditdb import AuditDB, FileRow
-from scanner.auditout import OUTPUT_NAMES, LedgerRow, ledger_row, write_outputs
+from scanner.audit.db import AuditDB, FileRow
+from scanner.audit.ledger import LedgerRow, ledger_row
+from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.fsutil import make_dirs, remove_stale_temporaries
 from scanner.pipeline import ScanOptions
-from scanner.run import OutputOptions, check_out_dir, scan_entry, write_report
-from scanner.walk import Entry, WalkStats, walk
-
-if TYPE_CHECKING:
-    from scanner.auditpool import Done, Task
+from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
+from scanner.report.outputs import main_suffix
+from scanner.walk import Entry, WalkStats, entry_report, walk
+from scanner.workers.pool import Policy, ProcessPool
+from scanner.workers.task import Job, Result, Task
 
 DB_NAME = "audit.sqlite"
 COMMIT_EVERY = 0.5  # seconds between commits of finished files
@@ -78,8 +79,7 @@ def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOpt
 
 def _report_file(reports: Path, relative: str, formats: tuple[str, ...]) -> Path:
     base = reports / relative
-    ext = ".report.json" if "json" in formats else ".report.html"
-    return base.with_name(base.name + ext)
+    return base.with_name(base.name + main_suffix(formats))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -90,13 +90,7 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _task(path: str, relative: str) -> Task:
-    from scanner.auditpool import Task  # noqa: PLC0415 - workers only load when needed
-
-    return Task(path, relative)
-
-
-def _row(done: Done, key: str) -> FileRow:
+def _row(done: Result, key: str) -> FileRow:
     return FileRow(done.path, done.relative, done.size, done.mtime_ns, done.sha256, key,
                    done.status, 1)
 
@@ -186,7 +180,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
                     and _report_file(reports_dir, entry.relative, a.formats).exists()):
                 result.reused += 1
                 continue
-            todo.append(_task(path, entry.relative))
+            todo.append(Task(path, entry.relative))
         result.files = len(order)
         db.flush()
         if todo:
@@ -216,8 +210,8 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
     if stale or rows_wanted:
         result.rows = [ledger_row(r) for r in (db.report_of(p) for p in order) if r is not None]
     if stale:
-        write_outputs(result.rows, a.out, as_of=a.options.as_of, window_months=a.window_months,
-                      lang=a.lang, formats=a.formats, catalogs=catalog_ids)
+        write_outputs(result.rows, a.out, RunContext(a.options.as_of, a.window_months, a.lang,
+                                                     a.formats, tuple(catalog_ids)))
         db.set_meta("outputs", digest)
         result.outputs_written = True
     db.flush()
@@ -225,26 +219,26 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
 
 def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
                          key: str) -> None:
-    from scanner.auditpool import done_of  # noqa: PLC0415 - workers only load when needed
-
-    report = scan_entry(entry, options)
-    done = done_of(report, write_report(report, out), None, None)
-    db.record(_row(done, key), done.report, None, processed=True)
+    report = entry_report(entry, options.as_of)
+    as_json = write_report(report, out)
+    s = report.source
+    row = FileRow(s.path, report.relative, s.size, None, s.sha256, key, report.status, 1)
+    db.record(row, pack_json(as_json), None, processed=True)
 
 
 def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions, *, key: str,
              stderr: TextIO) -> int:
-    from scanner.auditpool import AuditPool, Settings  # noqa: PLC0415 - only when there is work
-
     jobs = a.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(todo)))
-    settings = Settings(a.options, out, db.path, key, a.timeout, a.memory_mb)
+    job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True)
     progress = _Progress(len(todo), stderr, a.lang)
-    pool = AuditPool(settings, jobs)
+    pool = ProcessPool(job, jobs, Policy(a.timeout, a.memory_mb))
+    assert out.out is not None
     n = 0
     last_commit = time.monotonic()
     try:
         for done in pool.run(todo):
+            write_rendered(out.out, done.relative, done.files)
             db.record(_row(done, key), done.report, done.text, processed=True)
             n += 1
             progress.tick()

@@ -11,26 +11,24 @@ Two tables (and ``meta``), one SQLite file in WAL mode beside the audit's output
   file under the same key is recognised from its stat alone, so a second run over an unchanged
   archive reads and hashes nothing.
 
-Only the audit's main process writes; workers open the database read-only to look up content they
-have hashed. Rows are committed in batches after their reports are on disk, so a crash repeats at
-most the files of one batch and never loses one.
+Only the audit's main process writes; workers open the database read-only to look up content
+they have hashed (:class:`scanner.workers.task.TextStore`). Rows are committed in batches after
+their reports are on disk, so a crash repeats at most the files of one batch and never loses one.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
-from scanner.report import encode_json
-from scanner.state import open_database
+from scanner.dbfile import open_database
+from scanner.report import unpack_json
+from scanner.workers.task import TEXTS_TABLE
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS texts (
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {TEXTS_TABLE} (
     sha256 TEXT NOT NULL,
     engine TEXT NOT NULL,
     data BLOB NOT NULL,
@@ -53,17 +51,6 @@ CREATE TABLE IF NOT EXISTS meta (
     value TEXT NOT NULL
 );
 """
-
-
-def pack_json(value: dict[str, Any]) -> bytes:
-    """Compressed compact JSON."""
-    return zlib.compress(encode_json(value), 6)
-
-
-def unpack_json(data: bytes) -> dict[str, Any]:
-    """The value :func:`pack_json` stored."""
-    value: dict[str, Any] = json.loads(zlib.decompress(data))
-    return value
 
 
 def _b(text: str) -> bytes:
@@ -151,25 +138,3 @@ class AuditDB:
     def set_meta(self, name: str, value: str) -> None:
         """Store a setting (committed with the current batch)."""
         self._write("INSERT OR REPLACE INTO meta (name, value) VALUES (?,?)", (name, value))
-
-
-class Lookup:
-    """A worker's read-only view of the stored texts."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.conn: sqlite3.Connection | None = None
-        if path is not None and path.exists():
-            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
-
-    def text(self, sha256: str, engine: str) -> bytes | None:
-        """The stored extracted text for this content."""
-        if self.conn is None:
-            return None
-        row = self.conn.execute("SELECT data FROM texts WHERE sha256=? AND engine=?",
-                                (sha256, engine)).fetchone()
-        return bytes(row[0]) if row else None
-
-    def close(self) -> None:
-        """Close the connection."""
-        if self.conn is not None:
-            self.conn.close()

@@ -8,12 +8,11 @@ exactly-once across restarts.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.fsutil import create_private, make_dirs
+from scanner.dbfile import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -46,20 +45,6 @@ class Row:
     verdict: str | None
     report_path: str | None
     moved_to: str | None
-
-
-def open_database(path: Path, schema: str, timeout: float) -> sqlite3.Connection:
-    """Open (and create, owner-only, before SQLite touches it) a WAL database with ``schema``;
-    autocommit unless a transaction is begun."""
-    make_dirs(path.parent)
-    if not path.exists():
-        create_private(path)
-    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.executescript(schema)
-    return conn
 
 
 class StateDB:

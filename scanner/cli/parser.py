@@ -1,23 +1,21 @@
-"""The ``dingmi`` command line. Library errors become messages and exit codes here only."""
+"""The argument parser of the ``dingmi`` command line: every command, its options and help text.
+
+The ``--format`` choices come from the output registry (:mod:`scanner.report.outputs`); a test keeps
+the README's command reference in step with this parser.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import signal
 import sys
-import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from markers.expiry import add_months
-from scanner import __version__, catalogs
-from scanner.errors import ScanError
+from scanner import __version__
 from scanner.limits import Limits
-from scanner.outcome import EXIT_UNREADABLE, EXIT_USAGE, json_exit_code
-from scanner.pipeline import ScanOptions
-from scanner.run import Isolation, OutputOptions, run_check, run_scan
+from scanner.outcome import EXIT_USAGE
+from scanner.report.outputs import DEFAULT_FORMATS, FILE_OUTPUTS
 from scanner.verdicts import parse_authority
 
 DEFAULT_OUT = "dingmi-reports"
@@ -37,12 +35,23 @@ def _date(text: str) -> dt.date:
             f"日期应为 YYYY-MM-DD / date must be YYYY-MM-DD: {text!r}") from exc
 
 
+FORMATS = ",".join(FILE_OUTPUTS)
+
+
 def _formats(text: str) -> tuple[str, ...]:
     items = tuple(x.strip() for x in text.split(",") if x.strip())
-    bad = [x for x in items if x not in ("json", "html")]
+    bad = [x for x in items if x not in FILE_OUTPUTS]
     if bad or not items:
-        raise argparse.ArgumentTypeError(f"格式只能是 json、html / formats are json,html: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"格式只能是 {'、'.join(FILE_OUTPUTS)} / formats are {FORMATS}: {text!r}")
     return items
+
+
+def _format_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, dest="formats",
+                   metavar=FORMATS,
+                   help=f"{what}: " + "; ".join(f"{o.name}: {o.what.en}"
+                                                for o in FILE_OUTPUTS.values()))
 
 
 def _authority(text: str) -> str:
@@ -134,8 +143,7 @@ def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     audit.add_argument("--window-months", type=_positive, default=3, metavar="N",
                        help="到期提醒窗口（月）/ months ahead for the declassification list "
                             "(default 3)")
-    audit.add_argument("--format", type=_formats, default=("json", "html"), dest="formats",
-                       help="单文件报告格式 / per-file report formats: json,html")
+    _format_option(audit, "单文件报告格式 / per-file report formats")
     audit.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                        help="基准日期 / date for expiry checks (default: today)")
     audit.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / language")
@@ -167,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--out", type=Path, default=None,
                        help="同时写出报告到此目录 / also write reports here")
-    check.add_argument("--format", type=_formats, default=("json", "html"), dest="formats")
+    _format_option(check, "与 --out 一起写出的报告格式 / reports written with --out")
     _common(check)
     _rules_options(check, "default: none")
     _limit_options(check)
@@ -175,8 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     scan.add_argument("--out", type=Path, default=Path(DEFAULT_OUT),
                       help=f"报告目录 / report folder (default ./{DEFAULT_OUT})")
-    scan.add_argument("--format", type=_formats, default=("json", "html"), dest="formats",
-                      help="json,html")
+    _format_option(scan, "报告格式 / report formats")
     _common(scan)
     _rules_options(scan, "default: the bundled demo catalogue")
     _worker_options(scan, "the scan")
@@ -186,124 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     watch = sub.add_parser("watch", help="监视文件夹 / watch folders (watch_dirs.yaml)")
     watch.add_argument("--config", type=Path, default=Path("watch_dirs.yaml"),
                        help="配置文件 / configuration (default ./watch_dirs.yaml)")
-    watch.add_argument("--lang", choices=("zh", "en"), default="zh")
+    watch.add_argument("--lang", choices=("zh", "en"), default="zh",
+                       help="日志与报告的语言 / language of log lines and reports")
     watch.add_argument("--log-excerpts", action="store_true",
                        help="日志中写出找到的密级标志（默认日志不含文件内容）/ put the mark found "
                             "into log lines (by default logs hold no document text)")
     return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``dingmi`` console script."""
-    args = build_parser().parse_args(argv)
-    if args.command == "catalog":
-        return _catalog(args)
-    if args.command == "watch":
-        return _watch(args)
-    if args.command == "audit":
-        return _audit(args)
-    options = ScanOptions(as_of=args.as_of or dt.date.today(), soon_days=args.soon_days,
-                          catalogs=_catalog_paths(args), authority=args.authority,
-                          derived=args.derived, limits=_limits(args))
-    try:
-        catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
-        if args.command == "check":
-            out = OutputOptions(args.out, args.formats, args.lang, args.redact)
-            return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)
-        out = OutputOptions(args.out, args.formats, args.lang, args.redact)
-        isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
-        reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation)
-        return json_exit_code(reports, args.fail_on)
-    except ScanError as exc:
-        print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("dingmi: 已中断 / interrupted", file=sys.stderr)
-        return 130
-
-
-def _limits(args: argparse.Namespace) -> Limits:
-    fields = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth")
-    try:
-        return Limits(**{f: getattr(args, f) for f in fields})
-    except ValueError as exc:
-        build_parser().error(f"限制值无效 / bad limit: {exc}")
-
-
-def _catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
-    """The catalogues asked for; ``scan`` and ``audit`` fall back to the demo catalogue."""
-    if args.no_catalog:
-        return ()
-    paths = tuple(str(p) for p in args.catalog)
-    if not paths and args.command in ("scan", "audit"):
-        paths = (str(catalogs.DEMO),)
-    return paths
-
-
-def _audit(args: argparse.Namespace) -> int:
-    from scanner.audit import AuditOptions, run_audit  # noqa: PLC0415 - each command imports its own
-    from scanner.auditout import exit_code_of  # noqa: PLC0415
-
-    as_of = args.as_of or dt.date.today()
-    soon = (add_months(as_of, args.window_months) - as_of).days
-    options = ScanOptions(as_of=as_of, soon_days=soon, catalogs=_catalog_paths(args),
-                          authority=args.authority, derived=args.derived, limits=_limits(args))
-    audit = AuditOptions(tuple(args.paths), args.out, options, jobs=args.jobs,
-                         timeout=args.timeout, memory_mb=args.memory_mb or None,
-                         window_months=args.window_months, lang=args.lang,
-                         formats=args.formats, redact=args.redact)
-    try:
-        catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
-        result = run_audit(audit, rows_wanted=args.fail_on != "never")
-    except ScanError as exc:
-        print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("dingmi: 已中断，再次运行同一命令即可从中断处继续 / interrupted; run the same "
-              "command again to resume", file=sys.stderr)
-        return 130
-    if result.unreadable:
-        return EXIT_UNREADABLE
-    return exit_code_of(result.rows, args.fail_on)
-
-
-def _watch(args: argparse.Namespace) -> int:
-    from scanner import watchconf  # noqa: PLC0415 - each command imports its own
-    from scanner.watch import Watcher  # noqa: PLC0415
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: object) -> None:
-        del signum
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        config = watchconf.load(args.config)
-        for folder in config.folders:
-            catalogs.matcher(folder.catalogs)  # a bad catalogue is a usage error, now
-        return Watcher(config, stop, log_excerpts=args.log_excerpts).run()
-    except ScanError as exc:
-        print(f"dingmi: {exc.message(args.lang)}", file=sys.stderr)
-        return exc.exit_code
-
-
-def _catalog(args: argparse.Namespace) -> int:
-    from scanner import catalog_cmd  # noqa: PLC0415 - each command imports its own
-
-    command = args.catalog_command
-    if command == "validate":
-        return catalog_cmd.validate(args.files, args.lang)
-    if command == "test":
-        return catalog_cmd.test(args.files, args.lang)
-    if command == "stats":
-        return catalog_cmd.stats(args.files, args.lang)
-    fields = ("title", "level", "term", "scope", "id", "tier", "basis")
-    override = {f: getattr(args, f"col_{f}") for f in fields if getattr(args, f"col_{f}")}
-    return catalog_cmd.import_(args.sheet, args.out, catalog_id=args.catalog_id, title=args.title,
-                               sheet_name=args.sheet_name, override=override, lang=args.lang)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The audit's run-level outputs, by name: the ledger (定密台账) as .xlsx and .csv, the list of
+documents due for declassification, the statistics (定密统计) and the summary page.
+
+:data:`RUN_OUTPUTS` is the registry: each output is a file name, a description and a builder
+from the ledger rows and the run's context. Adding one (a SARIF or JSON Lines file, say) is one
+entry here; the audit writes every entry, the README's table is kept in step by a test. Every
+output is sorted by path and carries no clock time, so the same reports give the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markers.expiry import add_months
+from markers.models import LEVELS
+from scanner.audit.ledger import LedgerRow, ledger_csv, ledger_xlsx
+from scanner.audit.summary import render_summary
+from scanner.fsutil import write_atomic
+from scanner.messages import Msg
+from scanner.report.outputs import link_suffix
+
+TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
+TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
+
+def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
+                    window_end: dt.date) -> list[tuple[LedgerRow, str, str, str]]:
+    """(row, state, reason zh, reason en) for every document expired or due in the window."""
+    out = []
+    for row in rows:
+        state = row.expiry_state(as_of, window_end)
+        if state not in ("expired", "due"):
+            continue
+        end = row.expires_on
+        if state == "expired":
+            zh, en = f"保密期限已于 {end} 届满", f"the period ran out on {end}"
+        else:
+            days = (dt.date.fromisoformat(end) - as_of).days
+            zh = f"保密期限将于 {end} 届满（{days} 天后）"
+            en = f"the period ends on {end} (in {days} days)"
+        if row.term_kind == "date":
+            zh, en = zh.replace("保密期限", "解密时间"), en.replace("the period", "the 解密时间")
+        if row.statutory:
+            zh += "；未标注保密期限，按法定最长期限计算"
+            en += "; no period marked: the statutory maximum is applied"
+        out.append((row, state, zh, en))
+    return out
+
+
+def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.date,
+                   lang: str) -> bytes:
+    """The list of documents due for declassification (UTF-8 with BOM)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["路径", "标题", "密级", "国家秘密标志", "成文日期", "解密日期", "状态", "原因"]
+                    if lang == "zh" else
+                    ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
+    names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
+    for row, state, zh, en in declassify_rows(rows, as_of, window_end):
+        writer.writerow([row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
+                         names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
+
+
+def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
+               catalogs: Sequence[str]) -> dict[str, Any]:
+    """The counts of the annual 定密统计."""
+    window_end = add_months(as_of, window_months)
+    ok = [r for r in rows if r.status == "ok"]
+    marked = [r for r in ok if r.level]
+    states = Counter(r.expiry_state(as_of, window_end) for r in marked)
+    by_code: Counter[str] = Counter(c for r in rows for c in set(r.codes))
+    return {
+        "as_of": as_of.isoformat(),
+        "window_months": window_months,
+        "catalogs": list(catalogs),
+        "files": len(rows),
+        "read": len(ok),
+        "unreadable": sum(1 for r in rows if r.status == "unreadable"),
+        "unsupported": sum(1 for r in rows if r.status == "unsupported"),
+        "marked": len(marked),
+        "unmarked": len(ok) - len(marked),
+        "by_level": {level: sum(1 for r in marked if r.level == level) for level in LEVELS},
+        "with_period": sum(1 for r in marked if r.term_kind not in ("", "none")),
+        "without_period": sum(1 for r in marked if r.term_kind in ("", "none")),
+        "expired": states["expired"],
+        "due_within_window": states["due"],
+        "expiry_unknown": states["none"],
+        "over_classified_likely": by_code["OVER_CLASSIFIED"],
+        "under_classified_likely": by_code["UNDER_CLASSIFIED"],
+        "unmarked_match_likely": by_code["UNMARKED_MATCH"],
+        "no_basis_likely": by_code["NO_BASIS"],
+        "by_finding": dict(sorted(by_code.items())),
+    }
+
+
+def template_folders(rows: Sequence[LedgerRow]) -> list[tuple[str, str, int, int]]:
+    """(folder, mark, documents with it, marked documents) where one identical mark covers at
+    least TEMPLATE_SHARE of at least TEMPLATE_MIN_DOCS marked documents (模板式定密)."""
+    marks: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        if r.level and r.mark:
+            marks[r.folder][r.mark] += 1
+    out = []
+    for folder, counter in sorted(marks.items()):
+        total = sum(counter.values())
+        mark, n = counter.most_common(1)[0]
+        if total >= TEMPLATE_MIN_DOCS and n >= TEMPLATE_SHARE * total:
+            out.append((folder, mark, n, total))
+    return out
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What every run-level output is built from besides the rows."""
+
+    as_of: dt.date
+    window_months: int
+    lang: str
+    formats: tuple[str, ...]
+    catalogs: tuple[str, ...]
+
+    @property
+    def window_end(self) -> dt.date:
+        """The last day of the declassification window."""
+        return add_months(self.as_of, self.window_months)
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """One run-level output: its file name, what it holds, and its builder."""
+
+    name: str
+    what: Msg
+    build: Callable[[Sequence[LedgerRow], RunContext], bytes]
+
+
+def _stats(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
+    stats = statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs)
+    return json.dumps(stats, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _summary(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
+    stats = statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs)
+    html = render_summary(rows, stats, template_folders(rows), as_of=ctx.as_of,
+                          window_end=ctx.window_end, lang=ctx.lang,
+                          report_ext=link_suffix(ctx.formats))
+    return html.encode("utf-8", "backslashreplace")
+
+
+RUN_OUTPUTS: tuple[RunOutput, ...] = (
+    RunOutput("ledger.xlsx", Msg("定密台账工作簿：每个文件一行，冻结表头并可筛选",
+                                 "the ledger workbook: one row per file, frozen header, filters"),
+              lambda rows, ctx: ledger_xlsx(rows, ctx.lang)),
+    RunOutput("ledger.csv", Msg("同一台账的 CSV（UTF-8 带 BOM，Excel 和 WPS 可直接打开）",
+                                "the same ledger as CSV (UTF-8 with BOM for Excel and WPS)"),
+              lambda rows, ctx: ledger_csv(rows, ctx.lang)),
+    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单，附日期和原因",
+                                    "documents whose period has run or ends within the window, "
+                                    "with the date and the reason"),
+              lambda rows, ctx: declassify_csv(rows, ctx.as_of, ctx.window_end, ctx.lang)),
+    RunOutput("stats.json", Msg("年度定密统计的各项数字", "the counts of the annual 定密统计"),
+              _stats),
+    RunOutput("summary.html", Msg("一页离线汇总（内嵌 SVG，无脚本）", "one offline summary page "
+                                  "(inline SVG, no script)"), _summary),
+)
+OUTPUT_NAMES = tuple(o.name for o in RUN_OUTPUTS)
+
+
+def write_outputs(rows_in: Sequence[LedgerRow], out: Path, ctx: RunContext) -> list[LedgerRow]:
+    """Write every run-level output into ``out``; returns the ledger rows in path order."""
+    rows = sorted(rows_in, key=lambda r: r.relative)
+    for output in RUN_OUTPUTS:
+        write_atomic(out / output.name, output.build(rows, ctx))
+    return rows

@@ -1,0 +1,46 @@
+"""``dingmi check``: the pre-issue check of single files, a verdict line each and the findings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from scanner import catalogs
+from scanner.cli.options import scan_options
+from scanner.cli.scan import verdict_line
+from scanner.outcome import exit_code, of_report
+from scanner.pipeline import ScanOptions
+from scanner.report import OutputOptions, write_rendered
+from scanner.workers.pool import InProcess
+from scanner.workers.task import Job, Task
+
+
+def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str, *,
+              quiet: bool, stdout: TextIO | None = None) -> int:
+    """Check single files before issue: a verdict line each, then the findings."""
+    stdout = stdout or sys.stdout
+    job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
+    outcomes = []
+    with InProcess(job) as ex:
+        for path, result in zip(files, ex.run(Task(str(p), p.name) for p in files), strict=True):
+            if out.out is not None:
+                write_rendered(out.out, result.relative, result.files)
+            report = result.json()
+            outcomes.append(of_report(report))
+            print(verdict_line(report, str(path), out.lang), file=stdout)
+            if quiet:
+                continue
+            for f in report["findings"]:
+                message = f["message_zh"] if out.lang == "zh" else f["message_en"]
+                print(f"    {f['severity']:<7} {f['code']}: {message}", file=stdout)
+    return exit_code(outcomes, fail_on)
+
+
+def command(args: argparse.Namespace) -> int:
+    """``dingmi check``."""
+    options = scan_options(args)
+    catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
+    out = OutputOptions(args.out, args.formats, args.lang, args.redact)
+    return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)

@@ -1,0 +1,40 @@
+"""Turning parsed arguments into the values the commands run with (scan settings, limits,
+catalogues)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from scanner import catalogs
+from scanner.cli.parser import build_parser
+from scanner.limits import Limits
+from scanner.pipeline import ScanOptions
+
+LIMIT_FIELDS = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth")
+
+
+def limits(args: argparse.Namespace) -> Limits:
+    """The limits asked for (a bad value is a usage error)."""
+    try:
+        return Limits(**{f: getattr(args, f) for f in LIMIT_FIELDS})
+    except ValueError as exc:
+        build_parser().error(f"限制值无效 / bad limit: {exc}")
+
+
+def catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
+    """The catalogues asked for; ``scan`` and ``audit`` fall back to the demo catalogue."""
+    if args.no_catalog:
+        return ()
+    paths = tuple(str(p) for p in args.catalog)
+    if not paths and args.command in ("scan", "audit"):
+        paths = (str(catalogs.DEMO),)
+    return paths
+
+
+def scan_options(args: argparse.Namespace, soon_days: int | None = None) -> ScanOptions:
+    """The scan settings of ``check``, ``scan`` and ``audit``."""
+    as_of = args.as_of or dt.date.today()
+    return ScanOptions(as_of=as_of, soon_days=args.soon_days if soon_days is None else soon_days,
+                       catalogs=catalog_paths(args), authority=args.authority,
+                       derived=args.derived, limits=limits(args))

@@ -1,0 +1,157 @@
+"""``dingmi scan``: every file under the paths given, through an executor; reports written here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from scanner import catalogs
+from scanner.cli.options import scan_options
+from scanner.fsutil import make_dirs
+from scanner.messages import Msg
+from scanner.outcome import exit_code, of_report
+from scanner.pipeline import ScanOptions
+from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
+from scanner.walk import Entry, WalkStats, entry_report, walk
+from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
+from scanner.workers.task import Job, Task
+
+VERDICT_TEXT = {
+    "clean": Msg("通过", "PASS"), "warning": Msg("警告", "WARN"), "error": Msg("错误", "FAIL"),
+    "unreadable": Msg("无法读取", "UNREADABLE"), "unsupported": Msg("不支持", "UNSUPPORTED"),
+}
+SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?"}
+NO_MARK = Msg("无标志", "no mark")
+SCANNED = Msg("已扫描 {n} 个文件（{rate:.1f} 个/秒）", "scanned {n} files ({rate:.1f} files/s)")
+SUMMARY = Msg("共 {n} 个文件：有密级标志 {marked}，有错误 {errors}，无法读取 {unread}，"
+              "不支持 {unsupported}，跳过临时/锁定文件 {temporary}；报告目录 {where}",
+              "{n} files: marked {marked}, with errors {errors}, unreadable {unread}, "
+              "unsupported {unsupported}, lock/temporary files skipped {temporary}; "
+              "reports in {where}")
+NO_CATALOG = Msg("未使用保密事项目录，未做目录匹配（用 --catalog 或 dingmi.yaml 的 catalogs 指定）",
+                 "no catalogue used: no catalogue matching (name one with --catalog or "
+                 "catalogs: in dingmi.yaml)")
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """Scan in worker processes: each file under a time and a memory limit."""
+
+    jobs: int = 0  # 0: one a core
+    timeout: float = 60.0
+    memory_mb: int | None = 2048
+
+
+def printable(name: str) -> str:
+    """A file name fit for one line of a terminal: control characters (a newline in a name)
+    escaped, bytes that are not UTF-8 shown as ``\\x..`` escapes."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
+
+
+def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
+    """One line: symbol, verdict, file, mark, finding codes (or the reason it was not read);
+    ``r`` is a report's JSON form."""
+    v = r["verdict"]
+    head = f"{SYMBOL[v]} {VERDICT_TEXT[v].text(lang):<4} {printable(name)}"
+    if r["status"] != "ok":
+        return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
+    mark = (r["marking"] or {}).get("raw") or NO_MARK.text(lang)
+    codes = " ".join(f["code"] for f in r["findings"])
+    return f"{head}  [{mark}]  {codes}".rstrip()
+
+
+class Progress:
+    """Periodic progress lines on stderr for long runs (every ``every`` seconds)."""
+
+    def __init__(self, stream: TextIO, lang: str, every: float = 2.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream, self.lang, self.every, self.clock = stream, lang, every, clock
+        self.start = self.last = clock()
+        self.done = 0
+
+    def tick(self) -> None:
+        self.done += 1
+        now = self.clock()
+        if now - self.last >= self.every:
+            self.last = now
+            rate = self.done / max(now - self.start, 1e-9)
+            print(SCANNED.format(n=self.done, rate=rate).text(self.lang), file=self.stream,
+                  flush=True)
+
+
+def executor(job: Job, isolation: Isolation | None, files: int) -> Executor:
+    """Worker processes under the limits of ``isolation``, or this process without."""
+    if isolation is None:
+        return InProcess(job)
+    jobs = max(1, min(isolation.jobs or os.cpu_count() or 1, files))
+    return ProcessPool(job, jobs, Policy(isolation.timeout, isolation.memory_mb))
+
+
+def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, quiet: bool,
+             stdout: TextIO | None = None, stderr: TextIO | None = None,
+             isolation: Isolation | None = None) -> list[dict[str, Any]]:
+    """Scan every file under ``roots``; write reports; print lines and a summary. With
+    ``isolation``, files are read in worker processes under time and memory limits (a file that
+    hangs, crashes or blows up its worker gets a report saying so); without, in this process.
+    Returns the reports' JSON forms."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    check_out_dir(out.out, roots)
+    if out.out is not None:
+        make_dirs(out.out)
+    stats = WalkStats()
+    progress = Progress(stderr, out.lang)
+    reports: list[dict[str, Any]] = []
+
+    def done(r: dict[str, Any]) -> None:
+        reports.append(r)
+        progress.tick()
+        if not quiet and (r["verdict"] != "clean" or r["classification"]):
+            print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout)
+
+    entries: list[Entry] = list(walk(roots, out.out, stats))
+    tasks = []
+    for entry in entries:
+        if entry.error is not None:
+            done(write_report(entry_report(entry, options.as_of), out))
+        else:
+            tasks.append(Task(str(entry.path.absolute()), entry.relative))
+    if tasks:
+        job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
+        with executor(job, isolation, len(tasks)) as ex:
+            for result in ex.run(tasks):
+                if out.out is not None:
+                    write_rendered(out.out, result.relative, result.files)
+                done(result.json())
+    if not options.catalogs:
+        print(NO_CATALOG.text(out.lang), file=stdout)
+    print(summary(reports, stats, out), file=stdout)
+    return reports
+
+
+def summary(reports: list[dict[str, Any]], stats: WalkStats, out: OutputOptions) -> str:
+    """The closing line of a scan."""
+    return SUMMARY.format(
+        n=len(reports), marked=sum(1 for r in reports if r["classification"]),
+        errors=sum(1 for r in reports if r["verdict"] == "error"),
+        unread=sum(1 for r in reports if r["status"] == "unreadable"),
+        unsupported=sum(1 for r in reports if r["status"] == "unsupported"),
+        temporary=stats.temporary, where=str(out.out) if out.out else "-").text(out.lang)
+
+
+def command(args: argparse.Namespace) -> int:
+    """``dingmi scan``."""
+    options = scan_options(args)
+    catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
+    out = OutputOptions(args.out, args.formats, args.lang, args.redact)
+    isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
+    reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation)
+    return exit_code((of_report(r) for r in reports), args.fail_on)

@@ -1,0 +1,24 @@
+"""``dingmi watch``: load ``watch_dirs.yaml``, run the watcher until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+from scanner.watch import config as watch_config
+from scanner.watch.watcher import Watcher
+
+
+def command(args: argparse.Namespace) -> int:
+    """``dingmi watch``."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: object) -> None:
+        del signum
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    config = watch_config.load(args.config)  # a bad catalogue is a usage error, at start
+    return Watcher(config, stop, log_excerpts=args.log_excerpts, lang=args.lang).run()

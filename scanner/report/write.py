@@ -1,0 +1,56 @@
+"""Where per-file reports go and how they are written: atomically, owner-only, by the caller.
+
+Workers render reports (:mod:`scanner.report.outputs`) and return them; the process that runs a
+command is the one writer of files (:func:`write_rendered`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import ConfigError
+from scanner.fsutil import is_within, write_atomic
+from scanner.messages import Msg
+from scanner.report.model import FileReport, to_json
+from scanner.report.outputs import DEFAULT_FORMATS, Rendered, render_files
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """Where and how reports are written (``out`` None: not written)."""
+
+    out: Path | None
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    lang: str = "zh"
+    redact: bool = False  # evidence as locations only, no excerpts of the document
+
+
+def write_rendered(folder: Path, relative: str, files: Rendered) -> None:
+    """Write rendered reports of the file at ``relative`` under ``folder``."""
+    base = str(folder / relative)
+    for suffix, content in files:
+        write_atomic(Path(base + suffix), content)
+
+
+def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:
+    """Render and write the reports of ``r`` under ``out.out``; returns the JSON form."""
+    as_json = to_json(r, out.lang, redact=out.redact)
+    if out.out is not None:
+        write_rendered(out.out, r.relative, render_files(as_json, out.formats, out.lang))
+    return as_json
+
+
+OUT_INSIDE = Msg("报告目录 {out} 位于被扫描的文件夹 {root} 内；请用 --out 指定其他位置",
+                 "the report folder {out} lies inside the scanned folder {root}; choose another "
+                 "with --out")
+
+
+def check_out_dir(out: Path | None, roots: list[Path]) -> None:
+    """Refuse to write reports inside a folder being scanned (nothing beside the sources)."""
+    if out is None:
+        return
+    for root in roots:
+        if root.is_dir() and is_within(out, root):
+            raise ConfigError(*OUT_INSIDE.format(out=out, root=root))

@@ -1,0 +1,163 @@
+"""The per-file task every command runs, in a worker process or in the caller's: read the file,
+extract it (or take its text from the store of an earlier run), assess it and render its reports.
+
+The task *returns* everything (the report, its rendered files, the compressed extracted text); it
+writes nothing. The process that runs the command is the one writer of reports and state, whatever
+executor ran the task (:mod:`scanner.workers.pool`, or a cluster's).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from scanner import ENGINE
+from scanner.document import pack, unpack
+from scanner.messages import Msg
+from scanner.pipeline import ScanOptions, assess, extract_document, read_source
+from scanner.report import FileReport, Source, encode_json, pack_json, to_json, unpack_json
+from scanner.report.outputs import DEFAULT_FORMATS, Rendered, render_files
+
+TEXTS_TABLE = "texts"  # (sha256, engine, data): the audit database's store of extracted texts
+
+
+class Task(NamedTuple):
+    """One file to process: where it is, where its reports go (``relative``), which settings
+    (``profile``, a key of :attr:`Job.profiles`), and the date to judge it by when it is not the
+    profile's (a long-running watcher's today)."""
+
+    path: str
+    relative: str
+    profile: str = ""
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs, fixed for a whole run."""
+
+    profiles: Mapping[str, ScanOptions]
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    lang: str = "zh"
+    redact: bool = False
+    texts: Path | None = None  # a database whose texts table holds earlier extractions
+    keep_text: bool = False  # return the compressed extracted text (the audit stores it)
+
+    def options(self, task: Task) -> ScanOptions:
+        """The scan settings of ``task``."""
+        options = self.profiles[task.profile]
+        return options if task.as_of is None else replace(options, as_of=task.as_of)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one task gives back."""
+
+    task: Task
+    size: int | None
+    mtime_ns: int | None
+    sha256: str | None
+    status: str
+    verdict: str
+    report: bytes  # the JSON report, compressed (:func:`scanner.report.unpack_json`)
+    files: Rendered  # the rendered reports to write
+    text: bytes | None = None  # the extracted text, compressed, when the job keeps it
+    retire: bool = False  # the worker asks to be replaced (it ran near its memory limit)
+
+    @property
+    def path(self) -> str:
+        """The file's path."""
+        return self.task.path
+
+    @property
+    def relative(self) -> str:
+        """Where its reports go, below the report folder."""
+        return self.task.relative
+
+    def json(self) -> dict[str, Any]:
+        """The JSON report."""
+        return unpack_json(self.report)
+
+
+class TextStore:
+    """A read-only view of earlier extractions, by content hash (None: no store)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.conn: sqlite3.Connection | None = None
+        if path is not None and path.exists():
+            self.conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+
+    def text(self, sha256: str) -> bytes | None:
+        """The stored extraction of this content by this engine."""
+        if self.conn is None:
+            return None
+        row = self.conn.execute(f"SELECT data FROM {TEXTS_TABLE} WHERE sha256=? AND engine=?",
+                                (sha256, ENGINE)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def close(self) -> None:
+        """Close the connection."""
+        if self.conn is not None:
+            self.conn.close()
+
+
+def _report(task: Task, job: Job, store: TextStore) -> tuple[FileReport, int | None,
+                                                                bytes | None]:
+    options = job.options(task)
+    path = Path(task.path).absolute()
+    started = time.perf_counter()
+    read = read_source(path, options)
+    if isinstance(read, FileReport):
+        return read, None, None
+    stored = store.text(read.source.sha256 or "")
+    if stored is not None:  # extracted before: only the marks and the catalogue again
+        body = unpack_json(stored)
+        if "failed" in body:
+            why = Msg(body["zh"], body["en"])
+            return (FileReport.unreadable(read.source, why, options.as_of, engine=ENGINE,
+                                          status=body["failed"]), read.mtime_ns, None)
+        doc = unpack(path, body)
+        return assess(doc, read.source, options, {"extract": 0.0}), read.mtime_ns, None
+    extracted = extract_document(path, read, options)
+    if isinstance(extracted, FileReport):
+        text = pack_json({"failed": extracted.status, "zh": extracted.reason_zh,
+                          "en": extracted.reason_en}) if job.keep_text else None
+        return extracted, read.mtime_ns, text
+    report = assess(extracted, read.source, options, {"extract": time.perf_counter() - started})
+    return report, read.mtime_ns, pack(extracted) if job.keep_text else None
+
+
+def result_of(task: Task, job: Job, report: FileReport, mtime_ns: int | None,
+              text: bytes | None) -> Result:
+    """Render ``report`` and wrap it as the task's result."""
+    report = report.with_relative(task.relative)
+    as_json = to_json(report, job.lang, redact=job.redact)
+    files = render_files(as_json, job.formats, job.lang)
+    as_bytes = next((b for s, b in files if s == ".report.json"), None) or encode_json(as_json)
+    s = report.source
+    return Result(task, s.size, mtime_ns, s.sha256, report.status, report.verdict,
+                  zlib.compress(as_bytes, 6), files, text)
+
+
+def run_task(task: Task, job: Job, store: TextStore) -> Result:
+    """Process one file; never raises for a bad file (its report says why)."""
+    report, mtime_ns, text = _report(task, job, store)
+    return result_of(task, job, report, mtime_ns, text)
+
+
+def failed(task: Task, job: Job, why: Msg) -> Result:
+    """The result of a file that stalled or killed its worker (made in the caller's process)."""
+    options = job.options(task)
+    source, mtime_ns = Source(task.path, None, None), None
+    with contextlib.suppress(OSError):
+        st = Path(task.path).stat()
+        source, mtime_ns = Source(task.path, None, st.st_size, st.st_mtime), st.st_mtime_ns
+    report = FileReport.unreadable(source, why, options.as_of, engine=ENGINE)
+    return result_of(task, job, report, mtime_ns, None)
