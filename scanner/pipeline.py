@@ -21,6 +21,7 @@ from scanner.document import Document
 from scanner.errors import ExtractError, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
+from scanner.extract.registry import flowing
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.report import FileReport, Source
@@ -168,7 +169,7 @@ def assess(doc: Document, source: Source, options: ScanOptions,
         # would otherwise veto the very item it comes from).
         skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
         blocks = [b for b in doc.blocks if b.region != "props" and b.location not in skip]
-        hits = matcher.match(blocks, flowing=doc.kind == "pdf")
+        hits = matcher.match(blocks, flowing=flowing(doc.kind))
         found, suggestion = verdicts(marks, hits, authority=options.authority,
                                      derived=options.derived)
         eff = marks.effective

@@ -15,6 +15,7 @@ import yaml
 
 from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
 from scanner.errors import ConfigError
+from scanner.extract.registry import suffixes
 from scanner.verdicts import parse_authority
 
 TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_seconds",
@@ -22,7 +23,9 @@ TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_
 FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
                "authority", "settle_seconds", "on_pass", "on_fail"}
 PROFILES = ("intake", "pre-issue", "archive")
-DEFAULT_INCLUDE = ("*.docx", "*.pdf", "*.txt", "*.md", "*.doc", "*.wps", "*.ofd")
+# Every format dingmi reads, and office formats it does not read yet (they get an ``unsupported``
+# report rather than no word at all).
+DEFAULT_INCLUDE = (*(f"*{s}" for s in suffixes()), "*.doc", "*.wps", "*.ofd")
 
 
 @dataclass(frozen=True)

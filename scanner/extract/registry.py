@@ -1,0 +1,80 @@
+"""The extractors, by the kind of file they read: one entry per format.
+
+Each :class:`Extractor` names its kind (as :mod:`.sniff` tells it from content), the file suffixes
+that promise it, the sniffed kinds it takes as they are, whether its lines flow (a PDF's text
+layer breaks lines where the page does, so the matcher may join them), and its reader. Adding a
+format is one entry here; the suffixes in messages, the watched folders' default patterns and the
+README's list of formats (kept in step by a test) come from this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.document import Document
+from scanner.messages import Msg
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """One format dingmi reads."""
+
+    kind: str
+    suffixes: tuple[str, ...]
+    read: Callable[[Path, bytes | None], Document]
+    name: Msg
+    sniffed: tuple[str, ...]  # content kinds read as they are (the reader checks the rest)
+    flowing: bool = False  # lines flow: a catalogue term may run across a line break
+
+
+def _docx(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.docx import extract_docx  # noqa: PLC0415 - each reader when needed
+
+    return extract_docx(path, data)
+
+
+def _pdf(path: Path, data: bytes | None) -> Document:
+    del data  # pdfium reads the file itself
+    from scanner.extract.pdf import extract_pdf  # noqa: PLC0415
+
+    return extract_pdf(path)
+
+
+def _text(path: Path, data: bytes | None) -> Document:
+    del data
+    from scanner.extract.text import extract_text  # noqa: PLC0415
+
+    return extract_text(path)
+
+
+EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
+    Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
+    Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
+              (), flowing=True),
+    Extractor("text", (".txt", ".md", ".markdown"), _text,
+              Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
+)}
+BY_SUFFIX = {s: e for e in EXTRACTORS.values() for s in e.suffixes}
+
+
+def for_path(path: Path) -> Extractor | None:
+    """The extractor a file's suffix promises (None: a format dingmi does not read)."""
+    return BY_SUFFIX.get(path.suffix.lower())
+
+
+def flowing(kind: str) -> bool:
+    """Whether the lines of documents of ``kind`` flow (see :class:`Extractor`)."""
+    e = EXTRACTORS.get(kind)
+    return e is not None and e.flowing
+
+
+def suffixes() -> list[str]:
+    """Every suffix dingmi reads, in registry order."""
+    return [s for e in EXTRACTORS.values() for s in e.suffixes]
+
+
+def supported_text(lang: str) -> str:
+    """The list of supported suffixes for a message."""
+    return ("、" if lang == "zh" else ", ").join(suffixes())
