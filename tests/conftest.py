@@ -1,18 +1,29 @@
 """Shared fixtures: paths to the shared corpus, the case documents as DOCX and PDF, and the
-guard that every scan in the suite leaves its source exactly as it found it."""
+guard that every scan in the suite leaves its source exactly as it found it.
+
+Tests that read ``../shared`` carry the ``shared`` marker (or use the ``shared`` fixture). Where
+the folder is absent (a fresh clone) they are skipped and one line says so; with
+``DINGMI_REQUIRE_SHARED=1`` (``.ci/run`` sets it) its absence stops the run instead.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
+HAS_SHARED = (SHARED / "corpus" / "real" / "MANIFEST.tsv").is_file()
 PDF_FIXTURES = TESTS / "data" / "pdf_cases"
+DATA_REAL = TESTS / "data" / "real"  # small copies of shared files the core tests need
+DATA_TEXTS = TESTS / "data" / "texts"
+NO_SHARED = f"needs the shared corpus {SHARED}, which is not here"
 sys.path.insert(0, str(TESTS / "support"))
 
 from builders import make_docx, soffice, to_pdf  # noqa: E402
@@ -20,11 +31,43 @@ from cases import CASES  # noqa: E402
 from source_guard import _snapshot, sources_untouched  # noqa: E402, F401 - an autouse fixture
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not HAS_SHARED and os.environ.get("DINGMI_REQUIRE_SHARED") == "1":
+        raise pytest.UsageError(f"DINGMI_REQUIRE_SHARED=1 but {SHARED} is missing: the tests "
+                                "that read the shared corpus must run here")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAS_SHARED:
+        return
+    skip = pytest.mark.skip(reason=NO_SHARED)
+    for item in items:
+        if "shared" in item.keywords or "shared" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per reason for skipped tests (the shared corpus: one line naming it)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, n in sorted(reasons.items()):
+        terminalreporter.write_line(f"SKIPPED {n} tests: {reason}")
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    """The shared corpus folder; its absence is a failure, not a skip."""
-    assert (SHARED / "corpus" / "real" / "MANIFEST.tsv").exists(), f"missing {SHARED}"
+    """The shared corpus folder (tests that take it are skipped where it is absent)."""
     return SHARED
+
+
+def shared_rows(read: Callable[[], list[Any]]) -> list[Any]:
+    """Parameters read from the shared corpus at collection, or one placeholder where it is
+    absent (the test is then skipped, by its marker)."""
+    return read() if HAS_SHARED else [pytest.param(None, id="no-shared")]
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +89,7 @@ def case_pdf(case_docx: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
     return {c.id: PDF_FIXTURES / f"{c.id}.pdf" for c in CASES}
 
 
-SHARED_TREES = (SHARED / "corpus", REPO / "examples")
+SHARED_TREES = (SHARED / "corpus", REPO / "examples", TESTS / "data")
 
 
 def _tree(roots: tuple[Path, ...]) -> dict[str, tuple[str, int, int] | None]:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from builders import DocSpec, make_docx
-from conftest import SHARED
+from conftest import SHARED, shared_rows
 
 from scanner.catalogs import DEMO
 from scanner.pipeline import ScanOptions, scan_file
 
+pytestmark = pytest.mark.shared
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
 REAL = SHARED / "corpus" / "real"
 TEXTS = SHARED / "corpus" / "public_texts"
@@ -38,7 +39,8 @@ def _body(path: Path) -> str:
     return "\n".join(lines[3:])
 
 
-@pytest.mark.parametrize("row", _rows("docx", "pdf"), ids=lambda r: r["file"])
+@pytest.mark.parametrize("row", shared_rows(lambda: _rows("docx", "pdf")),
+                         ids=lambda r: r["file"])
 def test_real_document_mark(row: dict[str, str], shared: Path) -> None:
     report = scan_file(REAL / row["file"], OPTIONS)
     assert report.status == "ok"
@@ -67,7 +69,8 @@ def test_master_template_traps(shared: Path) -> None:
         assert report.marks.urgency is not None and report.marks.urgency.value == "特急"
 
 
-@pytest.mark.parametrize("row", _rows("doc", "wps", "ofd", "eid"), ids=lambda r: r["file"])
+@pytest.mark.parametrize("row", shared_rows(lambda: _rows("doc", "wps", "ofd", "eid")),
+                         ids=lambda r: r["file"])
 def test_formats_not_read_yet_are_reported(row: dict[str, str], shared: Path) -> None:
     report = scan_file(REAL / row["file"], OPTIONS)
     assert report.status == "unsupported"
@@ -78,7 +81,7 @@ def test_public_texts_present(shared: Path) -> None:
     assert len(_public_texts()) >= 30
 
 
-@pytest.mark.parametrize("path", _public_texts(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", shared_rows(_public_texts), ids=lambda p: p.name)
 def test_public_text_has_no_mark(path: Path, tmp_path: Path) -> None:
     body = _body(path)
     txt = tmp_path / path.name

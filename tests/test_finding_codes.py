@@ -25,6 +25,7 @@ def test_docx(case: Case, case_docx: dict[str, Path]) -> None:
     assert (case.code in codes) is case.expect, codes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_pdf(case: Case, case_pdf: dict[str, Path]) -> None:
     codes = _codes(case_pdf[case.id])

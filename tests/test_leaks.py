@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-REAL = REPO.parent / "shared" / "corpus" / "real"
+REAL = REPO / "tests" / "data" / "real"  # copies of two shared files
 EXAMPLES = REPO / "examples"
 
 SITECUSTOMIZE = '''
@@ -78,6 +78,7 @@ def test_the_network_guard_catches_an_attempt(tmp_path: Path) -> None:
     assert "getaddrinfo" in log or "connect" in log
 
 
+@pytest.mark.slow
 def test_scan_and_audit_attempt_no_connection(tmp_path: Path, archive: Path) -> None:
     scan, log = run_offline(tmp_path, "-m", "scanner.cli", "scan", str(archive), "--out",
                             str(tmp_path / "scan"), "--jobs", "2", "-q")
@@ -123,6 +124,7 @@ def test_outputs_are_owner_only_whatever_the_umask(tmp_path: Path, archive: Path
     assert stat.S_IMODE((tmp_path / "deep").stat().st_mode) == 0o700
 
 
+@pytest.mark.slow
 def test_redact_keeps_excerpts_out_of_reports(tmp_path: Path, archive: Path) -> None:
     plain, redacted = tmp_path / "plain", tmp_path / "redacted"
     for out, extra in ((plain, []), (redacted, ["--redact"])):

@@ -24,7 +24,7 @@ sys.path.insert(0, str(TESTS / "support"))
 
 from builders import DocSpec, make_docx  # noqa: E402
 
-REAL = TESTS.parent.parent / "shared" / "corpus" / "real"
+REAL = TESTS / "data" / "real"  # copies of two files of the shared corpus
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MARK_DOC = REAL / "copilot_master_template.docx"
 MARK_PDF = REAL / "copilot_master_template.pdf"

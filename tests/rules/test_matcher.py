@@ -10,6 +10,7 @@ from typing import cast
 import ahocorasick_rs
 import jieba
 import pytest
+from conftest import SHARED
 
 import rules.matcher
 from markers import Block
@@ -156,7 +157,7 @@ def test_near_and_synonyms() -> None:
     assert not m.match_text("试卷" + "，随后进行了大量其他的准备工作和安排" + "启用前")
 
 
-PUBLIC_TEXTS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"
+PUBLIC_TEXTS = SHARED / "corpus" / "public_texts"
 
 
 def _cut_each(tk: object, text: str, windows: list[list[int]]) -> set[int]:
@@ -170,6 +171,7 @@ def _cut_each(tk: object, text: str, windows: list[list[int]]) -> set[int]:
     return bounds
 
 
+@pytest.mark.shared
 def test_windows_cut_in_one_call_give_the_boundaries_of_cutting_each(demo: Matcher) -> None:
     """The matcher cuts all its windows in one tokenizer call, joined by a separator; the token
     boundaries must be those of cutting every window alone (real text, windows of every size,
@@ -231,6 +233,8 @@ def _all_candidates(self: Matcher, matches: list[tuple[int, int, int]]
     return matches, []
 
 
+@pytest.mark.slow
+@pytest.mark.shared
 @pytest.mark.parametrize("seed", [1, 2])
 def test_checking_only_viable_candidates_changes_no_result(
         seed: int, demo: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:

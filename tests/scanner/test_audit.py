@@ -77,6 +77,7 @@ def first(archive: tuple[Path, list[Truth]], tmp_path_factory: pytest.TempPathFa
     return out, run_audit(archive[0], out)
 
 
+@pytest.mark.slow
 def test_outputs_match_the_truth(archive: tuple[Path, list[Truth]],
                                  first: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     _, truths = archive
@@ -116,6 +117,7 @@ def test_outputs_match_the_truth(archive: tuple[Path, list[Truth]],
     assert set(db_rows(out).values()) == {(1, 1)}
 
 
+@pytest.mark.slow
 def test_ledger_workbook_opens_with_frozen_header_and_filters(
         first: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     out, _ = first
@@ -134,6 +136,7 @@ def test_ledger_workbook_opens_with_frozen_header_and_filters(
     assert raw.startswith(b"\xef\xbb\xbf")
 
 
+@pytest.mark.slow
 def test_second_run_reuses_everything(archive: tuple[Path, list[Truth]],
                                       first: tuple[Path, subprocess.CompletedProcess[str]]
                                       ) -> None:
@@ -146,6 +149,7 @@ def test_second_run_reuses_everything(archive: tuple[Path, list[Truth]],
     assert set(db_rows(out).values()) == {(1, 1)}
 
 
+@pytest.mark.slow
 def test_killed_audit_resumes_without_repeating_a_file(
         archive: tuple[Path, list[Truth]], first: tuple[Path, subprocess.CompletedProcess[str]],
         tmp_path: Path) -> None:
@@ -183,6 +187,7 @@ def test_killed_audit_resumes_without_repeating_a_file(
     assert list(a.values) == list(b.values)
 
 
+@pytest.mark.slow
 def test_catalogue_edit_rematches_without_extracting(
         archive: tuple[Path, list[Truth]], tmp_path: Path) -> None:
     src, truths = archive
@@ -213,6 +218,7 @@ def test_catalogue_edit_rematches_without_extracting(
     assert changed <= covered
 
 
+@pytest.mark.slow
 def test_summary_renders_offline_in_headless_chromium(
         first: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     out, _ = first

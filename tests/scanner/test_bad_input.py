@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from builders import DocSpec, make_docx
-from conftest import SHARED
+from conftest import DATA_REAL, PDF_FIXTURES
 from pypdf import PdfReader, PdfWriter
 
 from scanner.cli import main
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
-REAL = SHARED / "corpus" / "real"
+REAL = DATA_REAL
 
 
 def _encrypted_pdf(path: Path) -> Path:
@@ -38,7 +38,7 @@ def _bad_files(folder: Path) -> dict[str, tuple[str, str]]:
     data = (REAL / "copilot_master_template.docx").read_bytes()
     (folder / "truncated.docx").write_bytes(data[: len(data) // 2])
     _encrypted_pdf(folder / "encrypted.pdf")
-    shutil.copy(REAL / "copilot_gongwen_test.pdf", folder / "pdf_named.docx")
+    shutil.copy(PDF_FIXTURES / "copy_ok.pdf", folder / "pdf_named.docx")
     shutil.copy(REAL / "copilot_master_template.docx", folder / "docx_named.pdf")
     (folder / "random.pdf").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
     (folder / "random.docx").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))

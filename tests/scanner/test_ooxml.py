@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from builders import DocSpec, make_docx
+from conftest import DATA_REAL, HAS_SHARED, SHARED
 from isal import isal_zlib
 
 from scanner.errors import ExtractError
 from scanner.extract import ooxml
 from scanner.extract.docx import extract_docx
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
+REAL = SHARED / "corpus" / "real" if HAS_SHARED else DATA_REAL  # every real DOCX we have
 DOCUMENT = "word/document.xml"
 
 

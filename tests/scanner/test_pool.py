@@ -25,7 +25,7 @@ from scanner.pipeline import ScanOptions
 from scanner.workers.pool import Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
 
-SHARED_TEXT = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public_texts"
+SHARED_TEXT = Path(__file__).resolve().parents[1] / "data" / "texts"
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,7 @@ def reason(done: Result) -> str:
     return str(done.json()["reason_en"])
 
 
+@pytest.mark.slow
 def test_file_past_the_time_limit_is_reported_and_the_rest_go_on(tmp_path: Path,
                                                                  big_text: Path) -> None:
     files = [*small_files(tmp_path / "a", 3), big_text, *small_files(tmp_path / "b", 3)]
@@ -113,6 +114,7 @@ def _killed_mid_file(tmp_path: Path, big_text: Path, retries: int) -> dict[str, 
     return results
 
 
+@pytest.mark.slow
 def test_worker_killed_mid_file_is_replaced_and_its_file_blamed(tmp_path: Path,
                                                                 big_text: Path) -> None:
     results = _killed_mid_file(tmp_path, big_text, retries=0)
@@ -120,6 +122,7 @@ def test_worker_killed_mid_file_is_replaced_and_its_file_blamed(tmp_path: Path,
     assert "worker died" in reason(results["big.txt"])
 
 
+@pytest.mark.slow
 def test_retry_policy_tries_the_file_of_a_killed_worker_again(tmp_path: Path,
                                                              big_text: Path) -> None:
     results = _killed_mid_file(tmp_path, big_text, retries=1)

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from builders import DocSpec, make_docx
 from test_watch import Running, _config, wait_until
 
@@ -37,6 +38,7 @@ def _rows(db_path: Path) -> list[str]:
         db.close()
 
 
+@pytest.mark.slow
 def test_burst_of_two_thousand_files(tmp_path: Path) -> None:
     src = make_docx(tmp_path / "src" / "a.docx", DOC)
     config = _config(tmp_path, settle_seconds=0.2)
@@ -94,6 +96,7 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
         _reap(proc)
 
 
+@pytest.mark.slow
 def test_sigkill_five_times_during_a_burst(tmp_path: Path) -> None:
     cfg = _write_config(tmp_path)
     src = make_docx(tmp_path / "src" / "a.docx", DOC)
