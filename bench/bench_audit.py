@@ -57,7 +57,7 @@ def audit(src: Path, out: Path, jobs: int) -> float:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "scanner.cli", "audit", str(src), "--out", str(out), "--jobs",
-         str(jobs), "--as-of", AS_OF.isoformat()],
+         str(jobs), "--as-of", AS_OF.isoformat(), "--catalog", "demo"],
         capture_output=True, text=True, check=False, cwd=ROOT)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 3):

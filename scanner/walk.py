@@ -20,10 +20,14 @@ from scanner.report import FileReport, Source
 FOLDER_UNLISTED = Msg("无法读取该文件夹：{why}", "the folder cannot be listed: {why}")
 
 
+SETTINGS_NAMES = ("dingmi.yaml",)  # dingmi's own settings file is not a document
+
+
 def is_temporary(name: str) -> bool:
-    """Office lock files, partial downloads and dingmi's own temporary files."""
+    """Office lock files, partial downloads, dingmi's own temporary files and its settings file
+    (left out of a walk, and counted)."""
     lower = name.lower()
-    return (name.startswith(("~$", ".~lock", TEMP_PREFIX))
+    return (name.startswith(("~$", ".~lock", TEMP_PREFIX)) or name in SETTINGS_NAMES
             or lower.endswith((".tmp", ".part", ".crdownload", ".swp", "#")))
 
 

@@ -57,7 +57,7 @@ def run_measured(args: list[str]) -> tuple[subprocess.CompletedProcess[str], int
 
 def limits_args() -> list[str]:
     return ["--timeout", str(TIMEOUT), "--memory-mb", str(MEMORY_MB), "--as-of", AS_OF,
-            "--jobs", "2", "--lang", "en"]
+            "--jobs", "2", "--lang", "en", "--catalog", "demo"]
 
 
 def check_case(case: Case, report: dict[str, object]) -> None:

@@ -81,11 +81,11 @@ def test_the_network_guard_catches_an_attempt(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_scan_and_audit_attempt_no_connection(tmp_path: Path, archive: Path) -> None:
     scan, log = run_offline(tmp_path, "-m", "scanner.cli", "scan", str(archive), "--out",
-                            str(tmp_path / "scan"), "--jobs", "2", "-q")
+                            str(tmp_path / "scan"), "--jobs", "2", "-q", "--catalog", "demo")
     assert scan.returncode == 1, scan.stderr
     assert log == ""
     audit, log = run_offline(tmp_path, "-m", "scanner.cli", "audit", str(archive), "--out",
-                             str(tmp_path / "audit"), "--jobs", "2")
+                             str(tmp_path / "audit"), "--jobs", "2", "--catalog", "demo")
     assert audit.returncode == 0, audit.stderr
     assert log == ""
     assert len(list((tmp_path / "audit" / "reports").rglob("*.report.json"))) == 9
@@ -108,8 +108,8 @@ def test_outputs_are_owner_only_whatever_the_umask(tmp_path: Path, archive: Path
                                                     open_umask: None) -> None:
     out = tmp_path / "deep" / "audit"
     proc = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(archive), "--out",
-                           str(out), "--jobs", "1"], capture_output=True, text=True, cwd=REPO,
-                          timeout=600, check=False)
+                           str(out), "--jobs", "1", "--catalog", "demo"], capture_output=True,
+                          text=True, cwd=REPO, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
     con = sqlite3.connect(out / "audit.sqlite")  # keeps the -wal and -shm files in place
     try:
@@ -129,7 +129,8 @@ def test_redact_keeps_excerpts_out_of_reports(tmp_path: Path, archive: Path) -> 
     plain, redacted = tmp_path / "plain", tmp_path / "redacted"
     for out, extra in ((plain, []), (redacted, ["--redact"])):
         proc = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", str(archive),
-                               "--out", str(out), "-q", *extra], capture_output=True,
+                               "--out", str(out), "-q", "--catalog", "demo", *extra],
+                              capture_output=True,
                               text=True, cwd=REPO, timeout=600, check=False)
         assert proc.returncode == 1, proc.stderr
     excerpts = 0

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from scanner import config
 from scanner.cli.parser import build_parser
 from scanner.errors import ScanError
 from scanner.messages import Msg
@@ -34,11 +36,19 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return command
 
 
+COMMANDS = {"check", "scan", "audit", "watch", "catalog"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dingmi`` console script: the one error boundary of the CLI."""
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(words)  # usage errors first, whatever the settings file
     lang = getattr(args, "lang", "zh")
     try:
+        settings = config.discover(words, COMMANDS, Path.cwd())
+        if settings.path is not None:
+            args = build_parser(settings).parse_args(words)
+            lang = getattr(args, "lang", "zh")
         return _command(args.command)(args)
     except ScanError as exc:
         print(f"dingmi: {exc.message(lang)}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 
 from scanner import catalogs
 from scanner.cli.parser import build_parser
@@ -23,13 +24,14 @@ def limits(args: argparse.Namespace) -> Limits:
 
 
 def catalog_paths(args: argparse.Namespace) -> tuple[str, ...]:
-    """The catalogues asked for; ``scan`` and ``audit`` fall back to the demo catalogue."""
+    """The catalogues in force: ``--catalog`` (``demo``: the bundled fictional one), else those of
+    ``dingmi.yaml``, else none (``--no-catalog``: none whatever the settings say)."""
     if args.no_catalog:
         return ()
-    paths = tuple(str(p) for p in args.catalog)
-    if not paths and args.command in ("scan", "audit"):
-        paths = (str(catalogs.DEMO),)
-    return paths
+    if args.catalog:
+        return tuple(str(catalogs.DEMO) if c == "demo" and not Path(c).exists() else str(c)
+                     for c in args.catalog)
+    return tuple(getattr(args, "config_catalogs", ()))
 
 
 def scan_options(args: argparse.Namespace, soon_days: int | None = None) -> ScanOptions:

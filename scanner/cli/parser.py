@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from scanner import __version__
+from scanner.config import NAME as CONFIG_NAME
+from scanner.config import Settings
 from scanner.limits import Limits
 from scanner.outcome import EXIT_USAGE
 from scanner.report.outputs import DEFAULT_FORMATS, FILE_OUTPUTS
@@ -64,9 +66,17 @@ def _authority(text: str) -> str:
     return text
 
 
-def _rules_options(p: argparse.ArgumentParser, default_note: str) -> None:
+def _config_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", dest="dingmi_config", default=argparse.SUPPRESS, metavar="FILE",
+                   help=f"设置文件（默认从当前目录向上查找 {CONFIG_NAME}）/ settings file "
+                        f"(default: the nearest {CONFIG_NAME} from the working folder up)")
+
+
+def _rules_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--catalog", action="append", default=[], metavar="FILE",
-                   help=f"保密事项目录（可重复）/ catalogue YAML, repeatable ({default_note})")
+                   help="保密事项目录（可重复；demo 为内置示例目录）/ catalogue YAML, repeatable "
+                        "(demo: the bundled fictional one; default: catalogs in dingmi.yaml, "
+                        "else none)")
     p.add_argument("--no-catalog", action="store_true",
                    help="不做目录匹配 / no catalogue matching")
     p.add_argument("--authority", type=_authority, default=None, metavar="LEVEL",
@@ -75,7 +85,8 @@ def _rules_options(p: argparse.ArgumentParser, default_note: str) -> None:
                    help="文件为派生定密，不检查权限 / derived classification: skip authority")
 
 
-def _catalog_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+                    leaves: dict[str, argparse.ArgumentParser]) -> None:
     cat = sub.add_parser("catalog", help="保密事项目录工具 / catalogue tools")
     cat_sub = cat.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)
     for name, text in (("validate", "检查目录文件 / validate catalogue files"),
@@ -84,6 +95,7 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
         p = cat_sub.add_parser(name, help=text)
         p.add_argument("files", nargs="+", type=Path, metavar="FILE")
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        leaves[f"catalog {name}"] = p
     imp = cat_sub.add_parser("import", help="从表格导入 / import a spreadsheet (.xlsx/.csv)")
     imp.add_argument("sheet", type=Path, metavar="SHEET")
     imp.add_argument("--out", type=Path, required=True, help="输出 YAML / output catalogue YAML")
@@ -94,6 +106,7 @@ def _catalog_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
         imp.add_argument(f"--col-{field}", default=None, metavar="HEADER",
                          help=f"{field} 列的表头 / header of the {field} column")
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    leaves["catalog import"] = imp
 
 
 def _positive(text: str) -> int:
@@ -133,8 +146,9 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
                        metavar="N", help=f"{text} (default {getattr(d, field)})")
 
 
-def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    audit = sub.add_parser("audit", help="档案定密审核（台账、统计、解密清单）/ audit archives")
+def _audit_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    audit: argparse.ArgumentParser = sub.add_parser(
+        "audit", help="档案定密审核（台账、统计、解密清单）/ audit archives")
     audit.add_argument("paths", nargs="+", type=Path, metavar="ARCHIVE")
     audit.add_argument("--out", type=Path, required=True,
                        help="输出目录（台账、汇总、报告、状态库）/ output folder")
@@ -151,7 +165,8 @@ def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
                        default="never",
                        help="达到此级别的发现时退出码为 1 / severity that makes exit code 1 "
                             "(default never)")
-    _rules_options(audit, "default: the bundled demo catalogue")
+    _rules_options(audit)
+    return audit
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -165,11 +180,15 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="少输出 / less output")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (also used by the test that checks every command is documented)."""
+def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
+    """The argument parser, its defaults taken from ``settings`` (a ``dingmi.yaml``) where they
+    say (also used by the test that checks every command is documented)."""
     parser = _Parser(prog="dingmi", description="定密检查：国家秘密标志检查与定密审核 / "
                      "checks state-secret classification marks")
     parser.add_argument("--version", action="version", version=f"dingmi {__version__}")
+    parser.add_argument("--config", dest="dingmi_config", default=None, metavar="FILE",
+                        help=f"设置文件 / settings file (default: the nearest {CONFIG_NAME} "
+                             "from the working folder up)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser("check", help="发文前检查单个文件 / pre-issue check of files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -177,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="同时写出报告到此目录 / also write reports here")
     _format_option(check, "与 --out 一起写出的报告格式 / reports written with --out")
     _common(check)
-    _rules_options(check, "default: none")
+    _rules_options(check)
     _limit_options(check)
     scan = sub.add_parser("scan", help="扫描文件和文件夹并写出报告 / scan files and folders")
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -185,17 +204,36 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"报告目录 / report folder (default ./{DEFAULT_OUT})")
     _format_option(scan, "报告格式 / report formats")
     _common(scan)
-    _rules_options(scan, "default: the bundled demo catalogue")
+    _rules_options(scan)
     _worker_options(scan, "the scan")
     _limit_options(scan)
-    _catalog_parser(sub)
-    _audit_parser(sub)
+    leaves = {"check": check, "scan": scan, "audit": _audit_parser(sub)}
+    _catalog_parser(sub, leaves)
     watch = sub.add_parser("watch", help="监视文件夹 / watch folders (watch_dirs.yaml)")
     watch.add_argument("--config", type=Path, default=Path("watch_dirs.yaml"),
-                       help="配置文件 / configuration (default ./watch_dirs.yaml)")
+                       help="监视配置 / the watched folders' configuration (default "
+                            f"./watch_dirs.yaml; {CONFIG_NAME} goes before the command: "
+                            "dingmi --config FILE watch)")
     watch.add_argument("--lang", choices=("zh", "en"), default="zh",
                        help="日志与报告的语言 / language of log lines and reports")
     watch.add_argument("--log-excerpts", action="store_true",
                        help="日志中写出找到的密级标志（默认日志不含文件内容）/ put the mark found "
                             "into log lines (by default logs hold no document text)")
+    for leaf in leaves.values():
+        _config_option(leaf)
+    leaves["watch"] = watch
+    if settings is not None:
+        _apply(settings, leaves)
     return parser
+
+
+AUDIT_OWN = {"fail_on"}  # an audit's threshold stays ``never`` unless its command line says
+
+
+def _apply(settings: Settings, leaves: dict[str, argparse.ArgumentParser]) -> None:
+    """Make the settings file's values the defaults of the commands that have those options."""
+    for name, leaf in leaves.items():
+        dests = {a.dest for a in leaf._actions} | {"config_catalogs"}
+        values = {k: v for k, v in settings.values.items() if k in dests
+                  and not (name == "audit" and k in AUDIT_OWN)}
+        leaf.set_defaults(**values)

@@ -30,9 +30,9 @@ SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "un
 NO_MARK = Msg("无标志", "no mark")
 SCANNED = Msg("已扫描 {n} 个文件（{rate:.1f} 个/秒）", "scanned {n} files ({rate:.1f} files/s)")
 SUMMARY = Msg("共 {n} 个文件：有密级标志 {marked}，有错误 {errors}，无法读取 {unread}，"
-              "不支持 {unsupported}，跳过临时/锁定文件 {temporary}；报告目录 {where}",
+              "不支持 {unsupported}，跳过临时/锁定/设置文件 {temporary}；报告目录 {where}",
               "{n} files: marked {marked}, with errors {errors}, unreadable {unread}, "
-              "unsupported {unsupported}, lock/temporary files skipped {temporary}; "
+              "unsupported {unsupported}, lock/temporary/settings files skipped {temporary}; "
               "reports in {where}")
 NO_CATALOG = Msg("未使用保密事项目录，未做目录匹配（用 --catalog 或 dingmi.yaml 的 catalogs 指定）",
                  "no catalogue used: no catalogue matching (name one with --catalog or "

@@ -24,6 +24,7 @@ TEXT = {
         "suggested": "建议标志（依据目录，仅供参考）", "hits": "匹配的保密事项（可能）",
         "item": "事项", "level": "密级", "score": "得分", "terms": "命中词及位置",
         "vetoed": "已被排除词否决", "catalogs": "使用的目录",
+        "no_catalog": "未使用保密事项目录，未做目录匹配（定密依据未检查）",
     },
     "en": {
         "title": "Classification mark report", "file": "File", "status": "Status", "mark": "Mark",
@@ -39,6 +40,7 @@ TEXT = {
         "hits": "Likely matching catalogue items", "item": "Item", "level": "Level",
         "score": "Score", "terms": "Terms found and where", "vetoed": "vetoed by",
         "catalogs": "Catalogues used",
+        "no_catalog": "No catalogue was used: no catalogue matching (the basis was not checked)",
     },
 }
 
@@ -98,7 +100,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
 def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
     """Suggested mark, catalogue hits with their evidence, catalogues used."""
     if not data["catalogs"]:
-        return ""
+        return f"<p>{escape(t['no_catalog'])}</p>"
     s = data["suggested_marking"]
     out = [f"<h2>{escape(t['suggested'])}</h2><p><b>{escape(s['text'])}</b>"]
     if s["scope"]:

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
-from scanner.errors import ConfigError
+from rules.yamlnodes import Path_
 from scanner.extract.registry import suffixes
 from scanner.verdicts import parse_authority
+from scanner.yamlconf import Checker, read
 
 TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_seconds",
             "memory_mb", "folders"}
@@ -59,56 +57,10 @@ class WatchConfig:
     source: Path = field(default=Path("watch_dirs.yaml"))
 
 
-class _Checker:
-    def __init__(self, path: Path, lines: dict[Path_, int]) -> None:
-        self.path, self.lines = path, lines
-
-    def fail(self, at: Path_, zh: str, en: str) -> ConfigError:
-        line = 0
-        probe = at
-        while probe and not line:
-            line = self.lines.get(probe, 0)
-            probe = probe[:-1]
-        where = f"{self.path}:{line}" if line else str(self.path)
-        key = ".".join(str(x) for x in at)
-        return ConfigError(f"{where}: {key}: {zh}", f"{where}: {key}: {en}")
-
-    def keys(self, data: Any, allowed: set[str], at: Path_) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(at, "应为映射（键: 值）", "must be a mapping (key: value)")
-        for key in data:
-            if key not in allowed:
-                names = ", ".join(sorted(allowed))
-                raise self.fail((*at, key), f"不认识的键；可用的键：{names}",
-                                f"unknown key; allowed keys: {names}")
-        return data
-
-    def path_of(self, value: Any, at: Path_, base: Path) -> Path:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(at, "应为路径", "must be a path")
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else (base / p)
-
-    def strings(self, value: Any, at: Path_) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
-            raise self.fail(at, "应为字符串列表", "must be a list of strings")
-        return tuple(value)
-
-
 def load(path: Path) -> WatchConfig:
     """Read and validate ``path``."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"无法读取配置文件 {path}：{exc.strerror}",
-                          f"cannot read the configuration {path}: {exc.strerror}") from exc
-    try:
-        node = compose(text)
-        lines: dict[Path_, int] = {}
-        data = to_python(node, (), lines) if node is not None else None
-    except (yaml.YAMLError, DuplicateKey) as exc:
-        raise ConfigError(f"{path}: YAML 错误：{exc}", f"{path}: YAML error: {exc}") from exc
-    c = _Checker(path, lines)
+    data, lines = read(path)
+    c = Checker(path, lines)
     base = path.parent.absolute()
     top = c.keys(data, TOP_KEYS, ())
     if "folders" not in top or not isinstance(top["folders"], list) or not top["folders"]:
@@ -136,7 +88,7 @@ def load(path: Path) -> WatchConfig:
                        memory_mb=memory or None, source=path)
 
 
-def _folder(c: _Checker, data: Any, at: Path_, base: Path) -> Folder:
+def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:
     d = c.keys(data, FOLDER_KEYS, at)
     if "path" not in d or "reports" not in d:
         raise c.fail(at, "需要 path 和 reports", "needs path and reports")

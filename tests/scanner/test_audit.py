@@ -43,7 +43,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Truth]
 
 def audit_cmd(archive: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "scanner.cli", "audit", str(archive), "--out", str(out),
-            "--as-of", AS_OF.isoformat(), "--jobs", "2", *extra]
+            "--as-of", AS_OF.isoformat(), "--jobs", "2",
+            *(() if "--catalog" in extra else ("--catalog", "demo")), *extra]
 
 
 def run_audit(archive: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -88,7 +88,7 @@ def test_scan_exit_code_with_errors_and_summary(tmp_path: Path,
     code = main(["scan", str(src), "--out", str(tmp_path / "out")])
     assert code == 1
     out = capsys.readouterr().out
-    assert "共 1 个文件" in out and "跳过临时/锁定文件 1" in out
+    assert "共 1 个文件" in out and "跳过临时/锁定/设置文件 1" in out
 
 
 def test_html_report_is_self_contained_and_classified(tmp_path: Path) -> None:
@@ -140,7 +140,8 @@ def test_readme_documents_every_command_and_option() -> None:
 def test_html_report_shows_catalogue_evidence(tmp_path: Path) -> None:
     make_docx(tmp_path / "in" / "t.docx", DocSpec(body=[
         "000123", "秘密★5年", "与某集团的谈判底线为每亩30万元。", "知悉范围：谈判组"]))
-    main(["scan", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--as-of", "2026-11-22"])
+    main(["scan", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--as-of", "2026-11-22",
+          "--catalog", "demo"])
     html = (tmp_path / "out" / "t.docx.report.html").read_text(encoding="utf-8")
     assert "建议标志" in html and "机密★5年" in html and "NEG-01" in html
     assert "【谈判底线】" in html and "UNDER_CLASSIFIED" in html
