@@ -6,6 +6,8 @@ person understands, never a traceback.
 
 from __future__ import annotations
 
+from scanner.messages import Msg
+
 
 class ScanError(Exception):
     """Root of every error dingmi raises on purpose."""
@@ -16,6 +18,11 @@ class ScanError(Exception):
         super().__init__(message_en)
         self.message_zh = message_zh
         self.message_en = message_en
+
+    @property
+    def msg(self) -> Msg:
+        """The message in both languages."""
+        return Msg(self.message_zh, self.message_en)
 
     def message(self, lang: str = "zh") -> str:
         """The message in ``lang`` (``zh`` or ``en``)."""

@@ -18,12 +18,13 @@ from markers.expiry import expires_on
 from rules import Hit
 from scanner import ENGINE, catalogs
 from scanner.document import Document
-from scanner.errors import ExtractError, ScanError, UnsupportedFormat
+from scanner.errors import ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
 from scanner.extract.registry import flowing
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
+from scanner.messages import Msg
 from scanner.report import FileReport, Source
 from scanner.verdicts import allows_long_term, verdicts
 
@@ -60,15 +61,22 @@ def _hash(path: Path, size_hint: int) -> tuple[str, bytes, int, bytes | None]:
     return digest.hexdigest(), data[:HEAD_BYTES], size, None
 
 
-def _os_reason(exc: OSError) -> tuple[str, str]:
+def _os_reason(exc: OSError) -> Msg:
     if isinstance(exc, FileNotFoundError):
-        return "文件在读取前已被删除或移动", "the file was deleted or moved before it could be read"
+        return Msg("文件在读取前已被删除或移动",
+                   "the file was deleted or moved before it could be read")
     if isinstance(exc, PermissionError):
-        return "无权读取该文件", "permission denied: the file cannot be read"
+        return Msg("无权读取该文件", "permission denied: the file cannot be read")
     if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，不是文件", "this is a folder, not a file"
-    why = exc.strerror or str(exc)
-    return f"读取文件时出错：{why}", f"error reading the file: {why}"
+        return Msg("这是一个文件夹，不是文件", "this is a folder, not a file")
+    return Msg("读取文件时出错：{why}", "error reading the file: {why}").format(
+        why=exc.strerror or str(exc))
+
+
+TOO_LARGE = Msg("文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
+                "the file is {mb:.0f} MB, above the limit of {limit} MB (--max-file-mb)")
+MEMORY = Msg("读取该文件超出内存限制", "reading the file exceeded the memory limit")
+UNPARSED = Msg("文件内容无法解析（{name}）", "the file content cannot be parsed ({name}: {exc})")
 
 
 def _title(doc: Document) -> str | None:
@@ -96,42 +104,36 @@ def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
         stat = path.stat()
         limit = options.limits.max_file_mb
         if stat.st_size > limit * MB:
-            mb = stat.st_size / MB
-            return FileReport(
-                Source(str(path), None, stat.st_size, stat.st_mtime), "unreadable", ENGINE,
-                options.as_of, f"文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
-                f"the file is {mb:.0f} MB, above the limit of {limit} MB (--max-file-mb)")
+            return FileReport.unreadable(Source(str(path), None, stat.st_size, stat.st_mtime),
+                                         TOO_LARGE.format(mb=stat.st_size / MB, limit=limit),
+                                         options.as_of, engine=ENGINE)
         sha, head, size, data = _hash(path, stat.st_size)
     except OSError as exc:
-        zh, en = _os_reason(exc)
-        return FileReport(Source(str(path), None, None), "unreadable", ENGINE, options.as_of,
-                          zh, en)
+        return FileReport.unreadable(Source(str(path), None, None), _os_reason(exc),
+                                     options.as_of, engine=ENGINE)
     return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns)
 
 
 def extract_document(path: Path, read: Read, options: ScanOptions) -> Document | FileReport:
     """The extracted document, or the report saying why it could not be extracted."""
     source = read.source
+
+    def unread(why: Msg, status: str = "unreadable") -> FileReport:
+        return FileReport.unreadable(source, why, options.as_of, engine=ENGINE, status=status)
+
     try:
         with applied(options.limits):
             return extract(path, read.head, read.data)
     except UnsupportedFormat as exc:
-        return FileReport(source, "unsupported", ENGINE, options.as_of, exc.message_zh,
-                          exc.message_en)
+        return unread(exc.msg, "unsupported")
     except ScanError as exc:
-        return FileReport(source, "unreadable", ENGINE, options.as_of, exc.message_zh,
-                          exc.message_en)
+        return unread(exc.msg)
     except OSError as exc:
-        zh, en = _os_reason(exc)
-        return FileReport(source, "unreadable", ENGINE, options.as_of, zh, en)
+        return unread(_os_reason(exc))
     except MemoryError:
-        return FileReport(source, "unreadable", ENGINE, options.as_of,
-                          "读取该文件超出内存限制", "reading the file exceeded the memory limit")
+        return unread(MEMORY)
     except Exception as exc:  # the per-file boundary: a report, never a crash
-        err = ExtractError(f"文件内容无法解析（{type(exc).__name__}）",
-                           f"the file content cannot be parsed ({type(exc).__name__}: {exc})")
-        return FileReport(source, "unreadable", ENGINE, options.as_of, err.message_zh,
-                          err.message_en)
+        return unread(UNPARSED.format(name=type(exc).__name__, exc=exc))
 
 
 def scan_file(path: Path, options: ScanOptions) -> FileReport:

@@ -14,21 +14,24 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from scanner.messages import Msg
+
 ACTIONS = {  # (zh, en), in the order they are listed
-    "unreadable": ("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
-    "EXPIRED": ("保密期限已满：办理解密审核", "period has run: review for declassification"),
-    "EXPIRY_SOON": ("即将到期：准备解密审核", "expires soon: prepare the declassification review"),
-    "DECLASS_CONFLICT": ("核查解密状态", "check whether it was declassified"),
-    "UNMARKED_MATCH": ("核查是否应当定密", "check whether it should be classified"),
-    "UNDER_CLASSIFIED": ("核查是否应提高密级", "check whether the level should be higher"),
-    "OVER_CLASSIFIED": ("核查是否应降低密级或解密",
+    "unreadable": Msg("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
+    "EXPIRED": Msg("保密期限已满：办理解密审核", "period has run: review for declassification"),
+    "EXPIRY_SOON": Msg("即将到期：准备解密审核",
+                       "expires soon: prepare the declassification review"),
+    "DECLASS_CONFLICT": Msg("核查解密状态", "check whether it was declassified"),
+    "UNMARKED_MATCH": Msg("核查是否应当定密", "check whether it should be classified"),
+    "UNDER_CLASSIFIED": Msg("核查是否应提高密级", "check whether the level should be higher"),
+    "OVER_CLASSIFIED": Msg("核查是否应降低密级或解密",
                         "check whether to lower the level or declassify"),
-    "NO_BASIS": ("核查定密依据", "check the basis for classification"),
-    "AUTHORITY_EXCEEDED": ("核查定密权限", "check the classification authority"),
-    "PERIOD_ABOVE_CATALOG": ("核查保密期限", "check the period against the catalogue"),
-    "mark": ("更正国家秘密标志", "correct the mark"),
-    "keep": ("继续保密，按期复核", "keep classified; review on schedule"),
-    "none": ("无需处理", "nothing to do"),
+    "NO_BASIS": Msg("核查定密依据", "check the basis for classification"),
+    "AUTHORITY_EXCEEDED": Msg("核查定密权限", "check the classification authority"),
+    "PERIOD_ABOVE_CATALOG": Msg("核查保密期限", "check the period against the catalogue"),
+    "mark": Msg("更正国家秘密标志", "correct the mark"),
+    "keep": Msg("继续保密，按期复核", "keep classified; review on schedule"),
+    "none": Msg("无需处理", "nothing to do"),
 }
 MARK_ACTION_SKIP = {"EXPIRED", "EXPIRY_SOON", "CONDITION_MANUAL", *ACTIONS}
 
@@ -52,6 +55,7 @@ class LedgerRow:
     status: str
     verdict: str
     reason: str
+    reason_en: str
     codes: tuple[str, ...]
     verdicts: tuple[str, ...]
     severities: tuple[str, ...]
@@ -108,7 +112,8 @@ def ledger_row(report: dict[str, Any]) -> LedgerRow:
         term_kind=mark.get("term_kind") or "", expires_on=report.get("expires_on") or "",
         scope=report.get("scope") or "", copy_number=report.get("copy_number") or "",
         status=status, verdict=report.get("verdict") or status,
-        reason=report.get("reason_zh") or "", codes=codes,
+        reason=report.get("reason_zh") or "", reason_en=report.get("reason_en") or "",
+        codes=codes,
         verdicts=tuple(v["code"] for v in report.get("verdicts") or []),
         severities=tuple(f["severity"] for f in findings),
         items=tuple((h["item"], h.get("title") or "") for h in report.get("hits") or []
@@ -135,7 +140,9 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
     for _, _, attr in COLUMNS:
         value = getattr(row, attr)
         if attr == "actions":
-            value = "；".join(ACTIONS[a][0 if lang == "zh" else 1] for a in value)
+            value = ("；" if lang == "zh" else "; ").join(ACTIONS[a].text(lang) for a in value)
+        elif attr == "reason" and lang != "zh":
+            value = row.reason_en
         elif isinstance(value, tuple):
             value = " ".join(value)
         out.append(str(value))

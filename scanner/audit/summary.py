@@ -12,38 +12,39 @@ from urllib.parse import quote
 
 from markers.models import LEVELS
 from scanner.audit.ledger import LedgerRow, worst
+from scanner.messages import Msg
 
 BAR_H = 22
 LABEL_W = 220
 CHART_W = 720
 
 TEXT = {
-    "title": ("定密审核汇总", "Classification audit summary"),
-    "as_of": ("基准日期", "as of"),
-    "files": ("文件数", "files"),
-    "levels": ("按密级", "By level"),
-    "codes": ("按发现类型", "By finding code"),
-    "expiry": ("按到期情况", "By expiry"),
-    "years": ("按解密年份", "By year of expiry"),
-    "items": ("匹配最多的保密事项", "Catalogue items most matched"),
-    "folders": ("发现最多的文件夹", "Folders ranked by findings"),
-    "template": ("疑似模板式定密的文件夹", "Folders where one mark covers most documents"),
-    "worst": ("问题最多的文件", "Files with the most findings"),
-    "none": ("无", "none"),
-    "unmarked": ("无标志", "unmarked"),
-    "unreadable": ("无法读取", "unreadable"),
-    "expired": ("已到期", "expired"),
-    "due": ("窗口内到期", "due within the window"),
-    "later": ("以后到期", "later"),
-    "noperiod": ("无法计算", "no computable period"),
-    "folder": ("文件夹", "folder"),
-    "mark": ("标志", "mark"),
-    "count": ("份数", "documents"),
-    "path": ("路径", "path"),
-    "level": ("密级", "level"),
-    "findings": ("发现", "findings"),
-    "marked": ("有标志", "marked"),
-    "notice": ("本页面及其链接的报告涉及定密信息，请按涉密载体管理。",
+    "title": Msg("定密审核汇总", "Classification audit summary"),
+    "as_of": Msg("基准日期", "as of"),
+    "files": Msg("文件数", "files"),
+    "levels": Msg("按密级", "By level"),
+    "codes": Msg("按发现类型", "By finding code"),
+    "expiry": Msg("按到期情况", "By expiry"),
+    "years": Msg("按解密年份", "By year of expiry"),
+    "items": Msg("匹配最多的保密事项", "Catalogue items most matched"),
+    "folders": Msg("发现最多的文件夹", "Folders ranked by findings"),
+    "template": Msg("疑似模板式定密的文件夹", "Folders where one mark covers most documents"),
+    "worst": Msg("问题最多的文件", "Files with the most findings"),
+    "none": Msg("无", "none"),
+    "unmarked": Msg("无标志", "unmarked"),
+    "unreadable": Msg("无法读取", "unreadable"),
+    "expired": Msg("已到期", "expired"),
+    "due": Msg("窗口内到期", "due within the window"),
+    "later": Msg("以后到期", "later"),
+    "noperiod": Msg("无法计算", "no computable period"),
+    "folder": Msg("文件夹", "folder"),
+    "mark": Msg("标志", "mark"),
+    "count": Msg("份数", "documents"),
+    "path": Msg("路径", "path"),
+    "level": Msg("密级", "level"),
+    "findings": Msg("发现", "findings"),
+    "marked": Msg("有标志", "marked"),
+    "notice": Msg("本页面及其链接的报告涉及定密信息，请按涉密载体管理。",
                "This page and the reports it links describe classified documents; handle them "
                "accordingly."),
 }
@@ -54,8 +55,7 @@ DEFAULT_COLOUR = "#2c7fb8"
 
 
 def _t(key: str, lang: str) -> str:
-    zh, en = TEXT[key]
-    return zh if lang == "zh" else en
+    return TEXT[key].text(lang)
 
 
 def bar_chart(chart_id: str, title: str, data: Sequence[tuple[str, int, str | None]],

@@ -5,19 +5,21 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from scanner.messages import Msg
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 KIND_NAMES = {
-    "pdf": ("PDF 文件", "a PDF file"),
-    "docx": ("Word（.docx）文件", "a Word .docx file"),
-    "ofd": ("OFD 版式文件", "an OFD file"),
-    "zip": ("ZIP 压缩包", "a ZIP archive"),
-    "zip-damaged": ("损坏的 ZIP 包", "a damaged ZIP package"),
-    "ole": ("旧版 Office（.doc/.wps）文件", "a legacy Office (.doc/.wps) file"),
-    "ole-encrypted": ("加密的 Office 文件", "a password-protected Office file"),
-    "empty": ("空文件", "an empty file"),
-    "binary": ("无法识别的二进制数据", "unrecognised binary data"),
-    "text": ("文本文件", "a text file"),
+    "pdf": Msg("PDF 文件", "a PDF file"),
+    "docx": Msg("Word（.docx）文件", "a Word .docx file"),
+    "ofd": Msg("OFD 版式文件", "an OFD file"),
+    "zip": Msg("ZIP 压缩包", "a ZIP archive"),
+    "zip-damaged": Msg("损坏的 ZIP 包", "a damaged ZIP package"),
+    "ole": Msg("旧版 Office（.doc/.wps）文件", "a legacy Office (.doc/.wps) file"),
+    "ole-encrypted": Msg("加密的 Office 文件", "a password-protected Office file"),
+    "empty": Msg("空文件", "an empty file"),
+    "binary": Msg("无法识别的二进制数据", "unrecognised binary data"),
+    "text": Msg("文本文件", "a text file"),
 }
 
 

@@ -99,8 +99,8 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
 
 def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
     """Suggested mark, catalogue hits with their evidence, catalogues used."""
-    if not data["catalogs"]:
-        return f"<p>{escape(t['no_catalog'])}</p>"
+    if not data["catalogs"]:  # (a file that was not read was matched against nothing anyway)
+        return f"<p>{escape(t['no_catalog'])}</p>" if data["status"] == "ok" else ""
     s = data["suggested_marking"]
     out = [f"<h2>{escape(t['suggested'])}</h2><p><b>{escape(s['text'])}</b>"]
     if s["scope"]:

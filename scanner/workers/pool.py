@@ -32,6 +32,7 @@ from types import TracebackType
 from scanner import catalogs
 from scanner.errors import WorkerError
 from scanner.messages import Msg
+from scanner.pipeline import MEMORY
 from scanner.workers.procs import Child, die_with_parent, limit_memory, messages, vm_size
 from scanner.workers.task import Job, Result, Task, TextStore, failed, run_task
 
@@ -39,7 +40,6 @@ DIED = Msg("处理该文件时扫描子进程异常退出（崩溃或超出内�
            "the worker died while processing this file (a crash or the memory limit)")
 STALLED = Msg("处理时间超过限制（{limit} 秒），已中止",
               "processing exceeded the time limit ({limit} s) and was stopped")
-MEMORY = Msg("读取该文件超出内存限制", "reading the file exceeded the memory limit")
 INTERNAL = Msg("处理该文件时出现内部错误（{name}）",
                "internal error while processing the file ({name})")
 NO_START = Msg("无法启动扫描子进程（内存限制过低或系统资源不足？）",
