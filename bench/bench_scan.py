@@ -278,8 +278,8 @@ def report(runs: list[list[Clock]], pages: int, n: int) -> None:
     pdf, pdftotext, docx, bare, pdf_demo, docx_demo, docx_unwritten, writes = runs
     print(f"PDF  ratio to pdftotext pages/s : {_ratios(pdftotext, pdf)} (target >= 0.5)")
     print(f"DOCX ratio to bare-XML files/s  : {_ratios(bare, docx)} (target >= 0.3)")
-    print(f"with the demo catalogue (the default): PDF {_ratios(pdftotext, pdf_demo)}")
-    print(f"                                       DOCX {_ratios(bare, docx_demo)}")
+    print(f"with the demo catalogue (--catalog demo): PDF {_ratios(pdftotext, pdf_demo)}")
+    print(f"                                          DOCX {_ratios(bare, docx_demo)}")
     per_write = statistics.median(c.cpu for c in writes) / (2 * n) * 1e6
     print(f"DOCX without writing the reports  : {_ratios(bare, docx_unwritten)}")
     print(f"the file system: one atomic report write costs {per_write:.0f} us of CPU here "
