@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-LANGS = ("zh", "en")
-
 
 class Msg(NamedTuple):
     """A message in Chinese and English."""
@@ -25,9 +23,3 @@ class Msg(NamedTuple):
     def format(self, **values: Any) -> Msg:
         """Both wordings with ``{name}`` fields filled in."""
         return Msg(self.zh.format(**values), self.en.format(**values))
-
-    def __add__(self, other: object) -> Msg:
-        """Both wordings joined (``Msg`` + ``Msg``)."""
-        if not isinstance(other, Msg):
-            return NotImplemented
-        return Msg(self.zh + other.zh, self.en + other.en)

@@ -35,6 +35,7 @@ from watchdog.observers import Observer
 from scanner import ENGINE, catalogs
 from scanner.errors import ConfigError
 from scanner.fsutil import is_within, make_dirs, remove_stale_temporaries
+from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
 from scanner.walk import is_temporary
@@ -51,6 +52,11 @@ SWITCH_INTERVAL = 0.0005
 WORKERS = min(os.cpu_count() or 1, 4)  # scan worker processes
 WINDOW = 4  # files queued on one worker
 RETRIES = 1  # a file whose worker died is tried once more before it is blamed
+WATCHING = Msg("开始监视 {n} 个文件夹；待补扫 {todo} 个文件",
+               "watching {n} folders; {todo} files to catch up")
+MISSING = Msg("监视文件夹不存在，等待其恢复：{path}", "watched folder missing: {path}")
+BACK = Msg("监视文件夹已恢复：{path}", "watched folder back: {path}")
+RETRY = Msg("处理失败，将重试：{path}：{error}", "failed, will retry: {path}: {error}")
 BATCH = 50  # state rows committed together; a crash repeats at most this many scans
 # Arrivals only. A file still being written is seen by the settler re-reading its size and mtime,
 # so the many modify events of a write are not needed. Close events come from inotify (Linux);
@@ -162,8 +168,7 @@ class Watcher:
                 remove_stale_temporaries(folder.reports)
             self._attach_all(observer)
             self.reconcile(db)
-            self._log(f"开始监视 {len(self.config.folders)} 个文件夹 / watching "
-                      f"{len(self.config.folders)} folders; {len(self.settler)} files to catch up")
+            self._log(WATCHING.format(n=len(self.config.folders), todo=len(self.settler)))
             self.ready.set()
             last = checked = self.clock()
             while not self.stop.is_set():
@@ -200,7 +205,7 @@ class Watcher:
             if inode is None:
                 if path not in self.missing:
                     self.missing.add(path)
-                    self._log(f"监视文件夹不存在，等待其恢复 / watched folder missing: {path}")
+                    self._log(MISSING.format(path=path))
                 continue
             if current is not None and current[1] == inode and path not in self.missing:
                 continue  # (a recreated folder may get the old inode number back)
@@ -212,7 +217,7 @@ class Watcher:
             self.watches[path] = (watch, inode)
             if path in self.missing:
                 self.missing.discard(path)
-                self._log(f"监视文件夹已恢复 / watched folder back: {path}")
+                self._log(BACK.format(path=path))
                 self._reconcile_folder(folder, None)
 
     def reconcile(self, db: StateDB | None) -> None:
@@ -270,7 +275,7 @@ class Watcher:
         """A file's I/O failure is logged, never fatal: it has no row yet, so the next
         reconciliation tries it again."""
         if error is not None:
-            self._log(f"处理失败，将重试 / failed, will retry: {path}: {error}")
+            self._log(RETRY.format(path=path, error=error))
             return
         if outcome is None:
             return
@@ -281,7 +286,8 @@ class Watcher:
         self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {path}{mark}"
                   + (f" → {moved}" if moved else ""))
 
-    def _log(self, text: str) -> None:
+    def _log(self, message: str | Msg) -> None:
+        text = message.text(self.lang) if isinstance(message, Msg) else message
         line = f"{dt.datetime.now().isoformat(timespec='seconds')} {text}"
         print(line, file=self.log_stream, flush=True)
         if self.config.log_file is not None:

@@ -123,9 +123,10 @@ def no_leaked_threads() -> Iterator[None]:
 class Running:
     """A watcher in a thread, stopped at exit."""
 
-    def __init__(self, config: WatchConfig, *, log_excerpts: bool = False) -> None:
+    def __init__(self, config: WatchConfig, *, log_excerpts: bool = False,
+                 lang: str = "zh") -> None:
         self.stop = threading.Event()
-        self.watcher = Watcher(config, self.stop, log_excerpts=log_excerpts)
+        self.watcher = Watcher(config, self.stop, log_excerpts=log_excerpts, lang=lang)
         self.thread = threading.Thread(target=self.watcher.run)
         self.config = config
 
@@ -317,6 +318,20 @@ def test_logs_hold_no_document_text_unless_asked(tmp_path: Path, excerpts: bool,
     assert "a.docx" in text
     assert secret_title not in text and "知悉范围" not in text and "000123" not in text
     assert ("机密★10年" in text) is excerpts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_log_lines_and_reports_follow_the_language(tmp_path: Path, lang: str) -> None:
+    src = make_docx(tmp_path / "src" / "a.docx", CLEAN)
+    log = tmp_path / "logs" / "watch.log"
+    with Running(_config(tmp_path, log_file=log), lang=lang) as run:
+        shutil.copy(src, tmp_path / "in" / "a.docx")
+        assert wait_until(lambda: run.rows() == 1, 30)
+    text = log.read_text(encoding="utf-8")
+    assert ("watching 1 folders" in text) is (lang == "en")
+    assert ("开始监视 1 个文件夹" in text) is (lang == "zh")
+    page = (tmp_path / "reports" / "a.docx.report.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in page
 
 
 def _dead_pid() -> int:

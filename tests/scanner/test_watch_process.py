@@ -70,7 +70,7 @@ def _start(cfg: Path) -> subprocess.Popen[bytes]:
 def _ready(cfg: Path, starts: int) -> bool:
     """The n-th start has attached its folders (and installed its signal handlers)."""
     log = cfg.parent / "watch.log"
-    return log.exists() and log.read_text(encoding="utf-8").count("watching") >= starts
+    return log.exists() and log.read_text(encoding="utf-8").count("开始监视") >= starts
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> int:
