@@ -10,38 +10,47 @@ from html import escape
 from typing import Any
 
 from markers.models import LEVEL_EN
+from scanner.messages import Msg
 
-TEXT = {
-    "zh": {
-        "title": "定密检查报告", "file": "文件", "status": "状态", "mark": "密级标志",
-        "none": "未发现国家秘密标志", "copy": "份号", "urgency": "紧急程度", "scope": "知悉范围",
-        "date": "成文日期", "expires": "解密日期", "findings": "检查发现", "clean": "未发现问题",
-        "error": "错误", "warning": "警告", "info": "提示", "evidence": "依据", "where": "位置",
-        "banner": "本报告引用{level}级文件内容，按{level}级管理",
-        "banner_none": "未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
-        "reason": "原因", "all_marks": "全部标志出现位置", "engine": "检查引擎",
-        "as_of": "基准日期", "sha": "SHA-256", "verdict": "结论",
-        "suggested": "建议标志（依据目录，仅供参考）", "hits": "匹配的保密事项（可能）",
-        "item": "事项", "level": "密级", "score": "得分", "terms": "命中词及位置",
-        "vetoed": "已被排除词否决", "catalogs": "使用的目录",
-        "no_catalog": "未使用保密事项目录，未做目录匹配（定密依据未检查）",
-    },
-    "en": {
-        "title": "Classification mark report", "file": "File", "status": "Status", "mark": "Mark",
-        "none": "no state-secret mark found", "copy": "Copy number", "urgency": "Urgency",
-        "scope": "Scope", "date": "Document date", "expires": "Expires on",
-        "findings": "Findings", "clean": "no findings", "error": "Errors",
-        "warning": "Warnings", "info": "Notes", "evidence": "Evidence", "where": "Location",
-        "banner": "This report quotes a {level} document and is {level} itself",
-        "banner_none": "No mark found; if the document is in fact classified, so is this report",
-        "reason": "Reason", "all_marks": "Every mark occurrence", "engine": "Engine",
-        "as_of": "As of", "sha": "SHA-256", "verdict": "Verdict",
-        "suggested": "Suggested mark (from the catalogue; a suggestion only)",
-        "hits": "Likely matching catalogue items", "item": "Item", "level": "Level",
-        "score": "Score", "terms": "Terms found and where", "vetoed": "vetoed by",
-        "catalogs": "Catalogues used",
-        "no_catalog": "No catalogue was used: no catalogue matching (the basis was not checked)",
-    },
+TEXT = {  # the page's labels
+    "title": Msg("定密检查报告", "Classification mark report"),
+    "file": Msg("文件", "File"),
+    "status": Msg("状态", "Status"),
+    "mark": Msg("密级标志", "Mark"),
+    "none": Msg("未发现国家秘密标志", "no state-secret mark found"),
+    "copy": Msg("份号", "Copy number"),
+    "urgency": Msg("紧急程度", "Urgency"),
+    "scope": Msg("知悉范围", "Scope"),
+    "date": Msg("成文日期", "Document date"),
+    "expires": Msg("解密日期", "Expires on"),
+    "findings": Msg("检查发现", "Findings"),
+    "clean": Msg("未发现问题", "no findings"),
+    "error": Msg("错误", "Errors"),
+    "warning": Msg("警告", "Warnings"),
+    "info": Msg("提示", "Notes"),
+    "evidence": Msg("依据", "Evidence"),
+    "where": Msg("位置", "Location"),
+    "banner": Msg("本报告引用{level}级文件内容，按{level}级管理",
+                  "This report quotes a {level} document and is {level} itself"),
+    "banner_none": Msg("未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
+                       "No mark found; if the document is in fact classified, so is this report"),
+    "reason": Msg("原因", "Reason"),
+    "all_marks": Msg("全部标志出现位置", "Every mark occurrence"),
+    "engine": Msg("检查引擎", "Engine"),
+    "as_of": Msg("基准日期", "As of"),
+    "sha": Msg("SHA-256", "SHA-256"),
+    "verdict": Msg("结论", "Verdict"),
+    "suggested": Msg("建议标志（依据目录，仅供参考）",
+                     "Suggested mark (from the catalogue; a suggestion only)"),
+    "hits": Msg("匹配的保密事项（可能）", "Likely matching catalogue items"),
+    "item": Msg("事项", "Item"),
+    "level": Msg("密级", "Level"),
+    "score": Msg("得分", "Score"),
+    "terms": Msg("命中词及位置", "Terms found and where"),
+    "vetoed": Msg("已被排除词否决", "vetoed by"),
+    "catalogs": Msg("使用的目录", "Catalogues used"),
+    "no_catalog": Msg("未使用保密事项目录，未做目录匹配（定密依据未检查）",
+                      "No catalogue was used: no catalogue matching (the basis was not checked)"),
 }
 
 STYLE = """
@@ -62,7 +71,7 @@ def _row(label: str, value: object) -> str:
 def render(data: dict[str, Any], lang: str = "zh") -> str:
     """The HTML page of a report, from its JSON form ``data`` (built for the same ``lang``, and
     redacted already where excerpts must not appear)."""
-    t = TEXT[lang]
+    t = {key: m.text(lang) for key, m in TEXT.items()}
     level = data["classification"]
     if level:
         shown = level if lang == "zh" else LEVEL_EN[level]
