@@ -6,11 +6,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import stat as stat_module
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from markers import check, find_marks
 from markers.checks import DEFAULT_SOON_DAYS
@@ -46,12 +50,12 @@ class ScanOptions:
 IN_MEMORY = 64 * 1024 * 1024  # smaller files are read once: hashed and parsed from memory
 
 
-def _hash(path: Path, size_hint: int) -> tuple[str, bytes, int, bytes | None]:
+def _hash(fh: BinaryIO, size_hint: int) -> tuple[str, bytes, int, bytes | None]:
     """sha256, the first bytes, the size, and the whole content when it is small.
     ``size_hint`` (from stat) sizes the first read: ``read(n)`` reserves n bytes up front."""
-    with path.open("rb") as fh:
+    with fh:
         data = fh.read(min(size_hint, IN_MEMORY) + 1)
-        if len(data) <= IN_MEMORY and not (len(data) > size_hint and fh.peek(1)):
+        if len(data) <= IN_MEMORY and not (len(data) > size_hint and fh.read(1)):
             return hashlib.sha256(data).hexdigest(), data[:HEAD_BYTES], len(data), data
         digest = hashlib.sha256(data)
         size = len(data)
@@ -76,6 +80,10 @@ def _os_reason(exc: OSError) -> Msg:
 TOO_LARGE = Msg("文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
                 "the file is {mb:.0f} MB, above the limit of {limit} MB (--max-file-mb)")
 MEMORY = Msg("读取该文件超出内存限制", "reading the file exceeded the memory limit")
+NOT_REGULAR = Msg("不是普通文件（管道、设备或套接字），未读取",
+                  "not a regular file (a pipe, a device or a socket): not read")
+CHANGED = Msg("读取过程中文件被修改，请重新检查",
+              "the file changed while it was being read; check it again")
 UNPARSED = Msg("文件内容无法解析（{name}）", "the file content cannot be parsed ({name}: {exc})")
 
 
@@ -96,22 +104,55 @@ class Read:
     head: bytes
     data: bytes | None
     mtime_ns: int
+    identity: tuple[int, int, int, int] = (0, 0, 0, 0)  # device, inode, size, mtime_ns
+
+    def changed(self, path: Path) -> bool:
+        """Whether ``path`` is no longer the file that was read (a large file, parsed from its
+        path rather than from the bytes hashed, is checked after parsing)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return True
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != self.identity
+
+
+def _open_regular(path: Path) -> tuple[BinaryIO, os.stat_result] | Msg:
+    """``path`` opened for reading if it is a regular file (checked on the open descriptor, and
+    opened without blocking, so a FIFO or a device cannot hang or feed the reader forever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode):
+            os.close(fd)
+            return NOT_REGULAR
+        return os.fdopen(fd, "rb"), st
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        raise
 
 
 def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
-    """Stat and hash ``path`` (a report saying why when it cannot be read)."""
+    """Open, stat and hash ``path`` once: the bytes hashed are the bytes parsed (a report saying
+    why when it cannot be read)."""
     try:
-        stat = path.stat()
+        opened = _open_regular(path)
+        if isinstance(opened, Msg):
+            return FileReport.unreadable(Source(str(path), None, None), opened, options.as_of,
+                                         engine=ENGINE)
+        fh, stat = opened
         limit = options.limits.max_file_mb
         if stat.st_size > limit * MB:
+            fh.close()
             return FileReport.unreadable(Source(str(path), None, stat.st_size, stat.st_mtime),
                                          TOO_LARGE.format(mb=stat.st_size / MB, limit=limit),
                                          options.as_of, engine=ENGINE)
-        sha, head, size, data = _hash(path, stat.st_size)
+        sha, head, size, data = _hash(fh, stat.st_size)
     except OSError as exc:
         return FileReport.unreadable(Source(str(path), None, None), _os_reason(exc),
                                      options.as_of, engine=ENGINE)
-    return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns)
+    return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns,
+                (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
 
 
 def extract_document(path: Path, read: Read, options: ScanOptions) -> Document | FileReport:
@@ -123,7 +164,10 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
 
     try:
         with applied(options.limits):
-            return extract(path, read.head, read.data)
+            doc = extract(path, read.head, read.data)
+        if read.data is None and read.changed(path):
+            return unread(CHANGED)
+        return doc
     except UnsupportedFormat as exc:
         return unread(exc.msg, "unsupported")
     except ScanError as exc:

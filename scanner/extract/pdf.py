@@ -74,9 +74,9 @@ def _find_line(lines: list[_Line], top: float, bottom: float) -> _Line | None:
     return None
 
 
-def _open(path: Path) -> pdfium.PdfDocument:
+def _open(path: Path, data: bytes | None) -> pdfium.PdfDocument:
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(data if data is not None else str(path))
     except pdfium.PdfiumError as exc:
         text = str(exc)
         if "password" in text.lower():
@@ -86,11 +86,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
                            f"damaged or invalid PDF: {text}") from exc
 
 
-def extract_pdf(path: Path, max_pages: int | None = None) -> Document:
-    """Read a PDF into a :class:`Document` (at most ``max_pages`` pages, by default the limit in
-    force)."""
+def extract_pdf(path: Path, max_pages: int | None = None, *, data: bytes | None = None
+                ) -> Document:
+    """Read a PDF into a :class:`Document` (from ``data`` when the caller already read it; at
+    most ``max_pages`` pages, by default the limit in force)."""
     max_pages = max_pages or current().max_pages
-    pdf = _open(path)
+    pdf = _open(path, data)
     try:
         n = len(pdf)
         if n == 0:

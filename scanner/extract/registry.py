@@ -36,17 +36,15 @@ def _docx(path: Path, data: bytes | None) -> Document:
 
 
 def _pdf(path: Path, data: bytes | None) -> Document:
-    del data  # pdfium reads the file itself
     from scanner.extract.pdf import extract_pdf  # noqa: PLC0415
 
-    return extract_pdf(path)
+    return extract_pdf(path, data=data)
 
 
 def _text(path: Path, data: bytes | None) -> Document:
-    del data
     from scanner.extract.text import extract_text  # noqa: PLC0415
 
-    return extract_text(path)
+    return extract_text(path, data)
 
 
 EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from scanner.extract.text import plausible_text
 from scanner.messages import Msg
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -64,11 +65,10 @@ def _looks_text(head: bytes) -> bool:
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
     sample = head[:4096]
-    if b"\x00" in sample:
-        zeros = sample.count(b"\x00")
-        return zeros > len(sample) // 4 and _utf16_plausible(sample)
+    if b"\x00" in sample:  # UTF-16 without a BOM (Chinese text has few zero bytes)
+        return _utf16_plausible(sample)
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls <= len(sample) // 100
+    return controls <= len(sample) // 100 or _utf16_plausible(sample)
 
 
 def _utf16_plausible(sample: bytes) -> bool:
@@ -77,6 +77,6 @@ def _utf16_plausible(sample: bytes) -> bool:
             text = sample[: len(sample) // 2 * 2].decode(enc)
         except UnicodeDecodeError:
             continue
-        if sum(1 for c in text if c.isprintable() or c.isspace()) > len(text) * 0.95:
+        if plausible_text(text):
             return True
     return False

@@ -1,12 +1,15 @@
 """Plain text and Markdown: encoding detection without guessing wrong.
 
-BOMs first (UTF-8, UTF-16 LE/BE), then strict UTF-8, then UTF-16 without BOM when every other byte
-is zero, then strict GB18030 (a superset of GBK and GB2312). A file that none of these decode is
-refused rather than shown garbled.
+BOMs first (UTF-8, UTF-16 LE/BE), then strict UTF-8, then UTF-16 without BOM when the text it
+gives is plausible Chinese or ASCII, then Big5 (cp950) when the double-byte characters use the
+trail bytes 0x40-0x7E that Big5 uses for about a third of its characters and GB2312 text never
+does, then strict GB18030 (a superset of GBK and GB2312). A file that none of these decode is
+refused rather than shown garbled. Lines end at CR LF, LF or a lone CR (old Mac files).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from markers import Block
@@ -15,6 +18,8 @@ from scanner.errors import ExtractError
 
 TOP_LINES = 8
 LONG_LINE = 40
+LINE_END = re.compile(r"\r\n|\r|\n")
+BIG5_LOW_TRAILS = 0.1  # share of double-byte characters with a trail byte in 0x40-0x7E
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -36,15 +41,35 @@ def decode(data: bytes) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _plausible(text):
+            if plausible_text(text):
                 return text, enc
+    if _big5_like(data):
+        try:
+            return data.decode("cp950"), "big5"
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         raise _garbled("utf-8/gb18030/utf-16") from exc
 
 
-def _plausible(text: str) -> bool:
+def _big5_like(data: bytes) -> bool:
+    """Whether the double-byte characters of ``data`` look like Big5's: GB2312 (most simplified
+    Chinese text) has trail bytes from 0xA1 only, Big5 from 0x40 for a large share."""
+    pairs = low = 0
+    i, n = 0, len(data)
+    while i < n - 1:
+        if data[i] >= 0x81:
+            pairs += 1
+            low += 0x40 <= data[i + 1] <= 0x7E
+            i += 2
+        else:
+            i += 1
+    return pairs > 0 and low >= BIG5_LOW_TRAILS * pairs
+
+
+def plausible_text(text: str) -> bool:
     """Mostly ASCII, CJK ideographs and CJK or full-width punctuation: real Chinese text."""
     def ok(c: str) -> bool:
         o = ord(c)
@@ -77,11 +102,11 @@ def blocks_from_lines(lines: list[str]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def extract_text(path: Path) -> Document:
-    """Read a .txt or .md file."""
-    text, enc = decode(path.read_bytes())
+def extract_text(path: Path, data: bytes | None = None) -> Document:
+    """Read a .txt or .md file (from ``data`` when the caller already read it)."""
+    text, enc = decode(path.read_bytes() if data is None else data)
     if "\x00" in text:
         raise ExtractError("文件含有二进制数据，不是文本文件",
                            "the file holds binary data, not text")
-    return Document(path=path, kind="text", blocks=blocks_from_lines(text.split("\n")),
+    return Document(path=path, kind="text", blocks=blocks_from_lines(LINE_END.split(text)),
                     meta={"encoding": enc})

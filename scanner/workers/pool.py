@@ -119,7 +119,7 @@ def _serve(conn: Connection, start: tuple[Job, int | None]) -> None:
     conn.send("ready")
     try:
         for message in messages(conn):
-            result = guarded(Task(*message), job, store)
+            result = guarded(Task(*message), job, store).packed_for_pipe()
             if retire_above is not None and vm_size() > retire_above:
                 # memory a file took is not always given back: a fresh worker takes over
                 conn.send(dataclasses.replace(result, retire=True))

@@ -14,7 +14,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,7 +22,7 @@ from scanner import ENGINE
 from scanner.document import pack, unpack
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
-from scanner.report import FileReport, Source, encode_json, pack_json, to_json, unpack_json
+from scanner.report import FileReport, Source, pack_json, to_json, unpack_json
 from scanner.report.outputs import DEFAULT_FORMATS, Rendered, render_files
 
 TEXTS_TABLE = "texts"  # (sha256, engine, data): the audit database's store of extracted texts
@@ -66,10 +66,19 @@ class Result:
     sha256: str | None
     status: str
     verdict: str
-    report: bytes  # the JSON report, compressed (:func:`scanner.report.unpack_json`)
     files: Rendered  # the rendered reports to write
     text: bytes | None = None  # the extracted text, compressed, when the job keeps it
     retire: bool = False  # the worker asks to be replaced (it ran near its memory limit)
+    packed: bytes | None = None  # the JSON report compressed (as it crosses a pipe)
+    data: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # ... or not
+
+    @property
+    def report(self) -> bytes:
+        """The JSON report, compressed (:func:`scanner.report.unpack_json`)."""
+        if self.packed is not None:
+            return self.packed
+        written = next((b for suffix, b in self.files if suffix == ".report.json"), None)
+        return zlib.compress(written, 6) if written is not None else pack_json(self.data or {})
 
     @property
     def path(self) -> str:
@@ -83,7 +92,11 @@ class Result:
 
     def json(self) -> dict[str, Any]:
         """The JSON report."""
-        return unpack_json(self.report)
+        return self.data if self.data is not None else unpack_json(self.report)
+
+    def packed_for_pipe(self) -> Result:
+        """The same result with its report compressed: smaller to send to another process."""
+        return replace(self, packed=self.report, data=None)
 
 
 class TextStore:
@@ -140,10 +153,9 @@ def result_of(task: Task, job: Job, report: FileReport, mtime_ns: int | None,
     report = report.with_relative(task.relative)
     as_json = to_json(report, job.lang, redact=job.redact)
     files = render_files(as_json, job.formats, job.lang)
-    as_bytes = next((b for s, b in files if s == ".report.json"), None) or encode_json(as_json)
     s = report.source
-    return Result(task, s.size, mtime_ns, s.sha256, report.status, report.verdict,
-                  zlib.compress(as_bytes, 6), files, text)
+    return Result(task, s.size, mtime_ns, s.sha256, report.status, report.verdict, files, text,
+                  data=as_json)
 
 
 def run_task(task: Task, job: Job, store: TextStore) -> Result:
