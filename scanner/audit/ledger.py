@@ -159,8 +159,18 @@ def ledger_csv(rows: Sequence[LedgerRow], lang: str) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(_headers(lang))
     for row in rows:
-        writer.writerow(_cells(row, lang))
+        writer.writerow([csv_safe(v) for v in _cells(row, lang)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """A CSV cell a spreadsheet will not run: a value starting like a formula (``=``, ``+``,
+    ``-``, ``@``, tab or CR: a file name or title such as ``=HYPERLINK(…)``) gets a leading
+    apostrophe, as OWASP recommends against CSV injection."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
@@ -185,10 +195,22 @@ def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
         header.append(cell)
     ws.append(header)
     for row in rows:
-        ws.append([_clean(v) for v in _cells(row, lang)])
+        ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _text_cell(ws: Any, value: str) -> Any:
+    """Every cell is text: a value that openpyxl would store as a formula (it starts with ``=``)
+    is written as a string cell."""
+    if not value.startswith("="):
+        return value
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _clean(value: str) -> str:

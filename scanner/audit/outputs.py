@@ -21,7 +21,7 @@ from typing import Any
 
 from markers.expiry import add_months
 from markers.models import LEVELS
-from scanner.audit.ledger import LedgerRow, ledger_csv, ledger_xlsx
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
 from scanner.audit.summary import render_summary
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
@@ -64,8 +64,9 @@ def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.dat
                     ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
     names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
     for row, state, zh, en in declassify_rows(rows, as_of, window_end):
-        writer.writerow([row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
-                         names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en])
+        writer.writerow([csv_safe(v) for v in (
+            row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
+            names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
