@@ -57,28 +57,50 @@ class WalkStats:
 
 
 def walk(roots: list[Path], exclude: Path | None, stats: WalkStats) -> Iterator[Entry]:
-    """Every file under ``roots`` (files given directly are yielded as they are)."""
+    """Every file under ``roots`` (files given directly are yielded as they are). Every entry's
+    ``relative`` (where its reports go) is unique, decided here, before anything is written."""
     prefixes = _prefixes(roots)
+    files = iter(unique_names([r for r in roots if not r.is_dir()]))
     for root, prefix in zip(roots, prefixes, strict=True):
         if not root.is_dir():
-            yield Entry(root, prefix + root.name)
+            yield Entry(root, next(files))
             continue
         yield from _walk_dir(root, prefix, exclude, stats)
 
 
+def unique_names(paths: list[Path]) -> list[str]:
+    """The names of ``paths`` made unique in order: a name met again becomes ``name (2).ext``,
+    ``name (3).ext``… (never one already taken)."""
+    taken: set[str] = set()
+    out = []
+    for path in paths:
+        name, n = path.name, 1
+        while name in taken:
+            n += 1
+            name = f"{path.stem} ({n}){path.suffix}"
+        taken.add(name)
+        out.append(name)
+    return out
+
+
 def _prefixes(roots: list[Path]) -> list[str]:
-    """Single root: no prefix. Several folders: each under its own name, made unique."""
+    """Single root: no prefix. Several folders: each under its own name, made unique (``d``,
+    ``d-2``, ``d-3``…, never a name another folder already has)."""
     if len(roots) <= 1:
         return [""] * len(roots)
-    used: dict[str, int] = {}
+    taken: set[str] = set()
     out = []
     for root in roots:
         if not root.is_dir():
             out.append("")
             continue
-        name = root.resolve().name or "root"
-        used[name] = used.get(name, 0) + 1
-        out.append(f"{name}/" if used[name] == 1 else f"{name}-{used[name]}/")
+        base = root.resolve().name or "root"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        out.append(f"{name}/")
     return out
 
 

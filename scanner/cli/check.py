@@ -13,6 +13,7 @@ from scanner.cli.scan import verdict_line
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, write_rendered
+from scanner.walk import unique_names
 from scanner.workers.pool import InProcess
 from scanner.workers.task import Job, Task
 
@@ -24,7 +25,8 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
     job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
     outcomes = []
     with InProcess(job) as ex:
-        for path, result in zip(files, ex.run(Task(str(p), p.name) for p in files), strict=True):
+        tasks = (Task(str(p), name) for p, name in zip(files, unique_names(files), strict=True))
+        for path, result in zip(files, ex.run(tasks), strict=True):
             if out.out is not None:
                 write_rendered(out.out, result.relative, result.files)
             report = result.json()

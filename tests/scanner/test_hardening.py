@@ -3,8 +3,10 @@ numbered as in docs/robustness.md, section "Defects fixed"). Each failed before 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import pytest
 from conftest import PDF_FIXTURES, REPO
 
 import scanner.pipeline
+from scanner.cli import main
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.workers.task import Job, Task, TextStore, run_task
 
@@ -118,3 +121,49 @@ def test_13_binary_with_zero_bytes_is_not_taken_for_utf16(tmp_path: Path) -> Non
     path.write_bytes(bytes(range(256)) * 40)
     report = scan_file(path, OPTIONS)
     assert report.status == "unreadable"
+
+
+# 6. report paths are unique per source, decided before writing ─────────────────────────────
+def _write(path: Path, mark: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(MARKED.replace("机密★10年", mark), encoding="utf-8")
+    return path
+
+
+def _marks(out: Path) -> dict[str, str]:
+    reports = {}
+    for p in out.rglob("*.report.json"):
+        data = json.loads(p.read_bytes())
+        reports[data["source"]["path"]] = data["marking"]["raw"]
+    return reports
+
+
+def test_6_check_of_two_files_of_one_name_keeps_both_reports(tmp_path: Path) -> None:
+    a = _write(tmp_path / "d1" / "a.txt", "机密★10年")
+    b = _write(tmp_path / "d2" / "a.txt", "秘密★1年")
+    assert main(["check", str(a), str(b), "--out", str(tmp_path / "o"), "-q"]) == 0
+    assert _marks(tmp_path / "o") == {str(a): "机密★10年", str(b): "秘密★1年"}
+    assert (tmp_path / "o" / "a (2).txt.report.json").exists()
+
+
+def test_6_scan_of_folders_whose_names_collide_keeps_every_report(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    files = [_write(p / "x" / "d" / "f.txt", "机密★10年"), _write(p / "y" / "d" / "f.txt",
+                                                                  "秘密★1年"),
+             _write(p / "d-2" / "f.txt", "绝密★30年")]
+    roots = [p / "x" / "d", p / "y" / "d", p / "d-2"]
+    assert main(["scan", *map(str, roots), "--out", str(tmp_path / "o"), "-q"]) == 0
+    marks = _marks(tmp_path / "o")
+    assert marks == {str(files[0]): "机密★10年", str(files[1]): "秘密★1年",
+                     str(files[2]): "绝密★30年"}
+
+
+def test_6_audit_ledger_has_one_row_per_file(tmp_path: Path) -> None:
+    p = tmp_path / "p"
+    for sub in ("x/d", "y/d", "d-2"):
+        _write(p / sub / "f.txt", "机密★10年")
+    assert main(["audit", str(p / "x" / "d"), str(p / "y" / "d"), str(p / "d-2"), "--out",
+                 str(tmp_path / "a"), "--jobs", "1"]) == 0
+    with (tmp_path / "a" / "ledger.csv").open(encoding="utf-8-sig") as fh:
+        paths = [r["路径"] for r in csv.DictReader(fh)]
+    assert len(paths) == 3 and len(set(paths)) == 3, paths
