@@ -23,3 +23,11 @@ class Msg(NamedTuple):
     def format(self, **values: Any) -> Msg:
         """Both wordings with ``{name}`` fields filled in."""
         return Msg(self.zh.format(**values), self.en.format(**values))
+
+
+def printable(name: str) -> str:
+    """A file name fit for one line of a terminal or a log: control characters (a newline in a
+    name) escaped, bytes that are not UTF-8 shown as ``\\x..`` escapes."""
+    if name.isprintable():
+        return name
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from scanner import catalogs
 from scanner.cli.options import scan_options
 from scanner.fsutil import make_dirs
-from scanner.messages import Msg
+from scanner.messages import Msg, printable
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
@@ -46,14 +46,6 @@ class Isolation:
     jobs: int = 0  # 0: one a core
     timeout: float = 60.0
     memory_mb: int | None = 2048
-
-
-def printable(name: str) -> str:
-    """A file name fit for one line of a terminal: control characters (a newline in a name)
-    escaped, bytes that are not UTF-8 shown as ``\\x..`` escapes."""
-    if name.isprintable():
-        return name
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in name)
 
 
 def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:

@@ -4,21 +4,24 @@ executor's per-file task (:mod:`scanner.workers.task`)."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
-import shutil
+import stat as stat_module
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from scanner.fsutil import make_dirs
+from scanner import ENGINE
+from scanner.fsutil import FILE_MODE, TEMP_PREFIX, make_dirs
+from scanner.messages import Msg
 from scanner.outcome import of_report
-from scanner.report import render_files, write_rendered
+from scanner.report import FileReport, Source, render_files, write_rendered
 from scanner.watch.config import Folder
 from scanner.watch.state import Row
-from scanner.workers.task import Result
+from scanner.workers.task import Job, Result, Task, result_of
 
 
 @dataclass(frozen=True)
@@ -46,27 +49,100 @@ def free_name(target: Path) -> Path:
     return next(c for c in _candidates(target) if not c.exists())
 
 
-def move_no_overwrite(source: Path, folder: Path) -> Path:
-    """Move ``source`` into ``folder`` under its name or the first free ``name (n)``. The name
-    is claimed atomically (a hard link, or an exclusive create across file systems), so two
-    workers moving files of the same name at once never overwrite each other."""
-    for candidate in _candidates(folder / source.name):
-        try:
-            os.link(source, candidate)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            if exc.errno != errno.EXDEV:
-                raise
+class SourceChanged(Exception):
+    """The file at the path is no longer the one that was checked: scan it again."""
+
+
+def _hash_fd(fd: int, out: BinaryIO | None = None) -> tuple[str, int]:
+    """sha256 and size of what ``fd`` reads from its start (copied to ``out`` when given)."""
+    h = hashlib.sha256()
+    size = 0
+    os.lseek(fd, 0, os.SEEK_SET)
+    while chunk := os.read(fd, 1 << 20):
+        h.update(chunk)
+        size += len(chunk)
+        if out is not None:
+            out.write(chunk)
+    return h.hexdigest(), size
+
+
+def _copy_checked(fd: int, folder: Path, name: str, sha256: str) -> Path:
+    """Across file systems: copy what ``fd`` reads to a temporary name in ``folder`` (hashing
+    as it copies), make it durable, and only then claim a final name; a failed or mismatching
+    copy leaves nothing behind."""
+    tmp = folder / f"{TEMP_PREFIX}{digest_name(name)}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        with os.fdopen(os.open(tmp, flags, FILE_MODE), "wb") as out:
+            got, _ = _hash_fd(fd, out)
+            out.flush()
+            os.fsync(out.fileno())
+        if got != sha256:
+            raise SourceChanged
+        for candidate in _candidates(folder / name):
             try:
-                with candidate.open("xb") as out, source.open("rb") as src:
-                    shutil.copyfileobj(src, out)
+                os.link(tmp, candidate)
             except FileExistsError:
                 continue
-            shutil.copystat(source, candidate)
-        source.unlink()
-        return candidate
-    raise AssertionError("unreachable")  # pragma: no cover
+            return candidate
+        raise AssertionError("unreachable")  # pragma: no cover
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def digest_name(name: str) -> str:
+    """A short stand-in for a long file name in a temporary name (names have a length limit)."""
+    return name if len(name.encode("utf-8", "surrogateescape")) <= 100 else (
+        hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:16])
+
+
+def move_checked(source: Path, folder: Path, sha256: str | None = None) -> Path:
+    """Move ``source`` into ``folder`` under its name or the first free ``name (n)``, never
+    overwriting (the name is claimed atomically: a hard link, or an exclusive link of a complete
+    copy across file systems). With ``sha256``, only the bytes that were checked move: the file
+    is opened without following links, hashed, and after the link the new name must still be
+    that same file (same inode, size and mtime); otherwise :class:`SourceChanged` and nothing
+    has moved. The source is removed only once its new name holds all of it."""
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        before = os.fstat(fd)
+        if not stat_module.S_ISREG(before.st_mode):
+            raise SourceChanged
+        if sha256 is not None and _hash_fd(fd)[0] != sha256:
+            raise SourceChanged
+        for candidate in _candidates(folder / source.name):
+            try:
+                os.link(source, candidate, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                copied = _copy_checked(fd, folder, source.name, sha256 or _hash_fd(fd)[0])
+                _unlink_if_same(source, before)
+                return copied
+            after = candidate.lstat()
+            if (after.st_ino, after.st_dev, after.st_size, after.st_mtime_ns) != (
+                    before.st_ino, before.st_dev, before.st_size, before.st_mtime_ns):
+                candidate.unlink()  # another file took the name between the check and the link
+                raise SourceChanged
+            source.unlink()
+            return candidate
+        raise AssertionError("unreachable")  # pragma: no cover
+    finally:
+        os.close(fd)
+
+
+def _unlink_if_same(source: Path, before: os.stat_result) -> None:
+    """Remove ``source`` if it is still the file that was copied."""
+    with contextlib.suppress(FileNotFoundError):
+        now = source.lstat()
+        if (now.st_ino, now.st_dev) == (before.st_ino, before.st_dev):
+            source.unlink()
+
+
+move_no_overwrite = move_checked  # the name the watcher's tests know it by
 
 
 def digest(path: Path) -> str | None:
@@ -98,7 +174,8 @@ def handle(result: Result, folder: Folder, *, catalogs: str, formats: Sequence[s
         return None
     write_rendered(folder.reports, result.relative, result.files)
     report = result.json()
-    moved = _gate(path, folder, report, formats, lang) if folder.profile == "pre-issue" else None
+    moved = (_gate(path, folder, report, formats=formats, lang=lang, sha256=sha)
+             if folder.profile == "pre-issue" else None)
     row = Row(str(path), sha, result.size, result.mtime_ns, result.status, result.verdict,
               str(folder.reports / (result.relative + ".report.json")),
               str(moved) if moved else None)
@@ -107,16 +184,35 @@ def handle(result: Result, folder: Folder, *, catalogs: str, formats: Sequence[s
     return Outcome(row, catalogs, result.verdict, seconds, mark)
 
 
-def _gate(path: Path, folder: Folder, report: dict[str, Any], formats: Sequence[str],
-          lang: str) -> Path | None:
+def _gate(path: Path, folder: Folder, report: dict[str, Any], *, formats: Sequence[str],
+          lang: str, sha256: str) -> Path | None:
     status, severities = of_report(report)
     passed = status == "ok" and "error" not in severities
     target_dir = folder.on_pass if passed else folder.on_fail
     if target_dir is None:
         return None
     make_dirs(target_dir)
-    target = move_no_overwrite(path, target_dir)
+    target = move_checked(path, target_dir, sha256)
     if not passed:
         report["source"]["relative"] = target.name
         write_rendered(target_dir, target.name, render_files(report, formats, lang))
     return target
+
+
+LINK = Msg("符号链接：监视文件夹中的链接不跟随、不检查、不移动",
+           "a symbolic link: links in watched folders are not followed, checked or moved")
+
+
+def link_outcome(task: Task, job: Job, folder: Folder, *, catalogs: str) -> Outcome:
+    """A link dropped into a watched folder: an ``unreadable`` report saying so, left where it
+    is (a pre-issue folder does not move it), recorded by what it points at."""
+    path = Path(task.path)
+    target = str(path.readlink())
+    result = result_of(task, job, FileReport.unreadable(
+        Source(task.path, None, None), LINK, job.options(task).as_of, engine=ENGINE), None, None)
+    write_rendered(folder.reports, result.relative, result.files)
+    st = path.lstat()
+    sha = "link:" + hashlib.sha256(os.fsencode(target)).hexdigest()
+    row = Row(task.path, sha, st.st_size, st.st_mtime_ns, result.status, result.verdict,
+              str(folder.reports / (result.relative + ".report.json")), None)
+    return Outcome(row, catalogs, result.verdict, 0.0)

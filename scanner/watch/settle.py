@@ -4,6 +4,7 @@ can be opened for reading. Pure logic with an injected clock and stat, so tests 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,20 +14,23 @@ Stat = Callable[[Path], tuple[int, int] | None]
 
 
 def real_stat(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns), or None when the file is gone or not a regular file."""
+    """(size, mtime_ns) of a regular file or of a link itself (links are not followed), or None
+    when it is gone or something else (a folder, a FIFO, a device)."""
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
         return None
-    if not path.is_file():
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISLNK(st.st_mode)):
         return None
     return st.st_size, st.st_mtime_ns
 
 
 def readable(path: Path) -> bool:
-    """The file can be opened for reading now."""
+    """The file can be opened for reading now (a link is not opened: it is never followed)."""
+    if path.is_symlink():
+        return True
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return False
     os.close(fd)

@@ -16,7 +16,7 @@ from scanner.dbfile import open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT NOT NULL,
+    path BLOB NOT NULL,  -- the file system's bytes (names need not be UTF-8)
     sha256 TEXT NOT NULL,
     size INTEGER,
     mtime_ns INTEGER,
@@ -31,6 +31,17 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE INDEX IF NOT EXISTS files_path ON files(path);
 """
+
+
+def _b(text: str | None) -> bytes | None:
+    """A path as the bytes the file system gave (names need not be UTF-8)."""
+    return None if text is None else text.encode("utf-8", "surrogateescape")
+
+
+def _s(data: bytes | str | None) -> str | None:
+    if data is None or isinstance(data, str):
+        return data
+    return data.decode("utf-8", "surrogateescape")
 
 
 @dataclass(frozen=True)
@@ -62,14 +73,14 @@ class StateDB:
         """True when this content at this path was already reported by this engine/catalogues."""
         cur = self.conn.execute(
             "SELECT 1 FROM files WHERE path=? AND sha256=? AND engine=? AND catalogs=?",
-            (path, sha256, engine, catalogs))
+            (_b(path), sha256, engine, catalogs))
         return cur.fetchone() is not None
 
     def known_stat(self, path: str) -> tuple[int, int] | None:
         """(size, mtime_ns) of the latest row for ``path`` (a cheap "unchanged?" test)."""
         cur = self.conn.execute(
             "SELECT size, mtime_ns FROM files WHERE path=? ORDER BY scanned_at DESC LIMIT 1",
-            (path,))
+            (_b(path),))
         row = cur.fetchone()
         return (row[0], row[1]) if row else None
 
@@ -87,11 +98,12 @@ class StateDB:
         self.conn.execute(
             "INSERT OR REPLACE INTO files (path, sha256, size, mtime_ns, status, verdict, "
             "report_path, engine, catalogs, scanned_at, moved_to) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (row.path, row.sha256, row.size, row.mtime_ns, row.status, row.verdict,
-             row.report_path, engine, catalogs, time.time(), row.moved_to))
+            (_b(row.path), row.sha256, row.size, row.mtime_ns, row.status, row.verdict,
+             _b(row.report_path), engine, catalogs, time.time(), _b(row.moved_to)))
 
     def rows(self) -> list[Row]:
         """Every recorded scan (tests and statistics)."""
         cur = self.conn.execute("SELECT path, sha256, size, mtime_ns, status, verdict, "
                                 "report_path, moved_to FROM files ORDER BY path")
-        return [Row(*r) for r in cur.fetchall()]
+        return [Row(_s(r[0]) or "", r[1], r[2], r[3], r[4], r[5], _s(r[6]), _s(r[7]))
+                for r in cur.fetchall()]

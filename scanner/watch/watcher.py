@@ -15,10 +15,12 @@ import datetime as dt
 import fnmatch
 import os
 import queue
+import sqlite3
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -33,14 +35,14 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from scanner import ENGINE, catalogs
-from scanner.errors import ConfigError
+from scanner.errors import ConfigError, ScanError
 from scanner.fsutil import is_within, make_dirs, remove_stale_temporaries
-from scanner.messages import Msg
+from scanner.messages import Msg, printable
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
 from scanner.walk import is_temporary
 from scanner.watch.config import Folder, WatchConfig
-from scanner.watch.handle import Outcome, handle
+from scanner.watch.handle import Outcome, SourceChanged, handle, link_outcome
 from scanner.watch.settle import Settler, real_stat
 from scanner.watch.state import StateDB
 from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
@@ -56,7 +58,11 @@ WATCHING = Msg("开始监视 {n} 个文件夹；待补扫 {todo} 个文件",
                "watching {n} folders; {todo} files to catch up")
 MISSING = Msg("监视文件夹不存在，等待其恢复：{path}", "watched folder missing: {path}")
 BACK = Msg("监视文件夹已恢复：{path}", "watched folder back: {path}")
-RETRY = Msg("处理失败，将重试：{path}：{error}", "failed, will retry: {path}: {error}")
+RETRY = Msg("处理失败，{seconds} 秒后重试：{path}：{error}",
+            "failed, will retry in {seconds} s: {path}: {error}")
+CHANGED = Msg("文件在检查后被修改，重新检查：{path}",
+              "changed after it was checked; checking again: {path}")
+BACKOFF_MAX = 3600.0  # seconds: the longest wait before a failing file is tried again
 BATCH = 50  # state rows committed together; a crash repeats at most this many scans
 # Arrivals only. A file still being written is seen by the settler re-reading its size and mtime,
 # so the many modify events of a write are not needed. Close events come from inotify (Linux);
@@ -104,6 +110,7 @@ class Watcher:
         self.lang = lang
         self.executor: Executor | None = None
         self.ready = threading.Event()
+        self.failures: dict[Path, tuple[int, float, tuple[int, int] | None]] = {}
         _check_layout(config)
         self.job = Job({str(f.path): ScanOptions(as_of=config.as_of or dt.date.today(),
                                                  catalogs=f.catalogs, authority=f.authority)
@@ -232,9 +239,27 @@ class Watcher:
             stat = real_stat(path)
             unchanged = (db is not None and folder.profile != "pre-issue" and stat is not None
                          and db.known_stat(str(path)) == stat)
-            if unchanged:
+            if unchanged or self._backing_off(path, stat):
                 continue
             self.settler.touch(path, folder.settle_seconds)
+
+    def _backing_off(self, path: Path, stat: tuple[int, int] | None) -> bool:
+        """A file whose handling failed waits (doubling, up to an hour) before it is tried
+        again, unless it changed."""
+        failed = self.failures.get(path)
+        if failed is None:
+            return False
+        _, until, seen = failed
+        if stat != seen:
+            del self.failures[path]
+            return False
+        return self.clock() < until
+
+    def _failed(self, path: Path, why: str) -> None:
+        count, _, _ = self.failures.get(path, (0, 0.0, None))
+        wait = min(self.config.reconcile_seconds * 2 ** count, BACKOFF_MAX)
+        self.failures[path] = (count + 1, self.clock() + wait, real_stat(path))
+        self._log(RETRY.format(path=printable(str(path)), error=why, seconds=f"{wait:g}"))
 
     # ── files ─────────────────────────────────────────────────────────────────
     def process_batch(self, due: list[Path], db: StateDB) -> None:
@@ -257,34 +282,61 @@ class Watcher:
         assert self.executor is not None
         folders = {str(f.path): f for f in self.config.folders}
         as_of = self.config.as_of or dt.date.today()
-        tasks = [Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
-                 for p, key in chunk]
+        tasks = []
+        for p, key in chunk:
+            task = Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
+            if p.is_symlink():  # links are never followed in a watched folder
+                yield p, *self._guarded(partial(
+                    link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key]),
+                    p)
+            else:
+                tasks.append(task)
         for result in self.executor.run(tasks):
             path, key = Path(result.path), result.task.profile
-            try:
-                outcome = handle(result, folders[key], catalogs=self.catalog_keys[key],
-                                 formats=self.job.formats, lang=self.lang, done=db.done,
-                                 engine=ENGINE)
-            except OSError as exc:
-                yield path, None, str(exc.strerror or exc)
-            else:
-                yield path, outcome, None
+            yield path, *self._guarded(partial(
+                handle, result, folders[key], catalogs=self.catalog_keys[key],
+                formats=self.job.formats, lang=self.lang, done=db.done, engine=ENGINE), path)
+
+    def _guarded(self, work: Callable[[], Outcome | None], path: Path
+                 ) -> tuple[Outcome | None, str | None]:
+        """``work``'s outcome, or why it failed: no single file stops the service. A file that
+        changed after it was checked is scanned again."""
+        try:
+            return work(), None
+        except SourceChanged:
+            self._log(CHANGED.format(path=printable(str(path))))
+            folder = self.folder_of(path)
+            if folder is not None:
+                self.settler.touch(path, folder.settle_seconds)
+            return None, None
+        except ScanError as exc:
+            return None, exc.message(self.lang)
+        except OSError as exc:
+            return None, str(exc.strerror or exc)
+        except Exception as exc:  # the per-file boundary of the service
+            return None, f"{type(exc).__name__}: {exc}"
+
 
     def _record(self, path: Path, outcome: Outcome | None, error: str | None,
                 db: StateDB) -> None:
         """A file's I/O failure is logged, never fatal: it has no row yet, so the next
         reconciliation tries it again."""
         if error is not None:
-            self._log(RETRY.format(path=path, error=error))
+            self._failed(path, error)
             return
         if outcome is None:
             return
-        db.record(outcome.row, ENGINE, outcome.catalogs)
+        try:
+            db.record(outcome.row, ENGINE, outcome.catalogs)
+        except sqlite3.Error as exc:
+            self._failed(path, f"state database: {exc}")
+            return
+        self.failures.pop(path, None)
         self.processed += 1
         moved = outcome.row.moved_to
         mark = f" [{outcome.mark}]" if self.log_excerpts and outcome.mark else ""
-        self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {path}{mark}"
-                  + (f" → {moved}" if moved else ""))
+        self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {printable(str(path))}{mark}"
+                  + (f" → {printable(moved)}" if moved else ""))
 
     def _log(self, message: str | Msg) -> None:
         text = message.text(self.lang) if isinstance(message, Msg) else message

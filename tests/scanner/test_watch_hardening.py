@@ -1,0 +1,162 @@
+"""Regression tests for the watcher's defects (numbers as in docs/robustness.md, "Defects fixed"):
+the pre-issue gate moves only what it checked (1), links are never followed (2), names that are
+not UTF-8 stop nothing (3), moves across file systems leave no damaged file (7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from builders import DocSpec, make_docx
+from test_watch import CLEAN, FAILING, Running, _config, wait_until
+
+import scanner.watch.handle as handle_module
+from scanner import ENGINE
+from scanner.pipeline import ScanOptions
+from scanner.watch.config import Folder, WatchConfig
+from scanner.watch.handle import SourceChanged, handle, move_checked
+from scanner.watch.state import StateDB
+from scanner.watch.watcher import Watcher
+from scanner.workers.pool import InProcess
+from scanner.workers.task import Job, Task
+
+SECRET = DocSpec(body=["000123", "绝密★30年", "知悉范围：局领导", "2026年3月2日"])
+
+
+def _pre_issue(tmp_path: Path) -> Folder:
+    return Folder(tmp_path / "in", tmp_path / "reports", profile="pre-issue",
+                  on_pass=tmp_path / "passed", on_fail=tmp_path / "failed")
+
+
+# 1 ───────────────────────────────────────────────────────────────────────────────────────────
+def test_1_the_gate_does_not_move_content_it_never_checked(tmp_path: Path) -> None:
+    folder = _pre_issue(tmp_path)
+    path = make_docx(tmp_path / "in" / "doc.docx", CLEAN)
+    job = Job({"in": ScanOptions(as_of=dt.date(2026, 11, 22))})
+    with InProcess(job) as ex:
+        (result,) = ex.run([Task(str(path), "doc.docx", "in")])
+    assert result.verdict == "clean"
+    make_docx(tmp_path / "swap.docx", FAILING).replace(path)  # swapped in after the check
+    with pytest.raises(SourceChanged):
+        handle(result, folder, catalogs="", formats=("json",), lang="en",
+               done=lambda *_: False, engine=ENGINE)
+    assert not (tmp_path / "passed").exists() or not list((tmp_path / "passed").iterdir())
+    assert path.exists()
+
+
+def test_1_the_watcher_checks_a_changed_file_again(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    config = WatchConfig(tmp_path / "state" / "s.db", (_pre_issue(tmp_path),),
+                         reconcile_seconds=60)
+    swapped = threading.Event()
+    real = handle_module.handle
+
+    def swap_once(result, folder, **kw):  # type: ignore[no-untyped-def]
+        if not swapped.is_set():
+            swapped.set()
+            make_docx(tmp_path / "swap.docx", FAILING).replace(result.path)
+        return real(result, folder, **kw)
+
+    monkeypatch.setattr("scanner.watch.watcher.handle", swap_once)
+    (tmp_path / "in").mkdir()
+    stop = threading.Event()
+    watcher = Watcher(config, stop, use_worker=False)
+    thread = threading.Thread(target=watcher.run)
+    thread.start()
+    try:
+        assert watcher.ready.wait(30)
+        make_docx(tmp_path / "src.docx", CLEAN).replace(tmp_path / "in" / "doc.docx")
+        assert wait_until((tmp_path / "failed" / "doc.docx").exists, 30)
+    finally:
+        stop.set()
+        thread.join(20)
+    assert not (tmp_path / "passed").exists() or not list((tmp_path / "passed").iterdir())
+
+
+# 2 ───────────────────────────────────────────────────────────────────────────────────────────
+def test_2_a_link_in_a_pre_issue_folder_is_reported_not_followed_nor_moved(
+        tmp_path: Path) -> None:
+    secret = make_docx(tmp_path / "vault" / "secret.docx", SECRET)
+    config = _config(tmp_path, profile="pre-issue", on_pass=tmp_path / "passed",
+                     on_fail=tmp_path / "failed")
+    with Running(config) as run:
+        (tmp_path / "in" / "link.docx").symlink_to(secret)
+        (tmp_path / "in" / "passwd.docx").symlink_to("/etc/passwd")
+        assert wait_until(lambda: run.rows() == 2, 30)
+    for name in ("link.docx", "passwd.docx"):
+        assert (tmp_path / "in" / name).is_symlink()  # left where it was
+        report = (tmp_path / "reports" / f"{name}.report.json").read_text(encoding="utf-8")
+        assert "symbolic link" in report and "绝密" not in report.split('"reason_en"')[0]
+    for gate in ("passed", "failed"):
+        assert not (tmp_path / gate).exists() or not list((tmp_path / gate).iterdir())
+    assert secret.exists()
+
+
+# 3 ───────────────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("profile", ["intake", "pre-issue", "archive"])
+def test_3_a_name_that_is_not_utf8_stops_nothing(tmp_path: Path, profile: str) -> None:
+    extra = ({"on_pass": tmp_path / "passed", "on_fail": tmp_path / "failed"}
+             if profile == "pre-issue" else {})
+    config = _config(tmp_path, profile=profile, **extra)
+    bad = os.fsdecode(b"\xff\xfe\xb2\xbb.docx")
+    src = make_docx(tmp_path / "src" / "a.docx", CLEAN)
+    for _ in range(2):  # and again after a restart
+        with Running(config) as run:
+            shutil.copy(src, tmp_path / "in" / bad)
+            shutil.copy(src, tmp_path / "in" / "ok.docx")
+            assert wait_until(lambda: run.rows() >= 2, 30), run.rows()
+            assert run.thread.is_alive()
+    db = StateDB(config.state_db)
+    try:
+        names = {Path(r.path).name for r in db.rows()}
+    finally:
+        db.close()
+    assert bad in names and "ok.docx" in names
+    if profile == "pre-issue":
+        assert (tmp_path / "passed" / bad).exists()
+
+
+# 7 ───────────────────────────────────────────────────────────────────────────────────────────
+def _across_file_systems(monkeypatch: pytest.MonkeyPatch, source: Path) -> None:
+    real = os.link
+
+    def link(src: object, dst: object, **kw: object) -> None:
+        if Path(str(src)) == source:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(src, dst, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", link)
+
+
+def test_7_a_move_across_file_systems_copies_completely(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    source = make_docx(tmp_path / "in" / "f2.docx", CLEAN)
+    data = source.read_bytes()
+    (tmp_path / "out").mkdir()
+    _across_file_systems(monkeypatch, source)
+    target = move_checked(source, tmp_path / "out")
+    assert target.read_bytes() == data and not source.exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["f2.docx"]
+
+
+def test_7_a_failed_copy_leaves_nothing_and_keeps_the_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = make_docx(tmp_path / "in" / "f2.docx", CLEAN)
+    data = source.read_bytes()
+    (tmp_path / "out").mkdir()
+    _across_file_systems(monkeypatch, source)
+
+    def disk_full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    for _ in range(3):  # retries leave nothing either
+        with pytest.raises(OSError):
+            move_checked(source, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+    assert source.read_bytes() == data
