@@ -7,12 +7,15 @@ folder that holds the configuration file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rules.yamlnodes import Path_
 from scanner.extract.registry import suffixes
+from scanner.fsutil import is_within
+from scanner.messages import Msg
 from scanner.verdicts import parse_authority
 from scanner.yamlconf import Checker, read
 
@@ -81,11 +84,36 @@ def load(path: Path) -> WatchConfig:
                      "must be a whole number >= 0 (0: no limit)")
     state = c.path_of(top.get("state_db", "dingmi-state/state.db"), ("state_db",), base)
     log = top.get("log_file")
-    return WatchConfig(state_db=state, folders=folders,
-                       log_file=c.path_of(log, ("log_file",), base) if log else None,
-                       as_of=None if as_of == "today" else as_of,
-                       reconcile_seconds=float(reconcile), file_timeout_seconds=float(timeout),
-                       memory_mb=memory or None, source=path)
+    config = WatchConfig(state_db=state, folders=folders,
+                         log_file=c.path_of(log, ("log_file",), base) if log else None,
+                         as_of=None if as_of == "today" else as_of,
+                         reconcile_seconds=float(reconcile), file_timeout_seconds=float(timeout),
+                         memory_mb=memory or None, source=path)
+    for at, why in layout_problems(config):
+        raise c.fail(at, *why)
+    return config
+
+
+INSIDE = Msg("不能位于监视文件夹 {folder} 内（文件会被反复处理）",
+             "must not lie inside the watched folder {folder} (files would go round in a loop)")
+
+
+def layout_problems(config: WatchConfig) -> Iterator[tuple[Path_, Msg]]:
+    """Every place a file dingmi writes or moves would land in a watched folder: report and
+    gate folders (two pre-issue folders whose ``on_pass`` point at each other bounce a document
+    for ever), the log file (it would be scanned as it grows) and the state database."""
+    places: list[tuple[Path_, Path]] = [(("state_db",), config.state_db)]
+    if config.log_file is not None:
+        places.append((("log_file",), config.log_file))
+    for i, f in enumerate(config.folders):
+        places += [(("folders", i, key), p) for key, p in
+                   (("reports", f.reports), ("on_pass", f.on_pass), ("on_fail", f.on_fail))
+                   if p is not None]
+    for at, place in places:
+        for folder in config.folders:
+            if is_within(place, folder.path):
+                yield at, INSIDE.format(folder=folder.path)
+                break
 
 
 def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:

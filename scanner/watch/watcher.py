@@ -36,12 +36,12 @@ from watchdog.observers import Observer
 
 from scanner import ENGINE, catalogs
 from scanner.errors import ConfigError, ScanError
-from scanner.fsutil import is_within, make_dirs, remove_stale_temporaries
+from scanner.fsutil import make_dirs, remove_stale_temporaries
 from scanner.messages import Msg, printable
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
 from scanner.walk import is_temporary
-from scanner.watch.config import Folder, WatchConfig
+from scanner.watch.config import Folder, WatchConfig, layout_problems
 from scanner.watch.handle import Outcome, SourceChanged, handle, link_outcome
 from scanner.watch.settle import Settler, real_stat
 from scanner.watch.state import StateDB
@@ -361,12 +361,9 @@ def _files(folder: Folder) -> Iterator[Path]:
 
 
 def _check_layout(config: WatchConfig) -> None:
-    """Reports and gate folders may not lie inside a watched folder (no loops, nothing beside
-    the sources)."""
-    for folder in config.folders:
-        for label, other in (("reports", folder.reports), ("on_pass", folder.on_pass),
-                             ("on_fail", folder.on_fail)):
-            if other is not None and is_within(other, folder.path):
-                raise ConfigError(f"{label} 文件夹 {other} 位于监视文件夹 {folder.path} 内",
-                                  f"the {label} folder {other} lies inside the watched folder "
-                                  f"{folder.path}")
+    """Nothing dingmi writes or moves may land in a watched folder (no loops, nothing beside the
+    sources); ``watch_dirs.yaml`` is checked on load with the line named, this checks a
+    configuration built otherwise."""
+    for at, why in layout_problems(config):
+        key = ".".join(str(x) for x in at)
+        raise ConfigError(f"{key}: {why.zh}", f"{key}: {why.en}")

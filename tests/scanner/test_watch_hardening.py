@@ -160,3 +160,25 @@ def test_7_a_failed_copy_leaves_nothing_and_keeps_the_source(
             move_checked(source, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
     assert source.read_bytes() == data
+
+
+# 12 ──────────────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize(("extra_top", "second_on_pass", "words"), [
+    ("", "a", ["watch.yaml:5", "folders.0.on_pass", "inside the watched folder"]),
+    ("log_file: b/watch.log\n", "out", ["watch.yaml:1", "log_file", "inside the watched folder"]),
+])
+def test_12_configurations_that_loop_are_refused_with_the_line(
+        tmp_path: Path, extra_top: str, second_on_pass: str, words: list[str]) -> None:
+    from scanner.errors import ConfigError  # noqa: PLC0415
+    from scanner.watch.config import load  # noqa: PLC0415
+
+    cfg = tmp_path / "watch.yaml"
+    cfg.write_text(extra_top + "folders:\n"
+                   "  - path: a\n    reports: r\n    profile: pre-issue\n"
+                   "    on_pass: b\n    on_fail: f\n"
+                   "  - path: b\n    reports: r2\n    profile: pre-issue\n"
+                   f"    on_pass: {second_on_pass}\n    on_fail: f2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(cfg)
+    for word in words:
+        assert word in err.value.message_en, err.value.message_en
