@@ -51,3 +51,10 @@ class WorkerError(ScanError):
     """A worker process could not be started (the machine, not a file, is at fault)."""
 
     exit_code = 2
+
+
+class OutputError(ScanError):
+    """A report or output could not be written (the disk, the folder, a name too long): the
+    environment, not the document, is at fault."""
+
+    exit_code = 2

@@ -23,9 +23,9 @@ from markers.expiry import add_months
 from markers.models import LEVELS
 from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
 from scanner.audit.summary import render_summary
-from scanner.fsutil import write_atomic
 from scanner.messages import Msg
 from scanner.report.outputs import link_suffix
+from scanner.report.write import write_output
 
 TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
 TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
@@ -179,5 +179,5 @@ def write_outputs(rows_in: Sequence[LedgerRow], out: Path, ctx: RunContext) -> l
     """Write every run-level output into ``out``; returns the ledger rows in path order."""
     rows = sorted(rows_in, key=lambda r: r.relative)
     for output in RUN_OUTPUTS:
-        write_atomic(out / output.name, output.build(rows, ctx))
+        write_output(out / output.name, output.build(rows, ctx))
     return rows

@@ -27,10 +27,11 @@ from scanner import ENGINE, catalogs
 from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.ledger import LedgerRow, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
-from scanner.fsutil import make_dirs, remove_stale_temporaries
+from scanner.fsutil import remove_stale_temporaries
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
 from scanner.report.outputs import main_suffix
+from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
@@ -154,7 +155,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     started = time.perf_counter()
     roots = list(a.roots)
     check_out_dir(a.out, roots)
-    make_dirs(a.out)
+    make_output_dir(a.out)
     cats = catalogs.load(a.options.catalogs) if a.options.catalogs else ()
     reports_dir = a.out / "reports"
     out = OutputOptions(reports_dir, a.formats, a.lang, a.redact)

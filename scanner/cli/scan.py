@@ -13,11 +13,11 @@ from typing import Any, TextIO
 
 from scanner import catalogs
 from scanner.cli.options import scan_options
-from scanner.fsutil import make_dirs
 from scanner.messages import Msg, printable
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
+from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
 from scanner.workers.task import Job, Task
@@ -98,7 +98,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
     stderr = stderr or sys.stderr
     check_out_dir(out.out, roots)
     if out.out is not None:
-        make_dirs(out.out)
+        make_output_dir(out.out)
     stats = WalkStats()
     progress = Progress(stderr, out.lang)
     reports: list[dict[str, Any]] = []

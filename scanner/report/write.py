@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import ConfigError
-from scanner.fsutil import is_within, write_atomic
-from scanner.messages import Msg
+from scanner.errors import ConfigError, OutputError
+from scanner.fsutil import is_within, make_dirs, write_atomic
+from scanner.messages import Msg, printable
 from scanner.report.model import FileReport, to_json
 from scanner.report.outputs import DEFAULT_FORMATS, Rendered, render_files
 
@@ -27,11 +27,40 @@ class OutputOptions:
     redact: bool = False  # evidence as locations only, no excerpts of the document
 
 
+CANNOT_WRITE = Msg("无法写出 {path}：{why}（检查输出目录、磁盘空间和文件名长度）",
+                   "cannot write {path}: {why} (check the output folder, the free space and the "
+                   "length of the name)")
+
+
+def output_error(path: Path, exc: OSError) -> OutputError:
+    """The error for an output that could not be written."""
+    return OutputError(*CANNOT_WRITE.format(path=printable(str(path)),
+                                            why=exc.strerror or str(exc)))
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write one output file atomically; a failure is an :class:`OutputError` naming it."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+
+
+def make_output_dir(path: Path) -> None:
+    """Create an output folder (0700); a failure is an :class:`OutputError` naming it."""
+    try:
+        make_dirs(path)
+        if not path.is_dir():
+            raise NotADirectoryError(20, "not a folder")
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+
+
 def write_rendered(folder: Path, relative: str, files: Rendered) -> None:
     """Write rendered reports of the file at ``relative`` under ``folder``."""
     base = str(folder / relative)
     for suffix, content in files:
-        write_atomic(Path(base + suffix), content)
+        write_output(Path(base + suffix), content)
 
 
 def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:

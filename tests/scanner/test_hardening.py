@@ -167,3 +167,31 @@ def test_6_audit_ledger_has_one_row_per_file(tmp_path: Path) -> None:
     with (tmp_path / "a" / "ledger.csv").open(encoding="utf-8-sig") as fh:
         paths = [r["路径"] for r in csv.DictReader(fh)]
     assert len(paths) == 3 and len(set(paths)) == 3, paths
+
+
+# 11. report-writing problems are output errors (exit 2), not the documents' ─────────────────
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scanner.cli", *args, "--lang", "en"],
+                          capture_output=True, text=True, timeout=120, cwd=REPO, check=False)
+
+
+@pytest.mark.parametrize("command", ["check", "scan", "audit"])
+def test_11_an_output_folder_that_is_a_file_is_an_output_error(tmp_path: Path,
+                                                                command: str) -> None:
+    doc = _write(tmp_path / "in" / "a.txt", "机密★10年")
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    target = str(doc) if command == "check" else str(doc.parent)
+    done = _cli(command, target, "--out", str(blocker), *(["--jobs", "1"] if command != "check"
+                                                          else []))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and str(blocker) in done.stderr
+    assert "cannot write" in done.stderr
+
+
+def test_11_a_name_too_long_for_its_report_is_an_output_error(tmp_path: Path) -> None:
+    name = "长" * 80 + ".txt"  # 244 bytes: its report name is longer than a name may be
+    doc = _write(tmp_path / "in" / name, "机密★10年")
+    done = _cli("scan", str(doc.parent), "--out", str(tmp_path / "o"), "--jobs", "1")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "cannot write" in done.stderr and "unreadable" not in done.stdout

@@ -182,3 +182,22 @@ def test_12_configurations_that_loop_are_refused_with_the_line(
         load(cfg)
     for word in words:
         assert word in err.value.message_en, err.value.message_en
+
+
+# 11 (watch) ──────────────────────────────────────────────────────────────────────────────────
+def test_11_watch_backs_off_a_file_whose_report_cannot_be_written(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    log = tmp_path / "logs" / "watch.log"
+    config = WatchConfig(tmp_path / "state" / "s.db", (_pre_issue(tmp_path),), log_file=log,
+                         reconcile_seconds=0.2)
+    name = "长" * 80 + ".docx"  # its report's name is too long for the file system
+    with Running(config, lang="en") as run:
+        make_docx(tmp_path / "src.docx", CLEAN).replace(tmp_path / "in" / name)
+        assert wait_until(lambda: "will retry in" in log.read_text(encoding="utf-8")
+                          if log.exists() else False, 30)
+        threading.Event().wait(4.0)  # twenty reconciliation passes
+        assert run.thread.is_alive() and run.rows() == 0
+    failures = [x for x in log.read_text(encoding="utf-8").splitlines() if "will retry" in x]
+    assert 1 <= len(failures) <= 6, failures  # 0.2 s, 0.4 s, 0.8 s, 1.6 s... not every pass
+    assert "cannot write" in failures[0]
+    assert (tmp_path / "in" / name).exists()  # not moved: nothing was reported
