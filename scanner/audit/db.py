@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
-from scanner.dbfile import open_database
+from scanner.dbfile import Lock, open_database
 from scanner.report import unpack_json
 from scanner.workers.task import TEXTS_TABLE
 
@@ -79,15 +79,25 @@ class FileRow:
 class AuditDB:
     """The main process's read-write handle (creates the file owner-only)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, exclusive: bool = False) -> None:
         self.path = path
-        self.conn = open_database(path, SCHEMA, 60)
+        self.lock = Lock(path) if exclusive else None  # the audit's own: one run per output
+        try:
+            self.conn = open_database(path, SCHEMA, 60)
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
         self.pending = 0
 
     def close(self) -> None:
-        """Commit what is pending and close."""
-        self.flush()
-        self.conn.close()
+        """Commit what is pending, close, give the lock up."""
+        try:
+            self.flush()
+            self.conn.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def flush(self) -> None:
         """Commit the current batch."""

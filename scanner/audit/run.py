@@ -160,7 +160,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     reports_dir = a.out / "reports"
     out = OutputOptions(reports_dir, a.formats, a.lang, a.redact)
     key = settings_key(a.options, [c.sha256 for c in cats], out)
-    db = AuditDB(a.out / DB_NAME)
+    db = AuditDB(a.out / DB_NAME, exclusive=True)
     result = AuditResult()
     try:
         stats = WalkStats()

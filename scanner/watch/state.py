@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.dbfile import open_database
+from scanner.dbfile import Lock, open_database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -61,13 +61,21 @@ class Row:
 class StateDB:
     """Open (and create, owner-only) the state database at ``path``."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, exclusive: bool = False) -> None:
         self.path = path
-        self.conn = open_database(path, SCHEMA, 30)
+        self.lock = Lock(path) if exclusive else None  # the watcher's own: one per state
+        try:
+            self.conn = open_database(path, SCHEMA, 30)
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and give the lock up)."""
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def done(self, path: str, sha256: str, engine: str, catalogs: str) -> bool:
         """True when this content at this path was already reported by this engine/catalogues."""

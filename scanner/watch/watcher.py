@@ -161,7 +161,7 @@ class Watcher:
     # ── main loop ─────────────────────────────────────────────────────────────
     def run(self) -> int:
         """Watch until stopped; 0 on a clean stop."""
-        db = StateDB(self.config.state_db)
+        db = StateDB(self.config.state_db, exclusive=True)
         # The workers are spawned before the observer's threads exist.
         self.executor = self._executor()
         observer = Observer()

@@ -195,3 +195,77 @@ def test_11_a_name_too_long_for_its_report_is_an_output_error(tmp_path: Path) ->
     done = _cli("scan", str(doc.parent), "--out", str(tmp_path / "o"), "--jobs", "1")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "cannot write" in done.stderr and "unreadable" not in done.stdout
+
+
+# 8. a damaged state database is a clear error, never reused ─────────────────────────────────
+@pytest.mark.parametrize("damage", ["random", "page"])
+def test_8_a_damaged_audit_database_stops_the_audit_and_keeps_the_outputs(
+        tmp_path: Path, damage: str) -> None:
+    _write(tmp_path / "in" / "a.txt", "机密★10年")
+    out = tmp_path / "out"
+    assert main(["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"]) == 0
+    ledger = (out / "ledger.csv").read_bytes()
+    db = out / "audit.sqlite"
+    if damage == "random":
+        db.write_bytes(os.urandom(8192))
+    else:
+        data = bytearray(db.read_bytes())
+        data[100:4096] = os.urandom(3996)  # the schema page
+        db.write_bytes(bytes(data))
+    for wal in out.glob("audit.sqlite-*"):
+        wal.unlink()
+    done = _cli("audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "damaged" in done.stderr and str(db) in done.stderr
+    assert (out / "ledger.csv").read_bytes() == ledger
+
+
+def test_8_a_damaged_watch_state_stops_the_watcher(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "s.db").write_bytes(os.urandom(8192))
+    cfg = tmp_path / "w.yaml"
+    cfg.write_text("state_db: state/s.db\nfolders:\n  - path: in\n    reports: r\n",
+                   encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "watch", "--config", str(cfg),
+                           "--lang", "en"], capture_output=True, text=True, timeout=120,
+                          cwd=REPO, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "damaged" in done.stderr
+
+
+# 14. one instance per state ─────────────────────────────────────────────────────────────────
+def test_14_a_second_audit_on_the_same_output_stops_naming_the_holder(tmp_path: Path) -> None:
+    from scanner.dbfile import Lock  # noqa: PLC0415
+
+    _write(tmp_path / "in" / "a.txt", "机密★10年")
+    out = tmp_path / "out"
+    out.mkdir()
+    held = Lock(out / "audit.sqlite")  # what a running audit holds
+    try:
+        done = _cli("audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1")
+    finally:
+        held.release()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"pid {os.getpid()}" in done.stderr and "Traceback" not in done.stderr
+    assert main(["audit", str(tmp_path / "in"), "--out", str(out), "--jobs", "1"]) == 0
+
+
+def test_14_a_second_watcher_on_the_same_state_stops(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    cfg = tmp_path / "w.yaml"
+    cfg.write_text("state_db: state/s.db\nreconcile_seconds: 60\nfolders:\n"
+                   "  - path: in\n    reports: r\n", encoding="utf-8")
+    first = subprocess.Popen([sys.executable, "-m", "scanner.cli", "watch", "--config",
+                              str(cfg)], stderr=subprocess.PIPE, cwd=REPO, text=True)
+    try:
+        assert first.stderr is not None
+        assert "开始监视" in first.stderr.readline()  # the first one is watching
+        second = subprocess.run([sys.executable, "-m", "scanner.cli", "watch", "--config",
+                                 str(cfg), "--lang", "en"], capture_output=True, text=True,
+                                timeout=120, cwd=REPO, check=False)
+        assert second.returncode == 2, second.stderr
+        assert f"pid {first.pid}" in second.stderr
+    finally:
+        first.terminate()
+        first.wait(timeout=30)
