@@ -20,7 +20,7 @@ from markers.models import LEVELS, STATUTORY_MAX_YEARS
 from markers.normalize import normalize
 from rules.errors import CatalogError
 from rules.model import Catalog, Item, MatchSpec, Near
-from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
+from rules.yamlnodes import AliasFound, DuplicateKey, Path_, compose, refuse_aliases, to_python
 
 MAX_BYTES = 16 * 1024 * 1024
 CACHE_VERSION = 1
@@ -223,7 +223,12 @@ def parse_catalog(text: str, path: str, sha256: str = "") -> Catalog:
                            f"YAML syntax error: {problem}") from exc
     lines: dict[Path_, int] = {}
     try:
+        if node is not None:
+            refuse_aliases(node)
         data = to_python(node, (), lines) if node is not None else None
+    except AliasFound as exc:
+        raise CatalogError(path, exc.line, "", "不允许使用 YAML 别名（*名称）",
+                           "YAML aliases (*name) are not allowed") from exc
     except DuplicateKey as exc:
         raise CatalogError(path, exc.line, exc.key, f"键“{exc.key}”重复",
                            f"duplicate key '{exc.key}'") from exc

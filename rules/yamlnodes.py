@@ -22,6 +22,32 @@ class DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+class AliasFound(Exception):
+    """A node reached twice: what an alias (``*name``) is once composed."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def refuse_aliases(node: yaml.Node) -> None:
+    """Raise :class:`AliasFound` when the tree uses an alias. Aliases are refused before any
+    value is built: a few hundred bytes of nested aliases expand into gigabytes ("billion
+    laughs"), and catalogues and settings never need them."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            raise AliasFound(n.start_mark.line + 1)
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            for key, value in n.value:
+                stack.extend((key, value))
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
 def compose(text: str) -> yaml.Node | None:
     """The node tree (raises ``yaml.YAMLError`` on syntax errors)."""
     node: yaml.Node | None = yaml.compose(text, Loader=_LOADER)

@@ -12,28 +12,12 @@ from typing import Any
 
 import yaml
 
-from rules.yamlnodes import DuplicateKey, Path_, compose, to_python
+from rules.yamlnodes import AliasFound, DuplicateKey, Path_, compose, refuse_aliases, to_python
 from scanner.errors import ConfigError
 from scanner.messages import Msg
 
 MAX_BYTES = 1 << 20  # a settings file is a page of text, not megabytes
 ALIAS = Msg("不允许使用 YAML 别名（*名称）", "YAML aliases (*name) are not allowed")
-
-
-def _no_alias(node: yaml.Node, seen: set[int], path: Path) -> None:
-    """Refuse a node reached twice (what an alias is, once composed)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            line = n.start_mark.line + 1
-            raise ConfigError(f"{path}:{line}: {ALIAS.zh}", f"{path}:{line}: {ALIAS.en}")
-        seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                stack.extend((k, v))
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
 
 
 def read(path: Path) -> tuple[Any, dict[Path_, int]]:
@@ -53,8 +37,11 @@ def read(path: Path) -> tuple[Any, dict[Path_, int]]:
         lines: dict[Path_, int] = {}
         if node is None:
             return None, lines
-        _no_alias(node, set(), path)
+        refuse_aliases(node)
         return to_python(node, (), lines), lines
+    except AliasFound as exc:
+        where = f"{path}:{exc.line}"
+        raise ConfigError(f"{where}: {ALIAS.zh}", f"{where}: {ALIAS.en}") from exc
     except (yaml.YAMLError, DuplicateKey) as exc:
         raise ConfigError(f"{path}: YAML 错误：{exc}", f"{path}: YAML error: {exc}") from exc
 

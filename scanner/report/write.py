@@ -56,8 +56,26 @@ def make_output_dir(path: Path) -> None:
         raise output_error(path, exc) from exc
 
 
+LINK_IN_OUTPUT = Msg("输出目录中的 {path} 是符号链接；为防止报告被引到别处，拒绝写入",
+                     "{path} in the output folder is a symbolic link; refusing to write through "
+                     "it (reports could be sent elsewhere)")
+
+
+def _no_links_below(folder: Path, relative: str) -> None:
+    """Refuse a folder link between the report folder and a report (a planted link would
+    redirect reports elsewhere); the report folder itself may be a link the user chose."""
+    here = folder
+    for part in Path(relative).parts[:-1]:
+        here = here / part
+        if here.is_symlink():
+            raise OutputError(*LINK_IN_OUTPUT.format(path=printable(str(here))))
+
+
 def write_rendered(folder: Path, relative: str, files: Rendered) -> None:
-    """Write rendered reports of the file at ``relative`` under ``folder``."""
+    """Write rendered reports of the file at ``relative`` under ``folder`` (never through a
+    folder link below ``folder``; the files themselves are opened without following links)."""
+    if files:
+        _no_links_below(folder, relative)
     base = str(folder / relative)
     for suffix, content in files:
         write_output(Path(base + suffix), content)

@@ -97,3 +97,13 @@ def test_cache_follows_content(tmp_path: Path) -> None:
     assert len(load_catalog(path, cache).items) == 3
     _big_catalogue(path, 4)
     assert len(load_catalog(path, cache).items) == 4
+
+
+def test_9_an_alias_bomb_catalogue_is_refused_before_it_expands(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    assert "aliases" in err.value.text("en") and err.value.line == 2

@@ -269,3 +269,16 @@ def test_14_a_second_watcher_on_the_same_state_stops(tmp_path: Path) -> None:
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+# 15. a folder link planted in the report tree is not followed ───────────────────────────────
+def test_15_a_link_inside_the_report_folder_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "sub" / "a.txt", "机密★10年")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    done = _cli("scan", str(tmp_path / "in"), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "symbolic link" in done.stderr
+    assert list(elsewhere.iterdir()) == []
