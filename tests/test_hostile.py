@@ -103,6 +103,12 @@ def test_audit_reports_every_hostile_file(corpus: tuple[Path, list[Case]], tmp_p
     for case in cases:
         check_case(case, reports[case.name])
     assert len(rows) == len(cases)
+    from openpyxl import load_workbook  # noqa: PLC0415
+
+    sheet = load_workbook(out / "ledger.xlsx").active
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    with (out / "ledger.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert not [c for row in csv.reader(fh) for c in row if c.startswith(("=", "+", "@"))]
     stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
     assert stats["unreadable"] == sum(1 for c in cases if c.status == "unreadable")
     assert stats["unsupported"] == sum(1 for c in cases if c.status == "unsupported")

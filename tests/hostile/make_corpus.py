@@ -239,6 +239,27 @@ def make_corpus(out: Path) -> list[Case]:
         lambda p: shutil.copy(MARK_DOC, p))
     gbk = os.fsdecode("公文".encode("gbk") + b".docx")
     add(gbk, "ok", "", "file name in GBK bytes (not UTF-8)", lambda p: shutil.copy(MARK_DOC, p))
+    bad = os.fsdecode(b"\xff\xfe\xb2\xbb.txt")
+    add(bad, "ok", "", "file name of invalid UTF-8 bytes", lambda p: p.write_bytes(MARKED_TEXT))
+    big5_name = os.fsdecode("機密".encode("cp950") + b".txt")
+    add(big5_name, "ok", "", "file name in Big5 bytes", lambda p: p.write_bytes(MARKED_TEXT))
+    add("pipe.txt", "unreadable", "not a regular file", "a FIFO (named pipe)", os.mkfifo)
+    add("dev_zero.pdf", "unreadable", "not a regular file", "a link to /dev/zero",
+        lambda p: p.symlink_to("/dev/zero"))
+    add("cr_only.txt", "ok", "", "text with CR-only line ends (old Mac)",
+        lambda p: p.write_bytes(MARKED_TEXT.replace(b"\n", b"\r")))
+    add("big5.txt", "ok", "", "text in Big5",
+        lambda p: p.write_bytes("000123\n機密★10年\n關於加強保密工作的通知\n".encode("cp950")))
+    add("utf16_no_bom.txt", "ok", "", "UTF-16 LE text without a BOM",
+        lambda p: p.write_bytes(MARKED_TEXT.decode().encode("utf-16-le")))
+    add('=HYPERLINK("x","点我").docx', "ok", "",
+        "a file name that is a spreadsheet formula", lambda p: shutil.copy(MARK_DOC, p))
+    add("formula_title.docx", "ok", "", "a document whose title is a spreadsheet formula",
+        lambda p: make_docx(p, DocSpec(body=["000123", "机密★10年", "正文"],
+                                       title='=HYPERLINK("http://example.invalid","点我")')))
+    add("billion_laughs.yaml", "unsupported", "not supported",
+        "a YAML alias bomb (as a document: not read; as settings or a catalogue: refused, "
+        "see tests/scanner/test_config.py and tests/rules/test_load.py)", _alias_bomb)
     # root reads any file: the unprivileged case is also run as nobody in test_bad_input.py
     as_root = os.geteuid() == 0
     add("no_read_permission.docx", "ok" if as_root else "unreadable",
@@ -255,6 +276,15 @@ def make_corpus(out: Path) -> list[Case]:
     cases.append(Case("loop/in_loop_folder.docx", "ok", "",
                       "a file in a folder that links to itself (the link is not followed)"))
     return cases
+
+
+MARKED_TEXT = "000123\n机密★10年\n关于加强保密工作的通知\n知悉范围：局领导\n2026年3月2日\n".encode()
+
+
+def _alias_bomb(path: Path) -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 12)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _unreadable(path: Path) -> None:
