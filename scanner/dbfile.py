@@ -84,3 +84,16 @@ class Lock:
         """Give the lock up."""
         with contextlib.suppress(OSError):
             os.close(self.fd)
+
+
+def open_owned(path: Path, schema: str, timeout: float, *, exclusive: bool
+               ) -> tuple[sqlite3.Connection, Lock | None]:
+    """:func:`open_database`, first taking the database's :class:`Lock` when ``exclusive`` (the
+    process that runs a command owns its state; readers such as tests do not lock)."""
+    lock = Lock(path) if exclusive else None
+    try:
+        return open_database(path, schema, timeout), lock
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
-from scanner.dbfile import Lock, open_database
+from scanner.dbfile import open_owned
 from scanner.report import unpack_json
 from scanner.workers.task import TEXTS_TABLE
 
@@ -81,13 +81,8 @@ class AuditDB:
 
     def __init__(self, path: Path, *, exclusive: bool = False) -> None:
         self.path = path
-        self.lock = Lock(path) if exclusive else None  # the audit's own: one run per output
-        try:
-            self.conn = open_database(path, SCHEMA, 60)
-        except BaseException:
-            if self.lock is not None:
-                self.lock.release()
-            raise
+        # the audit's own: one run per output
+        self.conn, self.lock = open_owned(path, SCHEMA, 60, exclusive=exclusive)
         self.pending = 0
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.dbfile import Lock, open_database
+from scanner.dbfile import open_owned
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -63,13 +63,8 @@ class StateDB:
 
     def __init__(self, path: Path, *, exclusive: bool = False) -> None:
         self.path = path
-        self.lock = Lock(path) if exclusive else None  # the watcher's own: one per state
-        try:
-            self.conn = open_database(path, SCHEMA, 30)
-        except BaseException:
-            if self.lock is not None:
-                self.lock.release()
-            raise
+        # the watcher's own: one per state
+        self.conn, self.lock = open_owned(path, SCHEMA, 30, exclusive=exclusive)
 
     def close(self) -> None:
         """Close the connection (and give the lock up)."""
