@@ -282,3 +282,13 @@ def test_15_a_link_inside_the_report_folder_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert "symbolic link" in done.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+# 3 (every command): a name that is not UTF-8 ─────────────────────────────────────────────────
+def test_3_check_reads_and_prints_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    name = os.fsdecode(b"\xff\xfe\xb2\xbb.txt")
+    doc = _write(tmp_path / name, "机密★10年")
+    done = _cli("check", str(doc), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "\\udcff" in done.stdout and "机密★10年" in done.stdout  # escaped, never garbled
+    assert (tmp_path / "o" / (name + ".report.json")).exists()
