@@ -51,7 +51,8 @@ def open_database(path: Path, schema: str, timeout: float) -> sqlite3.Connection
         if version > SCHEMA_VERSION:
             raise ConfigError(*NEWER.format(path=path, version=version))
         conn.executescript(schema)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if version != SCHEMA_VERSION:  # written once: readers opening the file write nothing
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _damaged(path, exc) from exc

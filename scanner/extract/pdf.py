@@ -8,7 +8,6 @@ middle). Other pages are read as plain text lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -16,62 +15,23 @@ import pypdfium2 as pdfium
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
+from scanner.extract.layout import Line, group
 from scanner.limits import current
 
 TOP_FRACTION = 0.30
 
 
-@dataclass
-class _Line:
-    top: float
-    bottom: float
-    parts: list[tuple[float, float, str]]
-
-    @property
-    def x0(self) -> float:
-        return min(x for x, _, _ in self.parts)
-
-    def text(self) -> str:
-        """Parts left to right; a space only where the gap is wider than half the line height."""
-        gap = 0.5 * max(self.top - self.bottom, 1.0)
-        out: list[str] = []
-        last_right: float | None = None
-        for left, right, text in sorted(self.parts):
-            if last_right is not None and left - last_right > gap:
-                out.append(" ")
-            out.append(text.strip("\r\n"))
-            last_right = right
-        return "".join(out)
-
-
-def _page1_lines(page: pdfium.PdfPage) -> list[_Line]:
+def _page1_lines(page: pdfium.PdfPage) -> list[Line]:
     textpage = page.get_textpage()
     try:
-        lines: list[_Line] = []
+        pieces = []
         for i in range(textpage.count_rects()):
             left, bottom, right, top = textpage.get_rect(i)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            if not text.strip():
-                continue
-            line = _find_line(lines, top, bottom)
-            if line is None:
-                lines.append(_Line(top, bottom, [(left, right, text)]))
-            else:
-                line.parts.append((left, right, text))
-                line.top, line.bottom = max(line.top, top), min(line.bottom, bottom)
-        lines.sort(key=lambda ln: (-ln.top, ln.x0))
-        return lines
+            pieces.append((left, bottom, right, top,
+                           textpage.get_text_bounded(left, bottom, right, top)))
+        return group(pieces)
     finally:
         textpage.close()
-
-
-def _find_line(lines: list[_Line], top: float, bottom: float) -> _Line | None:
-    height = max(top - bottom, 1.0)
-    for line in reversed(lines[-8:]):
-        overlap = min(top, line.top) - max(bottom, line.bottom)
-        if overlap > 0.5 * min(height, max(line.top - line.bottom, 1.0)):
-            return line
-    return None
 
 
 def _open(path: Path, data: bytes | None) -> pdfium.PdfDocument:

@@ -41,6 +41,12 @@ def _pdf(path: Path, data: bytes | None) -> Document:
     return extract_pdf(path, data=data)
 
 
+def _ofd(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.ofd import extract_ofd  # noqa: PLC0415
+
+    return extract_ofd(path, data)
+
+
 def _text(path: Path, data: bytes | None) -> Document:
     from scanner.extract.text import extract_text  # noqa: PLC0415
 
@@ -51,6 +57,8 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
               (), flowing=True),
+    Extractor("ofd", (".ofd",), _ofd, Msg("OFD 版式文件", "OFD documents (GB/T 33190)"), (),
+              flowing=True),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
               Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
 )}

@@ -26,7 +26,8 @@ FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", 
 PROFILES = ("intake", "pre-issue", "archive")
 # Every format dingmi reads, and office formats it does not read yet (they get an ``unsupported``
 # report rather than no word at all).
-DEFAULT_INCLUDE = (*(f"*{s}" for s in suffixes()), "*.doc", "*.wps", "*.ofd")
+DEFAULT_INCLUDE = tuple(dict.fromkeys((*(f"*{s}" for s in suffixes()), "*.doc", "*.wps",
+                                        "*.eid", "*.ofd")))
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ SHEET = [["序号", "具体事项内容", "密级", "保密期限", "知悉范�
          ["2", "重大项目谈判底线和让步方案", "机密级", "5年", "谈判组", "商务局"]]
 
 
+@pytest.mark.slow
 def test_import_csv_and_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with (tmp_path / "s.csv").open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(SHEET)

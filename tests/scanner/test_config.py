@@ -146,6 +146,7 @@ def _watch_load(path: Path) -> object:
     return load(path)
 
 
+@pytest.mark.slow
 def test_the_audit_keeps_its_own_threshold(tmp_path: Path, doc: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "dingmi.yaml").write_text("catalogs: [demo]\nfail_on: info\n", encoding="utf-8")

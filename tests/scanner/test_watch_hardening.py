@@ -98,6 +98,7 @@ def test_2_a_link_in_a_pre_issue_folder_is_reported_not_followed_nor_moved(
 
 
 # 3 ───────────────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.slow
 @pytest.mark.parametrize("profile", ["intake", "pre-issue", "archive"])
 def test_3_a_name_that_is_not_utf8_stops_nothing(tmp_path: Path, profile: str) -> None:
     extra = ({"on_pass": tmp_path / "passed", "on_fail": tmp_path / "failed"}
@@ -185,6 +186,7 @@ def test_12_configurations_that_loop_are_refused_with_the_line(
 
 
 # 11 (watch) ──────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.slow
 def test_11_watch_backs_off_a_file_whose_report_cannot_be_written(tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     log = tmp_path / "logs" / "watch.log"
