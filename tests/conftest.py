@@ -26,7 +26,7 @@ DATA_TEXTS = TESTS / "data" / "texts"
 NO_SHARED = f"needs the shared corpus {SHARED}, which is not here"
 sys.path.insert(0, str(TESTS / "support"))
 
-from builders import make_docx, soffice, to_pdf  # noqa: E402
+from builders import make_docx, soffice, to_doc, to_pdf  # noqa: E402
 from cases import CASES  # noqa: E402
 from source_guard import _snapshot, sources_untouched  # noqa: E402, F401 - an autouse fixture
 
@@ -87,6 +87,18 @@ def case_pdf(case_docx: dict[str, Path], tmp_path_factory: pytest.TempPathFactor
         pdfs = to_pdf(list(case_docx.values()), folder)
         return {p.stem: p for p in pdfs}
     return {c.id: PDF_FIXTURES / f"{c.id}.pdf" for c in CASES}
+
+
+@pytest.fixture(scope="session")
+def case_doc(case_docx: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+             ) -> dict[str, Path]:
+    """The case DOCX files as Word binary (.doc): converted now by LibreOffice where it is
+    installed (``--convert-to doc``), else the committed set made the same way."""
+    if soffice() is not None:
+        folder = tmp_path_factory.mktemp("cases_doc")
+        docs = to_doc(list(case_docx.values()), folder)
+        return {p.stem: p for p in docs}
+    return {c.id: TESTS / "data" / "doc_cases" / f"{c.id}.doc" for c in CASES}
 
 
 SHARED_TREES = (SHARED / "corpus", REPO / "examples", TESTS / "data")

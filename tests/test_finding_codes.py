@@ -1,4 +1,5 @@
-"""Every finding code raised and not raised, through real DOCX and PDF files."""
+"""Every finding code raised and not raised, through real DOCX, PDF and Word binary (.doc) files
+(the PDF and .doc files made from the DOCX files by LibreOffice)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ def test_pdf(case: Case, case_pdf: dict[str, Path]) -> None:
     assert (case.code in codes) is case.expect_pdf(), codes
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_doc(case: Case, case_doc: dict[str, Path]) -> None:
+    codes = _codes(case_doc[case.id])
+    assert (case.code in codes) is case.expect_doc(), codes
+
+
 def test_every_code_has_a_raising_and_a_clean_case() -> None:
     for code in CODES:
         raising = [c for c in CASES if c.code == code and c.expect]
@@ -39,7 +47,8 @@ def test_every_code_has_a_raising_and_a_clean_case() -> None:
         assert raising and clean, code
 
 
-def test_committed_pdf_fixtures_cover_every_case() -> None:
-    folder = Path(__file__).parent / "data" / "pdf_cases"
-    missing = [c.id for c in CASES if not (folder / f"{c.id}.pdf").exists()]
-    assert not missing, "run python tests/make_pdf_fixtures.py"
+def test_committed_fixtures_cover_every_case() -> None:
+    for kind in ("pdf", "doc"):
+        folder = Path(__file__).parent / "data" / f"{kind}_cases"
+        missing = [c.id for c in CASES if not (folder / f"{c.id}.{kind}").exists()]
+        assert not missing, f"run python tests/make_pdf_fixtures.py: {kind} {missing}"

@@ -41,6 +41,12 @@ def _pdf(path: Path, data: bytes | None) -> Document:
     return extract_pdf(path, data=data)
 
 
+def _doc(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.doc import extract_doc  # noqa: PLC0415
+
+    return extract_doc(path, data)
+
+
 def _ofd(path: Path, data: bytes | None) -> Document:
     from scanner.extract.ofd import extract_ofd  # noqa: PLC0415
 
@@ -57,6 +63,9 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
               (), flowing=True),
+    Extractor("doc", (".doc", ".wps", ".eid", ".dot", ".wpt"), _doc,
+              Msg("Word 二进制文档（含 WPS 的 .wps）", "Word binary documents (WPS .wps too)"),
+              ("ole",)),
     Extractor("ofd", (".ofd",), _ofd, Msg("OFD 版式文件", "OFD documents (GB/T 33190)"), (),
               flowing=True),
     Extractor("text", (".txt", ".md", ".markdown"), _text,

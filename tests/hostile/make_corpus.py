@@ -231,7 +231,7 @@ def make_corpus(out: Path) -> list[Case]:
     for i, ext in enumerate((".docx", ".pdf", ".txt", ".md")):
         add(f"random{ext}", "unreadable", "binary", f"random bytes named {ext}",
             lambda p, s=i: _random(p, s))
-    add("random.doc", "unsupported", "not supported", "random bytes named .doc",
+    add("random.doc", "unreadable", "binary", "random bytes named .doc",
         lambda p: _random(p, 9))
     add("名字 有空格.docx", "ok", "", "file name with spaces",
         lambda p: shutil.copy(MARK_DOC, p))

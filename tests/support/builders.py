@@ -145,6 +145,16 @@ def soffice() -> str | None:
 
 def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
     """Convert DOCX files to PDF with LibreOffice (one process for all)."""
+    return convert(files, outdir, "pdf")
+
+
+def to_doc(files: list[Path], outdir: Path) -> list[Path]:
+    """Convert DOCX files to the Word binary format with LibreOffice (one process for all)."""
+    return convert(files, outdir, "doc")
+
+
+def convert(files: list[Path], outdir: Path, fmt: str) -> list[Path]:
+    """Convert files with LibreOffice to ``fmt`` (pdf, doc), one process for all."""
     binary = soffice()
     if binary is None:
         raise RuntimeError("LibreOffice is not installed")
@@ -152,9 +162,9 @@ def to_pdf(files: list[Path], outdir: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
-             "pdf", "--outdir", str(outdir), *map(str, files)],
+             fmt, "--outdir", str(outdir), *map(str, files)],
             check=True, capture_output=True, timeout=600)
-    out = [outdir / (f.stem + ".pdf") for f in files]
+    out = [outdir / (f.stem + "." + fmt) for f in files]
     missing = [p for p in out if not p.exists()]
     if missing:
         raise RuntimeError(f"LibreOffice did not produce {missing}")

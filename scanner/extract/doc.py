@@ -1,0 +1,331 @@
+"""The Word binary format (.doc, WPS .wps, .eid, .dot, .wpt): an OLE compound file whose
+``WordDocument`` stream holds the text, read natively with olefile.
+
+The File Information Block (FIB) at the start of ``WordDocument`` gives the length of each story
+(main text, footnotes, headers and footers, comments, endnotes, text boxes) and where the piece
+table (CLX) lies in the table stream (``0Table`` or ``1Table``). The piece table maps character
+positions to bytes: compressed pieces are cp1252, the others UTF-16LE, in any order (fast-saved
+files). Stories are cut by character position; the header story is further cut by ``PlcfHdd``
+into each section's headers and footers, so a mark in the first-page header stands in a header
+block as it does in DOCX. Field codes are dropped and their results kept. Paragraph properties
+(alignment, table cells) are not read: a cell mark ends a block like a paragraph mark.
+
+Every offset and length is checked against its stream: a damaged or fuzzed file ends as an
+``unreadable`` report with the reason, never a crash or a hang; encrypted files and Word 6/95
+files (not read) say so; an OLE file without a ``WordDocument`` stream (Works .wps, Excel) is
+refused with what it is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import struct
+from pathlib import Path
+
+import olefile
+
+from markers import Block
+from scanner.document import Document
+from scanner.errors import ExtractError, UnsupportedFormat
+from scanner.extract.text import LONG_LINE, TOP_LINES
+
+WORD97_NFIB = 0x00C1
+MAX_PIECES = 100_000
+# FIB offsets (MS-DOC 2.5): flags, story lengths (FibRgLw97), PlcfHdd and Clx (FibRgFcLcb97)
+FLAGS, NFIB = 0x0A, 0x02
+CCP = {"text": 0x4C, "ftn": 0x50, "hdd": 0x54, "mcr": 0x58, "atn": 0x5C, "edn": 0x60,
+       "txbx": 0x64, "hdrtxbx": 0x68}
+STORIES = ("text", "ftn", "hdd", "mcr", "atn", "edn", "txbx", "hdrtxbx")
+FC_PLCFHDD, FC_PLCFBTEPAPX, FC_CLX = 0xF2, 0x102, 0x1A2
+SPRM_PJC = (0x2403, 0x2461)  # paragraph alignment (Word 97 and later forms)
+ALIGN = {1: "center", 2: "right"}
+FKP = 512
+PARA_END = re.compile("[\r\x07]")
+HDD_KINDS = ("header.even", "header.default", "footer.even", "footer.default", "header.first",
+             "footer.first")
+BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "",
+                        "\xa0": " "})
+DROP = {"\x01", "\x02", "\x03", "\x04", "\x05", "\x08"}  # pictures, note references, objects
+
+
+def _damaged(why: str) -> ExtractError:
+    return ExtractError(f"Word 文档已损坏：{why}", f"damaged Word document: {why}")
+
+
+def _u32(data: bytes, at: int) -> int:
+    if at + 4 > len(data):
+        raise _damaged("the file information block is cut short")
+    return int(struct.unpack_from("<I", data, at)[0])
+
+
+def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int, bool]]:
+    """The piece table: (first character position, last, byte offset, compressed)."""
+    if fc_clx + lcb_clx > len(table) or lcb_clx <= 0:
+        raise _damaged("the piece table lies outside the table stream")
+    clx = table[fc_clx:fc_clx + lcb_clx]
+    i = 0
+    while i < len(clx) and clx[i] == 0x01:  # Prc: formatting, skipped
+        if i + 3 > len(clx):
+            raise _damaged("a formatting record of the piece table is cut short")
+        i += 3 + struct.unpack_from("<H", clx, i + 1)[0]
+    if i + 5 > len(clx) or clx[i] != 0x02:
+        raise _damaged("no piece table")
+    lcb = struct.unpack_from("<I", clx, i + 1)[0]
+    plc = clx[i + 5:i + 5 + lcb]
+    n = (len(plc) - 4) // 12
+    if n <= 0 or n > MAX_PIECES or len(plc) < 4 + 12 * n:
+        raise _damaged("the piece table is malformed")
+    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
+    out = []
+    for k in range(n):
+        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * k + 2)[0]
+        compressed = bool(fc & 0x40000000)
+        fc &= 0x3FFFFFFF
+        out.append((cps[k], cps[k + 1], fc // 2 if compressed else fc, compressed))
+    return out
+
+
+def _sprm_size(sprm: int, grpprl: bytes, at: int) -> int:
+    """The operand size of a property modifier (MS-DOC 2.2.5.1)."""
+    spra = sprm >> 13
+    if spra == 6:  # variable: a size byte (two for sprmTDefTable)
+        if sprm == 0xD608 and at + 2 <= len(grpprl):
+            return 2 + int(struct.unpack_from("<H", grpprl, at)[0])
+        return 1 + (grpprl[at] if at < len(grpprl) else 0)
+    return {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}[spra]
+
+
+def _alignment(grpprl: bytes) -> str | None:
+    """The alignment a paragraph's properties set (None: left or not said)."""
+    i, found = 0, None
+    while i + 2 <= len(grpprl):
+        sprm = struct.unpack_from("<H", grpprl, i)[0]
+        size = _sprm_size(sprm, grpprl, i + 2)
+        if sprm in SPRM_PJC and i + 3 <= len(grpprl):
+            found = ALIGN.get(grpprl[i + 2])
+        i += 2 + size
+    return found
+
+
+def _paragraph_runs(word: bytes, table: bytes) -> list[tuple[int, int, str | None]]:
+    """(first byte, end byte, alignment) of paragraph runs, from the paragraph property pages
+    (FKPs) of PlcBtePapx; empty when that table is missing or damaged."""
+    fc, lcb = _u32(word, FC_PLCFBTEPAPX), _u32(word, FC_PLCFBTEPAPX + 4)
+    if lcb < 12 or fc + lcb > len(table) or (lcb - 4) % 8:
+        return []
+    n = (lcb - 4) // 8
+    pns = struct.unpack_from(f"<{n}I", table, fc + 4 * (n + 1))
+    runs = []
+    for pn in pns[:10_000]:
+        page = word[(pn & 0x3FFFFF) * FKP:(pn & 0x3FFFFF) * FKP + FKP]
+        if len(page) < FKP:
+            continue
+        crun = page[FKP - 1]
+        if crun == 0 or 4 * (crun + 1) + 13 * crun > FKP - 1:
+            continue
+        fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
+        for k in range(crun):
+            offset = 2 * page[4 * (crun + 1) + 13 * k]
+            align = None
+            if offset and offset < FKP - 1:
+                cb = page[offset]
+                start, size = (offset + 1, 2 * cb - 1) if cb else (offset + 2, 2 * page[offset + 1])
+                align = _alignment(page[start + 2:start + size])  # after the style index
+            runs.append((fcs[k], fcs[k + 1], align))
+    return runs
+
+
+def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], total: int) -> str:
+    """Characters 0..total in character-position order."""
+    parts: list[str] = []
+    have = 0
+    for cp0, cp1, fc, compressed in sorted(pieces):
+        if cp1 <= cp0 or cp0 >= total:
+            continue
+        count = min(cp1, total) - cp0
+        size = count if compressed else 2 * count
+        if fc + size > len(word):
+            raise _damaged("a piece of text lies outside the document stream")
+        raw = word[fc:fc + size]
+        parts.append(raw.decode("cp1252", "replace") if compressed
+                     else raw.decode("utf-16-le", "replace"))
+        have += count
+    return "".join(parts)
+
+
+def _fields(text: str) -> str:
+    """Field codes (between 0x13 and 0x14) dropped; results (up to 0x15) kept."""
+    out: list[str] = []
+    depth_code: list[bool] = []  # for each open field: still in its code part
+    for ch in text:
+        if ch == "\x13":
+            depth_code.append(True)
+        elif ch == "\x14":
+            if depth_code:
+                depth_code[-1] = False
+        elif ch == "\x15":
+            if depth_code:
+                depth_code.pop()
+        elif not any(depth_code) and ch not in DROP:
+            out.append(ch)
+    return "".join(out)
+
+
+def _paragraphs(text: str, first_cp: int = 0) -> list[tuple[str, bool, int]]:
+    """(paragraph text with fields resolved, ended by a cell mark, character position of its
+    mark) in order."""
+    out: list[tuple[str, bool, int]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "\r\x07":
+            out.append((_fields(text[start:i]).translate(BREAKS).strip(), ch == "\x07",
+                        first_cp + i))
+            start = i + 1
+    if start < len(text):
+        out.append((_fields(text[start:]).translate(BREAKS).strip(), False, first_cp + len(text)))
+    return out
+
+
+def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[tuple[int, int, str | None]],
+                text: str) -> dict[int, str]:
+    """Alignment by the character position of each paragraph mark that has one."""
+    if not runs:
+        return {}
+    runs.sort()
+    starts = [r[0] for r in runs]
+    ordered = sorted(pieces)
+    firsts = [p[0] for p in ordered]
+    out: dict[int, str] = {}
+    for m in PARA_END.finditer(text):
+        cp = m.start()
+        i = bisect.bisect_right(firsts, cp) - 1
+        if i < 0 or cp >= ordered[i][1]:
+            continue
+        cp0, _, fc, compressed = ordered[i]
+        byte = fc + (cp - cp0) * (1 if compressed else 2)
+        k = bisect.bisect_right(starts, byte) - 1
+        align = runs[k][2] if k >= 0 and byte < runs[k][1] else None
+        if align:
+            out[cp] = align
+    return out
+
+
+class _Out:
+    def __init__(self, align_at: dict[int, str] | None = None) -> None:
+        self.blocks: list[Block] = []
+        self.align_at = align_at or {}  # alignment by the position of a paragraph's start
+
+    def story(self, text: str, prefix: str, region: str, first_cp: int = 0) -> None:
+        top_open, seen = region == "body", 0  # the body's first short lines: page 1's top
+        for n, (para, cell, cp) in enumerate(_paragraphs(text, first_cp), 1):
+            if not para:
+                continue
+            where = "table" if cell and region == "body" else region
+            if top_open and not cell:
+                seen += 1
+                top_open = seen <= TOP_LINES and len(para) <= LONG_LINE
+                where = "top" if top_open else where
+            self.blocks.append(Block(para, f"{prefix}.p{n}", where,  # type: ignore[arg-type]
+                                     len(self.blocks), self.align_at.get(cp)))
+
+
+def _header_stories(table: bytes, word: bytes, hdd: str) -> list[tuple[str, str]]:
+    """(label, text) of each header and footer, from PlcfHdd; the whole story as one header
+    when that table is missing or damaged."""
+    fc, lcb = _u32(word, FC_PLCFHDD), _u32(word, FC_PLCFHDD + 4)
+    if lcb < 8 or fc + lcb > len(table):
+        return [("header.default", hdd)] if hdd.strip() else []
+    cps = struct.unpack_from(f"<{lcb // 4}I", table, fc)
+    out = []
+    for i in range(6, len(cps) - 1):  # the first six are the note separators
+        a, b = cps[i], cps[i + 1]
+        if b <= a or b > len(hdd):
+            continue
+        section, kind = divmod(i - 6, 6)
+        label = HDD_KINDS[kind] if section == 0 else f"{HDD_KINDS[kind]}{section + 1}"
+        out.append((label, hdd[a:b]))
+    return out
+
+
+def extract_doc(path: Path, data: bytes | None = None) -> Document:
+    """Read a Word binary document (from ``data`` when the caller already read it)."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path))
+    except (OSError, ValueError, IndexError, struct.error) as exc:
+        raise _damaged(f"not a readable OLE file ({exc})") from exc
+    with ole:
+        streams = {"/".join(s) for s in ole.listdir()}
+        if "WordDocument" not in streams:
+            if any(s.lower() in ("matost", "contents", "sprmcontents") for s in streams):
+                raise UnsupportedFormat("这是 Microsoft Works 的 .wps 文件"
+                                        "（与 WPS Office 不同的格式），暂不支持",
+                                        "a Microsoft Works .wps file (not WPS Office's format): "
+                                        "not supported")
+            raise ExtractError("OLE 文件中没有 Word 正文流（可能是 Excel 或其他 Office 文件）",
+                               "an OLE file without a Word document stream (Excel or another "
+                               "Office file?)")
+        word = ole.openstream("WordDocument").read()
+        if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
+            raise _damaged("the file information block is missing")
+        flags = struct.unpack_from("<H", word, FLAGS)[0]
+        if flags & 0x0100:
+            raise ExtractError("Word 文档已加密（受密码保护），无法读取",
+                               "the Word document is encrypted (password-protected)")
+        nfib = struct.unpack_from("<H", word, NFIB)[0]
+        if nfib < WORD97_NFIB:
+            raise UnsupportedFormat("这是 Word 6.0/95 格式的文档，暂不支持；请另存为 .docx",
+                                    "a Word 6.0/95 document: not supported yet (save it as "
+                                    ".docx)")
+        table_name = "1Table" if flags & 0x0200 else "0Table"
+        if table_name not in streams:
+            raise _damaged(f"the {table_name} stream is missing")
+        table = ole.openstream(table_name).read()
+        lengths = {k: _u32(word, at) for k, at in CCP.items()}
+        total = sum(lengths.values())
+        if total > 50_000_000:
+            raise _damaged("the story lengths are out of range")
+        pieces = _pieces(table, _u32(word, FC_CLX), _u32(word, FC_CLX + 4))
+        text = _text(word, pieces, total)
+        stories: dict[str, str] = {}
+        at = 0
+        for key in STORIES:
+            stories[key] = text[at:at + lengths[key]]
+            at += lengths[key]
+        meta = _meta(ole)
+        head = text[:lengths["text"]]  # alignment is read for the main text only
+        out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
+    headers = _header_stories(table, word, stories["hdd"])
+    for label, story in headers:
+        if label.startswith("header"):
+            out.story(story, label, "header")
+    out.story(stories["text"], "body", "body")
+    for label, story in headers:
+        if label.startswith("footer"):
+            out.story(story, label, "footer")
+    out.story(stories["ftn"], "footnote", "body")
+    out.story(stories["edn"], "endnote", "body")
+    out.story(stories["txbx"], "textbox", "textbox")
+    out.story(stories["hdrtxbx"], "header.textbox", "header")
+    for key in ("title", "subject", "keywords"):
+        if meta.get(key):
+            out.blocks.append(Block(meta[key], f"props.{key}", "props", len(out.blocks)))
+    return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
+
+
+def _meta(ole: olefile.OleFileIO) -> dict[str, str]:
+    """Title, subject and keywords from the summary information (decoded as the file says)."""
+    try:
+        info = ole.get_metadata()
+    except Exception:  # a damaged property set: the text is still worth reading
+        return {}
+    out = {}
+    for key in ("title", "subject", "keywords"):
+        value = getattr(info, key, None)
+        if isinstance(value, bytes):
+            codepage = getattr(info, "codepage", None) or 936
+            value = value.decode(f"cp{codepage}", "replace")
+        if isinstance(value, str) and value.strip("\x00 ").strip():
+            out[key] = value.strip("\x00 ").strip()
+    return out
