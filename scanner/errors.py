@@ -35,6 +35,13 @@ class ExtractError(ScanError):
     exit_code = 3
 
 
+class NeedsOcr(ScanError):
+    """The text is in pictures (a scanned page, an image file): it needs OCR to be checked.
+    The report's status is ``needs_ocr``, never a clean ``ok``."""
+
+    exit_code = 3
+
+
 class UnsupportedFormat(ScanError):
     """A format dingmi does not read (yet)."""
 

@@ -22,7 +22,7 @@ from markers.expiry import expires_on
 from rules import Hit
 from scanner import ENGINE, catalogs
 from scanner.document import Document
-from scanner.errors import ScanError, UnsupportedFormat
+from scanner.errors import NeedsOcr, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
 from scanner.extract.registry import flowing
@@ -170,6 +170,8 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
         return doc
     except UnsupportedFormat as exc:
         return unread(exc.msg, "unsupported")
+    except NeedsOcr as exc:
+        return unread(exc.msg, "needs_ocr")
     except ScanError as exc:
         return unread(exc.msg)
     except OSError as exc:

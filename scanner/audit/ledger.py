@@ -18,6 +18,8 @@ from scanner.messages import Msg
 
 ACTIONS = {  # (zh, en), in the order they are listed
     "unreadable": Msg("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
+    "needs_ocr": Msg("扫描件或图像：OCR 识别或人工查看密级标志",
+                     "a scan or an image: check its mark by OCR or by hand"),
     "EXPIRED": Msg("保密期限已满：办理解密审核", "period has run: review for declassification"),
     "EXPIRY_SOON": Msg("即将到期：准备解密审核",
                        "expires soon: prepare the declassification review"),
@@ -95,7 +97,7 @@ def ledger_row(report: dict[str, Any]) -> LedgerRow:
     status = report["status"]
     actions: list[str] = []
     if status != "ok":
-        actions.append("unreadable")
+        actions.append("needs_ocr" if status == "needs_ocr" else "unreadable")
     actions += [c for c in codes if c in ACTIONS]
     if any(f["severity"] == "error" and f["code"] not in MARK_ACTION_SKIP for f in findings):
         actions.append("mark")

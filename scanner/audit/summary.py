@@ -33,6 +33,7 @@ TEXT = {
     "none": Msg("无", "none"),
     "unmarked": Msg("无标志", "unmarked"),
     "unreadable": Msg("无法读取", "unreadable"),
+    "needs_ocr": Msg("需 OCR（扫描件、图像）", "needs OCR (scans, images)"),
     "expired": Msg("已到期", "expired"),
     "due": Msg("窗口内到期", "due within the window"),
     "later": Msg("以后到期", "later"),
@@ -101,7 +102,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         (lv, stats["by_level"][lv], COLOURS[lv]) for lv in LEVELS]
     level_data += [(_t("unmarked", lang), stats["unmarked"], COLOURS["unmarked"]),
                    (_t("unreadable", lang), stats["unreadable"] + stats["unsupported"],
-                    COLOURS["unreadable"])]
+                    COLOURS["unreadable"]),
+                   (_t("needs_ocr", lang), stats["needs_ocr"], COLOURS["unreadable"])]
     codes = Counter(c for r in rows for c in set(r.codes))
     code_data = [(c, n, None) for c, n in sorted(codes.items(), key=lambda x: (-x[1], x[0]))]
     states = Counter(r.expiry_state(as_of, window_end) for r in rows if r.level)
@@ -132,7 +134,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
                              (_t("marked", lang), stats["marked"]),
                              (_t("expired", lang), stats["expired"]),
                              (_t("due", lang), stats["due_within_window"]),
-                             (_t("unreadable", lang), stats["unreadable"])))
+                             (_t("unreadable", lang), stats["unreadable"]),
+                             (_t("needs_ocr", lang), stats["needs_ocr"])))
     body = [
         f"<h1>{_t('title', lang)}</h1>",
         f'<p class="notice">{_t("notice", lang)}</p>',

@@ -25,15 +25,18 @@ from scanner.workers.task import Job, Task
 VERDICT_TEXT = {
     "clean": Msg("通过", "PASS"), "warning": Msg("警告", "WARN"), "error": Msg("错误", "FAIL"),
     "unreadable": Msg("无法读取", "UNREADABLE"), "unsupported": Msg("不支持", "UNSUPPORTED"),
+    "needs_ocr": Msg("需OCR", "NEEDS OCR"),
 }
-SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?"}
+SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?",
+          "needs_ocr": "?"}
 NO_MARK = Msg("无标志", "no mark")
 SCANNED = Msg("已扫描 {n} 个文件（{rate:.1f} 个/秒）", "scanned {n} files ({rate:.1f} files/s)")
 SUMMARY = Msg("共 {n} 个文件：有密级标志 {marked}，有错误 {errors}，无法读取 {unread}，"
-              "不支持 {unsupported}，跳过临时/锁定/设置文件 {temporary}；报告目录 {where}",
+              "需 OCR {ocr}，不支持 {unsupported}，跳过临时/锁定/设置文件 {temporary}；"
+              "报告目录 {where}",
               "{n} files: marked {marked}, with errors {errors}, unreadable {unread}, "
-              "unsupported {unsupported}, lock/temporary/settings files skipped {temporary}; "
-              "reports in {where}")
+              "needing OCR {ocr}, unsupported {unsupported}, lock/temporary/settings files "
+              "skipped {temporary}; reports in {where}")
 NO_CATALOG = Msg("未使用保密事项目录，未做目录匹配（用 --catalog 或 dingmi.yaml 的 catalogs 指定）",
                  "no catalogue used: no catalogue matching (name one with --catalog or "
                  "catalogs: in dingmi.yaml)")
@@ -136,6 +139,7 @@ def summary(reports: list[dict[str, Any]], stats: WalkStats, out: OutputOptions)
         errors=sum(1 for r in reports if r["verdict"] == "error"),
         unread=sum(1 for r in reports if r["status"] == "unreadable"),
         unsupported=sum(1 for r in reports if r["status"] == "unsupported"),
+        ocr=sum(1 for r in reports if r["status"] == "needs_ocr"),
         temporary=stats.temporary, where=str(out.out) if out.out else "-").text(out.lang)
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 
 from markers import Block
 from scanner.document import Document
-from scanner.errors import ExtractError
+from scanner.errors import ExtractError, NeedsOcr
 from scanner.extract.layout import Line, group
 from scanner.limits import current
 
@@ -84,9 +85,18 @@ def extract_pdf(path: Path, max_pages: int | None = None, *, data: bytes | None 
         pdf.close()
 
 
+SCANNED = ("PDF 第 1 页没有文字层，只有图像（扫描件？）：需要 OCR 识别后才能检查密级标志",
+           "page 1 of the PDF has no text layer, only images (a scan?): it needs OCR before its "
+           "mark can be checked")
+
+
 def _add_page1(page: pdfium.PdfPage, blocks: list[Block]) -> None:
     width, height = page.get_size()
-    for i, line in enumerate(_page1_lines(page), 1):
+    lines = _page1_lines(page)
+    if not lines and any(True for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE],
+                                                          max_depth=3)):
+        raise NeedsOcr(*SCANNED)  # where marks stand there is only a picture: never "clean"
+    for i, line in enumerate(lines, 1):
         region = "body"
         if line.top >= height * (1 - TOP_FRACTION):
             region = "top" if line.x0 < width / 2 else "top_right"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.document import Document
+from scanner.errors import NeedsOcr
 from scanner.messages import Msg
 
 
@@ -53,6 +54,12 @@ def _ofd(path: Path, data: bytes | None) -> Document:
     return extract_ofd(path, data)
 
 
+def _image(path: Path, data: bytes | None) -> Document:
+    del path, data
+    raise NeedsOcr("这是图像文件：需要 OCR 识别后才能检查密级标志",
+                   "an image: it needs OCR before its mark can be checked")
+
+
 def _text(path: Path, data: bytes | None) -> Document:
     from scanner.extract.text import extract_text  # noqa: PLC0415
 
@@ -70,6 +77,9 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
               flowing=True),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
               Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
+    Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,
+              Msg("图像（状态为 needs_ocr：需要 OCR）", "images (status needs_ocr: OCR needed)"),
+              ("image",)),
 )}
 BY_SUFFIX = {s: e for e in EXTRACTORS.values() for s in e.suffixes}
 

@@ -9,6 +9,7 @@ from scanner.extract.text import plausible_text
 from scanner.messages import Msg
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 KIND_NAMES = {
     "pdf": Msg("PDF 文件", "a PDF file"),
@@ -21,6 +22,7 @@ KIND_NAMES = {
     "empty": Msg("空文件", "an empty file"),
     "binary": Msg("无法识别的二进制数据", "unrecognised binary data"),
     "text": Msg("文本文件", "a text file"),
+    "image": Msg("图像文件", "an image"),
 }
 
 
@@ -35,6 +37,8 @@ def sniff(path: Path, head: bytes) -> str:
         return "ole-encrypted" if _ole_encrypted(path) else "ole"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
+    if head.startswith(IMAGE_MAGIC):
+        return "image"
     if _looks_text(head):
         return "text"
     return "binary"

@@ -20,7 +20,7 @@ from scanner.verdicts import VERDICT_CODES, Suggestion
 
 SCHEMA_VERSION = "1.0"
 _QUOTED = re.compile(r"([“'])([^”']*)([”'])")  # what a message quotes from the document
-Status = str  # "ok" | "unreadable" | "unsupported"
+Status = str  # "ok" | "unreadable" | "unsupported" | "needs_ocr"
 
 
 @dataclass(frozen=True)
