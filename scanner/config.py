@@ -23,7 +23,7 @@ from scanner.yamlconf import Checker, read
 NAME = "dingmi.yaml"
 LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
-        "formats", "jobs", "timeout", "memory_mb", "redact", "limits"}
+        "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr"}
 SEVERITIES = ("error", "warning", "info", "never")
 
 
@@ -77,6 +77,8 @@ def load(path: Path) -> Settings:
             out[key] = top[key]
     if "lang" in top:
         out["lang"] = c.choice(top["lang"], ("lang",), ("zh", "en"))
+    if "ocr" in top:
+        out["ocr"] = c.choice(top["ocr"], ("ocr",), ("off", "top", "page1", "all"))
     if "fail_on" in top:
         out["fail_on"] = c.choice(top["fail_on"], ("fail_on",), SEVERITIES)
     for key in ("soon_days", "window_months", "jobs"):

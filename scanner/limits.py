@@ -27,6 +27,7 @@ class Limits:
     max_unzipped_mb: int = 256  # all parts of a DOCX together, inflated
     max_ratio: int = 500  # inflated : compressed, for any part above 1 MB inflated
     max_xml_depth: int = LIBXML2_MAX_DEPTH  # element nesting in an XML part
+    ocr: str = "top"  # pages without text: off, top (then page 1 if no mark), page1, all
 
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio"):
@@ -34,6 +35,8 @@ class Limits:
                 raise ValueError(f"{name} must be at least 1")
         if not 8 <= self.max_xml_depth <= LIBXML2_MAX_DEPTH:
             raise ValueError(f"max_xml_depth must be between 8 and {LIBXML2_MAX_DEPTH}")
+        if self.ocr not in ("off", "top", "page1", "all"):
+            raise ValueError("ocr must be off, top, page1 or all")
 
 
 class _Budget:

@@ -233,4 +233,6 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     return FileReport(source, "ok", ENGINE, options.as_of, marks=marks, findings=findings,
                       expires_on=end, title=_title(doc), timings=timings, hits=hits,
                       suggestion=suggestion,
-                      catalogs=matcher.catalogs if matcher is not None else ())
+                      catalogs=matcher.catalogs if matcher is not None else (),
+                      ocr_confidence=float(doc.meta["ocr_confidence"])
+                      if "ocr_confidence" in doc.meta else None)

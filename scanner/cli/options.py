@@ -12,7 +12,8 @@ from scanner.cli.parser import build_parser
 from scanner.limits import Limits
 from scanner.pipeline import ScanOptions
 
-LIMIT_FIELDS = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth")
+LIMIT_FIELDS = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth",
+                "ocr")
 
 
 def limits(args: argparse.Namespace) -> Limits:

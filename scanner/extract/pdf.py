@@ -16,6 +16,7 @@ import pypdfium2.raw as pdfium_raw
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError, NeedsOcr
+from scanner.extract import ocr
 from scanner.extract.layout import Line, group
 from scanner.limits import current
 
@@ -68,9 +69,9 @@ def extract_pdf(path: Path, max_pages: int | None = None, *, data: bytes | None 
             page = pdf[index]
             try:
                 if index == 0:
-                    _add_page1(page, blocks)
+                    _add_page1(page, blocks, meta)
                 else:
-                    _add_page(page, index + 1, blocks)
+                    _add_page(page, index + 1, blocks, meta)
             finally:
                 page.close()
         for key in ("title", "subject", "keywords"):
@@ -90,25 +91,69 @@ SCANNED = ("PDF 第 1 页没有文字层，只有图像（扫描件？）：需�
            "mark can be checked")
 
 
-def _add_page1(page: pdfium.PdfPage, blocks: list[Block]) -> None:
-    width, height = page.get_size()
-    lines = _page1_lines(page)
-    if not lines and any(True for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE],
-                                                          max_depth=3)):
-        raise NeedsOcr(*SCANNED)  # where marks stand there is only a picture: never "clean"
+NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
+             "; the OCR extra is not installed (pip install \"dingmi[ocr]\")")
+
+
+def _pictures_only(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE],
+                                              max_depth=3))
+
+
+def _ocr_page(page: pdfium.PdfPage, meta: dict[str, str]) -> tuple[list[Line], float, float]:
+    """OCR of a page without text: its lines (pixels, y upward), width and height."""
+    mode = current().ocr
+    if mode == "off" or not ocr.available():
+        zh, en = SCANNED
+        if mode != "off":
+            zh, en = zh + NO_ENGINE[0], en + NO_ENGINE[1]
+        raise NeedsOcr(zh, en)  # where marks stand there is only a picture: never "clean"
+    image = page.render(scale=ocr.DPI / 72).to_numpy()
+    lines, lowest = ocr.recognise(image, mode)
+    note_ocr(meta, lowest)
+    return lines, float(image.shape[1]), float(image.shape[0])
+
+
+def note_ocr(meta: dict[str, str], lowest: float) -> None:
+    """Record that OCR read some text, and the lowest confidence of what it read."""
+    before = float(meta.get("ocr_confidence", "1"))
+    meta["ocr"] = "rapidocr"
+    meta["ocr_confidence"] = f"{min(before, lowest):.2f}"
+
+
+def page1_blocks(lines: list[Line], width: float, height: float, blocks: list[Block],
+                 *, y_down: bool = False) -> None:
+    """Page 1's lines as blocks: the top third is the ``top`` region (``top_right`` when a
+    line starts right of the middle)."""
     for i, line in enumerate(lines, 1):
         region = "body"
-        if line.top >= height * (1 - TOP_FRACTION):
+        in_top = (-line.top <= height * TOP_FRACTION) if y_down else (
+            line.top >= height * (1 - TOP_FRACTION))
+        if in_top:
             region = "top" if line.x0 < width / 2 else "top_right"
         blocks.append(Block(line.text(), f"page1.l{i}", region, len(blocks)))  # type: ignore[arg-type]
 
 
-def _add_page(page: pdfium.PdfPage, number: int, blocks: list[Block]) -> None:
+def _add_page1(page: pdfium.PdfPage, blocks: list[Block], meta: dict[str, str]) -> None:
+    width, height = page.get_size()
+    lines = _page1_lines(page)
+    if not lines and _pictures_only(page):
+        lines, width, height = _ocr_page(page, meta)
+        page1_blocks(lines, width, height, blocks, y_down=True)
+        return
+    page1_blocks(lines, width, height, blocks)
+
+
+def _add_page(page: pdfium.PdfPage, number: int, blocks: list[Block],
+              meta: dict[str, str]) -> None:
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
     finally:
         textpage.close()
+    if not text.strip() and current().ocr == "all" and ocr.available() and _pictures_only(page):
+        lines, _, _ = _ocr_page(page, meta)
+        text = "\n".join(line.text() for line in lines)
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip():
             blocks.append(Block(line, f"page{number}.l{i}", "body", len(blocks)))

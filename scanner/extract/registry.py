@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scanner.document import Document
-from scanner.errors import NeedsOcr
 from scanner.messages import Msg
 
 
@@ -55,9 +54,9 @@ def _ofd(path: Path, data: bytes | None) -> Document:
 
 
 def _image(path: Path, data: bytes | None) -> Document:
-    del path, data
-    raise NeedsOcr("这是图像文件：需要 OCR 识别后才能检查密级标志",
-                   "an image: it needs OCR before its mark can be checked")
+    from scanner.extract.ocr import read_image  # noqa: PLC0415
+
+    return read_image(path, data)
 
 
 def _text(path: Path, data: bytes | None) -> Document:
@@ -78,8 +77,8 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("text", (".txt", ".md", ".markdown"), _text,
               Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
     Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,
-              Msg("图像（状态为 needs_ocr：需要 OCR）", "images (status needs_ocr: OCR needed)"),
-              ("image",)),
+              Msg("图像（OCR 识别；未安装 OCR 时状态为 needs_ocr）",
+                  "images (read by OCR; status needs_ocr without it)"), ("image",), flowing=True),
 )}
 BY_SUFFIX = {s: e for e in EXTRACTORS.values() for s in e.suffixes}
 

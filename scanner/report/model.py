@@ -54,6 +54,7 @@ class FileReport:
     hits: tuple[Hit, ...] = ()
     suggestion: Suggestion | None = None
     catalogs: tuple[Catalog, ...] = ()
+    ocr_confidence: float | None = None  # text read by OCR: the lowest confidence
 
     @classmethod
     def unreadable(cls, source: Source, why: Msg, as_of: dt.date, *, engine: str,
@@ -139,6 +140,8 @@ def to_json(r: FileReport, lang: str = "zh", *, redact: bool = False) -> dict[st
     """The report as a JSON-ready dict; ``redact`` leaves evidence excerpts out (locations
     only), for reports that must not quote the document."""
     out = _to_json(r, lang)
+    if r.ocr_confidence is not None:  # (present only where OCR read the text)
+        out["ocr"] = {"engine": "rapidocr", "min_confidence": r.ocr_confidence}
     if redact:
         for f in out["findings"] + out["verdicts"]:
             for e in f["evidence"]:

@@ -1,6 +1,6 @@
-"""A scan is never called clean: a PDF whose first page is only pictures, and image files, get
-the status ``needs_ocr`` (exit code 3, counted apart in the audit, failed by the pre-issue gate)
-until OCR reads them."""
+"""A scan is never called clean: without OCR (``--ocr off``, or the extra not installed) a PDF
+whose first page is only pictures, and image files, get the status ``needs_ocr`` (exit code 3,
+counted apart in the audit, failed by the pre-issue gate)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from pathlib import Path
 from test_watch import Running, _config, wait_until
 
 from scanner.cli import main
+from scanner.limits import Limits
 from scanner.pipeline import ScanOptions, scan_file
 
-OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
+OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22), limits=Limits(ocr="off"))
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -80,7 +81,7 @@ def test_a_scanned_pdf_and_images_need_ocr_never_clean(tmp_path: Path) -> None:
         report = scan_file(path, OPTIONS)
         assert report.status == "needs_ocr", (path.name, report.status, report.reason_en)
         assert report.verdict == "needs_ocr" and "OCR" in (report.reason_en or "")
-    assert main(["check", str(files[0])]) == 3  # exit code: some file was not read
+    assert main(["check", str(files[0]), "--ocr", "off"]) == 3  # some file was not read
 
 
 def test_text_on_page_one_is_read_even_when_later_pages_are_pictures(tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_the_audit_counts_files_needing_ocr_apart(tmp_path: Path) -> None:
     png(archive / "page.png")
     (archive / "n.txt").write_text("通知\n", encoding="utf-8")
     assert main(["audit", str(archive), "--out", str(tmp_path / "o"), "--jobs", "1",
-                 "--lang", "en"]) == 3
+                 "--lang", "en", "--ocr", "off"]) == 3
     stats = json.loads((tmp_path / "o" / "stats.json").read_text(encoding="utf-8"))
     assert stats["needs_ocr"] == 2 and stats["unreadable"] == 0 and stats["read"] == 1
     with (tmp_path / "o" / "ledger.csv").open(encoding="utf-8-sig") as fh:

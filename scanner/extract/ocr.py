@@ -1,0 +1,113 @@
+"""Offline OCR of scanned pages and images (the optional extra ``pip install "dingmi[ocr]"``:
+RapidOCR on ONNX Runtime, whose Chinese models ship inside the wheel; nothing is downloaded).
+
+Marks stand at the top of page 1, so the top region is read first (``--ocr top``, the default),
+then the rest of page 1 when the top shows no mark; ``--ocr page1`` reads all of page 1 at once,
+``--ocr all`` every page without a text layer, ``--ocr off`` none (such pages are ``needs_ocr``).
+Each recognised line keeps its position, so it becomes a line of the page as a PDF's text would
+(the mark finder's rules apply unchanged), and its confidence (the lowest one is reported).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+from markers import Block
+from scanner.document import Document
+from scanner.errors import ExtractError, NeedsOcr
+from scanner.extract.layout import Line, group
+from scanner.limits import current
+
+MODES = ("off", "top", "page1", "all")
+TOP_FRACTION = 0.30
+DPI = 200
+MARKISH = re.compile("[绝机秘]密|密级|★")
+
+Recognised = tuple[list[Line], float]  # lines (y growing upward, pixels), lowest confidence
+
+
+@functools.cache
+def _engine() -> Any:
+    from rapidocr_onnxruntime import RapidOCR  # noqa: PLC0415 - the optional extra
+
+    return RapidOCR()
+
+
+def available() -> bool:
+    """Whether the OCR extra is installed (its import works)."""
+    try:
+        import rapidocr_onnxruntime  # noqa: F401, PLC0415
+    except ImportError:
+        return False
+    return True
+
+
+def _read(image: Any, y0: int) -> tuple[list[tuple[float, float, float, float, str]], float]:
+    result, _ = _engine()(image)
+    pieces = []
+    lowest = 1.0
+    for box, text, confidence in result or []:
+        xs = [p[0] for p in box]
+        ys = [p[1] + y0 for p in box]
+        pieces.append((min(xs), -max(ys), max(xs), -min(ys), str(text)))
+        lowest = min(lowest, float(confidence))
+    return pieces, lowest
+
+
+NOTHING_READ = ("OCR 在第 1 页没有识别出文字：请人工查看",
+                "OCR found no text on page 1: check it by hand")
+
+
+def recognise(image: Any, mode: str) -> Recognised:
+    """Lines of an image (a numpy array, height first): the top region first, the rest when
+    ``mode`` asks for it or the top shows no mark. Nothing read at all is ``needs_ocr``
+    (a blurred scan must not pass as a document without a mark)."""
+    height = int(image.shape[0])
+    cut = int(height * TOP_FRACTION)
+    if mode == "top":
+        pieces, lowest = _read(image[:cut], 0)
+        if not any(MARKISH.search(p[4]) for p in pieces):
+            rest, low_rest = _read(image[cut:], cut)
+            pieces, lowest = pieces + rest, min(lowest, low_rest)
+    else:
+        pieces, lowest = _read(image, 0)
+    if not any(p[4].strip() for p in pieces):
+        raise NeedsOcr(*NOTHING_READ)
+    return group(pieces), lowest
+
+
+def decode_image(data: bytes) -> Any:
+    """An image file's pixels (BGR, as OpenCV reads them; OpenCV comes with the extra)."""
+    import cv2  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+
+
+IMAGE_NEEDS = ("这是图像文件：需要 OCR 识别后才能检查密级标志",
+               "an image: it needs OCR before its mark can be checked")
+
+
+def read_image(path: Path, data: bytes | None) -> Document:
+    """An image file read by OCR (``needs_ocr`` when OCR is off or not installed)."""
+    from scanner.extract.pdf import NO_ENGINE, note_ocr, page1_blocks  # noqa: PLC0415
+
+    mode = current().ocr
+    if mode == "off" or not available():
+        zh, en = IMAGE_NEEDS
+        if mode != "off":
+            zh, en = zh + NO_ENGINE[0], en + NO_ENGINE[1]
+        raise NeedsOcr(zh, en)
+    image = decode_image(path.read_bytes() if data is None else data)
+    if image is None:
+        raise ExtractError("图像文件已损坏，无法解码", "damaged image: it cannot be decoded")
+    lines, lowest = recognise(image, mode)
+    meta: dict[str, str] = {}
+    note_ocr(meta, lowest)
+    blocks: list[Block] = []
+    page1_blocks(lines, float(image.shape[1]), float(image.shape[0]), blocks, y_down=True)
+    return Document(path=path, kind="image", blocks=tuple(blocks), pages=1, meta=meta,
+                    spacing_reliable=False)
