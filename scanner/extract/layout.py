@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markers import Block
+
+TOP_FRACTION = 0.30
+
 
 @dataclass
 class Line:
@@ -59,3 +63,16 @@ def group(pieces: list[tuple[float, float, float, float, str]]) -> list[Line]:
             line.top, line.bottom = max(line.top, top), min(line.bottom, bottom)
     lines.sort(key=lambda ln: (-ln.top, ln.x0))
     return lines
+
+
+def page1_blocks(lines: list[Line], width: float, height: float, blocks: list[Block],
+                 *, y_down: bool = False) -> None:
+    """Page 1's lines as blocks: the top third is the ``top`` region (``top_right`` when a
+    line starts right of the middle)."""
+    for i, line in enumerate(lines, 1):
+        region = "body"
+        in_top = (-line.top <= height * TOP_FRACTION) if y_down else (
+            line.top >= height * (1 - TOP_FRACTION))
+        if in_top:
+            region = "top" if line.x0 < width / 2 else "top_right"
+        blocks.append(Block(line.text(), f"page1.l{i}", region, len(blocks)))  # type: ignore[arg-type]

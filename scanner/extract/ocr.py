@@ -18,11 +18,10 @@ from typing import Any
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError, NeedsOcr
-from scanner.extract.layout import Line, group
+from scanner.extract.layout import TOP_FRACTION, Line, group, page1_blocks
 from scanner.limits import current
 
 MODES = ("off", "top", "page1", "all")
-TOP_FRACTION = 0.30
 DPI = 200
 MARKISH = re.compile("[绝机秘]密|密级|★")
 
@@ -87,14 +86,23 @@ def decode_image(data: bytes) -> Any:
     return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
 
 
+NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
+             "; the OCR extra is not installed (pip install \"dingmi[ocr]\")")
+
+
+def note_ocr(meta: dict[str, str], lowest: float) -> None:
+    """Record that OCR read some text, and the lowest confidence of what it read."""
+    before = float(meta.get("ocr_confidence", "1"))
+    meta["ocr"] = "rapidocr"
+    meta["ocr_confidence"] = f"{min(before, lowest):.2f}"
+
+
 IMAGE_NEEDS = ("这是图像文件：需要 OCR 识别后才能检查密级标志",
                "an image: it needs OCR before its mark can be checked")
 
 
 def read_image(path: Path, data: bytes | None) -> Document:
     """An image file read by OCR (``needs_ocr`` when OCR is off or not installed)."""
-    from scanner.extract.pdf import NO_ENGINE, note_ocr, page1_blocks  # noqa: PLC0415
-
     mode = current().ocr
     if mode == "off" or not available():
         zh, en = IMAGE_NEEDS

@@ -23,11 +23,10 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.layout import Line, group
+from scanner.extract.layout import TOP_FRACTION, Line, group
 from scanner.extract.ooxml import parse_xml, read_part
 
 NS = "{*}"  # OFD files use http://www.ofdspec.org/2016 or http://www.ofdspec.org
-TOP_FRACTION = 0.30
 A4 = (210.0, 297.0)
 LEVELS = {"TOP SECRET": "绝密", "TOPSECRET": "绝密", "SECRET": "机密", "CONFIDENTIAL": "秘密",
           "绝密": "绝密", "机密": "机密", "秘密": "秘密"}

@@ -17,10 +17,8 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError, NeedsOcr
 from scanner.extract import ocr
-from scanner.extract.layout import Line, group
+from scanner.extract.layout import Line, group, page1_blocks
 from scanner.limits import current
-
-TOP_FRACTION = 0.30
 
 
 def _page1_lines(page: pdfium.PdfPage) -> list[Line]:
@@ -91,10 +89,6 @@ SCANNED = ("PDF 第 1 页没有文字层，只有图像（扫描件？）：需�
            "mark can be checked")
 
 
-NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
-             "; the OCR extra is not installed (pip install \"dingmi[ocr]\")")
-
-
 def _pictures_only(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE],
                                               max_depth=3))
@@ -106,32 +100,12 @@ def _ocr_page(page: pdfium.PdfPage, meta: dict[str, str]) -> tuple[list[Line], f
     if mode == "off" or not ocr.available():
         zh, en = SCANNED
         if mode != "off":
-            zh, en = zh + NO_ENGINE[0], en + NO_ENGINE[1]
+            zh, en = zh + ocr.NO_ENGINE[0], en + ocr.NO_ENGINE[1]
         raise NeedsOcr(zh, en)  # where marks stand there is only a picture: never "clean"
     image = page.render(scale=ocr.DPI / 72).to_numpy()
     lines, lowest = ocr.recognise(image, mode)
-    note_ocr(meta, lowest)
+    ocr.note_ocr(meta, lowest)
     return lines, float(image.shape[1]), float(image.shape[0])
-
-
-def note_ocr(meta: dict[str, str], lowest: float) -> None:
-    """Record that OCR read some text, and the lowest confidence of what it read."""
-    before = float(meta.get("ocr_confidence", "1"))
-    meta["ocr"] = "rapidocr"
-    meta["ocr_confidence"] = f"{min(before, lowest):.2f}"
-
-
-def page1_blocks(lines: list[Line], width: float, height: float, blocks: list[Block],
-                 *, y_down: bool = False) -> None:
-    """Page 1's lines as blocks: the top third is the ``top`` region (``top_right`` when a
-    line starts right of the middle)."""
-    for i, line in enumerate(lines, 1):
-        region = "body"
-        in_top = (-line.top <= height * TOP_FRACTION) if y_down else (
-            line.top >= height * (1 - TOP_FRACTION))
-        if in_top:
-            region = "top" if line.x0 < width / 2 else "top_right"
-        blocks.append(Block(line.text(), f"page1.l{i}", region, len(blocks)))  # type: ignore[arg-type]
 
 
 def _add_page1(page: pdfium.PdfPage, blocks: list[Block], meta: dict[str, str]) -> None:
