@@ -11,9 +11,10 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.extract.registry import for_path
 from scanner.messages import Msg
 
 ACTIONS = {  # (zh, en), in the order they are listed
@@ -66,6 +67,17 @@ class LedgerRow:
     kind: str
     pages: int
     statutory: bool
+
+    @property
+    def file_format(self) -> str:
+        """The format read (docx, pdf, doc, ofd, text, image…); for a file that was not read, the
+        format its name promises, else its suffix (``.xyz``), or ``-`` without one."""
+        if self.kind:
+            return self.kind
+        extractor = for_path(Path(self.relative))  # not read: the format its name promises
+        if extractor is not None:
+            return extractor.kind
+        return PurePosixPath(self.relative).suffix.lower() or "-"
 
     @property
     def folder(self) -> str:

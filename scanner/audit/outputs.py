@@ -100,6 +100,7 @@ def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
         "unmarked_match_likely": by_code["UNMARKED_MATCH"],
         "no_basis_likely": by_code["NO_BASIS"],
         "by_finding": dict(sorted(by_code.items())),
+        "by_format": dict(sorted(Counter(r.file_format for r in rows).items())),
     }
 
 

@@ -24,6 +24,7 @@ TEXT = {
     "files": Msg("文件数", "files"),
     "levels": Msg("按密级", "By level"),
     "codes": Msg("按发现类型", "By finding code"),
+    "formats": Msg("按文件格式", "By file format"),
     "expiry": Msg("按到期情况", "By expiry"),
     "years": Msg("按解密年份", "By year of expiry"),
     "items": Msg("匹配最多的保密事项", "Catalogue items most matched"),
@@ -104,6 +105,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
                    (_t("unreadable", lang), stats["unreadable"] + stats["unsupported"],
                     COLOURS["unreadable"]),
                    (_t("needs_ocr", lang), stats["needs_ocr"], COLOURS["unreadable"])]
+    format_data = [(f, n, None) for f, n in sorted(stats["by_format"].items(),
+                                                    key=lambda x: (-x[1], x[0]))]
     codes = Counter(c for r in rows for c in set(r.codes))
     code_data = [(c, n, None) for c, n in sorted(codes.items(), key=lambda x: (-x[1], x[0]))]
     states = Counter(r.expiry_state(as_of, window_end) for r in rows if r.level)
@@ -144,6 +147,7 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         f'<div class="cards">{cards}</div>',
         bar_chart("chart-levels", _t("levels", lang), level_data, lang),
         bar_chart("chart-codes", _t("codes", lang), code_data, lang),
+        bar_chart("chart-formats", _t("formats", lang), format_data, lang),
         bar_chart("chart-expiry", _t("expiry", lang), expiry_data, lang),
         bar_chart("chart-years", _t("years", lang), year_data, lang),
         bar_chart("chart-items", _t("items", lang), item_data, lang),

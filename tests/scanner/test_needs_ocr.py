@@ -104,6 +104,7 @@ def test_the_audit_counts_files_needing_ocr_apart(tmp_path: Path) -> None:
                  "--lang", "en", "--ocr", "off"]) == 3
     stats = json.loads((tmp_path / "o" / "stats.json").read_text(encoding="utf-8"))
     assert stats["needs_ocr"] == 2 and stats["unreadable"] == 0 and stats["read"] == 1
+    assert stats["by_format"] == {"image": 1, "pdf": 1, "text": 1}
     with (tmp_path / "o" / "ledger.csv").open(encoding="utf-8-sig") as fh:
         actions = {r["path"]: r["suggested action"] for r in csv.DictReader(fh)}
     assert "OCR" in actions["scan.pdf"] and "OCR" in actions["page.png"]
