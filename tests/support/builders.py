@@ -7,13 +7,16 @@ saved package as the XML Word itself writes.
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
+import pypdfium2 as pdfium
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 
@@ -169,3 +172,51 @@ def convert(files: list[Path], outdir: Path, fmt: str) -> list[Path]:
     if missing:
         raise RuntimeError(f"LibreOffice did not produce {missing}")
     return out
+
+
+def page_pixels(pdf_path: Path, dpi: int = 150) -> tuple[bytes, int, int]:
+    """Page 1 of a PDF rendered by pdfium: RGB bytes, width, height."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        image = pdf[0].render(scale=dpi / 72).to_numpy()[:, :, 2::-1]  # BGRA -> RGB
+    finally:
+        pdf.close()
+    return image.tobytes(), int(image.shape[1]), int(image.shape[0])
+
+
+def write_png(path: Path, rgb: bytes, width: int, height: int) -> Path:
+    """An 8-bit RGB PNG (what a scanner writes)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    stride = width * 3
+    raw = b"".join(b"\x00" + rgb[y * stride:(y + 1) * stride] for y in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    return path
+
+
+def write_scanned_pdf(path: Path, rgb: bytes, width: int, height: int) -> Path:
+    """A one-page PDF that is only a picture (no text layer), as a scanner makes."""
+    data = zlib.compress(rgb, 6)
+    draw = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+            b"<< /Length " + str(len(draw)).encode() + b" >>\nstream\n" + draw + b"\nendstream",
+            f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
+            f"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
+            f"/Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    start = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n"\
+        .encode()
+    path.write_bytes(bytes(out))
+    return path
