@@ -235,4 +235,5 @@ def assess(doc: Document, source: Source, options: ScanOptions,
                       suggestion=suggestion,
                       catalogs=matcher.catalogs if matcher is not None else (),
                       ocr_confidence=float(doc.meta["ocr_confidence"])
-                      if "ocr_confidence" in doc.meta else None)
+                      if "ocr_confidence" in doc.meta else None,
+                      ocr_read=doc.meta.get("ocr_page1"))

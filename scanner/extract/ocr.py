@@ -25,7 +25,8 @@ MODES = ("off", "top", "page1", "all")
 DPI = 200
 MARKISH = re.compile("[绝机秘]密|密级|★")
 
-Recognised = tuple[list[Line], float]  # lines (y growing upward, pixels), lowest confidence
+# lines (y growing upward, pixels), lowest confidence, what was read ("top" or "page")
+Recognised = tuple[list[Line], float, str]
 
 
 @functools.cache
@@ -66,16 +67,18 @@ def recognise(image: Any, mode: str) -> Recognised:
     (a blurred scan must not pass as a document without a mark)."""
     height = int(image.shape[0])
     cut = int(height * TOP_FRACTION)
+    read = "page"
     if mode == "top":
         pieces, lowest = _read(image[:cut], 0)
+        read = "top"
         if not any(MARKISH.search(p[4]) for p in pieces):
             rest, low_rest = _read(image[cut:], cut)
-            pieces, lowest = pieces + rest, min(lowest, low_rest)
+            pieces, lowest, read = pieces + rest, min(lowest, low_rest), "page"
     else:
         pieces, lowest = _read(image, 0)
     if not any(p[4].strip() for p in pieces):
         raise NeedsOcr(*NOTHING_READ)
-    return group(pieces), lowest
+    return group(pieces), lowest, read
 
 
 def decode_image(data: bytes) -> Any:
@@ -90,11 +93,13 @@ NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
              "; the OCR extra is not installed (pip install \"dingmi[ocr]\")")
 
 
-def note_ocr(meta: dict[str, str], lowest: float) -> None:
-    """Record that OCR read some text, and the lowest confidence of what it read."""
+def note_ocr(meta: dict[str, str], lowest: float, read: str) -> None:
+    """Record that OCR read some text, how much of page 1 (``top``: only its top region, where
+    a mark was found), and the lowest confidence of what it read."""
     before = float(meta.get("ocr_confidence", "1"))
     meta["ocr"] = "rapidocr"
     meta["ocr_confidence"] = f"{min(before, lowest):.2f}"
+    meta.setdefault("ocr_page1", read)
 
 
 IMAGE_NEEDS = ("这是图像文件：需要 OCR 识别后才能检查密级标志",
@@ -112,9 +117,9 @@ def read_image(path: Path, data: bytes | None) -> Document:
     image = decode_image(path.read_bytes() if data is None else data)
     if image is None:
         raise ExtractError("图像文件已损坏，无法解码", "damaged image: it cannot be decoded")
-    lines, lowest = recognise(image, mode)
+    lines, lowest, read = recognise(image, mode)
     meta: dict[str, str] = {}
-    note_ocr(meta, lowest)
+    note_ocr(meta, lowest, read)
     blocks: list[Block] = []
     page1_blocks(lines, float(image.shape[1]), float(image.shape[0]), blocks, y_down=True)
     return Document(path=path, kind="image", blocks=tuple(blocks), pages=1, meta=meta,

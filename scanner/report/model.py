@@ -55,6 +55,7 @@ class FileReport:
     suggestion: Suggestion | None = None
     catalogs: tuple[Catalog, ...] = ()
     ocr_confidence: float | None = None  # text read by OCR: the lowest confidence
+    ocr_read: str | None = None  # how much of page 1 OCR read: "top" (a mark was there) or "page"
 
     @classmethod
     def unreadable(cls, source: Source, why: Msg, as_of: dt.date, *, engine: str,
@@ -141,7 +142,8 @@ def to_json(r: FileReport, lang: str = "zh", *, redact: bool = False) -> dict[st
     only), for reports that must not quote the document."""
     out = _to_json(r, lang)
     if r.ocr_confidence is not None:  # (present only where OCR read the text)
-        out["ocr"] = {"engine": "rapidocr", "min_confidence": r.ocr_confidence}
+        out["ocr"] = {"engine": "rapidocr", "min_confidence": r.ocr_confidence,
+                      "page1": r.ocr_read}
     if redact:
         for f in out["findings"] + out["verdicts"]:
             for e in f["evidence"]:

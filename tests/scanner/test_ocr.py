@@ -61,3 +61,22 @@ def test_scanned_prose_about_secrecy_gives_no_mark(tmp_path: Path) -> None:
     report = scan_file(write_png(tmp_path / "prose.png", rgb, width, height), OPTIONS)
     assert report.status == "ok" and report.marks is not None
     assert report.marks.markings == (), [m.raw for m in report.marks.markings]
+
+
+def test_page1_mode_reads_the_whole_page_like_the_text_layer(tmp_path: Path) -> None:
+    """The real template scanned: --ocr top stops at the mark (and says so), --ocr page1 gives
+    the same finding codes as the DOCX it came from."""
+    from conftest import DATA_REAL  # noqa: PLC0415
+
+    from scanner.limits import Limits  # noqa: PLC0415
+    from scanner.report import to_json  # noqa: PLC0415
+
+    rgb, width, height = page_pixels(DATA_REAL / "copilot_master_template.pdf")
+    scan = write_png(tmp_path / "template.png", rgb, width, height)
+    docx = {f.code for f in scan_file(DATA_REAL / "copilot_master_template.docx",
+                                      OPTIONS).findings}
+    top = scan_file(scan, OPTIONS)
+    assert to_json(top)["ocr"]["page1"] == "top" and top.level == "机密"
+    full = scan_file(scan, ScanOptions(as_of=OPTIONS.as_of, limits=Limits(ocr="page1")))
+    assert to_json(full)["ocr"]["page1"] == "page"
+    assert {f.code for f in full.findings} == docx
