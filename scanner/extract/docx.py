@@ -8,7 +8,6 @@ so nothing is read twice. The first lines of the body form the ``top`` region.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from pathlib import Path
@@ -18,7 +17,7 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.ooxml import parse_xml, read_part
+from scanner.extract.ooxml import open_package, parse_xml, read_part
 from scanner.extract.wordml import (
     ALIGN,
     BR,
@@ -328,14 +327,7 @@ def _properties(zf: zipfile.ZipFile, out: _Builder, meta: dict[str, str]) -> Non
 
 def extract_docx(path: Path, data: bytes | None = None) -> Document:
     """Read a DOCX file (from ``data`` when the caller already read it) into a Document."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExtractError("DOCX 文件已损坏（不是完整的 ZIP 包），无法打开",
-                           f"damaged DOCX (not a complete ZIP package): {exc}") from exc
-    with zf:
-        if any(info.flag_bits & 0x1 for info in zf.infolist()):
-            raise ExtractError("文件已加密，无法读取", "the package is encrypted")
+    with open_package(path, data, "DOCX") as zf:
         main = _main_part(zf)
         data = read_part(zf, main)
         if data is None:

@@ -13,7 +13,6 @@ and are ignored. ``DocInfo`` gives the title and the custom data (``props.custom
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.layout import TOP_FRACTION, Line, group
-from scanner.extract.ooxml import parse_xml, read_part
+from scanner.extract.ooxml import open_package, parse_xml, read_part
 
 NS = "{*}"  # OFD files use http://www.ofdspec.org/2016 or http://www.ofdspec.org
 A4 = (210.0, 297.0)
@@ -163,14 +162,7 @@ def _doc_info(ofd: etree._Element, blocks: list[Block], meta: dict[str, str]) ->
 
 def extract_ofd(path: Path, data: bytes | None = None) -> Document:
     """Read an OFD package (from ``data`` when the caller already read it)."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExtractError("OFD 文件已损坏（不是完整的 ZIP 包），无法打开",
-                           f"damaged OFD (not a complete ZIP package): {exc}") from exc
-    with zf:
-        if any(info.flag_bits & 0x1 for info in zf.infolist()):
-            raise ExtractError("文件已加密，无法读取", "the package is encrypted")
+    with open_package(path, data, "OFD") as zf:
         ofd = _part(zf, "OFD.xml")
         if ofd is None:
             raise ExtractError("不是 OFD 文件：包中没有 OFD.xml", "not an OFD file: no OFD.xml")

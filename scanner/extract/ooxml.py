@@ -18,6 +18,7 @@ import struct
 import types
 import zipfile
 import zlib
+from pathlib import Path
 
 from lxml import etree
 
@@ -164,3 +165,17 @@ def _deeper_than(root: etree._Element, depth: int) -> bool:
         if not level:
             return False
     return True
+
+
+def open_package(path: Path, data: bytes | None, kind: str) -> zipfile.ZipFile:
+    """The zip package of a DOCX or OFD file (from ``data`` when the caller already read it);
+    a damaged or encrypted package is an :class:`ExtractError` naming ``kind``."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExtractError(f"{kind} 文件已损坏（不是完整的 ZIP 包），无法打开",
+                           f"damaged {kind} (not a complete ZIP package): {exc}") from exc
+    if any(info.flag_bits & 0x1 for info in zf.infolist()):
+        zf.close()
+        raise ExtractError("文件已加密，无法读取", "the package is encrypted")
+    return zf

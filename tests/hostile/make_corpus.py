@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
 sys.path.insert(0, str(TESTS / "support"))
 
-from builders import DocSpec, make_docx  # noqa: E402
+from builders import DocSpec, make_docx, pdf_bytes  # noqa: E402
 
 REAL = TESTS / "data" / "real"  # copies of two files of the shared corpus
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -122,22 +122,6 @@ def _encrypted_pdf(path: Path) -> None:
         writer.write(fh)
 
 
-def _pdf(objects: list[bytes], *, xref: bool = True, root: int = 1) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    start = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        value = off if xref else (off * 7 + 13) % 999_999
-        out += f"{value:010d} 00000 n \n".encode()
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R >>\nstartxref\n{start}\n"
-            "%%EOF\n").encode()
-    return bytes(out)
-
-
 def _text_page(content: bytes) -> list[bytes]:
     stream = b"BT /F1 24 Tf 72 720 Td (" + content + b") Tj ET"
     return [b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -152,11 +136,11 @@ def _text_page(content: bytes) -> list[bytes]:
 def _cyclic_pdf(path: Path) -> None:
     objs = _text_page(b"cyclic")
     objs[1] = b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>"  # the tree contains itself
-    path.write_bytes(_pdf(objs))
+    path.write_bytes(pdf_bytes(objs))
 
 
 def _broken_xref_pdf(path: Path) -> None:
-    path.write_bytes(_pdf(_text_page(b"broken xref"), xref=False))
+    path.write_bytes(pdf_bytes(_text_page(b"broken xref"), xref=False))
 
 
 def _many_pages_pdf(path: Path, pages: int = 5000) -> None:
@@ -164,7 +148,7 @@ def _many_pages_pdf(path: Path, pages: int = 5000) -> None:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>"]
     objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"] * pages
-    path.write_bytes(_pdf(objs))
+    path.write_bytes(pdf_bytes(objs))
 
 
 def _huge(path: Path, size: int = 300 * 1024 * 1024) -> None:

@@ -12,6 +12,7 @@ import struct
 import zlib
 from pathlib import Path
 
+from builders import pdf_bytes
 from test_watch import Running, _config, wait_until
 
 from scanner.cli import main
@@ -19,20 +20,6 @@ from scanner.limits import Limits
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22), limits=Limits(ocr="off"))
-
-
-def _pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    start = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n"\
-        .encode()
-    return bytes(out)
 
 
 def scanned_pdf(path: Path, *, text_page_after: bool = False) -> Path:
@@ -57,7 +44,7 @@ def scanned_pdf(path: Path, *, text_page_after: bool = False) -> Path:
                  b"<< /Length " + str(len(text)).encode() + b" >>\nstream\n" + text
                  + b"\nendstream",
                  b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    path.write_bytes(_pdf(objs))
+    path.write_bytes(pdf_bytes(objs))
     return path
 
 

@@ -208,15 +208,23 @@ def write_scanned_pdf(path: Path, rgb: bytes, width: int, height: int) -> Path:
             f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} "
             f"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode "
             f"/Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"]
+    path.write_bytes(pdf_bytes(objs))
+    return path
+
+
+def pdf_bytes(objects: list[bytes], *, xref: bool = True, root: int = 1) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1); ``xref=False`` writes wrong offsets (a
+    damaged cross-reference table)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
-    for i, body in enumerate(objs, start=1):
+    for i, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
     start = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{start}\n%%EOF\n"\
-        .encode()
-    path.write_bytes(bytes(out))
-    return path
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        value = off if xref else (off * 7 + 13) % 999_999
+        out += f"{value:010d} 00000 n \n".encode()
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R >>\nstartxref\n{start}\n"
+            "%%EOF\n").encode()
+    return bytes(out)
