@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner import catalogs
-from scanner.limits import LIBXML2_MAX_DEPTH
+from scanner.limits import LIBXML2_MAX_DEPTH, OCR_MODES
 from scanner.report.outputs import FILE_OUTPUTS
 from scanner.verdicts import parse_authority
 from scanner.yamlconf import Checker, read
@@ -78,7 +78,7 @@ def load(path: Path) -> Settings:
     if "lang" in top:
         out["lang"] = c.choice(top["lang"], ("lang",), ("zh", "en"))
     if "ocr" in top:
-        out["ocr"] = c.choice(top["ocr"], ("ocr",), ("off", "top", "page1", "all"))
+        out["ocr"] = c.choice(top["ocr"], ("ocr",), OCR_MODES)
     if "fail_on" in top:
         out["fail_on"] = c.choice(top["fail_on"], ("fail_on",), SEVERITIES)
     for key in ("soon_days", "window_months", "jobs"):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 MB = 1024 * 1024
 LIBXML2_MAX_DEPTH = 256  # libxml2's own ceiling without its "huge tree" mode (kept off)
+OCR_MODES = ("off", "top", "page1", "all")  # how much of a page without text OCR reads
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Limits:
                 raise ValueError(f"{name} must be at least 1")
         if not 8 <= self.max_xml_depth <= LIBXML2_MAX_DEPTH:
             raise ValueError(f"max_xml_depth must be between 8 and {LIBXML2_MAX_DEPTH}")
-        if self.ocr not in ("off", "top", "page1", "all"):
+        if self.ocr not in OCR_MODES:
             raise ValueError("ocr must be off, top, page1 or all")
 
 

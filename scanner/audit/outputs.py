@@ -15,7 +15,7 @@ import io
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,7 @@ class RunContext:
     lang: str
     formats: tuple[str, ...]
     catalogs: tuple[str, ...]
+    stats: dict[str, Any] = field(default_factory=dict)  # set by write_outputs, once
 
     @property
     def window_end(self) -> dt.date:
@@ -146,13 +147,12 @@ class RunOutput:
 
 
 def _stats(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
-    stats = statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs)
-    return json.dumps(stats, ensure_ascii=False, indent=2).encode("utf-8")
+    del rows
+    return json.dumps(ctx.stats, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def _summary(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
-    stats = statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs)
-    html = render_summary(rows, stats, template_folders(rows), as_of=ctx.as_of,
+    html = render_summary(rows, ctx.stats, template_folders(rows), as_of=ctx.as_of,
                           window_end=ctx.window_end, lang=ctx.lang,
                           report_ext=link_suffix(ctx.formats))
     return html.encode("utf-8", "backslashreplace")
@@ -180,6 +180,7 @@ OUTPUT_NAMES = tuple(o.name for o in RUN_OUTPUTS)
 def write_outputs(rows_in: Sequence[LedgerRow], out: Path, ctx: RunContext) -> list[LedgerRow]:
     """Write every run-level output into ``out``; returns the ledger rows in path order."""
     rows = sorted(rows_in, key=lambda r: r.relative)
+    ctx = replace(ctx, stats=statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs))
     for output in RUN_OUTPUTS:
         write_output(out / output.name, output.build(rows, ctx))
     return rows

@@ -15,7 +15,7 @@ from typing import NoReturn
 from scanner import __version__
 from scanner.config import NAME as CONFIG_NAME
 from scanner.config import Settings
-from scanner.limits import Limits
+from scanner.limits import OCR_MODES, Limits
 from scanner.outcome import EXIT_USAGE
 from scanner.report.outputs import DEFAULT_FORMATS, FILE_OUTPUTS
 from scanner.verdicts import parse_authority
@@ -144,7 +144,7 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
              "XML 嵌套层数上限（8-256）/ deepest XML nesting (8-256)")):
         p.add_argument(flag, type=_positive, default=getattr(d, field), dest=field,
                        metavar="N", help=f"{text} (default {getattr(d, field)})")
-    p.add_argument("--ocr", choices=("off", "top", "page1", "all"), default=d.ocr,
+    p.add_argument("--ocr", choices=OCR_MODES, default=d.ocr,
                    help="无文字层的页面与图像的 OCR（需安装 dingmi[ocr]）/ OCR of pages without a "
                         "text layer and of images (needs dingmi[ocr]): top = the top of page 1, "
                         "then the rest of it when no mark is there (default)")

@@ -140,7 +140,6 @@ def _paragraph_runs(word: bytes, table: bytes) -> list[tuple[int, int, str | Non
 def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], total: int) -> str:
     """Characters 0..total in character-position order."""
     parts: list[str] = []
-    have = 0
     for cp0, cp1, fc, compressed in sorted(pieces):
         if cp1 <= cp0 or cp0 >= total:
             continue
@@ -151,7 +150,6 @@ def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], total: int) -> 
         raw = word[fc:fc + size]
         parts.append(raw.decode("cp1252", "replace") if compressed
                      else raw.decode("utf-16-le", "replace"))
-        have += count
     return "".join(parts)
 
 

@@ -21,7 +21,6 @@ from scanner.errors import ExtractError, NeedsOcr
 from scanner.extract.layout import TOP_FRACTION, Line, group, page1_blocks
 from scanner.limits import current
 
-MODES = ("off", "top", "page1", "all")
 DPI = 200
 MARKISH = re.compile("[绝机秘]密|密级|★")
 

@@ -142,8 +142,6 @@ def _unlink_if_same(source: Path, before: os.stat_result) -> None:
             source.unlink()
 
 
-move_no_overwrite = move_checked  # the name the watcher's tests know it by
-
 
 def digest(path: Path) -> str | None:
     """The sha256 of ``path`` (None when it cannot be read): the row of a file whose task could

@@ -63,8 +63,6 @@ def test_the_command_line_wins_over_the_settings(tmp_path: Path, doc: Path,
     assert "WARN" in capsys.readouterr().out  # lang from the file
     assert main(["check", str(doc), "--no-catalog", "--lang", "zh", "--fail-on", "error"]) == 0
     assert "通过" in capsys.readouterr().out
-    other = tmp_path / "other.yaml"
-    other.write_text(f"catalogs: [{tmp_path / 'missing.yaml'}]\n", encoding="utf-8")
     assert main(["check", str(doc), "--catalog", "demo"]) == 1  # --catalog replaces the file's
     capsys.readouterr()
 

@@ -20,7 +20,7 @@ from scanner.catalogs import DEMO
 from scanner.errors import ConfigError
 from scanner.fsutil import remove_stale_temporaries
 from scanner.watch.config import Folder, WatchConfig, load
-from scanner.watch.handle import free_name, move_no_overwrite
+from scanner.watch.handle import free_name, move_checked
 from scanner.watch.settle import Settler
 from scanner.watch.state import StateDB
 from scanner.watch.watcher import Watcher
@@ -273,7 +273,7 @@ def test_concurrent_moves_never_overwrite(tmp_path: Path) -> None:
         sources.append(folder / "same.docx")
     target = tmp_path / "passed"
     target.mkdir()
-    threads = [threading.Thread(target=move_no_overwrite, args=(s, target)) for s in sources]
+    threads = [threading.Thread(target=move_checked, args=(s, target)) for s in sources]
     for t in threads:
         t.start()
     for t in threads:
