@@ -1,4 +1,5 @@
-"""Writing results safely: atomic (temporary file + ``os.replace``), owner-only whatever the umask.
+"""Files on disk: writing results safely (atomic: temporary file + ``os.replace``; owner-only
+whatever the umask) and opening sources safely (regular files only, never blocking).
 
 A report about a classified document is itself classified, so files are 0600 and the folders
 dingmi creates are 0700.
@@ -9,7 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat as stat_module
 from pathlib import Path
+from typing import BinaryIO
+
+from scanner.messages import Msg
 
 FILE_MODE = 0o600
 TEMP_PREFIX = ".dingmi-"  # write_atomic's temporary files: .dingmi-<name>.<pid>.tmp
@@ -121,3 +126,23 @@ def is_within(child: Path, parent: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+NOT_REGULAR = Msg("不是普通文件（管道、设备或套接字），未读取",
+                  "not a regular file (a pipe, a device or a socket): not read")
+
+
+def open_regular(path: Path) -> tuple[BinaryIO, os.stat_result] | Msg:
+    """``path`` opened for reading if it is a regular file (checked on the open descriptor, and
+    opened without blocking, so a FIFO or a device cannot hang or feed the reader forever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode):
+            os.close(fd)
+            return NOT_REGULAR
+        return os.fdopen(fd, "rb"), st
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        raise

@@ -6,11 +6,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
-import stat as stat_module
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +18,13 @@ from markers.checks import DEFAULT_SOON_DAYS
 from markers.expiry import expires_on
 from rules import Hit
 from scanner import ENGINE, catalogs
+from scanner.containers import SEP, Chain, ContainerError, read_member
 from scanner.document import Document
 from scanner.errors import NeedsOcr, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
 from scanner.extract.registry import flowing
+from scanner.fsutil import open_regular
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.messages import Msg
@@ -80,8 +79,6 @@ def _os_reason(exc: OSError) -> Msg:
 TOO_LARGE = Msg("文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
                 "the file is {mb:.0f} MB, above the limit of {limit} MB (--max-file-mb)")
 MEMORY = Msg("读取该文件超出内存限制", "reading the file exceeded the memory limit")
-NOT_REGULAR = Msg("不是普通文件（管道、设备或套接字），未读取",
-                  "not a regular file (a pipe, a device or a socket): not read")
 CHANGED = Msg("读取过程中文件被修改，请重新检查",
               "the file changed while it was being read; check it again")
 UNPARSED = Msg("文件内容无法解析（{name}）", "the file content cannot be parsed ({name}: {exc})")
@@ -105,6 +102,13 @@ class Read:
     data: bytes | None
     mtime_ns: int
     identity: tuple[int, int, int, int] = (0, 0, 0, 0)  # device, inode, size, mtime_ns
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) on disk when not the source's own
+
+    @property
+    def on_disk(self) -> tuple[int | None, int | None]:
+        """(size, mtime_ns) of what is on disk: the file, or the package holding the member
+        (what a later run compares to tell whether anything changed)."""
+        return self.stamp if self.stamp is not None else (self.source.size, self.mtime_ns)
 
     def changed(self, path: Path) -> bool:
         """Whether ``path`` is no longer the file that was read (a large file, parsed from its
@@ -116,27 +120,15 @@ class Read:
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != self.identity
 
 
-def _open_regular(path: Path) -> tuple[BinaryIO, os.stat_result] | Msg:
-    """``path`` opened for reading if it is a regular file (checked on the open descriptor, and
-    opened without blocking, so a FIFO or a device cannot hang or feed the reader forever)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        st = os.fstat(fd)
-        if not stat_module.S_ISREG(st.st_mode):
-            os.close(fd)
-            return NOT_REGULAR
-        return os.fdopen(fd, "rb"), st
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-        raise
-
-
-def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
+def read_source(path: Path, options: ScanOptions, chain: Chain = (),
+                shown: str = "") -> Read | FileReport:
     """Open, stat and hash ``path`` once: the bytes hashed are the bytes parsed (a report saying
-    why when it cannot be read)."""
+    why when it cannot be read). With ``chain``, the file is a package and the member ``chain``
+    (shown as ``shown``) is read instead."""
+    if chain:
+        return _read_member(path, options, chain, shown)
     try:
-        opened = _open_regular(path)
+        opened = open_regular(path)
         if isinstance(opened, Msg):
             return FileReport.unreadable(Source(str(path), None, None), opened, options.as_of,
                                          engine=ENGINE)
@@ -153,6 +145,23 @@ def read_source(path: Path, options: ScanOptions) -> Read | FileReport:
                                      options.as_of, engine=ENGINE)
     return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns,
                 (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+def _read_member(path: Path, options: ScanOptions, chain: Chain, shown: str) -> Read | FileReport:
+    name = f"{path}{SEP}{shown}"
+    try:
+        st = path.stat()
+        data = read_member(path, chain, options.limits)
+    except ContainerError as exc:
+        return FileReport.unreadable(Source(name, None, None), exc.msg, options.as_of,
+                                     engine=ENGINE)
+    except OSError as exc:
+        return FileReport.unreadable(Source(name, None, None), _os_reason(exc), options.as_of,
+                                     engine=ENGINE)
+    source = Source(name, hashlib.sha256(data).hexdigest(), len(data), st.st_mtime)
+    return Read(source, data[:HEAD_BYTES], data, st.st_mtime_ns,
+                (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), stamp=(st.st_size,
+                                                                           st.st_mtime_ns))
 
 
 def extract_document(path: Path, read: Read, options: ScanOptions) -> Document | FileReport:

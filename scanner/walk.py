@@ -2,7 +2,8 @@
 
 Folders are walked recursively without following folder links (no loops). Office lock files and
 temporary files are left out *and counted*; a folder that cannot be listed becomes an entry of its
-own so it gets a report instead of vanishing.
+own so it gets a report instead of vanishing. ZIP packages are opened: each member is an entry
+(``archive.zip!member.docx``), and a package that cannot be opened is an entry saying why.
 """
 
 from __future__ import annotations
@@ -13,9 +14,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanner.containers import SEP, Chain, ContainerError, is_container, members
 from scanner.fsutil import TEMP_PREFIX, is_within
+from scanner.limits import DEFAULT as DEFAULT_LIMITS
+from scanner.limits import Limits
 from scanner.messages import Msg
 from scanner.report import FileReport, Source
+
+
+@dataclass
+class WalkStats:
+    """What the walk left out on purpose."""
+
+    temporary: int = 0
+
 
 FOLDER_UNLISTED = Msg("无法读取该文件夹：{why}", "the folder cannot be listed: {why}")
 
@@ -33,39 +45,79 @@ def is_temporary(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Entry:
-    """A file to scan, the root it was found under and its path relative to that root."""
+    """A file to scan and its path relative to the root it was found under (where its reports
+    go); for a member of a package (:mod:`scanner.containers`), the package's path, the member's
+    chain and how it is shown. ``error`` (a folder that cannot be listed) or ``why`` (a package
+    or member known unreadable from its listing) make the entry a report of its own."""
 
     path: Path
     relative: str
     error: OSError | None = None
+    member: Chain = ()
+    shown: str = ""
+    why: Msg | None = None
+
+    @property
+    def name(self) -> str:
+        """The entry's name in reports and state: its path, or ``package!member``."""
+        path = str(self.path.absolute())
+        return f"{path}{SEP}{self.shown}" if self.member else path
+
+    @property
+    def broken(self) -> bool:
+        """Whether the entry is known unreadable without reading it."""
+        return self.error is not None or self.why is not None
 
 
 def entry_report(entry: Entry, as_of: dt.date) -> FileReport:
-    """The report of a folder that could not be listed (``entry.error`` is set)."""
-    assert entry.error is not None
-    why = entry.error.strerror or str(entry.error)
-    return FileReport.unreadable(Source(str(entry.path.absolute()), None, None),
-                                 FOLDER_UNLISTED.format(why=why), as_of, engine="",
+    """The report of an entry known unreadable: a folder that could not be listed, a package
+    that could not be opened, a member that cannot be read."""
+    if entry.error is not None:
+        why = FOLDER_UNLISTED.format(why=entry.error.strerror or str(entry.error))
+    else:
+        assert entry.why is not None
+        why = entry.why
+    return FileReport.unreadable(Source(entry.name, None, None), why, as_of, engine="",
                                  relative=entry.relative)
 
 
-@dataclass
-class WalkStats:
-    """What the walk left out on purpose."""
+def expand(path: Path, relative: str, limits: Limits, stats: WalkStats) -> Iterator[Entry]:
+    """The entry of a file, or, for a ZIP package, one entry a member (a package that cannot be
+    listed is one entry saying why)."""
+    if not is_container(path.name):
+        yield Entry(path, relative)
+        return
 
-    temporary: int = 0
+    def skip(name: str) -> bool:
+        if is_temporary(name):
+            stats.temporary += 1
+            return True
+        return False
+
+    try:
+        found = members(path, limits, skip)
+    except ContainerError as exc:
+        yield Entry(path, relative, why=exc.msg)
+        return
+    except OSError as exc:
+        yield Entry(path, relative, exc)
+        return
+    for m in found:
+        yield Entry(path, f"{relative}{SEP}{m.shown}", member=m.chain, shown=m.shown, why=m.why)
 
 
-def walk(roots: list[Path], exclude: Path | None, stats: WalkStats) -> Iterator[Entry]:
-    """Every file under ``roots`` (files given directly are yielded as they are). Every entry's
-    ``relative`` (where its reports go) is unique, decided here, before anything is written."""
+def walk(roots: list[Path], exclude: Path | None, stats: WalkStats,
+         limits: Limits = DEFAULT_LIMITS) -> Iterator[Entry]:
+    """Every file under ``roots`` (files given directly as they are; ZIP packages member by
+    member). Every entry's ``relative`` (where its reports go) is unique, decided here, before
+    anything is written."""
     prefixes = _prefixes(roots)
     files = iter(unique_names([r for r in roots if not r.is_dir()]))
     for root, prefix in zip(roots, prefixes, strict=True):
         if not root.is_dir():
-            yield Entry(root, next(files))
+            yield from expand(root, next(files), limits, stats)
             continue
-        yield from _walk_dir(root, prefix, exclude, stats)
+        yield from _walk_dir(root, prefix, exclude, stats, limits)
 
 
 def unique_names(paths: list[Path]) -> list[str]:
@@ -104,7 +156,8 @@ def _prefixes(roots: list[Path]) -> list[str]:
     return out
 
 
-def _walk_dir(root: Path, prefix: str, exclude: Path | None, stats: WalkStats) -> Iterator[Entry]:
+def _walk_dir(root: Path, prefix: str, exclude: Path | None, stats: WalkStats,
+              limits: Limits) -> Iterator[Entry]:
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append, followlinks=False):
         here = Path(folder)
@@ -116,7 +169,7 @@ def _walk_dir(root: Path, prefix: str, exclude: Path | None, stats: WalkStats) -
                 stats.temporary += 1
                 continue
             path = here / name
-            yield Entry(path, prefix + path.relative_to(root).as_posix())
+            yield from expand(path, prefix + path.relative_to(root).as_posix(), limits, stats)
         while errors:
             err = errors.pop()
             bad = Path(err.filename) if err.filename else here

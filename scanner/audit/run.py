@@ -164,16 +164,16 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     result = AuditResult()
     try:
         stats = WalkStats()
-        entries = list(walk(roots, a.out, stats))
+        entries = list(walk(roots, a.out, stats, a.options.limits))
         result.temporary = stats.temporary
         known = db.known()
         todo: list[Task] = []
         order: list[str] = []
         for entry in entries:
-            path = str(entry.path.absolute())
+            path = entry.name
             order.append(path)
-            if entry.error is not None:
-                _record_folder_error(db, entry, a.options, out, key)
+            if entry.broken:
+                _record_broken(db, entry, a.options, out, key)
                 continue
             row = known.get(path)
             if (row is not None and row.key == key and row.relative == entry.relative
@@ -181,7 +181,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
                     and _report_file(reports_dir, entry.relative, a.formats).exists()):
                 result.reused += 1
                 continue
-            todo.append(Task(path, entry.relative))
+            todo.append(Task.of(entry))
         result.files = len(order)
         db.flush()
         if todo:
@@ -218,7 +218,7 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
     db.flush()
 
 
-def _record_folder_error(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
+def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,
                          key: str) -> None:
     report = entry_report(entry, options.as_of)
     as_json = write_report(report, out)

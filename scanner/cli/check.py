@@ -10,10 +10,11 @@ from typing import TextIO
 from scanner import catalogs
 from scanner.cli.options import scan_options
 from scanner.cli.scan import verdict_line
+from scanner.containers import SEP
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
-from scanner.report import OutputOptions, write_rendered
-from scanner.walk import unique_names
+from scanner.report import OutputOptions, write_rendered, write_report
+from scanner.walk import WalkStats, entry_report, expand, unique_names
 from scanner.workers.pool import InProcess
 from scanner.workers.task import Job, Task
 
@@ -24,14 +25,21 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
     stdout = stdout or sys.stdout
     job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
     outcomes = []
+    stats = WalkStats()
+    entries = [e for path, name in zip(files, unique_names(files), strict=True)
+               for e in expand(path, name, options.limits, stats)]
     with InProcess(job) as ex:
-        tasks = (Task(str(p), name) for p, name in zip(files, unique_names(files), strict=True))
-        for path, result in zip(files, ex.run(tasks), strict=True):
-            if out.out is not None:
-                write_rendered(out.out, result.relative, result.files)
-            report = result.json()
+        for entry in entries:
+            if entry.broken:
+                report = write_report(entry_report(entry, options.as_of), out)
+            else:
+                result = next(iter(ex.run([Task.of(entry)])))
+                if out.out is not None:
+                    write_rendered(out.out, result.relative, result.files)
+                report = result.json()
             outcomes.append(of_report(report))
-            print(verdict_line(report, str(path), out.lang), file=stdout)
+            shown = f"{entry.path}{SEP}{entry.shown}" if entry.shown else str(entry.path)
+            print(verdict_line(report, shown, out.lang), file=stdout)
             if quiet:
                 continue
             for f in report["findings"]:

@@ -112,13 +112,13 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
         if not quiet and (r["verdict"] != "clean" or r["classification"]):
             print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout)
 
-    entries: list[Entry] = list(walk(roots, out.out, stats))
+    entries: list[Entry] = list(walk(roots, out.out, stats, options.limits))
     tasks = []
     for entry in entries:
-        if entry.error is not None:
+        if entry.broken:
             done(write_report(entry_report(entry, options.as_of), out))
         else:
-            tasks.append(Task(str(entry.path.absolute()), entry.relative))
+            tasks.append(Task.of(entry))
     if tasks:
         job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
         with executor(job, isolation, len(tasks)) as ex:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scanner.containers import is_container
 from scanner.document import Document
 from scanner.errors import ExtractError, UnsupportedFormat
 from scanner.extract.registry import for_path, supported_text
@@ -24,9 +25,15 @@ def expected_kind(path: Path) -> str | None:
 def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
     """Extract ``path`` whose first bytes are ``head`` (and whole content ``data``, if read)."""
     want = for_path(path)
-    got = sniff(path, head)
+    got = sniff(path, head, data)
     if got == "empty":
         raise ExtractError("文件为空（0 字节）", "the file is empty (0 bytes)")
+    if want is None and is_container(path.name):
+        raise UnsupportedFormat("ZIP 压缩包由 check、scan、audit 逐个检查其中的文件；"
+                                "此处作为单个文件收到（如 watch 的监视文件夹），请解压后再放入",
+                                "ZIP archives are opened member by member by check, scan and "
+                                "audit; this one came as a single file (e.g. into a watched "
+                                "folder): unpack it there instead")
     if want is None:
         zh, en = KIND_NAMES.get(got, KIND_NAMES["binary"])
         suffix = path.suffix or "（无扩展名）"
@@ -40,7 +47,7 @@ def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
     if got in want.sniffed:
         return want.read(path, data)  # the reader checks the rest (one opening of a package)
     if got == "zip":
-        got = zip_kind(path)
+        got = zip_kind(path, data)
     if got != want.kind:
         zh, en = KIND_NAMES.get(got, KIND_NAMES["binary"])
         raise ExtractError(f"文件扩展名为 {path.suffix}，但内容是{zh}；请核对文件",

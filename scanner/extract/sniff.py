@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -26,7 +27,7 @@ KIND_NAMES = {
 }
 
 
-def sniff(path: Path, head: bytes) -> str:
+def sniff(path: Path, head: bytes, data: bytes | None = None) -> str:
     """One of the keys of :data:`KIND_NAMES`, judged from content only (``zip`` for any ZIP
     package: :func:`zip_kind` tells which, at the cost of reading its directory)."""
     if not head:
@@ -34,7 +35,7 @@ def sniff(path: Path, head: bytes) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(OLE_MAGIC):
-        return "ole-encrypted" if _ole_encrypted(path) else "ole"
+        return "ole-encrypted" if _ole_encrypted(path, data) else "ole"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if head.startswith(IMAGE_MAGIC):
@@ -44,16 +45,17 @@ def sniff(path: Path, head: bytes) -> str:
     return "binary"
 
 
-def _ole_encrypted(path: Path) -> bool:
-    with path.open("rb") as fh:
-        data = fh.read(1 << 20)
-    return "EncryptedPackage".encode("utf-16-le") in data
+def _ole_encrypted(path: Path, data: bytes | None) -> bool:
+    if data is None:
+        with path.open("rb") as fh:
+            data = fh.read(1 << 20)
+    return "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]
 
 
-def zip_kind(path: Path) -> str:
+def zip_kind(path: Path, data: bytes | None = None) -> str:
     """``docx``, ``ofd``, ``zip`` or ``zip-damaged`` from the package's list of parts."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return "zip-damaged"

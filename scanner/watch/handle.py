@@ -206,8 +206,9 @@ def link_outcome(task: Task, job: Job, folder: Folder, *, catalogs: str) -> Outc
     is (a pre-issue folder does not move it), recorded by what it points at."""
     path = Path(task.path)
     target = str(path.readlink())
-    result = result_of(task, job, FileReport.unreadable(
-        Source(task.path, None, None), LINK, job.options(task).as_of, engine=ENGINE), None, None)
+    report = FileReport.unreadable(Source(task.path, None, None), LINK,
+                                   job.options(task).as_of, engine=ENGINE)
+    result = result_of(task, job, report, (None, None), None)
     write_rendered(folder.reports, result.relative, result.files)
     st = path.lstat()
     sha = "link:" + hashlib.sha256(os.fsencode(target)).hexdigest()

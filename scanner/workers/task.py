@@ -16,14 +16,16 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from scanner import ENGINE
+from scanner.containers import SEP, Chain
 from scanner.document import pack, unpack
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
 from scanner.report import FileReport, Source, pack_json, to_json, unpack_json
 from scanner.report.outputs import DEFAULT_FORMATS, Rendered, render_files
+from scanner.walk import Entry
 
 TEXTS_TABLE = "texts"  # (sha256, engine, data): the audit database's store of extracted texts
 
@@ -37,6 +39,19 @@ class Task(NamedTuple):
     relative: str
     profile: str = ""
     as_of: dt.date | None = None
+    member: Chain = ()  # a member of the package at ``path`` (:mod:`scanner.containers`)
+    shown: str = ""  # ... shown as ``path!shown``
+
+    @property
+    def name(self) -> str:
+        """The file's name in reports and state: its path, or ``package!member``."""
+        return f"{self.path}{SEP}{self.shown}" if self.member else self.path
+
+    @classmethod
+    def of(cls, entry: Entry, profile: str = "") -> Task:
+        """The task of a walked entry."""
+        return cls(str(entry.path.absolute()), entry.relative, profile, None, entry.member,
+                   entry.shown)
 
 
 @dataclass(frozen=True)
@@ -82,8 +97,8 @@ class Result:
 
     @property
     def path(self) -> str:
-        """The file's path."""
-        return self.task.path
+        """The file's name in reports and state (``package!member`` for a member)."""
+        return self.task.name
 
     @property
     def relative(self) -> str:
@@ -121,55 +136,59 @@ class TextStore:
             self.conn.close()
 
 
-def _report(task: Task, job: Job, store: TextStore) -> tuple[FileReport, int | None,
-                                                                bytes | None]:
+Stamp = tuple[int | None, int | None]  # (size, mtime_ns) of what is on disk
+
+
+def _report(task: Task, job: Job, store: TextStore) -> tuple[FileReport, Stamp, bytes | None]:
     options = job.options(task)
-    path = Path(task.path).absolute()
     started = time.perf_counter()
-    read = read_source(path, options)
+    read = read_source(Path(task.path).absolute(), options, task.member, task.shown)
     if isinstance(read, FileReport):
-        return read, None, None
+        return read, (read.source.size, None), None
+    path = Path(read.source.path)
     stored = store.text(read.source.sha256 or "")
     if stored is not None:  # extracted before: only the marks and the catalogue again
         body = unpack_json(stored)
         if "failed" in body:
             why = Msg(body["zh"], body["en"])
             return (FileReport.unreadable(read.source, why, options.as_of, engine=ENGINE,
-                                          status=body["failed"]), read.mtime_ns, None)
+                                          status=body["failed"]), read.on_disk, None)
         doc = unpack(path, body)
-        return assess(doc, read.source, options, {"extract": 0.0}), read.mtime_ns, None
+        return assess(doc, read.source, options, {"extract": 0.0}), read.on_disk, None
     extracted = extract_document(path, read, options)
     if isinstance(extracted, FileReport):
         text = pack_json({"failed": extracted.status, "zh": extracted.reason_zh,
                           "en": extracted.reason_en}) if job.keep_text else None
-        return extracted, read.mtime_ns, text
+        return extracted, read.on_disk, text
     report = assess(extracted, read.source, options, {"extract": time.perf_counter() - started})
-    return report, read.mtime_ns, pack(extracted) if job.keep_text else None
+    return report, read.on_disk, pack(extracted) if job.keep_text else None
 
 
-def result_of(task: Task, job: Job, report: FileReport, mtime_ns: int | None,
+def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp,
               text: bytes | None) -> Result:
-    """Render ``report`` and wrap it as the task's result."""
+    """Render ``report`` and wrap it as the task's result (``stamp``: what is on disk)."""
     report = report.with_relative(task.relative)
     as_json = to_json(report, job.lang, redact=job.redact)
     files = render_files(as_json, job.formats, job.lang)
     s = report.source
-    return Result(task, s.size, mtime_ns, s.sha256, report.status, report.verdict, files, text,
-                  data=as_json)
+    return Result(task, stamp[0], stamp[1], s.sha256, report.status, report.verdict, files,
+                  text, data=as_json)
 
 
 def run_task(task: Task, job: Job, store: TextStore) -> Result:
     """Process one file; never raises for a bad file (its report says why)."""
-    report, mtime_ns, text = _report(task, job, store)
-    return result_of(task, job, report, mtime_ns, text)
+    report, stamp, text = _report(task, job, store)
+    return result_of(task, job, report, stamp, text)
 
 
 def failed(task: Task, job: Job, why: Msg) -> Result:
     """The result of a file that stalled or killed its worker (made in the caller's process)."""
     options = job.options(task)
-    source, mtime_ns = Source(task.path, None, None), None
+    source, stamp = Source(task.name, None, None), cast(Stamp, (None, None))
     with contextlib.suppress(OSError):
         st = Path(task.path).stat()
-        source, mtime_ns = Source(task.path, None, st.st_size, st.st_mtime), st.st_mtime_ns
+        stamp = (st.st_size, st.st_mtime_ns)
+        if not task.member:
+            source = Source(task.path, None, st.st_size, st.st_mtime)
     report = FileReport.unreadable(source, why, options.as_of, engine=ENGINE)
-    return result_of(task, job, report, mtime_ns, None)
+    return result_of(task, job, report, stamp, None)

@@ -1,0 +1,150 @@
+"""ZIP packages in archives: each member a file of its own in reports and the ledger, nested
+packages opened two deep, Chinese names written without the UTF-8 flag, and every way a package
+or member can be bad (damaged, empty, too deep, encrypted, a bomb, a name climbing out) gives a
+report saying why, never a crash and never a silently skipped file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from builders import DocSpec, make_docx
+
+from scanner.cli import main
+
+AS_OF = "2026-11-30"
+MARKED = DocSpec(body=["000123", "秘密★5年", "某局发〔2025〕5号", "关于某事项的通知",
+                       "知悉范围：本局领导班子成员", "某局", "2025年3月22日"])
+DOC = Path(__file__).resolve().parents[1] / "data" / "real" / "copilot_master_template.doc"
+
+
+def zip_bytes(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def gbk_named(name: str, data: bytes) -> bytes:
+    """A package whose one member's name is GBK without the UTF-8 flag, as Chinese Windows
+    tools write it (written under an ASCII name of the same length, then renamed in place)."""
+    raw = name.encode("gbk")
+    placeholder = "a" * len(raw)
+    packed = zip_bytes({placeholder: data})
+    assert packed.count(placeholder.encode()) == 2  # the local header and the directory
+    return packed.replace(placeholder.encode(), raw)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    root = tmp_path / "archive"
+    root.mkdir()
+    docx = make_docx(tmp_path / "marked.docx", MARKED).read_bytes()
+    inner = gbk_named("内层/通知.docx", docx)
+    (root / "box.zip").write_bytes(zip_bytes({
+        "发文/通知.docx": docx, "old/template.doc": DOC.read_bytes(), "inner.zip": inner,
+        "~$lock.docx": b"x", "../../escape.txt": "机密★5年\n关于某事的通知\n".encode(),
+        "folder/": b""}))
+    shutil.copy(tmp_path / "marked.docx", root / "plain.docx")
+    return root
+
+
+def reports(out: Path) -> dict[str, dict]:
+    return {json.loads(p.read_text("utf-8"))["source"]["relative"]: json.loads(
+        p.read_text("utf-8")) for p in out.rglob("*.report.json")}
+
+
+def test_scan_reports_each_member(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = (archive / "box.zip").read_bytes()
+    assert main(["scan", str(archive), "--out", str(out), "--as-of", AS_OF, "-q"]) in (0, 1)
+    got = reports(out)
+    assert set(got) == {"plain.docx", "box.zip!发文/通知.docx", "box.zip!old/template.doc",
+                        "box.zip!inner.zip!内层/通知.docx", "box.zip!escape.txt"}
+    direct = got["plain.docx"]
+    for name in ("box.zip!发文/通知.docx", "box.zip!inner.zip!内层/通知.docx"):
+        r = got[name]
+        assert r["status"] == "ok"
+        assert r["marking"]["raw"] == direct["marking"]["raw"] == "秘密★5年"
+        assert [f["code"] for f in r["findings"]] == [f["code"] for f in direct["findings"]]
+        assert r["source"]["sha256"] == direct["source"]["sha256"]
+        assert r["source"]["path"] == f"{archive / 'box.zip'}!{name.partition('!')[2]}"
+    assert got["box.zip!old/template.doc"]["marking"]["raw"] == "机密★5年"
+    assert got["box.zip!old/template.doc"]["source"]["kind"] == "doc"
+    # the name that climbed out of the package is placed under it, inside the report folder
+    assert (out / "box.zip!escape.txt.report.json").is_file()
+    assert not (tmp_path / "escape.txt.report.json").exists()
+    assert (archive / "box.zip").read_bytes() == before  # the source is never modified
+
+
+def test_bad_packages_and_members_get_reports(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    doc = b"\xe7\xa7\x98\xe5\xaf\x86\xe2\x98\x85" + "1年\n".encode()
+    (root / "damaged.zip").write_bytes(b"PK\x03\x04" + os.urandom(200))
+    (root / "empty.zip").write_bytes(zip_bytes({}))
+    (root / "deep.zip").write_bytes(zip_bytes({"a.zip": zip_bytes({"b.zip": zip_bytes(
+        {"c.txt": doc})})}))
+    (root / "bomb.zip").write_bytes(zip_bytes({"zeros.txt": b"\0" * (8 * 1024 * 1024)}))
+    locked = bytearray(zip_bytes({"secret.txt": doc}))
+    for magic, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # set the encrypted flag
+        where = locked.index(magic) + at
+        locked[where] |= 0x1
+    (root / "locked.zip").write_bytes(bytes(locked))
+    out = tmp_path / "out"
+    assert main(["scan", str(root), "--out", str(out), "--as-of", AS_OF, "-q",
+                 "--lang", "en"]) == 3
+    got = reports(out)
+    reason = {k: v["reason_en"] for k, v in got.items()}
+    assert set(got) == {"damaged.zip", "empty.zip", "deep.zip!a.zip!b.zip", "bomb.zip!zeros.txt",
+                        "locked.zip!secret.txt"}
+    assert all(r["status"] == "unreadable" for r in got.values())
+    assert "damaged" in reason["damaged.zip"]
+    assert "no file to check" in reason["empty.zip"]
+    assert "nested more than 2 deep" in reason["deep.zip!a.zip!b.zip"]
+    assert "likely zip bomb" in reason["bomb.zip!zeros.txt"]
+    assert "encrypted" in reason["locked.zip!secret.txt"]
+
+
+def test_check_gives_a_verdict_a_member(archive: Path, capsys: pytest.CaptureFixture[str]
+                                        ) -> None:
+    code = main(["check", str(archive / "box.zip"), "--as-of", AS_OF, "-q", "--lang", "en"])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4
+    assert any("box.zip!inner.zip!内层/通知.docx" in line and "PASS" in line for line in lines)
+    assert code == 1  # the template's MARK_CONFLICT is an error
+
+
+def test_audit_rows_per_member_and_reuse(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "audit"
+    args = ["audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1",
+            "--lang", "en"]
+    assert main(args) in (0, 1)
+    with (out / "ledger.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["path"]: r for r in csv.DictReader(fh)}
+    assert set(rows) == {"plain.docx", "box.zip!发文/通知.docx", "box.zip!old/template.doc",
+                         "box.zip!inner.zip!内层/通知.docx", "box.zip!escape.txt"}
+    assert rows["box.zip!inner.zip!内层/通知.docx"]["mark"] == "秘密★5年"
+    assert json.loads((out / "stats.json").read_text("utf-8"))["files"] == 5
+
+    def processed(capsys_out: str) -> int:
+        return int(capsys_out.split("processed ")[1].split(",")[0])
+
+    buf = io.StringIO()
+    from contextlib import redirect_stdout  # noqa: PLC0415
+    with redirect_stdout(buf):
+        main(args)
+    assert processed(buf.getvalue()) == 0  # nothing changed: every member reused
+    st = (archive / "box.zip").stat()
+    os.utime(archive / "box.zip", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        main(args)
+    assert processed(buf.getvalue()) == 4  # the package changed: its members again
