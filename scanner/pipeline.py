@@ -23,6 +23,7 @@ from scanner.document import Document
 from scanner.errors import NeedsOcr, ScanError, UnsupportedFormat
 from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
+from scanner.extract.ocr import low_confidence
 from scanner.extract.registry import flowing
 from scanner.fsutil import open_regular
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
@@ -217,6 +218,7 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     t0 = time.perf_counter()
     marks = find_marks(doc.blocks, spacing_reliable=doc.spacing_reliable)
     findings = check(marks, as_of=options.as_of, soon_days=options.soon_days)
+    findings = (*findings, *low_confidence(doc.meta, marks))
     t1 = time.perf_counter()
     hits: tuple[Hit, ...] = ()
     suggestion = None

@@ -11,11 +11,13 @@ Each recognised line keeps its position, so it becomes a line of the page as a P
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markers import Block
+from markers.models import Evidence, Finding, MarkSet
 from scanner.document import Document
 from scanner.errors import ExtractError, NeedsOcr
 from scanner.extract.layout import TOP_FRACTION, Line, group, page1_blocks
@@ -24,8 +26,18 @@ from scanner.limits import current
 DPI = 200
 MARKISH = re.compile("[绝机秘]密|密级|★")
 
-# lines (y growing upward, pixels), lowest confidence, what was read ("top" or "page")
-Recognised = tuple[list[Line], float, str]
+LOW_CONFIDENCE = 0.80  # a mark read below this gets OCR_LOW_CONFIDENCE
+Piece = tuple[float, float, float, float, str, float]  # left, bottom, right, top, text, confidence
+
+
+class Recognised(NamedTuple):
+    """What OCR read: lines (y growing upward, pixels), the lowest confidence, how much of the
+    page (``top`` or ``page``), and the pieces read below :data:`LOW_CONFIDENCE`."""
+
+    lines: list[Line]
+    lowest: float
+    read: str
+    low: list[tuple[str, float]]
 
 
 @functools.cache
@@ -44,16 +56,14 @@ def available() -> bool:
     return True
 
 
-def _read(image: Any, y0: int) -> tuple[list[tuple[float, float, float, float, str]], float]:
+def _read(image: Any, y0: int) -> list[Piece]:
     result, _ = _engine()(image)
     pieces = []
-    lowest = 1.0
     for box, text, confidence in result or []:
         xs = [p[0] for p in box]
         ys = [p[1] + y0 for p in box]
-        pieces.append((min(xs), -max(ys), max(xs), -min(ys), str(text)))
-        lowest = min(lowest, float(confidence))
-    return pieces, lowest
+        pieces.append((min(xs), -max(ys), max(xs), -min(ys), str(text), float(confidence)))
+    return pieces
 
 
 NOTHING_READ = ("OCR 在第 1 页没有识别出文字：请人工查看",
@@ -68,16 +78,17 @@ def recognise(image: Any, mode: str) -> Recognised:
     cut = int(height * TOP_FRACTION)
     read = "page"
     if mode == "top":
-        pieces, lowest = _read(image[:cut], 0)
+        pieces = _read(image[:cut], 0)
         read = "top"
         if not any(MARKISH.search(p[4]) for p in pieces):
-            rest, low_rest = _read(image[cut:], cut)
-            pieces, lowest, read = pieces + rest, min(lowest, low_rest), "page"
+            pieces, read = pieces + _read(image[cut:], cut), "page"
     else:
-        pieces, lowest = _read(image, 0)
+        pieces = _read(image, 0)
     if not any(p[4].strip() for p in pieces):
         raise NeedsOcr(*NOTHING_READ)
-    return group(pieces), lowest, read
+    lowest = min((p[5] for p in pieces), default=1.0)
+    low = [(p[4], p[5]) for p in pieces if p[5] < LOW_CONFIDENCE and p[4].strip()]
+    return Recognised(group([p[:5] for p in pieces]), lowest, read, low)
 
 
 def decode_image(data: bytes) -> Any:
@@ -92,13 +103,41 @@ NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
              "; the OCR extra is not installed (pip install \"dingmi[ocr]\")")
 
 
-def note_ocr(meta: dict[str, str], lowest: float, read: str) -> None:
+def note_ocr(meta: dict[str, str], got: Recognised) -> None:
     """Record that OCR read some text, how much of page 1 (``top``: only its top region, where
-    a mark was found), and the lowest confidence of what it read."""
+    a mark was found), the lowest confidence of what it read, and the pieces read with a low
+    confidence (``ocr_low``: JSON pairs of text and confidence)."""
     before = float(meta.get("ocr_confidence", "1"))
     meta["ocr"] = "rapidocr"
-    meta["ocr_confidence"] = f"{min(before, lowest):.2f}"
-    meta.setdefault("ocr_page1", read)
+    meta["ocr_confidence"] = f"{min(before, got.lowest):.2f}"
+    meta.setdefault("ocr_page1", got.read)
+    if got.low:
+        low = json.loads(meta.get("ocr_low", "[]")) + [[t, round(c, 2)] for t, c in got.low]
+        meta["ocr_low"] = json.dumps(low, ensure_ascii=False)
+
+
+LOW_READ = ("标志“{raw}”由 OCR 识别，置信度 {confidence:.2f} 低于 {limit:.2f}：请对照原件核对",
+            "the mark '{raw}' was read by OCR with a confidence of {confidence:.2f}, below "
+            "{limit:.2f}: check it against the original")
+
+
+def low_confidence(meta: dict[str, str], marks: MarkSet) -> tuple[Finding, ...]:
+    """OCR_LOW_CONFIDENCE for each mark whose line holds a piece OCR read with a low
+    confidence (a misread 机密 may be 秘密, a misread term another term)."""
+    if "ocr_low" not in meta:
+        return ()
+    low: list[tuple[str, float]] = [(t, c) for t, c in json.loads(meta["ocr_low"])]
+    out = []
+    for mark in marks.markings:
+        line = mark.block_text
+        confidences = [c for t, c in low if t.strip() and (t.strip() in line or mark.raw in t)]
+        if confidences:
+            confidence = min(confidences)
+            values = {"raw": mark.raw, "confidence": confidence, "limit": LOW_CONFIDENCE}
+            out.append(Finding("OCR_LOW_CONFIDENCE", "warning", LOW_READ[0].format(**values),
+                               LOW_READ[1].format(**values), mark.location,
+                               (Evidence(mark.location, line),)))
+    return tuple(out)
 
 
 IMAGE_NEEDS = ("这是图像文件：需要 OCR 识别后才能检查密级标志",
@@ -116,10 +155,10 @@ def read_image(path: Path, data: bytes | None) -> Document:
     image = decode_image(path.read_bytes() if data is None else data)
     if image is None:
         raise ExtractError("图像文件已损坏，无法解码", "damaged image: it cannot be decoded")
-    lines, lowest, read = recognise(image, mode)
+    got = recognise(image, mode)
     meta: dict[str, str] = {}
-    note_ocr(meta, lowest, read)
+    note_ocr(meta, got)
     blocks: list[Block] = []
-    page1_blocks(lines, float(image.shape[1]), float(image.shape[0]), blocks, y_down=True)
+    page1_blocks(got.lines, float(image.shape[1]), float(image.shape[0]), blocks, y_down=True)
     return Document(path=path, kind="image", blocks=tuple(blocks), pages=1, meta=meta,
                     spacing_reliable=False)

@@ -103,9 +103,9 @@ def _ocr_page(page: pdfium.PdfPage, meta: dict[str, str]) -> tuple[list[Line], f
             zh, en = zh + ocr.NO_ENGINE[0], en + ocr.NO_ENGINE[1]
         raise NeedsOcr(zh, en)  # where marks stand there is only a picture: never "clean"
     image = page.render(scale=ocr.DPI / 72).to_numpy()
-    lines, lowest, read = ocr.recognise(image, mode)
-    ocr.note_ocr(meta, lowest, read)
-    return lines, float(image.shape[1]), float(image.shape[0])
+    got = ocr.recognise(image, mode)
+    ocr.note_ocr(meta, got)
+    return got.lines, float(image.shape[1]), float(image.shape[0])
 
 
 def _add_page1(page: pdfium.PdfPage, blocks: list[Block], meta: dict[str, str]) -> None:

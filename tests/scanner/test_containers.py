@@ -135,7 +135,7 @@ def test_audit_rows_per_member_and_reuse(archive: Path, tmp_path: Path) -> None:
     assert json.loads((out / "stats.json").read_text("utf-8"))["files"] == 5
 
     def processed(capsys_out: str) -> int:
-        return int(capsys_out.split("processed ")[1].split(",")[0])
+        return int(capsys_out.split("processed ")[1].split(",", maxsplit=1)[0])
 
     buf = io.StringIO()
     from contextlib import redirect_stdout  # noqa: PLC0415

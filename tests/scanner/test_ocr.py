@@ -80,3 +80,30 @@ def test_page1_mode_reads_the_whole_page_like_the_text_layer(tmp_path: Path) -> 
     full = scan_file(scan, ScanOptions(as_of=OPTIONS.as_of, limits=Limits(ocr="page1")))
     assert to_json(full)["ocr"]["page1"] == "page"
     assert {f.code for f in full.findings} == docx
+
+
+def worn_scan(path: Path, pdf: Path, seed: int, drop: float) -> Path:
+    """Page 1 of ``pdf`` scanned from a worn copy: a share ``drop`` of the top third's pixels
+    lost (seeded, so the same pixels every run)."""
+    import numpy as np  # noqa: PLC0415 - comes with the OCR extra
+
+    rgb, width, height = page_pixels(pdf)
+    image = np.frombuffer(rgb, np.uint8).reshape(height, width, 3).copy()
+    top = int(height * 0.3)
+    lost = np.random.default_rng(seed).random((top, width)) < drop
+    image[:top][lost] = 255
+    return write_png(path, image.tobytes(), width, height)
+
+
+def test_a_mark_read_with_low_confidence_gets_a_finding(tmp_path: Path) -> None:
+    pdf = PDF_FIXTURES / "conflict.pdf"
+    clean = scan_file(write_png(tmp_path / "clean.png", *page_pixels(pdf)), OPTIONS)
+    assert clean.level == "机密"
+    assert "OCR_LOW_CONFIDENCE" not in {f.code for f in clean.findings}
+    worn = scan_file(worn_scan(tmp_path / "worn.png", pdf, seed=3, drop=0.5), OPTIONS)
+    assert worn.level == "机密"  # still read, but the engine was unsure of the line
+    low = [f for f in worn.findings if f.code == "OCR_LOW_CONFIDENCE"]
+    assert len(low) == 1 and low[0].severity == "warning", worn.findings
+    assert worn.ocr_confidence is not None and worn.ocr_confidence < ocr.LOW_CONFIDENCE
+    assert "机密" in low[0].evidence[0].excerpt and "0." in low[0].message_en
+    assert low[0].location == worn.marks.effective.location  # type: ignore[union-attr]
