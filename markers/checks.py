@@ -30,7 +30,10 @@ def check(
     """All findings for one document, in a stable order (mark, period, header, document)."""
     out: list[Finding] = []
     live = [m for m in marks.markings if not m.struck]
+    shown = [m for m in live if m.form != "property" and m.term.kind != "none"]
     for m in live:
+        if m.form == "property" and m.term.kind == "none" and shown:
+            continue  # a level-only property (OFD's SecurityLevel) beside a mark with its term
         if m.form != "field" or m is marks.effective:
             out.extend(_symbol_checks(m, marks.spacing_reliable))
             out.extend(_term_checks(m))

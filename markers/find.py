@@ -41,11 +41,12 @@ DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20
 
 def readable_blocks(blocks: Sequence[Block]) -> list[Block]:
     """The blocks that could be a mark or a header element at all: short, and holding a trigger
-    or only digits. One comprehension: a document holds thousands of blocks."""
+    or only digits, or a document property (its name says what it is: ``保密期限`` = ``10年``).
+    One comprehension: a document holds thousands of blocks."""
     trigger, digits = TRIGGER.search, DIGIT_LINE.match
     return [b for b in blocks
             if (len(t := b.text) <= MAX_DENSE or is_short(t))
-            and (trigger(t) is not None or digits(t) is not None)]
+            and (trigger(t) is not None or digits(t) is not None or b.region == "props")]
 
 
 def is_short(text: str) -> bool:
@@ -124,9 +125,12 @@ def _marking(lm: LineMark, block: Block, text: str, in_lead: bool) -> Marking:
     )
 
 
+MARK_PROPERTIES = ("密级", "securitylevel", "security_level")  # OFD writes SecurityLevel
+
+
 def _property_marking(block: Block) -> Marking | None:
-    name = block.location.rsplit(".", 1)[-1]
-    if "密级" not in name:
+    name = block.location.rsplit(".", 1)[-1].lower()
+    if not any(p in name for p in MARK_PROPERTIES):
         return None
     lm = parse_mark_line(f"密级：{block.text}") or parse_mark_line(block.text)
     if lm is None or lm.level is None:

@@ -292,6 +292,7 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
             stories[key] = text[at:at + lengths[key]]
             at += lengths[key]
         meta = _meta(ole)
+        custom = _custom(ole, streams)
         head = text[:lengths["text"]]  # alignment is read for the main text only
         out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
     headers = _header_stories(table, word, stories["hdd"])
@@ -306,10 +307,35 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
     out.story(stories["edn"], "endnote", "body")
     out.story(stories["txbx"], "textbox", "textbox")
     out.story(stories["hdrtxbx"], "header.textbox", "header")
-    for key in ("title", "subject", "keywords"):
-        if meta.get(key):
-            out.blocks.append(Block(meta[key], f"props.{key}", "props", len(out.blocks)))
+    props = [(f"props.{k}", meta[k]) for k in ("title", "subject", "keywords") if meta.get(k)]
+    for where, value in props + [(f"props.custom.{n}", v) for n, v in custom]:
+        out.blocks.append(Block(value, where, "props", len(out.blocks)))
     return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
+
+
+USER_DEFINED = "\x05DocumentSummaryInformation"
+
+
+def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
+    """The user-defined (custom) properties with text values, such as 密级 (values decoded as
+    UTF-8 when they are, else GB18030: the codepage Chinese Word writes)."""
+    if USER_DEFINED not in streams:
+        return []
+    try:
+        found = ole.get_userdefined_properties(USER_DEFINED)
+    except Exception:  # a damaged property set: the text is still worth reading
+        return []
+    out = []
+    for prop in found:
+        name, value = str(prop.get("property_name", "")).strip(), prop.get("value")
+        if isinstance(value, bytes):
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                value = value.decode("gb18030", "replace")
+        if name and isinstance(value, str) and value.strip("\x00 ").strip():
+            out.append((name, value.strip("\x00 ").strip()))
+    return out
 
 
 def _meta(ole: olefile.OleFileIO) -> dict[str, str]:

@@ -73,3 +73,21 @@ def test_a_truncated_file_is_unreadable(tmp_path: Path) -> None:
         path.write_bytes(data[: int(len(data) * cut)])
         report = scan_file(path, OPTIONS)
         assert report.status == "unreadable" and report.reason_en, cut
+
+
+@pytest.mark.slow
+def test_custom_properties_give_the_mark_as_in_the_docx(tmp_path: Path) -> None:
+    """密级 and 保密期限 as custom document properties (written by Word's 属性 dialog), with no
+    mark on the page: the .doc LibreOffice writes gives the same mark as the DOCX."""
+    from builders import DocSpec, make_docx, to_doc  # noqa: PLC0415
+
+    docx = make_docx(tmp_path / "p.docx", DocSpec(body=["关于某事项的通知", "正文。"],
+                                                   custom={"密级": "机密", "保密期限": "10年"}))
+    doc = to_doc([docx], tmp_path)[0]
+    assert "props.custom.密级" in {b.location for b in extract_doc(doc).blocks}
+    for path in (docx, doc):
+        report = scan_file(path, OPTIONS)
+        eff = report.marks.effective if report.marks else None
+        assert eff is not None and eff.form == "property", path.name
+        assert (eff.level, eff.term.years) == ("机密", 10), path.name
+        assert "PERIOD_MISSING" not in {f.code for f in report.findings}, path.name

@@ -121,3 +121,23 @@ def test_damaged_packages_get_a_clear_reason(tmp_path: Path, build: object, reas
     report = scan_file(path, OPTIONS)
     assert report.status == "unreadable"
     assert reason in (report.reason_en or ""), report.reason_en
+
+
+def test_security_level_is_a_mark_property(tmp_path: Path) -> None:
+    """OFD's SecurityLevel custom data is the document's level: alone it is the mark (and, with
+    no term anywhere, PERIOD_MISSING); beside a printed mark with its term it agrees with it and
+    raises nothing of its own; a different level is a conflict."""
+    alone = scan_file(make_ofd(tmp_path / "a.ofd", [_page(_text(60, 60, "关于某事项的通知"))],
+                               custom={"SecurityLevel": "SECRET"}), OPTIONS)
+    assert alone.level == "机密"
+    assert "PERIOD_MISSING" in {f.code for f in alone.findings}
+    beside = scan_file(make_ofd(tmp_path / "b.ofd", [MARKED], custom={"SecurityLevel": "SECRET"}),
+                       OPTIONS)
+    assert beside.marks is not None
+    assert {m.form for m in beside.marks.markings} == {"line", "property"}
+    assert beside.marks.effective is not None and beside.marks.effective.raw == "机密★5年"
+    codes = {f.code for f in beside.findings}
+    assert not codes & {"PERIOD_MISSING", "MARK_CONFLICT"}, codes
+    other = scan_file(make_ofd(tmp_path / "c.ofd", [MARKED],
+                               custom={"SecurityLevel": "TOP SECRET"}), OPTIONS)
+    assert "MARK_CONFLICT" in {f.code for f in other.findings}
