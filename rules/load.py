@@ -18,15 +18,17 @@ import yaml
 
 from markers.models import LEVELS, STATUTORY_MAX_YEARS
 from markers.normalize import normalize
+from rules.context import KINDS
 from rules.errors import CatalogError
 from rules.model import Catalog, Item, MatchSpec, Near
 from rules.yamlnodes import AliasFound, DuplicateKey, Path_, compose, refuse_aliases, to_python
 
 MAX_BYTES = 16 * 1024 * 1024
-CACHE_VERSION = 1
-HEADER_KEYS = {"id", "title", "issuer", "version", "effective", "fictional", "note"}
+CACHE_VERSION = 2
+HEADER_KEYS = {"id", "title", "issuer", "version", "effective", "fictional", "note", "context"}
 ITEM_KEYS = {"id", "title", "level", "max_years", "max_months", "long_term", "until", "condition",
-             "scope", "tier", "basis", "match", "examples", "note"}
+             "scope", "tier", "basis", "match", "examples", "note", "context"}
+CONTEXT_KEYS = {"add", "remove", "passage", "document_factor"}
 TERM_KEYS = ("max_years", "max_months", "long_term", "until", "condition")
 MATCH_KEYS = {"all", "any", "min_any", "none", "near", "synonyms", "threshold"}
 HINTS = {
@@ -36,7 +38,41 @@ HINTS = {
     "terms": "all: [测绘成果, 坐标]",
     "near": "near: [{terms: [试卷, 启用前], within: 30}]",
     "examples": "examples: {match: [句子], no_match: [句子]}",
+    "context": "context: {add: {negated: [未列入]}, remove: {public: [回顾]}, passage: 300}",
 }
+
+
+def _context(ctx: _Ctx, data: Any, at: Path_) -> dict[str, Any] | None:
+    """A ``context:`` block (docs/catalogue.md), checked."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ctx.fail(at, "context", "context 应为映射", "context must be a mapping",
+                       HINTS["context"])
+    _unknown(ctx, data, CONTEXT_KEYS, at, ("context", "context"))
+    for key in ("add", "remove"):
+        block = data.get(key)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise ctx.fail((*at, key), key, f"{key} 应为映射", f"{key} must be a mapping",
+                           HINTS["context"])
+        _unknown(ctx, block, set(KINDS), (*at, key), (key, key))
+        for kind, words in block.items():
+            _terms(ctx, words, (*at, key, kind), kind, required=True)
+    passage = data.get("passage")
+    if passage is not None and (not isinstance(passage, int) or isinstance(passage, bool)
+                                or passage < 0):
+        raise ctx.fail((*at, "passage"), "passage", "passage 应为非负整数（字符数，0 为全文）",
+                       "passage must be a whole number of characters (0: the whole text)",
+                       HINTS["context"])
+    factor = data.get("document_factor")
+    if factor is not None and (not isinstance(factor, (int, float)) or isinstance(factor, bool)
+                               or not 0 < factor <= 1):
+        raise ctx.fail((*at, "document_factor"), "document_factor",
+                       "document_factor 应在 (0, 1] 之间", "document_factor must be in (0, 1]",
+                       HINTS["context"])
+    return data
 
 
 class _Ctx:
@@ -208,7 +244,8 @@ def _item(ctx: _Ctx, data: Any, at: Path_, catalog: str) -> Item:
     return Item(id=item_id, title=title, scope=_text(ctx, data, "scope", at),
                 tier=_text(ctx, data, "tier", at), basis=_text(ctx, data, "basis", at),
                 match=_match(ctx, data.get("match"), (*at, "match")),
-                examples_match=ex_match, examples_no_match=ex_no, catalog=catalog, **term)
+                examples_match=ex_match, examples_no_match=ex_no, catalog=catalog,
+                context=_context(ctx, data.get("context"), (*at, "context")), **term)
 
 
 def parse_catalog(text: str, path: str, sha256: str = "") -> Catalog:
@@ -254,7 +291,8 @@ def parse_catalog(text: str, path: str, sha256: str = "") -> Catalog:
                    version=str(header.get("version", "")),
                    effective=effective if isinstance(effective, dt.date) else None,
                    items=items, path=path, sha256=sha256,
-                   fictional=bool(header.get("fictional", False)))
+                   fictional=bool(header.get("fictional", False)),
+                   context=_context(ctx, header.get("context"), ("catalog", "context")))
 
 
 def _no_duplicates(ctx: _Ctx, items: Sequence[Item]) -> None:

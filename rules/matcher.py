@@ -19,14 +19,17 @@ import logging
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markers.models import Block
+from rules.context import Context, ContextRules, classify, default_rules, document_signal
 from rules.model import Catalog, Hit, Item, MatchSpec, TermHit
 from rules.text import MatchText, build
 
 _TOKENIZERS: dict[tuple[str, ...], Any] = {}
+memo_paragraphs: dict[str, list[int]] = {}  # the last text's paragraph starts
 
 
 def _tokenizer(terms: Sequence[str], cache_dir: Path | None) -> Any:
@@ -81,6 +84,11 @@ class Matcher:
                 self.canonical[term].add(term)
                 for synonym in spec.synonyms.get(term, ()):
                     self.canonical[synonym].add(term)
+        base = default_rules()
+        by_catalog = {c.id: base.changed(c.context) for c in catalogs}
+        self._rules: list[ContextRules] = [
+            by_catalog.get(i.catalog, base).changed(i.context) if i.context
+            else by_catalog.get(i.catalog, base) for i in self.items]
         self._auto: Any = None
         self._words: list[str] = []
         self._word_terms: list[tuple[str, ...]] = []  # word index → canonical terms
@@ -123,8 +131,9 @@ class Matcher:
         mt = build(blocks, flowing)
         found = self._occurrences(mt, viable_only=True)
         candidates = sorted({i for term in found for i in self.by_term[term]})
-        hits = [h for h in (self._evaluate(self.items[i], found) for i in candidates) if h]
-        hits.sort(key=lambda h: (h.vetoed, -h.score, -_rank(h.item.level), h.item.id))
+        memo: dict[tuple[int, int, int], Context] = {}
+        hits = [h for h in (self._evaluate(i, found, mt, memo) for i in candidates) if h]
+        hits.sort(key=lambda h: (not h.live, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
 
     def _occurrences(self, mt: MatchText, *, viable_only: bool = False
@@ -152,7 +161,8 @@ class Matcher:
         inside = _Containment(on)
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
-            on_bounds = start in bounds and end in bounds
+            on_bounds = end in bounds and (start in bounds
+                                           or _head(mt.text, start, end, bounds, self._tk.FREQ))
             # A term inside a longer term that matched (命题 in 命题教师名单) counts too.
             if not on_bounds and not inside(start, end):
                 continue
@@ -234,34 +244,133 @@ class Matcher:
                     bounds.add(pos)
         return bounds
 
-    def _evaluate(self, item: Item, found: dict[str, list[TermHit]]) -> Hit | None:
+    def _context(self, index: int, mt: MatchText, hit: TermHit,
+                 memo: dict[tuple[int, int, int], Context]) -> Context:
+        rules = self._rules[index]
+        key = (id(rules), hit.start, hit.end)
+        if key not in memo:
+            memo[key] = classify(mt.text, hit.start, hit.end, rules)
+        return memo[key]
+
+    def _evaluate(self, index: int, found: dict[str, list[TermHit]], mt: MatchText,
+                  memo: dict[tuple[int, int, int], Context]) -> Hit | None:
+        item = self.items[index]
         spec = item.match
-        satisfied: list[str] = []
-        missing: list[str] = []
-        evidence: list[TermHit] = []
-        for term in spec.all:
-            (satisfied if term in found else missing).append(f"all:{term}")
-            evidence.extend(found.get(term, [])[:3])
-        if spec.any:
-            present = [t for t in spec.any if t in found]
-            for term in present:
-                evidence.extend(found[term][:3])
-            quota = min(len(present), spec.min_any)
-            satisfied.extend(f"any:{t}" for t in present[:quota])
-            missing.extend(["any"] * (spec.min_any - quota))
-        for group in spec.near:
-            pair = _near(group.terms, group.within, found)
-            label = f"near:{'+'.join(group.terms)}≤{group.within}"
-            (satisfied if pair else missing).append(label)
-            evidence.extend(pair)
+        every = _score(spec, found)
         vetoes = tuple(h for t in spec.none for h in found.get(t, [])[:1])
-        score = len(satisfied) / max(spec.parts(), 1)
-        if not evidence or (score < spec.threshold and not vetoes):
+        if not every.evidence or every.score < spec.threshold:
             return None
-        if vetoes and score < spec.threshold:
-            return None
-        unique = tuple(dict.fromkeys(evidence))
-        return Hit(item, unique, round(score, 3), tuple(satisfied), tuple(missing), vetoes)
+        if vetoes:
+            return Hit(item, every.evidence, round(every.score, 3), every.satisfied,
+                       every.missing, vetoes)
+        rules = self._rules[index]
+        asserted: dict[str, list[TermHit]] = {}
+        discounted: list[TermHit] = []
+        for term in self.item_terms[index]:
+            for h in found.get(term, []):
+                c = self._context(index, mt, h, memo)
+                if c.kind == "asserted":
+                    asserted.setdefault(term, []).append(h)
+                else:
+                    discounted.append(replace(h, context=c.kind, trigger=c.trigger))
+        signal = document_signal(mt.text, rules)
+        factor = rules.document_factor if signal else 1.0
+        if mt.text not in memo_paragraphs:
+            memo_paragraphs.clear()
+            memo_paragraphs[mt.text] = paragraph_starts(mt.text)
+        best = _best_passage(spec, asserted, rules.passage, memo_paragraphs[mt.text])
+        score = round(best.score * factor, 3)
+        held = None
+        if score < spec.threshold:
+            held = ("context" if _score(spec, asserted).score < spec.threshold
+                    else "passage" if best.score < spec.threshold else "document")
+        evidence = best.evidence if held is None else every.evidence
+        if held is not None:
+            shown = {(h.start, h.end): h for h in discounted}
+            evidence = tuple(shown.get((h.start, h.end), h) for h in evidence)
+        return Hit(item, evidence, score, best.satisfied, best.missing, (), held,
+                   tuple(sorted(discounted, key=lambda h: h.start)),
+                   _passage(mt, best.span) if best.evidence else "",
+                   signal)
+
+
+class _Score(NamedTuple):
+    score: float
+    satisfied: tuple[str, ...]
+    missing: tuple[str, ...]
+    evidence: tuple[TermHit, ...]
+    span: tuple[int, int]
+
+
+def _score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> _Score:
+    """How much of ``spec`` the occurrences ``found`` meet, and the evidence."""
+    satisfied: list[str] = []
+    missing: list[str] = []
+    evidence: list[TermHit] = []
+    for term in spec.all:
+        (satisfied if term in found else missing).append(f"all:{term}")
+        evidence.extend(found.get(term, [])[:3])
+    if spec.any:
+        present = [t for t in spec.any if t in found]
+        for term in present:
+            evidence.extend(found[term][:3])
+        quota = min(len(present), spec.min_any)
+        satisfied.extend(f"any:{t}" for t in present[:quota])
+        missing.extend(["any"] * (spec.min_any - quota))
+    for group in spec.near:
+        pair = _near(group.terms, group.within, found)
+        label = f"near:{'+'.join(group.terms)}≤{group.within}"
+        (satisfied if pair else missing).append(label)
+        evidence.extend(pair)
+    unique = tuple(dict.fromkeys(evidence))
+    span = (min((h.start for h in unique), default=0), max((h.end for h in unique), default=0))
+    return _Score(len(satisfied) / max(spec.parts(), 1), tuple(satisfied), tuple(missing), unique,
+                  span)
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph of a match text begins. A paragraph ending in a colon runs on into
+    the next (现将…报告如下：/ the list it introduces); a table row is one paragraph already."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        if text[at - 1:at] not in ("：", ":"):
+            starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def _best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
+                  paragraphs: list[int]) -> _Score:
+    """The best score of ``spec`` within one passage: at most ``width`` characters of one
+    paragraph (``width`` 0: the whole text); the earliest passage among equals."""
+    whole = _score(spec, found)
+    if width <= 0 or not whole.evidence:
+        return whole
+
+    def paragraph(pos: int) -> int:
+        return bisect.bisect_right(paragraphs, pos)
+
+    best: _Score | None = None
+    for anchor in sorted({h.start for hits in found.values() for h in hits}):
+        where = paragraph(anchor)
+        inside = {t: w for t, hs in found.items()
+                  if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
+                            and paragraph(h.start) == where])}
+        got = _score(spec, inside)
+        if best is None or got.score > best.score:
+            best = got
+            if got.score >= 1.0:
+                break
+    assert best is not None
+    return best
+
+
+def _passage(mt: MatchText, span: tuple[int, int], margin: int = 12, cap: int = 240) -> str:
+    """The text of a passage with a little context, on one line."""
+    lo, hi = max(span[0] - margin, 0), min(span[1] + margin, len(mt.text))
+    text = mt.text[lo:hi].replace("\n", " ")
+    return text if len(text) <= cap else text[:cap] + "…"
 
 
 MAX_WORD = 8
@@ -270,6 +379,17 @@ KEEP = 50  # occurrences kept per term: evidence shows a few, ``near`` looks at 
 # Joins the windows for one call to the tokenizer: not a word character, not whitespace, so
 # jieba cuts on both sides of it and never joins it to a neighbour.
 SEPARATOR = "\x00"
+
+
+def _head(text: str, start: int, end: int, bounds: set[int], freq: dict[str, int]) -> bool:
+    """Whether ``[start, end)`` (two characters or more, ending on a boundary) is the head of a
+    compound token whose rest is a word of its own: a kind of the term (疫苗 in 流感|疫苗, 民兵 in
+    基干|民兵). A term cut across two tokens (计划 in 设计|划) or after a single character
+    (试卷 in 考试卷, 底价 in 无底价) is not."""
+    if end - start < 2 or any(p in bounds for p in range(start + 1, end)):
+        return False
+    left = max((p for p in bounds if p < start), default=-1)
+    return start - left >= 2 and left >= 0 and freq.get(text[left:start], 0) > 0
 
 
 def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] | None:

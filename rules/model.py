@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from markers.models import STATUTORY_MAX_YEARS
 
@@ -56,6 +57,7 @@ class Item:
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
     catalog: str = ""
+    context: dict[str, Any] | None = field(default=None, compare=False)  # rules/context.py
 
     def term_text(self) -> str:
         """The item's term as it would be written after the ★ (``10年``, ``长期``, …)."""
@@ -93,11 +95,14 @@ class Catalog:
     path: str = ""
     sha256: str = ""
     fictional: bool = False
+    context: dict[str, Any] | None = field(default=None, compare=False)  # rules/context.py
 
 
 @dataclass(frozen=True)
 class TermHit:
-    """One occurrence of a term: the canonical term, what stood in the text, where."""
+    """One occurrence of a term: the canonical term, what stood in the text, where, and its
+    context (``asserted``, or why it does not count: ``negated``, ``hypothetical``, ``public``,
+    ``cited``, with the trigger that decided it)."""
 
     term: str
     found: str
@@ -105,6 +110,8 @@ class TermHit:
     excerpt: str
     start: int
     end: int
+    context: str = "asserted"
+    trigger: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,17 @@ class Hit:
     satisfied: tuple[str, ...]
     missing: tuple[str, ...]
     vetoed_by: tuple[TermHit, ...] = ()
+    held: str | None = None  # not live although its terms occur: context, passage or document
+    discounted: tuple[TermHit, ...] = ()  # occurrences that did not count, with their context
+    passage: str = ""  # the stretch of text where the conditions held (or came nearest)
+    document: str | None = None  # the document-level signal that lowered the score
 
     @property
     def vetoed(self) -> bool:
         """True when a ``none`` term occurred."""
         return bool(self.vetoed_by)
+
+    @property
+    def live(self) -> bool:
+        """True when the hit counts toward the verdicts (not vetoed, not held back)."""
+        return not self.vetoed_by and self.held is None

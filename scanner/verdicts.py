@@ -64,7 +64,7 @@ def _f(code: str, zh: str, en: str, hits: Sequence[Hit], location: str | None = 
 def verdicts(marks: MarkSet, hits: Sequence[Hit], *, authority: str | None = None,
              derived: bool = False) -> tuple[tuple[Finding, ...], Suggestion]:
     """The verdict findings and the suggested mark."""
-    live = [h for h in hits if not h.vetoed]
+    live = [h for h in hits if h.live]
     eff = marks.effective
     out: list[Finding] = []
     where = eff.location if eff else None
@@ -135,4 +135,4 @@ def _suggest(live: Sequence[Hit]) -> Suggestion:
 
 def allows_long_term(level: str, hits: Sequence[Hit]) -> bool:
     """True when a live hit at ``level`` provides 长期 (so LONG_TERM_REVIEW does not apply)."""
-    return any(h.item.long_term and h.item.level == level for h in hits if not h.vetoed)
+    return any(h.item.long_term and h.item.level == level for h in hits if h.live)

@@ -48,6 +48,8 @@ TEXT = {  # the page's labels
     "score": Msg("得分", "Score"),
     "terms": Msg("命中词及位置", "Terms found and where"),
     "vetoed": Msg("已被排除词否决", "vetoed by"),
+    "discounted": Msg("未计入", "not counted"),
+    "passage": Msg("所在段落", "passage"),
     "catalogs": Msg("使用的目录", "Catalogues used"),
     "no_catalog": Msg("未使用保密事项目录，未做目录匹配（定密依据未检查）",
                       "No catalogue was used: no catalogue matching (the basis was not checked)"),
@@ -66,6 +68,24 @@ text-align:left;vertical-align:top}h2{margin-top:1.5em}.error{color:#b00020}.war
 def _row(label: str, value: object) -> str:
     shown = "—" if value in (None, "") else escape(str(value))
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
+
+
+CONTEXTS = {
+    "asserted": Msg("陈述", "asserted"), "negated": Msg("否定", "negated"),
+    "hypothetical": Msg("假设或规定性表述", "hypothetical or instructional"),
+    "public": Msg("已公开、已决定或往事", "already public, decided or past"),
+    "cited": Msg("引用的文件标题", "the title of a cited document"),
+}
+HELD = {
+    "context": Msg("未计入：事项词语只出现在否定、假设、已公开或引用的语境中",
+                   "not counted: the item's words occur only negated, hypothetical, public or "
+                   "cited"),
+    "passage": Msg("未计入：事项的条件没有在同一段落内同时满足",
+                   "not counted: the item's conditions do not hold within one passage"),
+    "document": Msg("未计入：全文为讲稿、学习或培训材料、新闻报道，评分已降低",
+                    "not counted: the text is a speech, study or training material or news; "
+                    "its score was lowered"),
+}
 
 
 def render(data: dict[str, Any], lang: str = "zh") -> str:
@@ -96,7 +116,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
              f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
              f"<h2>{escape(t['findings'])}</h2>"]
     parts.append(_findings(data["findings"], t, lang))
-    parts.append(_rules(data, t))
+    parts.append(_rules(data, t, lang))
     if len(data["markings"]) > 1:
         parts.append(f"<h2>{escape(t['all_marks'])}</h2><table>")
         parts.extend(f"<tr><td>{escape(m['location'])}</td><td><code>{escape(m['raw'])}</code>"
@@ -106,7 +126,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
     return "".join(parts)
 
 
-def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
+def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
     """Suggested mark, catalogue hits with their evidence, catalogues used."""
     if not data["catalogs"]:  # (a file that was not read was matched against nothing anyway)
         return f"<p>{escape(t['no_catalog'])}</p>" if data["status"] == "ok" else ""
@@ -123,12 +143,20 @@ def _rules(data: dict[str, Any], t: dict[str, str]) -> str:
                    f"<th>{escape(t['terms'])}</th></tr>")
         for h in data["hits"]:
             terms = "".join(f"<li>{escape(x['location'])}{_excerpt(x['excerpt'])}</li>"
-                            for x in h["terms"][:6])
+                            for x in h["terms"][:6] if x["context"] == "asserted")
             veto = "".join(f"<li>{escape(t['vetoed'])} {escape(x['term'])}"
                            f"{_excerpt(x['excerpt'])}</li>" for x in h["vetoed_by"])
-            out.append(f"<tr><td>{escape(h['item'])} {escape(h['title'])}</td>"
+            gone = "".join(f"<li class=discounted>{escape(t['discounted'])}"
+                           f"（{escape(CONTEXTS[x['context']].text(lang))}："
+                           f"{escape(x['trigger'] or '')}）{_excerpt(x['excerpt'])}</li>"
+                           for x in h["discounted"][:8])
+            held = (f"<p class=held>{escape(HELD[h['held']].text(lang))}</p>"
+                    if h["held"] else "")
+            passage = (f"<p>{escape(t['passage'])}{_excerpt(h['passage'])}</p>"
+                       if h["passage"] and h["live"] else "")
+            out.append(f"<tr><td>{escape(h['item'])} {escape(h['title'])}{held}</td>"
                        f"<td>{escape(h['level'])}★{escape(h['term'])}</td><td>{h['score']}</td>"
-                       f"<td><ul>{terms}{veto}</ul></td></tr>")
+                       f"<td>{passage}<ul>{terms}{veto}{gone}</ul></td></tr>")
         out.append("</table>")
     cats = ", ".join(f"{c['id']} {c['version']} ({c['sha256'][:12]})"
                      + (" [虚构 fictional]" if c["fictional"] else "") for c in data["catalogs"])

@@ -15,6 +15,7 @@ from typing import Any
 from markers import Finding, Marking, MarkSet
 from markers.models import LEVEL_EN, SEVERITY_RANK, Field
 from rules import Catalog, Hit
+from rules.model import TermHit
 from scanner.messages import Msg
 from scanner.verdicts import VERDICT_CODES, Suggestion
 
@@ -117,12 +118,18 @@ def hit_json(h: Hit) -> dict[str, Any]:
         "item": item.id, "catalog": item.catalog, "title": item.title, "level": item.level,
         "term": item.term_text(), "scope": item.scope, "basis": item.basis,
         "score": h.score, "satisfied": list(h.satisfied), "missing": list(h.missing),
-        "vetoed": h.vetoed,
-        "terms": [{"term": t.term, "found": t.found, "location": t.location,
-                   "excerpt": t.excerpt} for t in h.terms],
+        "vetoed": h.vetoed, "live": h.live, "held": h.held, "document_signal": h.document,
+        "passage": h.passage,
+        "terms": [_term_json(t) for t in h.terms],
+        "discounted": [_term_json(t) for t in h.discounted],
         "vetoed_by": [{"term": t.term, "location": t.location, "excerpt": t.excerpt}
                       for t in h.vetoed_by],
     }
+
+
+def _term_json(t: TermHit) -> dict[str, Any]:
+    return {"term": t.term, "found": t.found, "location": t.location, "excerpt": t.excerpt,
+            "context": t.context, "trigger": t.trigger}
 
 
 def suggestion_json(s: Suggestion | None) -> dict[str, Any] | None:
@@ -151,7 +158,8 @@ def to_json(r: FileReport, lang: str = "zh", *, redact: bool = False) -> dict[st
             for key in ("message_zh", "message_en"):
                 f[key] = _QUOTED.sub(lambda m: m.group(1) + "…" + m.group(3), f[key])
         for h in out["hits"]:
-            for t in h["terms"] + h["vetoed_by"]:
+            h["passage"] = None
+            for t in h["terms"] + h["discounted"] + h["vetoed_by"]:
                 t["excerpt"] = None
         out["redacted"] = True
     return out
