@@ -7,16 +7,21 @@ state-secret basis was found.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markers import Finding, MarkSet
-from markers.models import LEVEL_RANK, Evidence
+from markers.expiry import add_months
+from markers.models import LEVEL_RANK, Evidence, Term
+from markers.normalize import normalize
 from rules import Hit
+from rules.model import Item
 
 AUTHORITY_MAX = {"central": "绝密", "provincial": "绝密", "city": "机密", "county": None}
 VERDICT_CODES = ("NO_BASIS", "OVER_CLASSIFIED", "UNDER_CLASSIFIED", "UNMARKED_MATCH",
-                 "PERIOD_ABOVE_CATALOG", "AUTHORITY_EXCEEDED")
+                 "PERIOD_ABOVE_CATALOG", "PERIOD_NOT_COMPARED", "AUTHORITY_EXCEEDED")
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def verdicts(marks: MarkSet, hits: Sequence[Hit], *, authority: str | None = Non
                           f"可能定密过低：标为{eff.level}，匹配事项要求更高密级：{_names(higher)}",
                           f"likely under-classified: marked {eff.level}, matching items require "
                           f"more: {_names(higher)}", higher, where))
-        out.extend(_period(eff.term.total_months(), eff.level, live, where))
+        date = marks.document_date.date if marks.document_date else None
+        out.extend(_period(eff.term, eff.level, date, live, where))
     if eff is None and live and not marks.work_secret:
         out.append(_f("UNMARKED_MATCH", f"可能应定未定：未标密级，但内容符合事项 {_names(live)}",
                       f"likely should be classified: no mark, but it matches {_names(live)}",
@@ -97,20 +103,87 @@ def verdicts(marks: MarkSet, hits: Sequence[Hit], *, authority: str | None = Non
     return tuple(out), _suggest(live)
 
 
-def _period(months: int | None, level: str, live: Sequence[Hit], where: str | None
-            ) -> list[Finding]:
+def _term_text(term: Term) -> str:
+    return term.raw or {"long_term": "长期"}.get(term.kind, "")
+
+
+class Compared(NamedTuple):
+    """How a mark's term stands against an item's: ``above``, ``within`` or ``unknown`` (with
+    why, in Chinese and English), and what was compared (for the message)."""
+
+    result: str
+    zh: str = ""
+    en: str = ""
+
+
+def compare_term(term: Term, item: Item, document_date: dt.date | None) -> Compared:
+    """A mark's term against an item's maximum, whatever their forms: years and months, a date
+    (a duration turned into a date from the document date), 长期, a condition."""
+    if item.long_term:
+        return Compared("within")
+    if term.kind == "condition" or item.condition:
+        if term.kind == "condition" and item.condition and (
+                normalize(term.condition or term.raw) == normalize(item.condition)):
+            return Compared("within")
+        return Compared("unknown", f"解密条件无法与期限比较（标志“{_term_text(term)}”，事项"
+                                   f"“{item.term_text()}”），请人工判断",
+                        f"a declassification condition cannot be compared with a period (mark "
+                        f"'{_term_text(term)}', item '{item.term_text()}'): judge it by hand")
+    if term.kind == "long_term":
+        return Compared("above", "长期", "long term (长期)")
+    item_months = item.max_total_months()
+    months = term.total_months()
+    if months is not None and item_months is not None:
+        return Compared("above" if months > item_months else "within",
+                        f"{months}个月，事项最长{item_months}个月",
+                        f"{months} months, the item allows {item_months}")
+    if term.kind == "date" and term.until is not None and item.until is not None:
+        return Compared("above" if term.until > item.until else "within",
+                        f"至{term.until.isoformat()}，事项至{item.until.isoformat()}",
+                        f"until {term.until.isoformat()}, the item until {item.until.isoformat()}")
+    if document_date is None:
+        return Compared("unknown", f"成文日期未知，无法将“{_term_text(term)}”与事项"
+                                   f"“{item.term_text()}”换算比较",
+                        f"the document date is unknown, so '{_term_text(term)}' cannot be "
+                        f"compared with the item's '{item.term_text()}'")
+    if months is not None and item.until is not None:
+        end = add_months(document_date, months)
+        return Compared("above" if end > item.until else "within",
+                        f"成文日期{document_date.isoformat()}起{months}个月至{end.isoformat()}，"
+                        f"事项至{item.until.isoformat()}",
+                        f"{months} months from the document date {document_date.isoformat()} "
+                        f"end on {end.isoformat()}, the item ends on {item.until.isoformat()}")
+    if term.kind == "date" and term.until is not None and item_months is not None:
+        allowed = add_months(document_date, item_months)
+        return Compared("above" if term.until > allowed else "within",
+                        f"至{term.until.isoformat()}，事项自成文日期{document_date.isoformat()}"
+                        f"起最长{item_months}个月即至{allowed.isoformat()}",
+                        f"until {term.until.isoformat()}; the item's {item_months} months from "
+                        f"the document date {document_date.isoformat()} end on "
+                        f"{allowed.isoformat()}")
+    return Compared("within")  # no term of its own (PERIOD_MISSING says so)
+
+
+def _period(term: Term, level: str, document_date: dt.date | None, live: Sequence[Hit],
+            where: str | None) -> list[Finding]:
     same = [h for h in live if h.item.level == level]
-    if months is None or not same:
+    if not same or term.kind == "none" or term.invalid:
         return []
-    limits = [h.item.max_total_months() for h in same]
-    if any(limit is None for limit in limits):
+    compared = [(h, compare_term(term, h.item, document_date)) for h in same]
+    if any(c.result == "within" for _, c in compared):
         return []
-    allowed = max(x for x in limits if x is not None)
-    if months <= allowed:
-        return []
-    return [_f("PERIOD_ABOVE_CATALOG", f"保密期限可能过长：{months}个月，超过事项 {_names(same)} "
-               f"规定的最长 {allowed} 个月", f"period likely too long: {months} months, above the "
-               f"{allowed} months allowed by {_names(same)}", same, where)]
+    unknown = [(h, c) for h, c in compared if c.result == "unknown"]
+    if unknown:
+        h, c = unknown[0]
+        zh = f"保密期限未与事项 {_names([h])} 比较：{c.zh}"
+        en = f"the period was not compared with {_names([h])}: {c.en}"
+        return [Finding("PERIOD_NOT_COMPARED", "info", zh, en, where, _ev([h]))]
+    c = compared[0][1]
+    shown = _term_text(term)
+    return [_f("PERIOD_ABOVE_CATALOG",
+               f"保密期限可能过长：“{shown}”（{c.zh}），超过事项 {_names(same)} 规定的期限",
+               f"period likely too long: '{shown}' ({c.en}), above what {_names(same)} allows",
+               same, where)]
 
 
 def _authority(level: str, authority: str, where: str | None) -> list[Finding]:
