@@ -117,6 +117,9 @@ def _position_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
 
 
 def _header_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
+    """The GB/T 9704 版头 rules: for a 公文 (a 文号, an 印发 line, or its shape) only."""
+    if not marks.is_gongwen:
+        return
     if m.form == "line" and m.in_lead:
         home = container_of(m.location)
         lead = [f for f in marks.lead if container_of(f.location) == home]
@@ -126,8 +129,6 @@ def _header_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
             zh = {"copy": "份号", "mark": "密级", "urgency": "紧急程度"}
             yield make("HEADER_ORDER", m.location, tuple(Evidence(f.location, f.raw) for f in lead),
                        order_zh="→".join(zh[k] for k in kinds), order_en=" → ".join(kinds))
-    if not marks.is_gongwen:
-        return
     above = [c for c in marks.copy_candidates if c.in_lead and c.order < m.order]
     six = [c for c in above if len(c.value) == 6]
     if not six:

@@ -103,3 +103,24 @@ def _date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
         return dt.date(y, m, d)
     except ValueError:
         return None
+
+
+GONGWEN_KINDS = ("通知|通报|请示|报告|意见|决定|批复|函|复函|纪要|公告|通告|议案|命令|令|决议|公报|"
+                 "指示|方案|规定|办法")
+_TITLE = re.compile(rf"^(?:[^，。；,;]{{0,40}}?)关于.{{2,80}}的(?:{GONGWEN_KINDS})$")
+_ADDRESSEE = re.compile(r"^[^。；！？;!?]{2,80}[：:]$")
+_NOT_ADDRESSEE = ("如下", "以下", "附件", "知悉范围", "密级", "保密期限", "主题词", "抄送",
+                  "联系人", "题目", "作者", "姓名", "日期", "单位", "说明")
+
+
+def gongwen_title(raw: str) -> bool:
+    """A title in the GB/T 9704 form: ``关于…的通知`` (通报, 请示, 报告, 意见, 决定, 批复, 函…)."""
+    text = compact(raw).text
+    return len(text) <= 100 and _TITLE.match(text) is not None
+
+
+def addressee(raw: str) -> bool:
+    """A 主送机关 line: short, ending in a colon, naming bodies (``各区县卫生健康局：``), not a
+    lead-in (``现将有关事项通知如下：``) or a form label."""
+    text = compact(raw).text
+    return _ADDRESSEE.match(text) is not None and not any(w in text for w in _NOT_ADDRESSEE)

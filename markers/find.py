@@ -18,7 +18,7 @@ from typing import Literal
 from markers import fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
 from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
-from markers.normalize import normalize
+from markers.normalize import compact, normalize
 
 LEAD_REGIONS = ("top", "header", "top_right")
 PAIR_DISTANCE = 3
@@ -199,7 +199,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         document_date=date,
         document_date_field=date_field,
         doc_number=doc_number,
-        is_gongwen=doc_number is not None or issued,
+        is_gongwen=doc_number is not None or issued or _gongwen_shape(blocks, date_field),
         declass_stamp=stamps[0] if stamps else None,
         work_secret=tuple(work),
         lead=tuple(lead_fields),
@@ -266,6 +266,30 @@ def _effective(markings: list[Marking]) -> Marking | None:
     if not live:
         return None
     return min(live, key=_priority)
+
+
+HEAD_BLOCKS = 20  # the title and the 主送 line stand among the first blocks of the text
+SIGNATURE_BLOCKS = 4  # the 落款 (issuer, date) stands among the last blocks
+
+
+def _gongwen_shape(blocks: Sequence[Block], date_field: Field | None) -> bool:
+    """The GB/T 9704 shape without a 文号 or an 印发 line: a title ``关于…的通知`` among the first
+    lines, a 主送机关 line ending in a colon right after it, and a 落款 (the 成文日期, with the
+    issuer's line just before it) at the end. Theses, forms, registers and slides lack it."""
+    if date_field is None:
+        return False
+    body = [b for b in blocks if b.region in ("top", "body") and b.text.strip()]
+    titles = [i for i, b in enumerate(body[:HEAD_BLOCKS]) if fields.gongwen_title(b.text)]
+    if not titles or not any(fields.addressee(b.text) for i in titles
+                             for b in body[i + 1:i + 3]):
+        return False
+    tail = [b.location for b in body[-SIGNATURE_BLOCKS:]]
+    if date_field.location not in tail:
+        return False
+    at = next(i for i, b in enumerate(body) if b.location == date_field.location)
+    signer = compact(body[at - 1].text).text if at > 0 else ""
+    same_line = len(compact(date_field.raw).text) > len(compact(date_field.value).text) + 1
+    return same_line or (0 < len(signer) <= 40 and not signer.endswith(("。", "；")))
 
 
 def _document_date(readable: Sequence[Block]) -> tuple[Field | None, DateField | None]:

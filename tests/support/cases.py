@@ -89,13 +89,26 @@ CASES: list[Case] = [
     Case("copy_missing", gongwen(copy=None), "COPY_NO_MISSING", True),
     Case("copy_short", gongwen(copy="00123"), "COPY_NO_MISSING", True),
     Case("copy_ok", gongwen(), "COPY_NO_MISSING", False),
-    Case("copy_not_gongwen", gongwen(copy=None, doc_no=False), "COPY_NO_MISSING", False),
+    # no 文号 and no 印发 line: a 公文 by its elements (title 关于…的通知, 主送 line, 落款)
+    Case("copy_by_elements", gongwen(copy=None, doc_no=False), "COPY_NO_MISSING", True),
+    Case("copy_not_gongwen", DocSpec(body=[
+        "秘密★5年", Para("硕士学位论文", align="center"),
+        Para("某市测绘成果管理机制研究", align="center"), "作者：张某", "导师：李某", LONG,
+        "知悉范围：答辩委员会成员", "2024年3月22日"]), "COPY_NO_MISSING", False),
+    Case("copy_form", DocSpec(body=[
+        "秘密★1年", Para("测绘成果使用审批表", align="center"), "申请单位：某设计院", LONG,
+        "审批意见：同意", "知悉范围：经办人员", "某市测绘地理信息局", "2024年3月22日"]),
+        "COPY_NO_MISSING", False),
     Case("position_after_title", gongwen(lead=["关于某事项的通知", "秘密★1年"]),
          "MARK_POSITION", True),
     Case("position_right", gongwen(Para("秘密★1年", align="right")), "MARK_POSITION", True),
     Case("position_ok", gongwen(), "MARK_POSITION", False),
     Case("order_wrong", gongwen(lead=["秘密★1年", "000123", "特急"]), "HEADER_ORDER", True),
     Case("order_ok", gongwen(urgency="特急"), "HEADER_ORDER", False),
+    Case("order_not_gongwen", DocSpec(body=[
+        "秘密★1年", "000123", Para("硕士学位论文", align="center"),
+        Para("某市测绘成果管理机制研究", align="center"), "作者：张某", LONG,
+        "知悉范围：答辩委员会成员", "2024年3月22日"]), "HEADER_ORDER", False),
     Case("conflict", gongwen("机密★5年", extra=["密级：秘密"]), "MARK_CONFLICT", True),
     Case("conflict_ok", gongwen("机密★5年", extra=["密级：机密"]), "MARK_CONFLICT", False),
     Case("work_secret_star", gongwen("内部★1年"), "WORK_SECRET_CONFUSION", True),
