@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Literal
 
 from markers import fields
+from markers.cover import with_cover_fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
 from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
 from markers.normalize import compact, normalize
@@ -149,6 +150,7 @@ def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
 
 def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> MarkSet:
     """Read every block once and collect marks and header elements."""
+    blocks = with_cover_fields(blocks)
     lead = lead_runs(blocks)
     markings: list[Marking] = []
     periods: list[tuple[Block, Term]] = []
@@ -212,7 +214,7 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
     copies, urgencies = found["copy"], found["urgency"]
     scopes, stamps = found["scope"], found["declass"]
     text = block.text
-    if block.region in LEAD_REGIONS:
+    if block.region in LEAD_REGIONS or (block.region == "table" and "份号" in text):
         number = fields.copy_number(text)
         if number is not None and (in_lead or "份号" in text):
             copies.append(_field("copy", number, block, in_lead))
