@@ -23,10 +23,11 @@ from rules.errors import CatalogError
 from rules.load import _Ctx, _item
 
 HEADERS: dict[str, tuple[str, ...]] = {
-    "title": ("具体事项内容", "具体事项", "事项内容", "国家秘密事项", "事项名称", "事项", "内容"),
+    "title": ("国家秘密事项名称", "国家秘密事项", "具体事项内容", "秘密事项名称", "具体事项",
+              "事项内容", "事项名称", "事项", "内容"),
     "level": ("密级",),
     "term": ("保密期限", "解密时间", "解密条件", "期限"),
-    "scope": ("知悉范围", "知悉人员"),
+    "scope": ("知悉范围", "控制范围", "知悉人员范围", "知悉人员"),
     "id": ("条目编号", "编号", "序号"),
     "tier": ("产生层级", "产生部门或岗位", "产生部门", "层级"),
     "basis": ("定密依据", "依据"),
@@ -73,13 +74,18 @@ def detect_columns(rows: Sequence[Sequence[str]], override: dict[str, str]
                    ) -> tuple[int, dict[str, int]]:
     """The header row index and column index of each field."""
     for r, row in enumerate(rows[:20]):
-        cells = [re.sub(r"\s+", "", c) for c in row]
+        cells = [re.sub(r"[\s（）()*＊]+", "", c) for c in row]
         found: dict[str, int] = {}
-        for key, names in HEADERS.items():
-            wanted = (override[key],) if key in override else names
-            for name in wanted:
-                if name in cells and key not in found:
-                    found[key] = cells.index(name)
+        for key in HEADERS:  # names given by the user: exact
+            if key in override and override[key] in cells:
+                found[key] = cells.index(override[key])
+        for c, cell in enumerate(cells):  # else the header a cell names best (longest name)
+            if c in found.values() or not cell or len(cell) > 12:
+                continue
+            best = max(((len(n), k) for k, names in HEADERS.items() if k not in found
+                        and k not in override for n in names if n in cell), default=None)
+            if best is not None:
+                found[best[1]] = c
         if all(k in found for k in REQUIRED):
             return r, found
     missing = "、".join(HEADERS[k][0] for k in REQUIRED)
@@ -88,8 +94,11 @@ def detect_columns(rows: Sequence[Sequence[str]], override: dict[str, str]
                        "name them with --col-title, --col-level, --col-term")
 
 
+TERM_LABEL = re.compile(r"^(?:保密期限|解密时间|解密条件|期限|条件)[:：]")
+
+
 def _term(value: str) -> dict[str, Any]:
-    text = re.sub(r"\s+", "", value)
+    text = TERM_LABEL.sub("", re.sub(r"\s+", "", value))
     term = parse_term(text)
     if term is not None and term.kind == "years" and not term.months:
         return {"max_years": term.years}
@@ -102,24 +111,75 @@ def _term(value: str) -> dict[str, Any]:
     return {"condition": text} if text else {}
 
 
+# Words that name nothing by themselves in a catalogue title (and occur in any official text).
+GENERIC = {
+    "全市", "全省", "全国", "本市", "本省", "本地区", "本单位", "重大", "重要", "有关", "相关",
+    "各类", "各项", "具体", "未公开", "尚未公开", "未公布", "国家秘密", "秘密", "内容", "情况",
+    "工作", "事项", "信息", "资料", "文件", "材料", "数据", "参数", "大地", "方面", "部分",
+    "其他", "过程", "期间", "阶段", "结果", "安排", "计划", "方案", "意见", "报告", "名单",
+    "人员", "单位", "部门", "项目", "管理", "标准", "要求", "数量", "启用", "公布", "实施"}
+# Tokens where a title's noun phrases part.
+FUNCTION = {"的", "和", "及", "与", "或", "等", "之间", "以及", "或者", "在", "中", "前", "后",
+            "时", "对", "于", "其", "及其", "之", "中的", "和或", "并", "为"}
+SHORT_NOTE = re.compile(r"[（(][^）)]{1,2}[）)]")  # 菌（毒）种 → 菌种
+
+
 class Keywords:
-    """Keyword extraction with a tokenizer of our own (the global jieba one is never used)."""
+    """Match terms proposed from an item's title: its distinctive noun phrases. The title's
+    tokens are cut into phrases at function words (的, 和, 及, 在, 前…) and punctuation; each
+    phrase gives its head: the shortest run of its last tokens that is three characters or more
+    (谈判|底线 → 谈判底线, 坐标|转换|参数 → 转换参数); a phrase of two characters (试卷) only
+    when the title has nothing longer; generic words (全市, 重大, 参数, 未公开…) are never
+    proposed alone. A tokenizer of our own (never jieba's global one)."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         import jieba  # noqa: PLC0415
-        from jieba.analyse.tfidf import TFIDF  # noqa: PLC0415
 
         jieba.setLogLevel(logging.WARNING)
-        self.tfidf = TFIDF()
-        tokenizer = jieba.Tokenizer()
+        self.tokenizer = jieba.Tokenizer()
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
-            tokenizer.tmp_dir = str(cache_dir)
-        self.tfidf.tokenizer = tokenizer
+            self.tokenizer.tmp_dir = str(cache_dir)
 
-    def __call__(self, text: str, k: int = 4) -> list[str]:
-        tags = self.tfidf.extract_tags(text, topK=k * 2)
-        return [t for t in tags if len(t) > 1][:k]
+    def __call__(self, text: str, k: int = 5) -> list[str]:
+        phrases: list[list[str]] = [[]]
+        for token in self.tokenizer.cut(SHORT_NOTE.sub("", text), HMM=False):
+            if token in FUNCTION or not any(ch.isalnum() for ch in token):
+                phrases.append([])
+            else:
+                phrases[-1].append(token)
+        out: list[str] = []
+        for phrase in phrases:
+            head = _head(phrase)
+            if head and head not in out:
+                out.append(head)
+        longer = [t for t in out if len(t) >= 3]
+        return sorted(longer or out, key=len, reverse=True)[:k]  # two characters: only alone
+
+
+def as_written(term: str, title: str) -> str | None:
+    """How ``term`` (proposed from the title with its short notes removed) stands in ``title``:
+    ``菌种`` as ``菌（毒）种``."""
+    if term in title:
+        return term
+    note = r"(?:[（(][^）)]{1,2}[）)])?"
+    m = re.search(note.join(re.escape(ch) for ch in term), title)
+    return m.group(0) if m else None
+
+
+def _head(tokens: list[str]) -> str | None:
+    while tokens and tokens[0] in GENERIC:  # 全市|重大|… before the phrase's own words
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    whole = "".join(tokens)
+    if len(whole) == 2:
+        return whole if whole not in GENERIC else None
+    for n in range(1, len(tokens) + 1):
+        head = "".join(tokens[-n:])
+        if len(head) >= 3 and not all(t in GENERIC for t in tokens[-n:]):
+            return head
+    return None
 
 
 def rows_to_items(path: Path, rows: Sequence[Sequence[str]], header: int, cols: dict[str, int],
@@ -143,8 +203,13 @@ def rows_to_items(path: Path, rows: Sequence[Sequence[str]], header: int, cols: 
         for key in ("scope", "tier", "basis"):
             if get.get(key):
                 data[key] = get[key]
-        terms = keywords(get["title"]) or [get["title"][:8]]
+        title = re.sub(r"\s+", "", get["title"])
+        terms = keywords(title) or [title[:8]]
         data["match"] = {"any": terms, "min_any": min(2, len(terms))}
+        written = {t: as_written(t, title) for t in terms}  # 菌（毒）种 for 菌种
+        synonyms = {t: [w] for t, w in written.items() if w and w != t}
+        if synonyms:
+            data["match"]["synonyms"] = synonyms
         at = ("items", n - 1)
         lines[at] = r + 1
         _item(ctx, data, at, catalog_id)
