@@ -15,7 +15,6 @@ text, and most belong to items that cannot match.
 from __future__ import annotations
 
 import bisect
-import logging
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,34 +24,27 @@ from typing import Any, NamedTuple
 
 from markers.models import Block
 from rules.context import Context, ContextRules, classify, default_rules, document_signal
+from rules.lexicon import tokenizer
 from rules.model import Catalog, Hit, Item, MatchSpec, TermHit
 from rules.text import MatchText, build
 
-_TOKENIZERS: dict[tuple[str, ...], Any] = {}
+_TOKENIZERS: dict[tuple[tuple[str, ...], bool], Any] = {}
 memo_paragraphs: dict[str, list[int]] = {}  # the last text's paragraph starts
 
 
-def _tokenizer(terms: Sequence[str], cache_dir: Path | None) -> Any:
-    """A jieba tokenizer with ``terms`` as words (one per process and term set)."""
-    key = tuple(sorted(terms))
-    if key in _TOKENIZERS:
-        return _TOKENIZERS[key]
-    import jieba  # noqa: PLC0415 (0.1 s import paid only when a catalogue is in play)
-
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    folder = cache_dir or Path(tempfile.gettempdir())
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tk.tmp_dir = str(folder)
-    except OSError:
-        tk.tmp_dir = tempfile.gettempdir()
-    tk.initialize()
-    for term in key:
-        if len(term) > 1:
-            tk.add_word(term)
-    _TOKENIZERS[key] = tk
-    return tk
+def _tokenizer(terms: Sequence[str], cache_dir: Path | None, *, whole: bool) -> Any:
+    """A jieba tokenizer with ``terms`` as words (one per process, term set and mode): its
+    dictionary read on demand, or (``whole``) loaded (:mod:`rules.lexicon`)."""
+    words = tuple(t for t in sorted(set(terms)) if len(t) > 1)
+    key = (words, whole)
+    if key not in _TOKENIZERS:
+        folder = cache_dir or Path(tempfile.gettempdir()) / "dingmi-cache"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = Path(tempfile.gettempdir())
+        _TOKENIZERS[key] = tokenizer(words, folder, whole=whole)
+    return _TOKENIZERS[key]
 
 
 def _automaton(words: Sequence[str]) -> Any:
@@ -96,9 +88,11 @@ class Matcher:
         self._tk: Any = None
 
     def warm(self) -> None:
-        """Build the automaton and load the segmentation dictionary now (workers do this once,
-        before their first file, so no file pays for it)."""
+        """Build the automaton and load the whole segmentation dictionary now (workers do this
+        once, before their first file, so no file pays for it; a single check reads only the
+        words it needs)."""
         self._ready()
+        self._tk = _tokenizer(list(self.canonical), self.cache_dir, whole=True)
 
     def _ready(self) -> None:
         if self._auto is None:
@@ -112,7 +106,7 @@ class Matcher:
                     term_words[term].add(index[word])
             self._item_words = [frozenset(k for t in terms for k in term_words[t])
                                  for terms in self.item_terms]
-            self._tk = _tokenizer(list(self.canonical), self.cache_dir)
+            self._tk = _tokenizer(list(self.canonical), self.cache_dir, whole=False)
 
     def match_text(self, text: str) -> tuple[Hit, ...]:
         """Match a plain sentence or passage (used by examples and tests)."""
