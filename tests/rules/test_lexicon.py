@@ -69,6 +69,7 @@ def test_the_same_hits_three_ways(catalog: str, tmp_path: Path) -> None:
     assert sum(1 for s in lazy if s) >= 20  # the comparison saw hits
 
 
+@pytest.mark.slow
 def test_the_lexicon_file_is_built_once_and_reused(tmp_path: Path) -> None:
     path = lexicon_file(tmp_path)
     built = path.stat().st_mtime_ns
