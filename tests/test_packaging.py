@@ -1,0 +1,31 @@
+"""Every data file the packages read is in the package data of pyproject.toml, so ``pip install .``
+(the README's first command, not an editable install) ships it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+tomllib = pytest.importorskip("tomllib")  # Python 3.11 and later
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_data_file_is_package_data() -> None:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    data = config["tool"]["setuptools"]["package-data"]
+    missing = []
+    for package in ("scanner", "markers", "rules"):
+        root = REPO / package
+        for path in root.rglob("*"):
+            if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            owner = path.parent
+            while owner != REPO and owner.name not in data and owner.parent != REPO:
+                owner = owner.parent
+            patterns = data.get(owner.relative_to(REPO).as_posix().replace("/", "."), [])
+            rel = path.relative_to(owner)
+            if not any(rel.match(p) or rel.as_posix() == p for p in patterns):
+                missing.append(path.relative_to(REPO).as_posix())
+    assert not missing, f"add to [tool.setuptools.package-data]: {missing}"
