@@ -21,11 +21,9 @@ def test_every_data_file_is_package_data() -> None:
         for path in root.rglob("*"):
             if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
                 continue
-            owner = path.parent
-            while owner != REPO and owner.name not in data and owner.parent != REPO:
-                owner = owner.parent
-            patterns = data.get(owner.relative_to(REPO).as_posix().replace("/", "."), [])
-            rel = path.relative_to(owner)
-            if not any(rel.match(p) or rel.as_posix() == p for p in patterns):
+            owners = [p for p in path.parents if p != REPO and REPO in p.parents
+                      and ".".join(p.relative_to(REPO).parts) in data]
+            if not any(path.relative_to(o).match(pattern)
+                       for o in owners for pattern in data[".".join(o.relative_to(REPO).parts)]):
                 missing.append(path.relative_to(REPO).as_posix())
     assert not missing, f"add to [tool.setuptools.package-data]: {missing}"

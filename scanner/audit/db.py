@@ -1,6 +1,6 @@
 """The audit's state database: what each file gave, keyed so that nothing is done twice.
 
-Two tables (and ``meta``), one SQLite file in WAL mode beside the audit's outputs:
+Three tables (and ``meta``), one SQLite file in WAL mode beside the audit's outputs:
 
 - ``texts``: a file's extracted text and locations (compressed), or why it could not be extracted,
   by content hash and engine. A catalogue edit, another as-of date, or the same content found again
@@ -10,6 +10,9 @@ Two tables (and ``meta``), one SQLite file in WAL mode beside the audit's output
   and how many times it was processed (``scans``) and extracted (``extractions``). An unchanged
   file under the same key is recognised from its stat alone, so a second run over an unchanged
   archive reads and hashes nothing.
+- ``decisions``: reviewers' decisions (:mod:`scanner.decisions`), written by ``dingmi review`` as
+  they are made (one row each, so two reviewers never overwrite each other's) and imported from a
+  decisions file by ``audit --decisions``.
 
 Only the audit's main process writes; workers open the database read-only to look up content
 they have hashed (:class:`scanner.workers.task.TextStore`). Rows are committed in batches after
@@ -18,12 +21,14 @@ their reports are on disk, so a crash repeats at most the files of one batch and
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scanner import ENGINE
 from scanner.dbfile import open_owned
+from scanner.decisions import FILE, Decision, Decisions, decision_of
 from scanner.report import unpack_json
 from scanner.workers.task import TEXTS_TABLE
 
@@ -49,6 +54,11 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS meta (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    key TEXT PRIMARY KEY,  -- the path and the finding's fingerprint (or the file's conclusion)
+    path BLOB NOT NULL,
+    data TEXT NOT NULL  -- the decision as JSON
 );
 """
 
@@ -143,3 +153,17 @@ class AuditDB:
     def set_meta(self, name: str, value: str) -> None:
         """Store a setting (committed with the current batch)."""
         self._write("INSERT OR REPLACE INTO meta (name, value) VALUES (?,?)", (name, value))
+
+    def decisions(self) -> Decisions:
+        """Every decision stored."""
+        rows = self.conn.execute("SELECT data FROM decisions ORDER BY key").fetchall()
+        return Decisions(decision_of(json.loads(r[0])) for r in rows)
+
+    def save_decision(self, d: Decision) -> None:
+        """Store one decision at once (it replaces the same finding's or file's earlier one)."""
+        key = (f"{d.path}\x1f{FILE}:{d.sha256}" if d.code == FILE
+               else f"{d.path}\x1f{d.fingerprint}")
+        self.flush()
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO decisions (key, path, data) VALUES (?,?,?)",
+                              (key, _b(d.path), json.dumps(d.to_yaml(), ensure_ascii=False)))

@@ -37,6 +37,24 @@ ACTIONS = {  # (zh, en), in the order they are listed
     "none": Msg("无需处理", "nothing to do"),
 }
 MARK_ACTION_SKIP = {"EXPIRED", "EXPIRY_SOON", "CONDITION_MANUAL", *ACTIONS}
+DECISION_WORDS = {
+    "zh": {"confirmed": "确认", "dismissed": "忽略", "open": "待定", "conclusion": "结论",
+           "false_alarm": "误报", "accepted": "接受", "not_applicable": "不适用", "": ""},
+    "en": {"confirmed": "confirmed", "dismissed": "dismissed", "open": "open",
+           "conclusion": "conclusion", "false_alarm": "false alarm", "accepted": "accepted",
+           "not_applicable": "not applicable", "": ""},
+}
+
+
+def _reviews(report: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    out = []
+    for f in [*(report.get("findings") or []), *(report.get("suppressed") or [])]:
+        d = f.get("suppressed") or f.get("decision") or {}
+        state = d.get("decision") or "open"
+        out.append((f["code"], f["severity"], f.get("message_zh") or "",
+                    f.get("message_en") or "", state, d.get("reason", ""), d.get("by", ""),
+                    d.get("at", ""), d.get("note", "")))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,20 @@ class LedgerRow:
     kind: str
     pages: int
     statutory: bool
+    # reviewers' decisions: (code, severity, message zh, message en, state, reason, by, at, note)
+    # for every finding, kept or suppressed; state is open, confirmed or dismissed
+    reviews: tuple[tuple[str, ...], ...] = ()
+    conclusion: tuple[str, ...] = ()  # (conclusion, mark, by, at, note) of the file, if any
+
+    def decision_summary(self, lang: str) -> str:
+        """The decisions in one cell: ``确认 NO_BASIS；忽略 MARK_POSITION（误报，张三）``."""
+        words = DECISION_WORDS["zh" if lang == "zh" else "en"]
+        parts = [f"{words[r[4]]} {r[0]}" + (f"（{words[r[5]]}，{r[6]}）" if r[4] == "dismissed"
+                                             else "") for r in self.reviews if r[4] != "open"]
+        if self.conclusion:
+            c = self.conclusion
+            parts.append(f"{words['conclusion']}：{c[0]}{(' ' + c[1]) if c[1] else ''}（{c[2]}）")
+        return "；".join(parts)
 
     @property
     def file_format(self) -> str:
@@ -133,7 +165,10 @@ def ledger_row(report: dict[str, Any]) -> LedgerRow:
         items=tuple((h["item"], h.get("title") or "") for h in report.get("hits") or []
                     if not h.get("vetoed")),
         actions=tuple(actions), kind=source.get("kind") or "", pages=source.get("pages") or 0,
-        statutory=bool(mark) and mark.get("term_kind") == "none")
+        statutory=bool(mark) and mark.get("term_kind") == "none", reviews=_reviews(report),
+        conclusion=tuple(str(report["conclusion"].get(k, "")) for k in
+                         ("conclusion", "mark", "by", "at", "note"))
+        if report.get("conclusion") else ())
 
 
 COLUMNS = (  # (zh header, en header, attribute or function)
@@ -144,14 +179,17 @@ COLUMNS = (  # (zh header, en header, attribute or function)
     ("知悉范围", "scope", "scope"), ("份号", "copy number", "copy_number"),
     ("状态", "status", "status"), ("发现", "finding codes", "codes"),
     ("判定", "verdicts", "verdicts"), ("建议处理", "suggested action", "actions"),
-    ("说明", "reason", "reason"),
+    ("说明", "reason", "reason"), ("审核决定", "decisions", "decisions"),
 )
-WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 10, 40, 30, 40, 30)
+WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 10, 40, 30, 40, 30, 40)
 
 
 def _cells(row: LedgerRow, lang: str) -> list[str]:
     out = []
     for _, _, attr in COLUMNS:
+        if attr == "decisions":
+            out.append(row.decision_summary(lang))
+            continue
         value = getattr(row, attr)
         if attr == "actions":
             value = ("；" if lang == "zh" else "; ").join(ACTIONS[a].text(lang) for a in value)
@@ -244,3 +282,41 @@ def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:
     return bad[:n]
 
 
+REVIEW_COLUMNS = (("路径", "path"), ("标题", "title"), ("国家秘密标志", "mark"),
+                  ("发现", "finding"), ("级别", "severity"), ("说明", "message"),
+                  ("审核决定", "decision"), ("理由", "reason"), ("审核人", "reviewer"),
+                  ("时间", "time"), ("备注", "note"))
+
+
+def review_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
+    """The 审核意见表: every file, each finding with its decision (or open), and the file's
+    conclusion; a file without findings has one line saying so."""
+    from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    words = DECISION_WORDS["zh" if lang == "zh" else "en"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审核意见表" if lang == "zh" else "review")
+    ws.freeze_panes = "A2"
+    for i, width in enumerate((40, 30, 18, 22, 8, 50, 10, 12, 10, 20, 30), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append([zh if lang == "zh" else en for zh, en in REVIEW_COLUMNS])
+    for row in rows:
+        head = [row.relative, row.title, row.mark]
+        for r in row.reviews:
+            message = r[2] if lang == "zh" else r[3]
+            ws.append([_text_cell(ws, _clean(v)) for v in (
+                *head, r[0], r[1], message, words[r[4]], words.get(r[5], r[5]), r[6], r[7],
+                r[8])])
+        if row.conclusion:
+            c = row.conclusion
+            ws.append([_text_cell(ws, _clean(v)) for v in (
+                *head, words["conclusion"], "", f"{c[0]} {c[1]}".strip(), words["conclusion"],
+                "", c[2], c[3], c[4])])
+        if not row.reviews and not row.conclusion:
+            ws.append([_text_cell(ws, _clean(v)) for v in (
+                *head, "", "", row.reason if lang == "zh" else row.reason_en or "—", "", "", "",
+                "", "")])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -21,11 +21,12 @@ from typing import Any
 
 from markers.expiry import add_months
 from markers.models import LEVELS
-from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx, review_xlsx
 from scanner.audit.summary import render_summary
 from scanner.messages import Msg
 from scanner.report.outputs import link_suffix
 from scanner.report.write import write_output
+from scanner.verdicts import VERDICT_CODES
 
 TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
 TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
@@ -101,7 +102,19 @@ def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
         "no_basis_likely": by_code["NO_BASIS"],
         "by_finding": dict(sorted(by_code.items())),
         "by_format": dict(sorted(Counter(r.file_format for r in rows).items())),
+        "decisions": _decision_counts(rows),
     }
+
+
+def _decision_counts(rows: Sequence[LedgerRow]) -> dict[str, dict[str, int]]:
+    """Per verdict code: findings confirmed, dismissed and still open."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        for review in r.reviews:
+            if review[0] in VERDICT_CODES:
+                counts[review[0]][review[4]] += 1
+    return {code: {k: counts[code][k] for k in ("confirmed", "dismissed", "open")}
+            for code in sorted(counts)}
 
 
 def template_folders(rows: Sequence[LedgerRow]) -> list[tuple[str, str, int, int]]:
@@ -173,6 +186,11 @@ RUN_OUTPUTS: tuple[RunOutput, ...] = (
               _stats),
     RunOutput("summary.html", Msg("一页离线汇总（内嵌 SVG，无脚本）", "one offline summary page "
                                   "(inline SVG, no script)"), _summary),
+    RunOutput("review.xlsx", Msg("审核意见表：每个文件的每项发现及其审核决定、理由、审核人和备注，"
+                                 "以及文件结论", "the review sheet (审核意见表): every finding "
+                                 "of every file with its decision, reason, reviewer and note, "
+                                 "and the file's conclusion"),
+              lambda rows, ctx: review_xlsx(rows, ctx.lang)),
 )
 OUTPUT_NAMES = tuple(o.name for o in RUN_OUTPUTS)
 

@@ -27,6 +27,7 @@ from scanner import ENGINE, catalogs
 from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.ledger import LedgerRow, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
+from scanner.decisions import Decisions
 from scanner.fsutil import remove_stale_temporaries
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
@@ -54,6 +55,7 @@ class AuditOptions:
     lang: str = "zh"
     formats: tuple[str, ...] = ("json", "html")
     redact: bool = False
+    decisions: Decisions | None = None  # reviewers' decisions applied to every report
 
 
 @dataclass
@@ -70,11 +72,14 @@ class AuditResult:
     unreadable: int = 0  # files with status unreadable or unsupported
 
 
-def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions) -> str:
+def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions,
+                 decisions: str = "") -> str:
     """Everything that changes a report: a result stored under another key is not reused."""
     parts = [ENGINE, options.as_of.isoformat(), str(options.soon_days),
              options.authority or "", str(options.derived), repr(options.limits), out.lang,
              ",".join(out.formats), str(out.redact), *catalog_hashes]
+    if decisions:
+        parts.append(f"decisions:{decisions}")
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -159,10 +164,13 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     cats = catalogs.load(a.options.catalogs) if a.options.catalogs else ()
     reports_dir = a.out / "reports"
     out = OutputOptions(reports_dir, a.formats, a.lang, a.redact)
-    key = settings_key(a.options, [c.sha256 for c in cats], out)
+    key = settings_key(a.options, [c.sha256 for c in cats], out,
+                       a.decisions.digest() if a.decisions is not None else "")
     db = AuditDB(a.out / DB_NAME, exclusive=True)
     result = AuditResult()
     try:
+        for d in a.decisions or ():  # imported: the review app shows them
+            db.save_decision(d)
         stats = WalkStats()
         entries = list(walk(roots, a.out, stats, a.options.limits))
         result.temporary = stats.temporary
@@ -231,7 +239,8 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
              stderr: TextIO) -> int:
     jobs = a.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(todo)))
-    job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True)
+    job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True,
+              decisions=a.decisions)
     progress = _Progress(len(todo), stderr, a.lang)
     pool = ProcessPool(job, jobs, Policy(a.timeout, a.memory_mb))
     assert out.out is not None

@@ -31,12 +31,14 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from scanner.cli.audit import command  # noqa: PLC0415
     elif name == "watch":
         from scanner.cli.watch import command  # noqa: PLC0415
+    elif name in ("review", "serve"):
+        from scanner.cli.serve import command  # noqa: PLC0415
     else:
         from scanner.cli.catalog import command  # noqa: PLC0415
     return command
 
 
-COMMANDS = {"check", "scan", "audit", "watch", "catalog"}
+COMMANDS = {"check", "scan", "audit", "watch", "catalog", "review", "serve"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import datetime as dt
 from markers.expiry import add_months
 from scanner import catalogs
 from scanner.audit.run import AuditOptions, run_audit
-from scanner.cli.options import scan_options
+from scanner.cli.options import decisions, scan_options
 from scanner.outcome import exit_code
 
 
@@ -20,7 +20,8 @@ def command(args: argparse.Namespace) -> int:
     audit = AuditOptions(tuple(args.paths), args.out, options, jobs=args.jobs,
                          timeout=args.timeout, memory_mb=args.memory_mb or None,
                          window_months=args.window_months, lang=args.lang,
-                         formats=args.formats, redact=args.redact)
+                         formats=args.formats, redact=args.redact,
+                         decisions=decisions(args))
     catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
     result = run_audit(audit, rows_wanted=args.fail_on != "never")
     if result.unreadable:

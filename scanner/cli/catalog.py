@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TextIO
 
 from rules import Catalog, CatalogError, Matcher
 from rules.importer import import_sheet
 from scanner import catalogs
+from scanner.decisions import Decisions
+from scanner.decisions import load as load_decisions
 from scanner.errors import ConfigError
 from scanner.outcome import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 
@@ -89,6 +91,40 @@ def stats(files: list[Path], lang: str, out: TextIO | None = None) -> int:
     return EXIT_CLEAN if ok else EXIT_USAGE
 
 
+def decision_stats(decisions: Decisions, lang: str, out: TextIO | None = None,
+                   top: int = 5) -> None:
+    """Per catalogue item and per finding code: confirmed, dismissed and the precision
+    (confirmed / decided); and the terms most often shown by dismissed hits (tuning
+    candidates)."""
+    out = out or sys.stdout
+    by_item: dict[str, Counter[str]] = defaultdict(Counter)
+    by_code: dict[str, Counter[str]] = defaultdict(Counter)
+    dismissed_terms: dict[str, Counter[str]] = defaultdict(Counter)
+    for d in decisions:
+        if d.decision not in ("confirmed", "dismissed"):
+            continue
+        by_code[d.code][d.decision] += 1
+        for item in filter(None, d.item.split(",")):
+            by_item[item][d.decision] += 1
+            if d.decision == "dismissed":
+                dismissed_terms[item].update(d.terms)
+
+    def line(name: str, c: Counter[str]) -> str:
+        decided = c["confirmed"] + c["dismissed"]
+        precision = f"{c['confirmed'] / decided:.2f}" if decided else "-"
+        return (f"  {name:24} confirmed {c['confirmed']:4d}  dismissed {c['dismissed']:4d}  "
+                f"precision {precision}")
+
+    print("审核决定（按事项）" if lang == "zh" else "decisions by item", file=out)
+    for item in sorted(by_item):
+        terms = "、".join(t for t, _ in dismissed_terms[item].most_common(top))
+        print(line(item, by_item[item]) + (f"  dismissed terms: {terms}" if terms else ""),
+              file=out)
+    print("审核决定（按发现代码）" if lang == "zh" else "decisions by finding code", file=out)
+    for code in sorted(by_code):
+        print(line(code, by_code[code]), file=out)
+
+
 def import_(sheet: Path, out_path: Path, *, catalog_id: str, title: str, sheet_name: str | None,
             override: dict[str, str], lang: str, out: TextIO | None = None) -> int:
     """Spreadsheet → catalogue YAML."""
@@ -116,7 +152,10 @@ def command(args: argparse.Namespace) -> int:
     if name == "test":
         return test(args.files, args.lang)
     if name == "stats":
-        return stats(args.files, args.lang)
+        code = stats(args.files, args.lang)
+        if args.decisions is not None:
+            decision_stats(load_decisions(args.decisions), args.lang)
+        return code
     fields = ("title", "level", "term", "scope", "id", "tier", "basis")
     override = {f: getattr(args, f"col_{f}") for f in fields if getattr(args, f"col_{f}")}
     return import_(args.sheet, args.out, catalog_id=args.catalog_id, title=args.title,

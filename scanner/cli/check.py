@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TextIO
 
 from scanner import catalogs
-from scanner.cli.options import scan_options
+from scanner.cli.options import decisions, scan_options
 from scanner.cli.scan import verdict_line
 from scanner.containers import SEP
+from scanner.decisions import Decisions
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, write_rendered, write_report
@@ -20,10 +21,12 @@ from scanner.workers.task import Job, Task
 
 
 def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str, *,
-              quiet: bool, stdout: TextIO | None = None) -> int:
+              quiet: bool, stdout: TextIO | None = None,
+              decisions: Decisions | None = None) -> int:
     """Check single files before issue: a verdict line each, then the findings."""
     stdout = stdout or sys.stdout
-    job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
+    job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact,
+              decisions=decisions)
     outcomes = []
     stats = WalkStats()
     entries = [e for path, name in zip(files, unique_names(files), strict=True)
@@ -53,4 +56,5 @@ def command(args: argparse.Namespace) -> int:
     options = scan_options(args)
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
-    return run_check(args.files, options, out, args.fail_on, quiet=args.quiet)
+    return run_check(args.files, options, out, args.fail_on, quiet=args.quiet,
+                     decisions=decisions(args))

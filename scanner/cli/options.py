@@ -9,6 +9,8 @@ from pathlib import Path
 
 from scanner import catalogs
 from scanner.cli.parser import build_parser
+from scanner.decisions import Decisions
+from scanner.decisions import load as load_decisions
 from scanner.limits import Limits
 from scanner.pipeline import ScanOptions
 
@@ -41,3 +43,9 @@ def scan_options(args: argparse.Namespace, soon_days: int | None = None) -> Scan
     return ScanOptions(as_of=as_of, soon_days=args.soon_days if soon_days is None else soon_days,
                        catalogs=catalog_paths(args), authority=args.authority,
                        derived=args.derived, limits=limits(args))
+
+
+def decisions(args: argparse.Namespace) -> Decisions | None:
+    """The reviewers' decisions of ``--decisions`` (None without)."""
+    path = getattr(args, "decisions", None)
+    return load_decisions(path) if path is not None else None

@@ -95,6 +95,10 @@ def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
         p = cat_sub.add_parser(name, help=text)
         p.add_argument("files", nargs="+", type=Path, metavar="FILE")
         p.add_argument("--lang", choices=("zh", "en"), default="zh")
+        if name == "stats":
+            p.add_argument("--decisions", type=Path, default=None, metavar="FILE",
+                           help="按审核决定统计每个事项和发现代码的准确率 / per item and per "
+                                "finding code: confirmed, dismissed and the precision")
         leaves[f"catalog {name}"] = p
     imp = cat_sub.add_parser("import", help="从表格导入 / import a spreadsheet (.xlsx/.csv)")
     imp.add_argument("sheet", type=Path, metavar="SHEET")
@@ -130,6 +134,10 @@ def _worker_options(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--decisions", type=Path, default=None, metavar="FILE",
+                   help="审核决定文件（dingmi review 导出）：已忽略的发现不计入判定 / "
+                        "reviewers' decisions (exported by dingmi review): dismissed findings are "
+                        "marked suppressed and no longer count")
     p.add_argument("--redact", action="store_true",
                    help="报告中的证据只给位置，不摘录原文 / evidence as locations only, no "
                         "excerpts of the document")
@@ -223,12 +231,55 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     watch.add_argument("--log-excerpts", action="store_true",
                        help="日志中写出找到的密级标志（默认日志不含文件内容）/ put the mark found "
                             "into log lines (by default logs hold no document text)")
+    for name in ("review", "serve"):
+        leaves[name] = _server_parser(sub, name)
     for leaf in leaves.values():
         _config_option(leaf)
     leaves["watch"] = watch
     if settings is not None:
         _apply(settings, leaves)
     return parser
+
+
+def _server_parser(sub: argparse._SubParsersAction, name: str  # type: ignore[type-arg]
+                   ) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser
+    if name == "review":
+        p = sub.add_parser("review", help="在浏览器中审核一次审核的发现 / review an audit's "
+                           "findings in a local web app (also serves the check API)")
+        p.add_argument("audit_dir", type=Path, metavar="AUDIT_DIR",
+                       help="dingmi audit 的输出目录 / the output folder of a dingmi audit")
+        p.add_argument("--reviewer", default=None, metavar="NAME",
+                       help="审核人姓名，记入每个决定 / the reviewer's name, kept with each "
+                            "decision (default: the login name)")
+        p.add_argument("--export", type=Path, default=None, metavar="FILE",
+                       help="把审核决定写入此文件后退出 / write the decisions to FILE and exit")
+        p.add_argument("--import", dest="import_file", type=Path, default=None, metavar="FILE",
+                       help="先导入此审核决定文件 / import this decisions file first")
+    else:
+        p = sub.add_parser("serve", help="发文前检查接口 / the pre-issue check API "
+                           "(POST /api/v1/check)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址（默认仅本机）/ address to bind (default 127.0.0.1; any other "
+                        "needs a token)")
+    p.add_argument("--port", type=int, default=0,
+                   help="端口（默认任一空闲端口）/ port (default: a free one)")
+    p.add_argument("--token", default=None,
+                   help="访问令牌（Authorization: Bearer）；非本机地址时不给则自动生成 / the "
+                        "access token; generated when binding beyond loopback without one")
+    p.add_argument("--max-body-mb", type=_positive, default=50, metavar="MB",
+                   help="上传大小上限 / largest upload (default 50 MB)")
+    p.add_argument("--queue", type=int, default=8, metavar="N",
+                   help="等待检查的请求上限 / requests that may wait for a worker (default 8)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
+    p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
+                   help="判断日期（默认今天；请求可用 as_of 参数）/ the date to judge by (default "
+                        "today; a request may give as_of)")
+    p.add_argument("--soon-days", type=int, default=92, metavar="N", help=argparse.SUPPRESS)
+    _rules_options(p)
+    _worker_options(p, "the server's checks")
+    _limit_options(p)
+    return p
 
 
 AUDIT_OWN = {"fail_on"}  # an audit's threshold stays ``never`` unless its command line says

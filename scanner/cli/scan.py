@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scanner import catalogs
-from scanner.cli.options import scan_options
+from scanner.cli.options import decisions, scan_options
+from scanner.decisions import Decisions
 from scanner.messages import Msg, printable
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
@@ -92,7 +93,8 @@ def executor(job: Job, isolation: Isolation | None, files: int) -> Executor:
 
 def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, quiet: bool,
              stdout: TextIO | None = None, stderr: TextIO | None = None,
-             isolation: Isolation | None = None) -> list[dict[str, Any]]:
+             isolation: Isolation | None = None,
+             decisions: Decisions | None = None) -> list[dict[str, Any]]:
     """Scan every file under ``roots``; write reports; print lines and a summary. With
     ``isolation``, files are read in worker processes under time and memory limits (a file that
     hangs, crashes or blows up its worker gets a report saying so); without, in this process.
@@ -120,7 +122,8 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
         else:
             tasks.append(Task.of(entry))
     if tasks:
-        job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact)
+        job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact,
+                  decisions=decisions)
         with executor(job, isolation, len(tasks)) as ex:
             for result in ex.run(tasks):
                 if out.out is not None:
@@ -149,5 +152,6 @@ def command(args: argparse.Namespace) -> int:
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
     isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
-    reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation)
+    reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation,
+                       decisions=decisions(args))
     return exit_code((of_report(r) for r in reports), args.fail_on)

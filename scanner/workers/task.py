@@ -20,6 +20,8 @@ from typing import Any, NamedTuple, cast
 
 from scanner import ENGINE
 from scanner.containers import SEP, Chain
+from scanner.decisions import Decisions
+from scanner.decisions import apply as apply_decisions
 from scanner.document import pack, unpack
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
@@ -64,6 +66,7 @@ class Job:
     redact: bool = False
     texts: Path | None = None  # a database whose texts table holds earlier extractions
     keep_text: bool = False  # return the compressed extracted text (the audit stores it)
+    decisions: Decisions | None = None  # reviewers' decisions applied to every report
 
     def options(self, task: Task) -> ScanOptions:
         """The scan settings of ``task``."""
@@ -168,7 +171,7 @@ def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp,
               text: bytes | None) -> Result:
     """Render ``report`` and wrap it as the task's result (``stamp``: what is on disk)."""
     report = report.with_relative(task.relative)
-    as_json = to_json(report, job.lang, redact=job.redact)
+    as_json = apply_decisions(to_json(report, job.lang, redact=job.redact), job.decisions)
     files = render_files(as_json, job.formats, job.lang)
     s = report.source
     return Result(task, stamp[0], stamp[1], s.sha256, report.status, report.verdict, files,

@@ -9,6 +9,7 @@ beside it:
   walking, file and database helpers): ``markers``, ``rules``;
 - ``scanner.workers``: the core;
 - ``scanner.audit`` and ``scanner.watch``: the core and the workers, not each other;
+- ``scanner.review`` (the review app and the check API): the core, the workers and the audit;
 - ``scanner.cli``: anything.
 
 And no import cycle among modules (function-level imports count; ``if TYPE_CHECKING:`` blocks do
@@ -28,7 +29,8 @@ ALLOWED = {
     "workers": {"markers", "rules", "core", "workers"},
     "audit": {"markers", "rules", "core", "workers", "audit"},
     "watch": {"markers", "rules", "core", "workers", "watch"},
-    "cli": {"markers", "rules", "core", "workers", "audit", "watch", "cli"},
+    "review": {"markers", "rules", "core", "workers", "audit", "review"},
+    "cli": {"markers", "rules", "core", "workers", "audit", "watch", "review", "cli"},
 }
 
 
@@ -38,7 +40,7 @@ def layer(module: str) -> str:
     if top != "scanner":
         return top
     sub = rest.partition(".")[0]
-    return sub if sub in ("workers", "audit", "watch", "cli") else "core"
+    return sub if sub in ("workers", "audit", "watch", "review", "cli") else "core"
 
 
 def _name(repo: Path, path: Path) -> str:

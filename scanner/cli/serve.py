@@ -1,0 +1,99 @@
+"""``dingmi review AUDIT_DIR`` and ``dingmi serve``: the local web server (scanner.review)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import ipaddress
+import logging
+import os
+import secrets
+import sys
+from typing import TextIO
+
+from scanner import catalogs
+from scanner.cli.options import decisions, scan_options
+from scanner.decisions import dump
+from scanner.errors import ConfigError, OutputError
+from scanner.fsutil import write_atomic
+from scanner.messages import Msg
+from scanner.review.app import ServerSettings, create_app
+from scanner.review.checker import Checker, CheckSettings
+from scanner.review.store import AuditStore
+from scanner.workers.pool import Policy
+
+LISTENING = Msg("dingmi 已启动：{url}（Ctrl-C 停止）", "dingmi is serving at {url} (Ctrl-C stops)")
+TOKEN = Msg("访问令牌：{token}（请求头 Authorization: Bearer {token}；浏览器打开 {login}）",
+            "access token: {token} (header Authorization: Bearer {token}; in a browser open "
+            "{login})")
+EXPORTED = Msg("已导出 {n} 条审核决定到 {path}", "exported {n} decisions to {path}")
+IMPORTED = Msg("已导入 {n} 条审核决定", "imported {n} decisions")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
+    """``dingmi review`` and ``dingmi serve``."""
+    out = stdout or sys.stdout
+    lang = args.lang
+    options = scan_options(args)
+    catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
+    audit = None
+    if args.command == "review":
+        audit = AuditStore(args.audit_dir)
+        imported = decisions(argparse.Namespace(decisions=args.import_file))
+        for d in imported or ():
+            audit.save(d)
+        if imported is not None:
+            print(IMPORTED.format(n=len(imported)).text(lang), file=out)
+        if args.export is not None:
+            text = dump(audit.decisions())
+            try:
+                write_atomic(args.export, text.encode("utf-8"))
+            except OSError as exc:
+                raise OutputError(f"无法写入 {args.export}：{exc.strerror}",
+                                  f"cannot write {args.export}: {exc.strerror}") from exc
+            print(EXPORTED.format(n=len(audit.decisions()), path=args.export).text(lang),
+                  file=out)
+            audit.close()
+            return 0
+    token = args.token
+    if token is None and not is_loopback(args.host):
+        token = secrets.token_urlsafe(24)
+    jobs = args.jobs or min(os.cpu_count() or 1, 4)
+    checker = Checker(CheckSettings(options, workers=jobs, queue=args.queue,
+                                    policy=Policy(args.timeout, args.memory_mb or None),
+                                    lang=lang))
+    reviewer = getattr(args, "reviewer", None) or getpass.getuser()
+    settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
+                              audit=audit, checker=checker, catalogs=options.catalogs)
+    from werkzeug.serving import make_server  # noqa: PLC0415
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
+    try:
+        server = make_server(args.host, args.port, create_app(settings), threaded=True)
+    except OSError as exc:
+        checker.close()
+        raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
+                          f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from exc
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{server.server_port}/"
+    print(LISTENING.format(url=url).text(lang), file=out, flush=True)
+    if token is not None:
+        print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
+              file=out, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        checker.close()
+        if audit is not None:
+            audit.close()
+    return 0

@@ -1,0 +1,315 @@
+"""The local web server: the review app on an audit (``dingmi review``) and the pre-issue check
+API (``dingmi serve``; ``review`` offers it too).
+
+Security: it binds to 127.0.0.1 by default; any other address needs a token (``--token``, or one
+generated and printed), checked on every request as ``Authorization: Bearer T`` (a browser gets
+it once through ``/login?token=T``, which sets an HttpOnly cookie). Requests that change state
+need the page's CSRF token in a header, and any POST whose ``Origin`` is another site is refused,
+so a cross-site form cannot reach it. Files are addressed by their number in the list, never by a
+path; only the package's own assets are served; no source document is ever served. Errors are
+short pages or JSON, never a traceback. Templates are auto-escaped; every asset ships in the
+package (no CDN: it works air-gapped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
+from scanner import ENGINE, __version__
+from scanner.decisions import CONCLUSIONS, FILE, REASONS, Decision, dump, now, validate
+from scanner.review.checker import Busy, Checker
+from scanner.review.store import AuditStore, conclusion, finding_views, reviewed, stale
+
+HERE = Path(__file__).resolve().parent
+ASSETS = {"review.js": "text/javascript", "review.css": "text/css"}
+PAGE = 200  # files on one list page
+COOKIE = "dingmi_token"
+
+
+@dataclass
+class ServerSettings:
+    """What the server does and how it is guarded."""
+
+    reviewer: str = ""
+    token: str | None = None
+    max_body_mb: int = 50
+    audit: AuditStore | None = None
+    checker: Checker | None = None
+    csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    catalogs: tuple[str, ...] = ()
+
+
+def _highlight(text: str) -> Markup:
+    """An evidence excerpt with its matched term (``【term】``) marked; everything escaped."""
+    out = escape(text or "")
+    return Markup(str(out).replace("【", "<mark>").replace("】", "</mark>"))
+
+
+def fail(code: int, zh: str, en: str) -> Response:
+    """An error as JSON (API) or a short page, never a traceback."""
+    if request.path.startswith("/api/") or request.path.endswith(".yaml"):
+        response = jsonify({"error": en, "error_zh": zh, "status": code})
+    else:
+        response = Response(render_template("error.html", code=code, zh=zh, en=en),
+                            mimetype="text/html")
+    response.status_code = code
+    return response
+
+
+def create_app(settings: ServerSettings) -> Flask:
+    """The Flask application for ``settings``."""
+    app = Flask("dingmi", template_folder=str(HERE / "templates"), static_folder=None)
+    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_mb * 1024 * 1024,
+                      PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False,
+                      JSON_AS_ASCII=False)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.jinja_env.filters["highlight"] = _highlight
+    app.jinja_env.autoescape = True
+    _guards(app, settings)
+    _api(app, settings)
+    _review(app, settings)
+    _decisions(app, settings)
+    return app
+
+
+def _guards(app: Flask, settings: ServerSettings) -> None:
+    """Errors, the token, cross-site requests, response headers, login and assets."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        messages = {404: ("没有这个页面", "not found"),
+                    405: ("不允许的请求方法", "method not allowed"),
+                    413: (f"上传内容超过上限 {settings.max_body_mb} MB",
+                          f"the body is larger than {settings.max_body_mb} MB"),
+                    400: ("请求无效", "bad request")}
+        zh, en = messages.get(exc.code or 500, ("请求失败", exc.name))
+        return fail(exc.code or 500, zh, en)
+
+    @app.errorhandler(Exception)
+    def internal(exc: Exception) -> Response:
+        app.logger.error("request failed: %s", type(exc).__name__)
+        return fail(500, "服务器内部错误", "internal error")
+
+    @app.before_request
+    def guard() -> Response | None:
+        if request.method == "POST":
+            origin = request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc != request.host:
+                return fail(403, "拒绝跨站请求", "cross-site request refused")
+        if settings.token is None or request.path == "/login":
+            return None
+        given = request.headers.get("Authorization", "")
+        token = given[7:] if given.startswith("Bearer ") else request.cookies.get(COOKIE, "")
+        if not hmac.compare_digest(token.encode(), settings.token.encode()):
+            return fail(401, "需要令牌（Authorization: Bearer …）",
+                        "a token is required (Authorization: Bearer …)")
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.get("/login")
+    def login() -> Response:
+        token = request.args.get("token", "")
+        if settings.token is None or not hmac.compare_digest(token.encode(),
+                                                             settings.token.encode()):
+            return fail(401, "令牌不正确", "wrong token")
+        response = make_response(redirect("/"))
+        response.set_cookie(COOKIE, token, httponly=True, samesite="Strict")
+        return response
+
+    @app.get("/assets/<name>")
+    def asset(name: str) -> Response:
+        if name not in ASSETS:
+            abort(404)
+        return Response((HERE / "static" / name).read_bytes(), mimetype=ASSETS[name])
+
+
+
+def _api(app: Flask, settings: ServerSettings) -> None:
+    """``/api/v1/health`` and ``/api/v1/check``."""
+
+    @app.get("/api/v1/health")
+    def health() -> Response:
+        return jsonify({"status": "ok", "engine": ENGINE, "version": __version__,
+                        "catalogs": list(settings.catalogs),
+                        "check": settings.checker is not None,
+                        "review": settings.audit is not None})
+
+    @app.post("/api/v1/check")
+    def check() -> Response:
+        if settings.checker is None:
+            abort(404)
+        upload = request.files.get("file")
+        if upload is not None:
+            data, name = upload.read(), upload.filename or "document"
+        else:
+            data = request.get_data(cache=False)
+            name = request.args.get("name") or request.headers.get("X-Filename") or "document"
+        if not data:
+            return fail(400, "没有收到文件（multipart 字段 file 或请求体）",
+                        "no document received (multipart field 'file' or the body)")
+        try:
+            as_of = (dt.date.fromisoformat(request.args["as_of"]) if "as_of" in request.args
+                     else None)
+        except ValueError:
+            return fail(400, "as_of 应为 YYYY-MM-DD", "as_of must be YYYY-MM-DD")
+        fail_on = request.args.get("fail_on", "error")
+        if fail_on not in ("error", "warning", "info", "never"):
+            return fail(400, "fail_on 应为 error、warning、info 或 never",
+                        "fail_on must be error, warning, info or never")
+        try:
+            return jsonify(settings.checker.check(data, name, as_of=as_of, fail_on=fail_on))
+        except Busy:
+            response = fail(503, "检查队列已满，请稍后重试", "busy: try again shortly")
+            response.headers["Retry-After"] = "2"
+            return response
+
+
+
+def _store(settings: ServerSettings) -> AuditStore:
+    if settings.audit is None:
+        abort(404)
+    return settings.audit
+
+
+def _review(app: Flask, settings: ServerSettings) -> None:
+    """The review app's pages: the file list and a file's page."""
+
+    def store() -> AuditStore:
+        return _store(settings)
+
+    @app.get("/")
+    def index() -> str | Response:
+        if settings.audit is None:
+            return render_template("serve.html", catalogs=settings.catalogs)
+        audit = store()
+        decisions = audit.decisions()
+        f = {k: request.args.get(k, "") for k in ("level", "verdict", "code", "folder", "state")}
+        rows = []
+        for entry in audit.files:
+            done = reviewed(entry, decisions)
+            if ((f["level"] and entry.level != f["level"])
+                    or (f["verdict"] and entry.verdict != f["verdict"])
+                    or (f["code"] and f["code"] not in entry.codes)
+                    or (f["folder"] and entry.folder != f["folder"])
+                    or (f["state"] == "open" and done) or (f["state"] == "reviewed" and not done)):
+                continue
+            rows.append((entry, done))
+        page = max(int(request.args.get("page", "1") or 1) if
+                   request.args.get("page", "1").isdigit() else 1, 1)
+        shown = rows[(page - 1) * PAGE:page * PAGE]
+        total_reviewed = sum(1 for e in audit.files if reviewed(e, decisions))
+        options = {
+            "level": sorted({e.level for e in audit.files if e.level}),
+            "verdict": sorted({e.verdict for e in audit.files}),
+            "code": sorted({c for e in audit.files for c in e.codes}),
+            "folder": sorted({e.folder for e in audit.files}),
+        }
+        return render_template("list.html", rows=shown, filters=f, options=options,
+                               matched=len(rows), total=len(audit.files),
+                               reviewed=total_reviewed, page=page,
+                               pages=max((len(rows) + PAGE - 1) // PAGE, 1),
+                               reviewer=settings.reviewer, csrf=settings.csrf)
+
+    @app.get("/file/<int:n>")
+    def file_page(n: int) -> str:
+        audit = store()
+        if not 0 <= n < len(audit.files):
+            abort(404)
+        entry = audit.files[n]
+        report = audit.report(entry)
+        decisions = audit.decisions()
+        return render_template(
+            "file.html", entry=entry, report=report, n=n, total=len(audit.files),
+            findings=finding_views(report, decisions, entry.relative),
+            stale=stale(decisions, entry.relative, entry.sha256),
+            conclusion=conclusion(decisions, entry.relative, entry.sha256),
+            reasons=REASONS, conclusions=CONCLUSIONS, reviewer=settings.reviewer,
+            csrf=settings.csrf)
+
+
+
+def _decisions(app: Flask, settings: ServerSettings) -> None:
+    """Saving a decision; exporting the decisions and the review sheet."""
+
+    def store() -> AuditStore:
+        return _store(settings)
+
+    @app.post("/api/v1/decisions")
+    def decide() -> Response:
+        audit = store()
+        given = request.headers.get("X-CSRF-Token", "")
+        if not hmac.compare_digest(given.encode(), settings.csrf.encode()):
+            return fail(403, "缺少或错误的 CSRF 令牌", "missing or wrong CSRF token")
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return fail(400, "请求体应为 JSON", "the body must be JSON")
+        n = body.get("file")
+        if not isinstance(n, int) or not 0 <= n < len(audit.files):
+            abort(404)
+        entry = audit.files[n]
+        report = audit.report(entry)
+        by = str(body.get("by") or settings.reviewer)
+        if body.get("decision") == "conclusion":
+            d = Decision(entry.relative, entry.sha256, FILE, "conclusion", by, now(),
+                         note=str(body.get("note") or ""),
+                         conclusion=str(body.get("conclusion") or ""),
+                         mark=str(body.get("mark") or ""))
+        else:
+            views = {v["fingerprint"]: v for v in finding_views(report, audit.decisions(),
+                                                                 entry.relative)}
+            view = views.get(str(body.get("fingerprint")))
+            if view is None:
+                abort(404)
+            d = Decision(entry.relative, entry.sha256, view["code"], str(body.get("decision")),
+                         by, now(), item=view["item"], location=view.get("location") or "",
+                         reason=str(body.get("reason") or ""), note=str(body.get("note") or ""),
+                         terms=tuple(view["terms"]))
+        try:
+            validate(d)
+        except ValueError as exc:
+            return fail(400, f"决定无效：{exc}", f"invalid decision: {exc}")
+        audit.save(d)
+        return jsonify({"saved": d.to_yaml()})
+
+    @app.get("/decisions.yaml")
+    def export() -> Response:
+        text = dump(store().decisions())
+        return Response(text, mimetype="application/x-yaml", headers={
+            "Content-Disposition": "attachment; filename=decisions.yaml"})
+
+    @app.get("/review.xlsx")
+    def review_sheet() -> Response:
+        path = store().folder / "review.xlsx"
+        if not path.is_file():
+            abort(404)
+        return Response(path.read_bytes(), mimetype="application/vnd.openxmlformats-"
+                        "officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=review.xlsx"})

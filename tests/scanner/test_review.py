@@ -1,0 +1,169 @@
+"""The review loop end to end, in a real browser (Debian's Chromium through Playwright) on
+``dingmi review`` running as a process: filter the list, open a file, confirm one finding and
+dismiss another with the keyboard (in two tabs), reload and see both kept, write a note, export
+the decisions; a second audit with ``--decisions`` shows the dismissed finding suppressed and the
+confirmed one still raised; after the file changes its old decisions are stale. Screenshots are
+saved beside the audit."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from playwright.sync_api import Page, sync_playwright
+from server import request, running
+
+from scanner.decisions import load
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+
+from make_archive import AS_OF, make_archive  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def audit(archive: Path, out: Path, *extra: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(archive), "--out",
+                           str(out), "--as-of", AS_OF.isoformat(), "--jobs", "2", "--catalog",
+                           "demo", *extra], capture_output=True, text=True, cwd=REPO,
+                          timeout=600, check=False)
+    assert done.returncode in (0, 1, 3), done.stderr  # 3: the archive holds broken files
+
+
+def report_of(out: Path, relative: str) -> dict:
+    return json.loads((out / "reports" / f"{relative}.report.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    base = tmp_path_factory.mktemp("review")
+    make_archive(base, 30)
+    archive, out = base / "archive", base / "audit1"
+    audit(archive, out)
+    targets = sorted(r.relative_to(out / "reports").as_posix()[:-len(".report.json")]
+                     for r in (out / "reports").rglob("*.docx.report.json")
+                     if len(json.loads(r.read_text("utf-8"))["findings"]) >= 2)
+    assert targets, "the generated archive has a DOCX with two findings"
+    return archive, out, targets[0]
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
+def saved(page: Page) -> None:
+    """Wait until the page says the decision was saved (a locator: the page's CSP forbids the
+    string evaluation ``wait_for_function`` uses)."""
+    page.locator("#status", has_text="saved").wait_for(timeout=15000)
+
+
+def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) -> None:
+    archive, out, target = first
+    findings = report_of(out, target)["findings"]
+    keep, drop = findings[0]["code"], findings[1]["code"]
+    errors: list[str] = []
+    with running("review", str(out), "--reviewer", "张三") as (url, _), sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            context = browser.new_context(accept_downloads=True,
+                                          viewport={"width": 1200, "height": 900})
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(url)
+            total = page.locator("#files tr").count() - 1
+            assert f"reviewed 0 of {total}" in page.locator("#counts").inner_text()
+            page.select_option("select[name=code]", keep)
+            page.click("#filters button")
+            rows = page.locator("#files tr td:nth-child(5)")
+            assert rows.count() >= 1
+            assert all(keep in rows.nth(i).inner_text() for i in range(rows.count()))
+            page.screenshot(path=str(out / "review-list.png"), full_page=True)
+            page.click(f"text={target.rsplit('/', 1)[-1]}")
+            page.wait_for_selector("li.finding")
+            other = context.new_page()  # a second tab on the same file
+            other.goto(page.url)
+            page.keyboard.press("c")  # confirm the first finding
+            saved(page)
+            other.keyboard.press("j")
+            other.keyboard.press("d")
+            other.keyboard.press("1")  # dismiss the second as a false alarm
+            saved(other)
+            page.keyboard.press("n")  # a note on the first, saved with Enter
+            page.keyboard.type("核对无误")
+            page.keyboard.press("Enter")
+            saved(page)
+            for tab in (page, other):
+                tab.reload()
+                items = tab.locator("li.finding")
+                assert "confirmed" in (items.nth(0).get_attribute("class") or "")
+                assert "dismissed" in (items.nth(1).get_attribute("class") or "")
+                assert "核对无误" in items.nth(0).inner_text()
+            page.screenshot(path=str(out / "review-file.png"), full_page=True)
+            page.goto(url)
+            with page.expect_download() as info:
+                page.click("#export")
+            exported = tmp_path / "decisions.yaml"
+            info.value.save_as(str(exported))
+        finally:
+            browser.close()
+    assert errors == []
+    decided = {d.code: d for d in load(exported)}
+    assert decided[keep].decision == "confirmed" and decided[keep].note == "核对无误"
+    assert decided[drop].decision == "dismissed" and decided[drop].reason == "false_alarm"
+    assert {d.by for d in decided.values()} == {"张三"}
+
+    # a second audit with the decisions: the dismissed finding is suppressed, the other raised
+    second = out.parent / "audit2"
+    audit(archive, second, "--decisions", str(exported))
+    report = report_of(second, target)
+    assert drop not in [f["code"] for f in report["findings"]]
+    assert [f["code"] for f in report["suppressed"]] == [drop]
+    assert report["suppressed"][0]["suppressed"]["by"] == "张三"
+    confirmed = next(f for f in report["findings"] if f["code"] == keep)
+    assert confirmed["decision"]["decision"] == "confirmed"
+    with (second / "ledger.csv").open(encoding="utf-8-sig") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["路径"] == target)
+    assert drop not in row["发现"].split() and f"忽略 {drop}" in row["审核决定"]
+    sheet = openpyxl.load_workbook(second / "review.xlsx").active
+    lines = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [target, drop, "忽略"] in [[r[0], r[3], r[6]] for r in lines]
+    stats = json.loads((second / "stats.json").read_text("utf-8"))
+    assert "decisions" in stats
+
+    # the file changes: its decisions are stale, shown and not applied
+    document = docx.Document(str(archive / target))
+    document.add_paragraph("补充说明：本文件已修改。")
+    document.save(str(archive / target))
+    third = out.parent / "audit3"
+    audit(archive, third, "--decisions", str(exported))
+    changed = report_of(third, target)
+    assert changed["suppressed"] == [] and drop in [f["code"] for f in changed["findings"]]
+    assert {d["code"] for d in changed["stale_decisions"]} == {keep, drop}
+    with running("review", str(third)) as (url, _):
+        status, page_text = request(url)
+        assert status == 200
+        n = str(page_text).split(f">{target}<")[0].rsplit('href="/file/', 1)[1].split('"')[0]
+        status, html = request(f"{url}file/{n}")
+        assert status == 200 and 'id="stale"' in str(html)
+
+
+def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
+    _, out, _ = first
+    body = json.dumps({"file": 0, "fingerprint": "x", "decision": "confirmed"}).encode()
+    with running("review", str(out)) as (url, _):
+        status, _ = request(url + "api/v1/decisions", body,
+                            headers={"Content-Type": "application/json"})
+        assert status == 403  # no CSRF token: a cross-site form or script cannot decide
+        status, _ = request(url + "api/v1/decisions", body, headers={
+            "Content-Type": "application/json", "X-CSRF-Token": "guess"})
+        assert status == 403

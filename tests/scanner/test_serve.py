@@ -1,0 +1,128 @@
+"""``dingmi serve``: the pre-issue check API on a real HTTP server on 127.0.0.1 (the command
+started as a process): good, failing and hostile documents, the body limit, the token, cross-site
+requests and path traversal."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from server import multipart, request, running
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples"
+sys.path.insert(0, str(REPO / "tests" / "hostile"))
+
+from make_corpus import _encrypted_docx, _ratio_bomb  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server() -> str:  # type: ignore[misc]
+    with running("serve", "--catalog", "demo", "--max-body-mb", "2", "--jobs", "2",
+                 "--timeout", "20", "--memory-mb", "512") as (url, _):
+        yield url
+
+
+def check(url: str, path: Path, query: str = "") -> tuple[int, dict]:
+    body, headers = multipart(path.name, path.read_bytes())
+    status, data = request(f"{url}api/v1/check{query}", body, headers=headers)
+    assert isinstance(data, dict), data
+    return status, data
+
+
+def test_health(server: str) -> None:
+    status, data = request(server + "api/v1/health")
+    assert status == 200 and isinstance(data, dict)
+    assert data["status"] == "ok" and data["check"] is True
+    assert any(c.endswith("demo.yaml") for c in data["catalogs"])
+
+
+def test_a_good_and_a_failing_document(server: str) -> None:
+    status, good = check(server, EXAMPLES / "发文稿_标志规范.docx", "?as_of=2026-11-30")
+    assert status == 200
+    assert good["exit_code"] == 0 and good["verdict"] in ("clean", "warning")
+    assert good["report"]["marking"]["raw"] == "秘密★5年"
+    assert good["report"]["source"]["path"] == "发文稿_标志规范.docx"  # no server path
+    status, bad = check(server, EXAMPLES / "通知_缺期限缺范围.docx")
+    assert status == 200 and bad["exit_code"] == 1 and bad["verdict"] == "error"
+    assert "SCOPE_MISSING" in {f["code"] for f in bad["report"]["findings"]}
+    # the same document as a raw body, with its name as a parameter
+    raw = (EXAMPLES / "通知_缺期限缺范围.docx").read_bytes()
+    status, again = request(f"{server}api/v1/check?name=notice.docx&fail_on=never", raw,
+                            headers={"Content-Type": "application/octet-stream"})
+    assert status == 200 and isinstance(again, dict)
+    assert again["exit_code"] == 0 and again["verdict"] == "error"
+
+
+def test_hostile_documents_get_a_report(server: str, tmp_path: Path) -> None:
+    bomb, locked = tmp_path / "bomb.docx", tmp_path / "locked.docx"
+    _ratio_bomb(bomb)
+    _encrypted_docx(locked)
+    for path, reason in ((bomb, "zip bomb"), (locked, "password")):
+        status, data = check(server, path)
+        assert status == 200, data
+        assert data["report"]["status"] == "unreadable" and data["exit_code"] == 3
+        assert reason in data["report"]["reason_en"], data["report"]["reason_en"]
+
+
+def test_an_oversized_body_is_refused(server: str) -> None:
+    body, headers = multipart("big.pdf", b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024))
+    status, data = request(server + "api/v1/check", body, headers=headers)
+    assert status == 413 and isinstance(data, dict) and "2 MB" in data["error"]
+
+
+def test_a_cross_site_form_post_is_refused(server: str) -> None:
+    status, _ = request(server + "api/v1/check", b"file=x", headers={
+        "Origin": "http://evil.example", "Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 403
+
+
+def raw_get(url: str, path: str) -> int:
+    """The status of a GET whose path is sent exactly as written (no client normalisation)."""
+    host, port = url[len("http://"):].rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n"
+                     .encode())
+        head = sock.recv(200).decode("latin-1")
+    return int(head.split()[1])
+
+
+@pytest.mark.parametrize("path", [
+    "/assets/../app.py", "/assets/%2e%2e%2fapp.py", "/assets/..%2F..%2Fetc%2Fpasswd",
+    "/../../../../etc/passwd", "/file/../../audit.sqlite", "/audit.sqlite", "/reports/x",
+    "/assets/review.js/../../checker.py"])
+def test_path_traversal_gets_404(server: str, path: str) -> None:
+    assert raw_get(server, path) == 404
+
+
+def test_bad_parameters_are_clear_errors(server: str) -> None:
+    status, data = request(server + "api/v1/check?as_of=yesterday", b"x",
+                           headers={"Content-Type": "application/octet-stream"})
+    assert status == 400 and isinstance(data, dict) and "as_of" in data["error"]
+    status, data = request(server + "api/v1/check", b"")
+    assert status == 400 and isinstance(data, dict)
+    status, text = request(server + "nothing/here")
+    assert status == 404 and "Traceback" not in str(text)
+
+
+def test_a_token_is_checked_on_every_request() -> None:
+    with running("serve", "--token", "s3cret-token", "--jobs", "1") as (url, _):
+        assert request(url + "api/v1/health")[0] == 401
+        assert request(url + "api/v1/health", token="wrong")[0] == 401
+        assert request(url + "api/v1/health", token="s3cret-token")[0] == 200
+        body, headers = multipart("a.txt", "秘密★1年\n".encode())
+        assert request(url + "api/v1/check", body, headers=headers)[0] == 401
+        status, _ = request(url + "api/v1/check", body, headers=headers, token="s3cret-token")
+        assert status == 200
+
+
+def test_beyond_loopback_a_token_is_generated_and_required() -> None:
+    with running("serve", "--host", "0.0.0.0", "--jobs", "1") as (url, proc):
+        token = proc.token  # type: ignore[attr-defined]
+        assert len(token) >= 24
+        assert request(url + "api/v1/health")[0] == 401
+        assert request(url + "api/v1/health", token=token)[0] == 200
