@@ -10,6 +10,7 @@ settings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from scanner.yamlconf import Checker, read
 NAME = "dingmi.yaml"
 LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
-        "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr"}
+        "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor"}
 SEVERITIES = ("error", "warning", "info", "never")
 
 
@@ -79,6 +80,12 @@ def load(path: Path) -> Settings:
         out["lang"] = c.choice(top["lang"], ("lang",), ("zh", "en"))
     if "ocr" in top:
         out["ocr"] = c.choice(top["ocr"], ("ocr",), OCR_MODES)
+    if "executor" in top:
+        value = str(top["executor"])
+        if value != "local" and not re.match(r"^(dask|tcp|tls)://[^\s/]+:\d+$", value):
+            raise c.fail(("executor",), "应为 local 或 dask://HOST:PORT",
+                         "must be local or dask://HOST:PORT")
+        out["executor"] = value
     if "fail_on" in top:
         out["fail_on"] = c.choice(top["fail_on"], ("fail_on",), SEVERITIES)
     for key in ("soon_days", "window_months", "jobs"):

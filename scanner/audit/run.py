@@ -34,7 +34,7 @@ from scanner.report import OutputOptions, check_out_dir, pack_json, write_render
 from scanner.report.outputs import main_suffix
 from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
-from scanner.workers.pool import Policy, ProcessPool
+from scanner.workers.pool import Executor, Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
 
 DB_NAME = "audit.sqlite"
@@ -56,6 +56,9 @@ class AuditOptions:
     formats: tuple[str, ...] = ("json", "html")
     redact: bool = False
     decisions: Decisions | None = None  # reviewers' decisions applied to every report
+    executor: str = "local"  # local (worker processes here) or dask://HOST:PORT
+    path_map: tuple[tuple[str, str], ...] = ()  # (local, remote) prefixes for cluster workers
+    batch: int = 8  # files per cluster task
 
 
 @dataclass
@@ -242,7 +245,7 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
     job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True,
               decisions=a.decisions)
     progress = _Progress(len(todo), stderr, a.lang)
-    pool = ProcessPool(job, jobs, Policy(a.timeout, a.memory_mb))
+    pool = executor_for(a, job, jobs)
     assert out.out is not None
     n = 0
     last_commit = time.monotonic()
@@ -261,6 +264,19 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
         pool.close()
         progress.close()
     return n
+
+
+def executor_for(a: AuditOptions, job: Job, jobs: int) -> Executor:
+    """Worker processes here, or the Dask cluster ``a.executor`` names."""
+    policy = Policy(a.timeout, a.memory_mb)
+    if a.executor == "local":
+        return ProcessPool(job, jobs, policy)
+    from scanner.workers.cluster import ClusterSettings, DaskExecutor  # noqa: PLC0415
+
+    scheme, _, where = a.executor.partition("://")
+    address = f"{'tcp' if scheme == 'dask' else scheme}://{where}"
+    return DaskExecutor(job, policy, ClusterSettings(address, batch=a.batch,
+                                                     path_map=a.path_map))
 
 
 def _outputs_digest(known: dict[str, FileRow], order: list[str], a: AuditOptions,

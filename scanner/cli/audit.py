@@ -21,7 +21,8 @@ def command(args: argparse.Namespace) -> int:
                          timeout=args.timeout, memory_mb=args.memory_mb or None,
                          window_months=args.window_months, lang=args.lang,
                          formats=args.formats, redact=args.redact,
-                         decisions=decisions(args))
+                         decisions=decisions(args), executor=args.executor,
+                         path_map=tuple(args.path_map), batch=args.batch)
     catalogs.load(options.catalogs)  # a bad catalogue is a usage error (2), now
     result = run_audit(audit, rows_wanted=args.fail_on != "never")
     if result.unreadable:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -113,6 +114,20 @@ def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     leaves["catalog import"] = imp
 
 
+def _executor(text: str) -> str:
+    if text == "local" or re.match(r"^(dask|tcp|tls)://[^\s/]+:\d+$", text):
+        return text
+    raise argparse.ArgumentTypeError(f"应为 local 或 dask://HOST:PORT / must be local or "
+                                     f"dask://HOST:PORT: {text}")
+
+
+def _path_map(text: str) -> tuple[str, str]:
+    local, sep, remote = text.partition("=")
+    if not sep or not local or not remote:
+        raise argparse.ArgumentTypeError(f"应为 本地路径=远端路径 / must be LOCAL=REMOTE: {text}")
+    return str(Path(local).absolute()), remote
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -166,6 +181,16 @@ def _audit_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  
                        help="输出目录（台账、汇总、报告、状态库）/ output folder")
     _worker_options(audit, "the audit")
     _limit_options(audit)
+    audit.add_argument("--executor", type=_executor, default="local", metavar="WHERE",
+                       help="在哪里处理文件：local（本机工作进程，默认）或 dask://HOST:PORT（Dask "
+                            "集群）/ where files are processed: local (worker processes here, "
+                            "the default) or dask://HOST:PORT (a Dask cluster; tls:// too)")
+    audit.add_argument("--path-map", action="append", type=_path_map, default=[],
+                       metavar="LOCAL=REMOTE", dest="path_map",
+                       help="集群工作进程在别处挂载档案时的路径映射（可重复）/ where cluster "
+                            "workers mount the archive (repeatable)")
+    audit.add_argument("--batch", type=_positive, default=8, metavar="N",
+                       help="每个集群任务的文件数 / files per cluster task (default 8)")
     audit.add_argument("--window-months", type=_positive, default=3, metavar="N",
                        help="到期提醒窗口（月）/ months ahead for the declassification list "
                             "(default 3)")

@@ -43,11 +43,13 @@ class Task(NamedTuple):
     as_of: dt.date | None = None
     member: Chain = ()  # a member of the package at ``path`` (:mod:`scanner.containers`)
     shown: str = ""  # ... shown as ``path!shown``
+    display: str = ""  # the path reports show when ``path`` is where a cluster worker reads it
 
     @property
     def name(self) -> str:
         """The file's name in reports and state: its path, or ``package!member``."""
-        return f"{self.path}{SEP}{self.shown}" if self.member else self.path
+        path = self.display or self.path
+        return f"{path}{SEP}{self.shown}" if self.member else path
 
     @classmethod
     def of(cls, entry: Entry, profile: str = "") -> Task:
@@ -171,6 +173,8 @@ def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp,
               text: bytes | None) -> Result:
     """Render ``report`` and wrap it as the task's result (``stamp``: what is on disk)."""
     report = report.with_relative(task.relative)
+    if task.display and report.source.path != task.name:
+        report = replace(report, source=replace(report.source, path=task.name))
     as_json = apply_decisions(to_json(report, job.lang, redact=job.redact), job.decisions)
     files = render_files(as_json, job.formats, job.lang)
     s = report.source

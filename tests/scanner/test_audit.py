@@ -125,7 +125,7 @@ def test_ledger_workbook_opens_with_frozen_header_and_filters(
     wb = openpyxl.load_workbook(out / "ledger.xlsx")
     ws = wb.active
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:O{N_FILES + 1}"
+    assert ws.auto_filter.ref == f"A1:P{N_FILES + 1}"
     assert ws.max_row == N_FILES + 1
     assert ws.column_dimensions["A"].width >= 30
     header = [c.value for c in ws[1]]
