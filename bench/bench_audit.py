@@ -19,7 +19,13 @@ Each audit pays a fixed start-up (interpreter, workers loading the segmentation 
 outputs), measured here on an archive of 4 files. The speedup is printed for the whole run and
 for the work beyond that fixed part (what a real archive of thousands of files sees).
 
-Run: ``python bench/bench_audit.py [--files 400] [--pages 10] [--repeat 2]``.
+With ``--executor dask`` it starts a Dask scheduler and two workers (one thread each) as
+processes on 127.0.0.1 and times instead, interleaved: ``--jobs 2`` against ``--executor
+dask://…`` with ``--batch 1`` and ``--batch 8``, each beyond its fixed start-up; and the engine's
+own per-task overhead (no-op tasks through the same cluster). Target: the cluster run at least 0.8
+of ``--jobs 2`` on this 2-core machine.
+
+Run: ``python bench/bench_audit.py [--files 400] [--pages 10] [--repeat 2] [--executor dask]``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import argparse
 import json
 import multiprocessing
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -53,11 +60,11 @@ def archive(files: int, pages: int) -> Path:
     return base / "archive"
 
 
-def audit(src: Path, out: Path, jobs: int) -> float:
+def audit(src: Path, out: Path, jobs: int, *extra: str) -> float:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "scanner.cli", "audit", str(src), "--out", str(out), "--jobs",
-         str(jobs), "--as-of", AS_OF.isoformat(), "--catalog", "demo"],
+         str(jobs), "--as-of", AS_OF.isoformat(), "--catalog", "demo", *extra],
         capture_output=True, text=True, check=False, cwd=ROOT)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 3):
@@ -112,13 +119,83 @@ def _readable(paths: list[Path], kind: str) -> list[Path]:
     return out
 
 
+def _noop() -> None:
+    return None
+
+
+def dask_mode(src: Path, n: int, pages: int, repeat: int) -> None:
+    """``--jobs 2`` against the cluster, and the engine's per-task overhead."""
+    from distributed import Client  # noqa: PLC0415
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                               "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)]
+    time.sleep(2)
+    procs += [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name",
+                                f"w{i}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=ROOT) for i in range(2)]
+    try:
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2)
+            client.gather(client.map(lambda i: i, range(20)))
+            t0 = time.perf_counter()
+            client.gather([client.submit(_noop, pure=False) for _ in range(500)])
+            overhead = (time.perf_counter() - t0) / 500 * 2  # two workers
+        where = f"dask://127.0.0.1:{port}"
+        runs = {"jobs2": ("--jobs", "2"), "dask_b1": ("--executor", where, "--batch", "1"),
+                "dask_b8": ("--executor", where, "--batch", "8")}
+        times: dict[str, list[float]] = {k: [] for k in runs}
+        fixed: dict[str, list[float]] = {k: [] for k in runs}
+        with tempfile.TemporaryDirectory() as tmp:
+            tiny = Path(tmp) / "tiny"
+            tiny.mkdir()
+            for f in sorted(src.rglob("*.docx"))[:4]:
+                shutil.copy(f, tiny / f.name)
+            for r in range(repeat):
+                for key, extra in runs.items():
+                    fixed[key].append(audit(tiny, Path(tmp) / f"t{key}{r}", 2, *extra))
+                    times[key].append(audit(src, Path(tmp) / f"{key}{r}", 2, *extra))
+                    shutil.rmtree(Path(tmp) / f"{key}{r}")
+        beyond = {k: min(times[k]) - min(fixed[k]) for k in runs}
+        print(f"archive: {n} files, about {pages / n:.1f} pages each; best of {repeat} "
+              "interleaved runs; a scheduler and 2 one-thread workers on this 2-core machine")
+        for key, label in (("jobs2", "dingmi audit --jobs 2"),
+                           ("dask_b1", "--executor dask, --batch 1"),
+                           ("dask_b8", "--executor dask, --batch 8")):
+            print(f"  {label:30}: {pages / min(times[key]):8.1f} pages/s whole run, "
+                  f"{pages / beyond[key]:8.1f} pages/s beyond start-up "
+                  f"({min(fixed[key]):.2f} s fixed)")
+        for key in ("dask_b1", "dask_b8"):
+            print(f"  ratio {key} / --jobs 2: {beyond['jobs2'] / beyond[key]:.2f} beyond "
+                  f"start-up, {min(times['jobs2']) / min(times[key]):.2f} whole run "
+                  "(target >= 0.8)")
+        print(f"  engine overhead: {overhead * 1000:.2f} ms per task (500 no-op tasks); "
+              f"per file {overhead * 1000 / 8:.2f} ms at --batch 8")
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=400)
     parser.add_argument("--pages", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--executor", choices=("local", "dask"), default="local")
     args = parser.parse_args()
     src = archive(args.files, args.pages)
+    if args.executor == "dask":
+        n = sum(1 for p in src.rglob("*") if p.is_file())
+        pdfs = _readable(sorted(src.rglob("*.pdf")), "pdf")
+        pdf_pages = sum(len(pdfium.PdfDocument(str(p))) for p in pdfs)
+        dask_mode(src, n, round(pdf_pages / len(pdfs) * n), args.repeat)
+        return
     pdfs = _readable(sorted(src.rglob("*.pdf")), "pdf")
     docs = _readable(sorted(src.rglob("*.docx")), "docx")
     n = sum(1 for p in src.rglob("*") if p.is_file())

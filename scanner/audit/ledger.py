@@ -225,32 +225,57 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+SHEET_ROWS = 1_048_575  # data rows a worksheet holds under its header (Excel's limit)
+
+
+def sheet_names(base: str, n: int) -> list[str]:
+    """``base``, then ``base 2``, ``base 3``… for the worksheets an audit's rows need."""
+    return [base if i == 0 else f"{base} {i + 1}" for i in range(max(n, 1))]
+
+
 def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
-    """The ledger workbook: frozen header row, filters on every column, set widths."""
+    """The ledger workbook: frozen header row, filters on every column, set widths; an archive
+    of more than a worksheet's rows continues on further sheets (定密台账 2, …)."""
     from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
     from openpyxl.utils import get_column_letter  # noqa: PLC0415
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("定密台账" if lang == "zh" else "ledger")
-    ws.freeze_panes = "A2"
-    last = get_column_letter(len(COLUMNS))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    bold = Font(bold=True)
-    header = []
-    for text in _headers(lang):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for row in rows:
-        ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
+    chunks = [rows[i:i + SHEET_ROWS] for i in range(0, len(rows), SHEET_ROWS)] or [rows]
+    for name, chunk in zip(sheet_names("定密台账" if lang == "zh" else "ledger", len(chunks)),
+                           chunks, strict=True):
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        last = get_column_letter(len(COLUMNS))
+        ws.auto_filter.ref = f"A1:{last}{len(chunk) + 1}"
+        for i, width in enumerate(WIDTHS, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+        bold = Font(bold=True)
+        header = []
+        for text in _headers(lang):
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for row in chunk:
+            ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+class _Sheets:
+    """Rows appended across worksheets, a new one when a sheet is full."""
+
+    def __init__(self, make: Any) -> None:
+        self.make, self.sheet, self.rows = make, make(), 0
+
+    def append(self, values: list[Any]) -> None:
+        if self.rows >= SHEET_ROWS:
+            self.sheet, self.rows = self.make(), 0
+        self.sheet.append(values)
+        self.rows += 1
 
 
 def _text_cell(ws: Any, value: str) -> Any:
@@ -296,25 +321,31 @@ def review_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
 
     words = DECISION_WORDS["zh" if lang == "zh" else "en"]
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("审核意见表" if lang == "zh" else "review")
-    ws.freeze_panes = "A2"
-    for i, width in enumerate((40, 30, 18, 22, 8, 50, 10, 12, 10, 20, 30), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.append([zh if lang == "zh" else en for zh, en in REVIEW_COLUMNS])
+    names = iter(sheet_names("审核意见表" if lang == "zh" else "review", 10_000))
+
+    def new_sheet() -> Any:
+        sheet = wb.create_sheet(next(names))
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate((40, 30, 18, 22, 8, 50, 10, 12, 10, 20, 30), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.append([zh if lang == "zh" else en for zh, en in REVIEW_COLUMNS])
+        return sheet
+
+    ws = _Sheets(new_sheet)
     for row in rows:
         head = [row.relative, row.title, row.mark]
         for r in row.reviews:
             message = r[2] if lang == "zh" else r[3]
-            ws.append([_text_cell(ws, _clean(v)) for v in (
+            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
                 *head, r[0], r[1], message, words[r[4]], words.get(r[5], r[5]), r[6], r[7],
                 r[8])])
         if row.conclusion:
             c = row.conclusion
-            ws.append([_text_cell(ws, _clean(v)) for v in (
+            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
                 *head, words["conclusion"], "", f"{c[0]} {c[1]}".strip(), words["conclusion"],
                 "", c[2], c[3], c[4])])
         if not row.reviews and not row.conclusion:
-            ws.append([_text_cell(ws, _clean(v)) for v in (
+            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
                 *head, "", "", row.reason if lang == "zh" else row.reason_en or "—", "", "", "",
                 "", "")])
     buf = io.BytesIO()

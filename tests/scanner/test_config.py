@@ -159,3 +159,19 @@ def test_the_examples_settings_name_the_demo_catalogue() -> None:
     examples = Path(__file__).resolve().parents[2] / "examples" / "dingmi.yaml"
     settings = config.load(examples)
     assert [Path(p).name for p in settings.values["config_catalogs"]] == ["demo.yaml"]
+
+
+def test_the_executor_from_the_settings(tmp_path: Path) -> None:
+    good = tmp_path / "good" / "dingmi.yaml"
+    good.parent.mkdir()
+    good.write_text("executor: dask://scheduler:8786\n", encoding="utf-8")
+    assert config.load(good).values["executor"] == "dask://scheduler:8786"
+    bad = tmp_path / "bad" / "dingmi.yaml"
+    bad.parent.mkdir()
+    bad.write_text("executor: ftp://scheduler\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        config.load(bad)
+    assert "dask://HOST:PORT" in exc.value.message("en") and ":1:" in exc.value.message("en")
+    with pytest.raises(SystemExit) as usage:
+        main(["audit", str(tmp_path), "--out", str(tmp_path / "o"), "--executor", "nowhere"])
+    assert usage.value.code == 2

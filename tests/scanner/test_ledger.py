@@ -9,6 +9,9 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+import openpyxl
+import pytest
+
 from scanner import ENGINE
 from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_row, ledger_xlsx
 from scanner.audit.outputs import declassify_csv
@@ -70,3 +73,24 @@ def test_4_csv_cells_that_start_like_a_formula_are_neutralised() -> None:
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     assert csv_safe("=1+1") == "'=1+1" and csv_safe("文件.docx") == "文件.docx"
+
+
+def test_more_rows_than_a_worksheet_holds_continue_on_further_sheets(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scanner.audit import ledger  # noqa: PLC0415
+
+    monkeypatch.setattr(ledger, "SHEET_ROWS", 3)
+    report = {"source": {"path": "/a/x.docx", "relative": "x.docx", "kind": "docx"},
+              "status": "ok", "findings": [
+                  {"code": "SCOPE_MISSING", "severity": "error", "message_zh": "缺", "message_en":
+                   "missing", "evidence": []}], "verdicts": [], "hits": []}
+    rows = [ledger.ledger_row({**report, "source": {**report["source"],
+                                                    "relative": f"{i:02d}.docx"}})
+            for i in range(7)]
+    wb = openpyxl.load_workbook(io.BytesIO(ledger.ledger_xlsx(rows, "zh")))
+    assert wb.sheetnames == ["定密台账", "定密台账 2", "定密台账 3"]
+    assert [ws.max_row for ws in wb.worksheets] == [4, 4, 2]  # header + 3, 3, 1
+    assert wb.worksheets[2]["A2"].value == "06.docx"
+    review = openpyxl.load_workbook(io.BytesIO(ledger.review_xlsx(rows, "en")))
+    assert review.sheetnames == ["review", "review 2", "review 3"]
+    assert sum(ws.max_row - 1 for ws in review.worksheets) == 7
