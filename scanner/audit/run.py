@@ -175,12 +175,10 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         for d in a.decisions or ():  # imported: the review app shows them
             db.save_decision(d)
         stats = WalkStats()
-        entries = list(walk(roots, a.out, stats, a.options.limits))
-        result.temporary = stats.temporary
         known = db.known()
-        todo: list[Task] = []
+        todo: list[Task] = []  # only what must be processed, as plain strings
         order: list[str] = []
-        for entry in entries:
+        for entry in walk(roots, a.out, stats, a.options.limits):  # no list of every entry
             path = entry.name
             order.append(path)
             if entry.broken:
@@ -194,6 +192,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
                 continue
             todo.append(Task.of(entry))
         result.files = len(order)
+        result.temporary = stats.temporary
         db.flush()
         if todo:
             remove_stale_temporaries(reports_dir)  # reports a killed run left half-written
