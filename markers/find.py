@@ -31,12 +31,13 @@ MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space char
 # line of digits. Written for speed: every alternative starts with a literal character, so the
 # engine skips to the next possible start in C; "the first 号 (日) within 16 (14)" means the same
 # as "some 号 (日) within" and never backtracks.
-TRIGGER = re.compile("|".join([
-    "密", "急", "内部", "特提", "范围", "发至", "派生", "期限", "份号",
-    *(re.escape(bracket) + r"[^号\n]{0,16}号" for bracket in "〔[【(（"),
+TRIGGER = re.compile("|".join([  # simplified and traditional forms (markers.normalize folds)
+    "密", "急", "内部", "內部", "特提", "范围", "範圍", "发至", "發至", "派生", "期限", "份号",
+    "份號",
+    *(re.escape(bracket) + r"[^号號\n]{0,16}[号號]" for bracket in "〔[【(（"),
     r"年[^日\n]{0,14}日"]))
 DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
-MARKISH = re.compile(r"密|内部")
+MARKISH = re.compile(r"密|内部|內部")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -185,7 +186,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         _collect_fields(block, in_lead, found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
-        if doc_number is None and "号" in block.text:
+        if doc_number is None and ("号" in block.text or "號" in block.text):
             doc_number = fields.doc_number(block.text)
     markings = _pair_periods(markings, periods)
     date_field, date = _document_date(readable)
@@ -214,9 +215,10 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
     copies, urgencies = found["copy"], found["urgency"]
     scopes, stamps = found["scope"], found["declass"]
     text = block.text
-    if block.region in LEAD_REGIONS or (block.region == "table" and "份号" in text):
+    copy_label = "份号" in text or "份號" in text
+    if block.region in LEAD_REGIONS or (block.region == "table" and copy_label):
         number = fields.copy_number(text)
-        if number is not None and (in_lead or "份号" in text):
+        if number is not None and (in_lead or copy_label):
             copies.append(_field("copy", number, block, in_lead))
         level = fields.urgency(text)
         if level is not None:
@@ -226,7 +228,7 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
         stamp = fields.declass_stamp(text)
         if stamp is not None:
             stamps.append(_field("declass", stamp, block, in_lead))
-    if "范" in text or "发" in text:
+    if "范" in text or "发" in text or "範" in text or "發" in text:
         scope = fields.scope(text)
         if scope is not None:
             scopes.append(_field("scope", scope, block, in_lead))

@@ -1,8 +1,10 @@
 """Text normalisation with an offset map back to the raw text.
 
-Marks are matched on a *compact* form: whitespace removed and full-width ASCII folded to ASCII
-(``０-９`` → ``0-9``, ``：`` → ``:``, ``（`` → ``(``). Every compact character remembers its index
-in the raw string, so a match can always be sliced back out of the original.
+Marks are matched on a *compact* form: whitespace removed, full-width ASCII folded to ASCII
+(``０-９`` → ``0-9``, ``：`` → ``:``, ``（`` → ``(``) and the traditional forms of the characters
+marks are written with folded to simplified ones (``機密`` → ``机密``). Every compact character
+remembers its index in the raw string, so a match can always be sliced back out of the
+original.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from typing import NamedTuple
 _FULLWIDTH_START = 0xFF01
 _FULLWIDTH_END = 0xFF5E
 _FULLWIDTH_SHIFT = 0xFEE0
+# Traditional forms of the characters marks and their fields are written with (機密★5年,
+# 絕密★長期, 知悉範圍, 份號), folded to the simplified ones: one character for one, so offsets hold.
+TRADITIONAL = dict(zip("機絕級祕長啟範圍號個內發閱緊時間條啓",
+                       "机绝级秘长启范围号个内发阅紧时间条启", strict=True))
 _HALF = {chr(c): chr(c - _FULLWIDTH_SHIFT) for c in range(_FULLWIDTH_START, _FULLWIDTH_END + 1)}
-_FULLWIDTH = re.compile(f"[{chr(_FULLWIDTH_START)}-{chr(_FULLWIDTH_END)}]")
+_HALF.update(TRADITIONAL)
+_FULLWIDTH = re.compile(f"[{chr(_FULLWIDTH_START)}-{chr(_FULLWIDTH_END)}{''.join(TRADITIONAL)}]")
 _DROP = re.compile(r"[\s\u200b\ufeff]+")
 _KEEP = re.compile(r"[^\s\u200b\ufeff]+")
 
@@ -56,8 +63,9 @@ def compact(raw: str) -> Compact:
 
 
 def fold_width(text: str) -> str:
-    """Full-width ASCII (U+FF01-U+FF5E) folded to ASCII, the length kept. Only the characters
-    present are replaced: ``str.translate`` with a mapping is slow on CJK text."""
+    """Full-width ASCII (U+FF01-U+FF5E) folded to ASCII and :data:`TRADITIONAL` characters to
+    simplified ones, the length kept. Only the characters present are replaced:
+    ``str.translate`` with a mapping is slow on CJK text."""
     found = _FULLWIDTH.findall(text)
     for ch in set(found):
         text = text.replace(ch, _HALF[ch])

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markers import Block, check, find_marks
 from markers.find import is_short, readable_blocks
 from markers.lines import parse_mark_line
-from markers.normalize import compact, normalize
+from markers.normalize import TRADITIONAL, compact, normalize
 
 MARKY = st.sampled_from(list("绝机秘密★*＊☆●·级：:（）() \u3000\t年个月长期启用前"
                              "0123456789一二十内部解"))
@@ -46,14 +46,16 @@ def test_compact_offsets_point_at_the_same_characters(text: str) -> None:
 
 def _compact_spec(text: str) -> tuple[str, list[int]]:
     """The compact form, one character at a time: whitespace, U+200B and U+FEFF dropped,
-    full-width ASCII (U+FF01-U+FF5E) shifted to ASCII; each kept character's raw index."""
+    full-width ASCII (U+FF01-U+FF5E) shifted to ASCII, the traditional forms of the mark's
+    characters made simplified; each kept character's raw index."""
     kept = [(i, c) for i, c in enumerate(text) if not c.isspace() and c not in "\u200b\ufeff"]
-    folded = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for _, c in kept)
+    folded = "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else
+                     TRADITIONAL.get(c, c) for _, c in kept)
     return folded, [i for i, _ in kept]
 
 
 WIDE = st.sampled_from(list("，（）；：！？０９ＡＺａｚ～\uff01\uff5e\uff5f\uff00\u3000 \t\n"
-                            "\u200b\ufeff\xa0\u2028\x1f秘密★"))
+                            "\u200b\ufeff\xa0\u2028\x1f秘密★機絕級範圍號"))
 
 
 @settings(max_examples=500, deadline=None)
