@@ -29,11 +29,10 @@ def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
     if got == "empty":
         raise ExtractError("文件为空（0 字节）", "the file is empty (0 bytes)")
     if want is None and is_container(path.name):
-        raise UnsupportedFormat("ZIP 压缩包由 check、scan、audit 逐个检查其中的文件；"
-                                "此处作为单个文件收到（如 watch 的监视文件夹），请解压后再放入",
-                                "ZIP archives are opened member by member by check, scan and "
-                                "audit; this one came as a single file (e.g. into a watched "
-                                "folder): unpack it there instead")
+        raise UnsupportedFormat("ZIP 压缩包由 check、scan、audit 和 watch 逐个检查其中的文件；"
+                                "单独上传的压缩包不展开，请上传其中的文件",
+                                "ZIP archives are opened member by member by check, scan, audit "
+                                "and watch; one uploaded on its own is not: upload its files")
     if want is None:
         zh, en = KIND_NAMES.get(got, KIND_NAMES["binary"])
         suffix = path.suffix or "（无扩展名）"

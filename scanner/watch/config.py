@@ -24,10 +24,10 @@ TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_
 FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
                "authority", "settle_seconds", "on_pass", "on_fail"}
 PROFILES = ("intake", "pre-issue", "archive")
-# Every format dingmi reads, and office formats it does not read yet (they get an ``unsupported``
-# report rather than no word at all).
+# Every format dingmi reads, ZIP packages of them, and office formats it does not read yet (they
+# get an ``unsupported`` report rather than no word at all).
 DEFAULT_INCLUDE = tuple(dict.fromkeys((*(f"*{s}" for s in suffixes()), "*.doc", "*.wps",
-                                        "*.eid", "*.ofd")))
+                                        "*.eid", "*.ofd", "*.zip")))
 
 
 @dataclass(frozen=True)

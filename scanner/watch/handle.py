@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from scanner import ENGINE
+from scanner.containers import SEP
 from scanner.fsutil import FILE_MODE, TEMP_PREFIX, make_dirs
 from scanner.messages import Msg
 from scanner.outcome import of_report
@@ -180,6 +181,47 @@ def handle(result: Result, folder: Folder, *, catalogs: str, formats: Sequence[s
     mark = (report.get("marking") or {}).get("raw")
     seconds = sum(report.get("timings", {}).values())
     return Outcome(row, catalogs, result.verdict, seconds, mark)
+
+
+VERDICT_RANK = {"clean": 0, "warning": 1, "needs_ocr": 2, "unsupported": 2, "unreadable": 3,
+                "error": 4}
+
+
+def handle_package(results: Sequence[Result], path: Path, folder: Folder, *, catalogs: str,
+                   formats: Sequence[str], lang: str, done: Callable[[str, str, str, str], bool],
+                   engine: str) -> Outcome | None:
+    """A ZIP package dropped into a watched folder, once all its members are scanned: write each
+    member's reports, gate the package as a whole (it passes when every member does; failing
+    members' reports go beside it), and record one row for it with its worst verdict."""
+    sha = digest(path)
+    if sha is None:
+        return None  # gone since it was listed
+    if folder.profile != "pre-issue" and done(str(path), sha, engine, catalogs):
+        return None
+    reports = []
+    for result in results:
+        write_rendered(folder.reports, result.relative, result.files)
+        reports.append(result.json())
+    worst = max(results, key=lambda r: VERDICT_RANK.get(r.verdict, 0))
+    st = path.stat()
+    moved = None
+    if folder.profile == "pre-issue":
+        outcomes = [of_report(r) for r in reports]
+        passed = all(status == "ok" and "error" not in sev for status, sev in outcomes)
+        target_dir = folder.on_pass if passed else folder.on_fail
+        if target_dir is not None:
+            make_dirs(target_dir)
+            moved = move_checked(path, target_dir, sha)
+            for report in ([] if passed else reports):
+                member = report["source"]["relative"].partition(SEP)[2]
+                name = f"{moved.name}{SEP}{member}" if member else moved.name
+                report["source"]["relative"] = name
+                write_rendered(target_dir, name, render_files(report, formats, lang))
+    row = Row(str(path), sha, st.st_size, st.st_mtime_ns, worst.status, worst.verdict,
+              str(folder.reports / (results[0].relative + ".report.json")),
+              str(moved) if moved else None)
+    seconds = sum(sum(r.get("timings", {}).values()) for r in reports)
+    return Outcome(row, catalogs, worst.verdict, seconds)
 
 
 def _gate(path: Path, folder: Folder, report: dict[str, Any], *, formats: Sequence[str],

@@ -35,18 +35,19 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from scanner import ENGINE, catalogs
+from scanner.containers import is_container
 from scanner.errors import ConfigError, ScanError
 from scanner.fsutil import make_dirs, remove_stale_temporaries
 from scanner.messages import Msg, printable
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
-from scanner.walk import is_temporary
+from scanner.walk import WalkStats, entry_report, expand, is_temporary
 from scanner.watch.config import Folder, WatchConfig, layout_problems
-from scanner.watch.handle import Outcome, SourceChanged, handle, link_outcome
+from scanner.watch.handle import Outcome, SourceChanged, handle, handle_package, link_outcome
 from scanner.watch.settle import Settler, real_stat
 from scanner.watch.state import StateDB
 from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
-from scanner.workers.task import Job, Task
+from scanner.workers.task import Job, Result, Task, result_of
 
 TICK = 0.05
 FOLDER_CHECK = 1.0  # seconds between checks that every watched folder is still there
@@ -283,19 +284,53 @@ class Watcher:
         folders = {str(f.path): f for f in self.config.folders}
         as_of = self.config.as_of or dt.date.today()
         tasks = []
+        packages: dict[str, tuple[Path, list[Result], int]] = {}  # ZIP: its results, expected
         for p, key in chunk:
             task = Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
             if p.is_symlink():  # links are never followed in a watched folder
                 yield p, *self._guarded(partial(
                     link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key]),
                     p)
+            elif is_container(p.name):  # each member a file of its own, the package gated whole
+                members, ready = self._package(task, as_of)
+                tasks.extend(members)
+                packages[task.path] = (p, ready, len(ready) + len(members))
+                if not members:
+                    yield from self._package_done(p, ready, folders[key], db)
             else:
                 tasks.append(task)
         for result in self.executor.run(tasks):
+            if result.task.member:
+                p, ready, expected = packages[result.task.path]
+                ready.append(result)
+                if len(ready) == expected:
+                    yield from self._package_done(p, ready, folders[result.task.profile], db)
+                continue
             path, key = Path(result.path), result.task.profile
             yield path, *self._guarded(partial(
                 handle, result, folders[key], catalogs=self.catalog_keys[key],
                 formats=self.job.formats, lang=self.lang, done=db.done, engine=ENGINE), path)
+
+    def _package(self, task: Task, as_of: dt.date) -> tuple[list[Task], list[Result]]:
+        """The member tasks of a ZIP package, and the results already known (members, or the
+        package, that cannot be read)."""
+        entries = expand(Path(task.path), task.relative, self.job.options(task).limits,
+                         WalkStats())
+        members, ready = [], []
+        for entry in entries:
+            member = Task.of(entry, task.profile)._replace(as_of=as_of)
+            if entry.broken:
+                ready.append(result_of(member, self.job, entry_report(entry, as_of),
+                                       (None, None), None))
+            else:
+                members.append(member)
+        return members, ready
+
+    def _package_done(self, path: Path, results: list[Result], folder: Folder, db: StateDB
+                      ) -> Iterator[tuple[Path, Outcome | None, str | None]]:
+        yield path, *self._guarded(partial(
+            handle_package, results, path, folder, catalogs=self.catalog_keys[str(folder.path)],
+            formats=self.job.formats, lang=self.lang, done=db.done, engine=ENGINE), path)
 
     def _guarded(self, work: Callable[[], Outcome | None], path: Path
                  ) -> tuple[Outcome | None, str | None]:

@@ -378,3 +378,43 @@ def test_a_zombie_writers_temporary_is_removed(tmp_path: Path) -> None:
         assert remove_stale_temporaries(tmp_path) == 1
     finally:
         child.wait()
+
+
+def _package(path: Path, tmp_path: Path) -> Path:
+    import zipfile  # noqa: PLC0415
+
+    ok = make_docx(tmp_path / "src" / "ok.docx", CLEAN)
+    bad = make_docx(tmp_path / "src" / "bad.docx", FAILING)
+    staging = tmp_path / "src" / path.name
+    with zipfile.ZipFile(staging, "w") as zf:
+        zf.write(ok, "发文/ok.docx")
+        zf.write(bad, "bad.docx")
+        zf.writestr("broken.zip", b"PK\x03\x04 not a zip")
+    return staging
+
+
+def test_a_zip_package_is_checked_member_by_member(tmp_path: Path, no_leaked_threads: None
+                                                   ) -> None:
+    staging = _package(tmp_path / "box.zip", tmp_path)
+    with Running(_config(tmp_path)) as run:
+        shutil.copy(staging, tmp_path / "in" / "box.zip")
+        assert wait_until(lambda: run.rows() == 1, 20)
+    reports = tmp_path / "reports"
+    ok = json.loads((reports / "box.zip!发文" / "ok.docx.report.json").read_text("utf-8"))
+    bad = json.loads((reports / "box.zip!bad.docx.report.json").read_text("utf-8"))
+    broken = json.loads((reports / "box.zip!broken.zip.report.json").read_text("utf-8"))
+    assert ok["verdict"] == "clean" and bad["verdict"] == "error"
+    assert broken["status"] == "unreadable" and "damaged" in broken["reason_en"]
+    assert (tmp_path / "in" / "box.zip").exists()  # a scan folder leaves it where it is
+
+
+def test_a_zip_package_is_gated_whole(tmp_path: Path, no_leaked_threads: None) -> None:
+    config = _config(tmp_path, profile="pre-issue", on_pass=tmp_path / "passed",
+                     on_fail=tmp_path / "failed")
+    staging = _package(tmp_path / "box.zip", tmp_path)
+    with Running(config) as run:
+        shutil.copy(staging, tmp_path / "in" / "box.zip")
+        assert wait_until(lambda: run.rows() == 1, 20)
+    assert (tmp_path / "failed" / "box.zip").exists()  # one failing member fails the package
+    assert (tmp_path / "failed" / "box.zip!bad.docx.report.html").exists()
+    assert not list((tmp_path / "in").iterdir())
