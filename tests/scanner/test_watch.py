@@ -393,6 +393,7 @@ def _package(path: Path, tmp_path: Path) -> Path:
     return staging
 
 
+@pytest.mark.slow
 def test_a_zip_package_is_checked_member_by_member(tmp_path: Path, no_leaked_threads: None
                                                    ) -> None:
     staging = _package(tmp_path / "box.zip", tmp_path)
@@ -408,6 +409,7 @@ def test_a_zip_package_is_checked_member_by_member(tmp_path: Path, no_leaked_thr
     assert (tmp_path / "in" / "box.zip").exists()  # a scan folder leaves it where it is
 
 
+@pytest.mark.slow
 def test_a_zip_package_is_gated_whole(tmp_path: Path, no_leaked_threads: None) -> None:
     config = _config(tmp_path, profile="pre-issue", on_pass=tmp_path / "passed",
                      on_fail=tmp_path / "failed")
