@@ -110,6 +110,7 @@ class Decisions:
 
     def __init__(self, decisions: Iterable[Decision] = ()) -> None:
         self.by_key: dict[tuple[str, str], Decision] = {}
+        self.by_path: dict[str, dict[str, Decision]] = {}  # path → key → decision
         for d in decisions:
             self.add(d)
 
@@ -117,6 +118,7 @@ class Decisions:
         """Add or replace (the same finding, or the same file's conclusion, decided again)."""
         key = (d.path, d.fingerprint) if d.code != FILE else (d.path, f"{FILE}:{d.sha256}")
         self.by_key[key] = d
+        self.by_path.setdefault(d.path, {})[key[1]] = d
 
     def __iter__(self) -> Iterator[Decision]:
         return iter(sorted(self.by_key.values(),
@@ -126,7 +128,9 @@ class Decisions:
         return len(self.by_key)
 
     def for_path(self, path: str) -> list[Decision]:
-        return [d for (p, _), d in self.by_key.items() if p == path]
+        """The decisions on the file at ``path`` (an index: the review list asks for every
+        file)."""
+        return list(self.by_path.get(path, {}).values())
 
     def digest(self) -> str:
         """Changes whenever any decision does (part of an audit's settings key)."""
