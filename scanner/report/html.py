@@ -116,6 +116,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
              f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
              f"<h2>{escape(t['findings'])}</h2>"]
     parts.append(_findings(data["findings"], t, lang))
+    parts.append(_decisions(data, lang))
     parts.append(_rules(data, t, lang))
     if len(data["markings"]) > 1:
         parts.append(f"<h2>{escape(t['all_marks'])}</h2><table>")
@@ -124,6 +125,42 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
         parts.append("</table>")
     parts.append(banner + "</body></html>")
     return "".join(parts)
+
+
+DECIDED = {
+    "suppressed": Msg("已由审核人忽略（不计入判定）", "Dismissed by a reviewer (not counted)"),
+    "stale": Msg("文件已变更，以下审核决定未应用",
+                 "The file changed: these decisions are not applied"),
+    "conclusion": Msg("审核结论", "Reviewer's conclusion"),
+}
+
+
+def _decisions(data: dict[str, Any], lang: str) -> str:
+    """Reviewers' decisions (``--decisions``): dismissed findings, stale decisions, the
+    conclusion; nothing without them."""
+    out = []
+    if data.get("suppressed"):
+        out.append(f"<h3>{escape(DECIDED['suppressed'].text(lang))}</h3><ul>")
+        for f in data["suppressed"]:
+            d = f["suppressed"]
+            message = f["message_zh"] if lang == "zh" else f["message_en"]
+            out.append(f"<li><b>{escape(f['code'])}</b> {escape(message)} — "
+                       f"{escape(d.get('reason', ''))} · {escape(d.get('by', ''))} · "
+                       f"{escape(d.get('at', ''))} {escape(d.get('note', ''))}</li>")
+        out.append("</ul>")
+    if data.get("stale_decisions"):
+        out.append(f"<h3>{escape(DECIDED['stale'].text(lang))}</h3><ul>")
+        out.extend(f"<li>{escape(d.get('code', ''))} {escape(d.get('decision', ''))} · "
+                   f"{escape(d.get('by', ''))} · {escape(d.get('at', ''))}</li>"
+                   for d in data["stale_decisions"])
+        out.append("</ul>")
+    if data.get("conclusion"):
+        c = data["conclusion"]
+        out.append(f"<h3>{escape(DECIDED['conclusion'].text(lang))}</h3><p>"
+                   f"{escape(c.get('conclusion', ''))} {escape(c.get('mark', ''))} · "
+                   f"{escape(c.get('by', ''))} · {escape(c.get('at', ''))} "
+                   f"{escape(c.get('note', ''))}</p>")
+    return "".join(out)
 
 
 def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:

@@ -16,6 +16,7 @@ from scanner.decisions import Decision, Decisions, apply, dump, finding_key, fin
 from scanner.errors import ConfigError
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.report import to_json
+from scanner.report.html import render
 
 # SCOPE_MISSING (an error) and DATE_FORMAT (a warning)
 MARKED = gongwen("秘密★5年", scope=None, date="二〇二四年三月二十二日")
@@ -51,6 +52,8 @@ def test_dismissed_is_suppressed_and_the_verdict_follows(report: dict) -> None:
     assert out["findings"][0]["decision"]["decision"] == "confirmed"
     assert out["verdict"] == "warning"
     assert apply(report, Decisions()) is report  # nothing to apply: the report as it was
+    page = render(out, "en")
+    assert "Dismissed by a reviewer" in page and "accepted · 张三" in page
 
 
 def test_a_changed_file_makes_decisions_stale(report: dict) -> None:
