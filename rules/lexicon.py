@@ -134,10 +134,20 @@ def overlay(words: Sequence[str], cache_dir: Path) -> tuple[dict[str, int], int]
 
 def tokenizer(words: Sequence[str], cache_dir: Path, *, whole: bool) -> Any:
     """A jieba tokenizer that knows ``words`` (two characters or more, in this order), reading
-    its dictionary on demand, or (``whole``) with all of it in memory."""
+    its dictionary on demand, or (``whole``) with all of it in memory. Where the cache folder
+    cannot hold the dictionary file, the dictionary is loaded whole and the words added one by
+    one: slower to start, the same tokenizer."""
     import jieba  # noqa: PLC0415
 
-    added, total = overlay(words, cache_dir)
+    try:
+        added, total = overlay(words, cache_dir)
+    except (OSError, sqlite3.Error):
+        jieba.setLogLevel(logging.WARNING)
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        for word in words:
+            tk.add_word(word)
+        return tk
     if not whole:
         lexicon = Lexicon(lexicon_file(cache_dir))
         lexicon.overlay.update(added)

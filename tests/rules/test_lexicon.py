@@ -79,3 +79,17 @@ def test_the_lexicon_file_is_built_once_and_reused(tmp_path: Path) -> None:
     for word in ("中华人民共和国", "保密", "测绘", "坐标转换", "不存在的词语甲乙"):
         assert lexicon.get(word) == tk.FREQ.get(word), word
     assert lexicon.total == tk.total
+
+
+@pytest.mark.slow
+def test_without_a_usable_cache_folder_the_dictionary_is_loaded_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rules.lexicon  # noqa: PLC0415
+
+    def refuse(cache_dir: Path) -> Path:
+        raise PermissionError(13, "read-only", str(cache_dir))
+
+    monkeypatch.setattr(rules.lexicon, "lexicon_file", refuse)
+    tk = rules.lexicon.tokenizer(("坐标转换参数",), tmp_path, whole=False)
+    assert isinstance(tk.FREQ, dict) and tk.FREQ["坐标转换参数"] > 0
+    assert "坐标转换参数" in list(tk.cut("提供坐标转换参数一套", HMM=False))
