@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from scanner.fsutil import open_regular
+from scanner.fsutil import open_regular, os_reason
 from scanner.limits import MB, Limits
 from scanner.messages import Msg
 
@@ -149,8 +149,12 @@ def members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> list[Mem
         zf, fh = _zip(path)
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise ContainerError(DAMAGED.format(why=_why(exc))) from exc
+    except OSError as exc:  # gone, a dangling link, no permission: said as for any file
+        raise ContainerError(os_reason(exc)) from exc
     try:
         found = list(_Lister(limits, skip).listed(zf, (), ""))
+    except OSError as exc:
+        raise ContainerError(os_reason(exc)) from exc
     finally:
         zf.close()
         if fh is not None:

@@ -146,3 +146,16 @@ def open_regular(path: Path) -> tuple[BinaryIO, os.stat_result] | Msg:
         with contextlib.suppress(OSError):
             os.close(fd)
         raise
+
+
+def os_reason(exc: OSError) -> Msg:
+    """Why a source could not be read, in words a user acts on."""
+    if isinstance(exc, FileNotFoundError):
+        return Msg("文件在读取前已被删除或移动",
+                   "the file was deleted or moved before it could be read")
+    if isinstance(exc, PermissionError):
+        return Msg("无权读取该文件", "permission denied: the file cannot be read")
+    if isinstance(exc, IsADirectoryError):
+        return Msg("这是一个文件夹，不是文件", "this is a folder, not a file")
+    return Msg("读取文件时出错：{why}", "error reading the file: {why}").format(
+        why=exc.strerror or str(exc))

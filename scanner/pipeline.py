@@ -25,7 +25,7 @@ from scanner.extract import extract
 from scanner.extract.docx import TITLE_MAX
 from scanner.extract.ocr import low_confidence
 from scanner.extract.registry import flowing
-from scanner.fsutil import open_regular
+from scanner.fsutil import open_regular, os_reason
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.messages import Msg
@@ -63,18 +63,6 @@ def _hash(fh: BinaryIO, size_hint: int) -> tuple[str, bytes, int, bytes | None]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), data[:HEAD_BYTES], size, None
-
-
-def _os_reason(exc: OSError) -> Msg:
-    if isinstance(exc, FileNotFoundError):
-        return Msg("文件在读取前已被删除或移动",
-                   "the file was deleted or moved before it could be read")
-    if isinstance(exc, PermissionError):
-        return Msg("无权读取该文件", "permission denied: the file cannot be read")
-    if isinstance(exc, IsADirectoryError):
-        return Msg("这是一个文件夹，不是文件", "this is a folder, not a file")
-    return Msg("读取文件时出错：{why}", "error reading the file: {why}").format(
-        why=exc.strerror or str(exc))
 
 
 TOO_LARGE = Msg("文件大小 {mb:.0f} MB 超过上限 {limit} MB，未读取",
@@ -142,7 +130,7 @@ def read_source(path: Path, options: ScanOptions, chain: Chain = (),
                                          options.as_of, engine=ENGINE)
         sha, head, size, data = _hash(fh, stat.st_size)
     except OSError as exc:
-        return FileReport.unreadable(Source(str(path), None, None), _os_reason(exc),
+        return FileReport.unreadable(Source(str(path), None, None), os_reason(exc),
                                      options.as_of, engine=ENGINE)
     return Read(Source(str(path), sha, size, stat.st_mtime), head, data, stat.st_mtime_ns,
                 (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
@@ -157,7 +145,7 @@ def _read_member(path: Path, options: ScanOptions, chain: Chain, shown: str) -> 
         return FileReport.unreadable(Source(name, None, None), exc.msg, options.as_of,
                                      engine=ENGINE)
     except OSError as exc:
-        return FileReport.unreadable(Source(name, None, None), _os_reason(exc), options.as_of,
+        return FileReport.unreadable(Source(name, None, None), os_reason(exc), options.as_of,
                                      engine=ENGINE)
     source = Source(name, hashlib.sha256(data).hexdigest(), len(data), st.st_mtime)
     return Read(source, data[:HEAD_BYTES], data, st.st_mtime_ns,
@@ -185,7 +173,7 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
     except ScanError as exc:
         return unread(exc.msg)
     except OSError as exc:
-        return unread(_os_reason(exc))
+        return unread(os_reason(exc))
     except MemoryError:
         return unread(MEMORY)
     except Exception as exc:  # the per-file boundary: a report, never a crash

@@ -99,9 +99,6 @@ def expand(path: Path, relative: str, limits: Limits, stats: WalkStats) -> Itera
     except ContainerError as exc:
         yield Entry(path, relative, why=exc.msg)
         return
-    except OSError as exc:
-        yield Entry(path, relative, exc)
-        return
     for m in found:
         yield Entry(path, f"{relative}{SEP}{m.shown}", member=m.chain, shown=m.shown, why=m.why)
 

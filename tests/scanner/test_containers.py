@@ -98,19 +98,21 @@ def test_bad_packages_and_members_get_reports(tmp_path: Path) -> None:
         where = locked.index(magic) + at
         locked[where] |= 0x1
     (root / "locked.zip").write_bytes(bytes(locked))
+    (root / "gone.zip").symlink_to(root / "nowhere.zip")  # a dangling link
     out = tmp_path / "out"
     assert main(["scan", str(root), "--out", str(out), "--as-of", AS_OF, "-q",
                  "--lang", "en"]) == 3
     got = reports(out)
     reason = {k: v["reason_en"] for k, v in got.items()}
     assert set(got) == {"damaged.zip", "empty.zip", "deep.zip!a.zip!b.zip", "bomb.zip!zeros.txt",
-                        "locked.zip!secret.txt"}
+                        "locked.zip!secret.txt", "gone.zip"}
     assert all(r["status"] == "unreadable" for r in got.values())
     assert "damaged" in reason["damaged.zip"]
     assert "no file to check" in reason["empty.zip"]
     assert "nested more than 2 deep" in reason["deep.zip!a.zip!b.zip"]
     assert "likely zip bomb" in reason["bomb.zip!zeros.txt"]
     assert "encrypted" in reason["locked.zip!secret.txt"]
+    assert "deleted or moved" in reason["gone.zip"]  # a file, not "the folder cannot be listed"
 
 
 def test_check_gives_a_verdict_a_member(archive: Path, capsys: pytest.CaptureFixture[str]
