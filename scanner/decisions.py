@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from markers.models import SEVERITY_RANK
 from scanner.errors import ConfigError
+from scanner.report.model import verdict_of
 
 KINDS = ("confirmed", "dismissed", "conclusion")
 REASONS = ("false_alarm", "accepted", "not_applicable")
@@ -201,13 +201,12 @@ def apply(report: dict[str, Any], decisions: Decisions | None) -> dict[str, Any]
             suppressed.append({**f, "suppressed": _shown(d)})
             continue
         kept.append({**f, "decision": _shown(d)} if d is not None else f)
+    verdict_codes = {v["code"] for v in report["verdicts"]}
     out = {**report, "findings": kept, "suppressed": suppressed,
-           "verdicts": [f for f in kept if f["code"] in {v["code"] for v in report["verdicts"]}],
-           "stale_decisions": [_shown(d) for d in mine if d.sha256 != sha]}
+           "verdicts": [f for f in kept if f["code"] in verdict_codes],
+           "stale_decisions": [_shown(d) for d in mine if d.sha256 != sha],
+           "verdict": verdict_of(report["status"], (f["severity"] for f in kept))}
     conclusion = [d for d in mine if d.code == FILE and d.sha256 == sha]
     if conclusion:
         out["conclusion"] = _shown(conclusion[0])
-    if report["status"] == "ok":
-        worst = max((SEVERITY_RANK[f["severity"]] for f in kept), default=-1)
-        out["verdict"] = {2: "error", 1: "warning"}.get(worst, "clean")
     return out

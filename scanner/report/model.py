@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -78,14 +79,20 @@ class FileReport:
     @property
     def verdict(self) -> str:
         """``unreadable``, ``unsupported``, ``error``, ``warning`` or ``clean``."""
-        if self.status != "ok":
-            return self.status
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=-1)
-        return {2: "error", 1: "warning"}.get(worst, "clean")
+        return verdict_of(self.status, (f.severity for f in self.findings))
 
     def worst_at_least(self, severity: str) -> bool:
         """True when a finding of ``severity`` or worse is present."""
         return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[severity] for f in self.findings)
+
+
+def verdict_of(status: str, severities: Iterable[str]) -> str:
+    """A report's verdict: its status when the file was not read, else its worst finding's
+    severity (``error``, ``warning``), else ``clean``."""
+    if status != "ok":
+        return status
+    worst = max((SEVERITY_RANK[s] for s in severities), default=-1)
+    return {2: "error", 1: "warning"}.get(worst, "clean")
 
 
 def marking_json(m: Marking | None) -> dict[str, Any] | None:
