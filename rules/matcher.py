@@ -20,16 +20,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from markers.models import Block
+from rules.conditions import best_passage, paragraph_starts, passage_text, reachable, score, slack
 from rules.context import Context, ContextRules, classify, default_rules, document_signal
 from rules.lexicon import tokenizer
-from rules.model import Catalog, Hit, Item, MatchSpec, TermHit
+from rules.model import Catalog, Hit, Item, TermHit
 from rules.text import MatchText, build
 
 _TOKENIZERS: dict[tuple[tuple[str, ...], bool], Any] = {}
-memo_paragraphs: dict[str, list[int]] = {}  # the last text's paragraph starts
 
 
 def _tokenizer(terms: Sequence[str], cache_dir: Path | None, *, whole: bool) -> Any:
@@ -70,7 +70,7 @@ class Matcher:
             spec = item.match
             terms = {*spec.all, *spec.any, *spec.none, *(t for g in spec.near for t in g.terms)}
             self.item_terms.append(frozenset(terms))
-            self.slack.append(_slack(spec))
+            self.slack.append(slack(spec))
             for term in terms:
                 self.by_term[term].append(index)
                 self.canonical[term].add(term)
@@ -126,7 +126,9 @@ class Matcher:
         found = self._occurrences(mt, viable_only=True)
         candidates = sorted({i for term in found for i in self.by_term[term]})
         memo: dict[tuple[int, int, int], Context] = {}
-        hits = [h for h in (self._evaluate(i, found, mt, memo) for i in candidates) if h]
+        paragraphs = paragraph_starts(mt.text) if candidates else []
+        hits = [h for h in (self._evaluate(i, found, mt, memo, paragraphs) for i in candidates)
+                if h]
         hits.sort(key=lambda h: (not h.live, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
 
@@ -180,9 +182,9 @@ class Matcher:
         for w in {w for w, _, _ in matches}:
             present.update(word_terms[w])
         useful: set[int] = set()
-        items, slack, item_words = self.items, self.slack, self._item_words
+        items, slacks, item_words = self.items, self.slack, self._item_words
         for i in {i for t in present for i in self.by_term[t]}:
-            if _reachable(items[i].match, present, slack[i]):
+            if reachable(items[i].match, present, slacks[i]):
                 useful |= item_words[i]
         keep = [m for m in matches if m[0] in useful]
         if len(keep) == len(matches):
@@ -247,10 +249,13 @@ class Matcher:
         return memo[key]
 
     def _evaluate(self, index: int, found: dict[str, list[TermHit]], mt: MatchText,
-                  memo: dict[tuple[int, int, int], Context]) -> Hit | None:
+                  memo: dict[tuple[int, int, int], Context], paragraphs: list[int]) -> Hit | None:
+        """The item's hit: its conditions met by asserted occurrences within one passage
+        (:mod:`rules.conditions`), or held back and saying why; None when its terms could not
+        meet them anyway."""
         item = self.items[index]
         spec = item.match
-        every = _score(spec, found)
+        every = score(spec, found)
         vetoes = tuple(h for t in spec.none for h in found.get(t, [])[:1])
         if not every.evidence or every.score < spec.threshold:
             return None
@@ -269,102 +274,19 @@ class Matcher:
                     discounted.append(replace(h, context=c.kind, trigger=c.trigger))
         signal = document_signal(mt.text, rules)
         factor = rules.document_factor if signal else 1.0
-        if mt.text not in memo_paragraphs:
-            memo_paragraphs.clear()
-            memo_paragraphs[mt.text] = paragraph_starts(mt.text)
-        best = _best_passage(spec, asserted, rules.passage, memo_paragraphs[mt.text])
-        score = round(best.score * factor, 3)
+        best = best_passage(spec, asserted, rules.passage, paragraphs)
+        final = round(best.score * factor, 3)
         held = None
-        if score < spec.threshold:
-            held = ("context" if _score(spec, asserted).score < spec.threshold
+        if final < spec.threshold:
+            held = ("context" if score(spec, asserted).score < spec.threshold
                     else "passage" if best.score < spec.threshold else "document")
         evidence = best.evidence if held is None else every.evidence
         if held is not None:
             shown = {(h.start, h.end): h for h in discounted}
             evidence = tuple(shown.get((h.start, h.end), h) for h in evidence)
-        return Hit(item, evidence, score, best.satisfied, best.missing, (), held,
+        return Hit(item, evidence, final, best.satisfied, best.missing, (), held,
                    tuple(sorted(discounted, key=lambda h: h.start)),
-                   _passage(mt, best.span) if best.evidence else "",
-                   signal)
-
-
-class _Score(NamedTuple):
-    score: float
-    satisfied: tuple[str, ...]
-    missing: tuple[str, ...]
-    evidence: tuple[TermHit, ...]
-    span: tuple[int, int]
-
-
-def _score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> _Score:
-    """How much of ``spec`` the occurrences ``found`` meet, and the evidence."""
-    satisfied: list[str] = []
-    missing: list[str] = []
-    evidence: list[TermHit] = []
-    for term in spec.all:
-        (satisfied if term in found else missing).append(f"all:{term}")
-        evidence.extend(found.get(term, [])[:3])
-    if spec.any:
-        present = [t for t in spec.any if t in found]
-        for term in present:
-            evidence.extend(found[term][:3])
-        quota = min(len(present), spec.min_any)
-        satisfied.extend(f"any:{t}" for t in present[:quota])
-        missing.extend(["any"] * (spec.min_any - quota))
-    for group in spec.near:
-        pair = _near(group.terms, group.within, found)
-        label = f"near:{'+'.join(group.terms)}≤{group.within}"
-        (satisfied if pair else missing).append(label)
-        evidence.extend(pair)
-    unique = tuple(dict.fromkeys(evidence))
-    span = (min((h.start for h in unique), default=0), max((h.end for h in unique), default=0))
-    return _Score(len(satisfied) / max(spec.parts(), 1), tuple(satisfied), tuple(missing), unique,
-                  span)
-
-
-def paragraph_starts(text: str) -> list[int]:
-    """Where each paragraph of a match text begins. A paragraph ending in a colon runs on into
-    the next (现将…报告如下：/ the list it introduces); a table row is one paragraph already."""
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        if text[at - 1:at] not in ("：", ":"):
-            starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    return starts
-
-
-def _best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
-                  paragraphs: list[int]) -> _Score:
-    """The best score of ``spec`` within one passage: at most ``width`` characters of one
-    paragraph (``width`` 0: the whole text); the earliest passage among equals."""
-    whole = _score(spec, found)
-    if width <= 0 or not whole.evidence:
-        return whole
-
-    def paragraph(pos: int) -> int:
-        return bisect.bisect_right(paragraphs, pos)
-
-    best: _Score | None = None
-    for anchor in sorted({h.start for hits in found.values() for h in hits}):
-        where = paragraph(anchor)
-        inside = {t: w for t, hs in found.items()
-                  if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
-                            and paragraph(h.start) == where])}
-        got = _score(spec, inside)
-        if best is None or got.score > best.score:
-            best = got
-            if got.score >= 1.0:
-                break
-    assert best is not None
-    return best
-
-
-def _passage(mt: MatchText, span: tuple[int, int], margin: int = 12, cap: int = 240) -> str:
-    """The text of a passage with a little context, on one line."""
-    lo, hi = max(span[0] - margin, 0), min(span[1] + margin, len(mt.text))
-    text = mt.text[lo:hi].replace("\n", " ")
-    return text if len(text) <= cap else text[:cap] + "…"
+                   passage_text(mt.text, best.span) if best.evidence else "", signal)
 
 
 MAX_WORD = 8
@@ -444,35 +366,6 @@ class _Containment:
         return i >= 0 and self.reach[i] >= end
 
 
-def _slack(spec: MatchSpec) -> int:
-    """How many of its conditions (parts) an item may miss and still reach its threshold."""
-    parts = spec.parts()
-    need = next((k for k in range(parts + 1) if k / max(parts, 1) >= spec.threshold), parts)
-    return parts - max(need, 1)
-
-
-def _reachable(spec: MatchSpec, present: set[str], slack: int) -> bool:
-    """Could the item reach its threshold with the ``present`` terms? (The score of
-    :meth:`Matcher._evaluate` with every present term found is an upper bound; counting stops
-    at the first condition too many that fails.)"""
-    missed = 0
-    for t in spec.all:
-        if t not in present:
-            missed += 1
-            if missed > slack:
-                return False
-    if spec.any:
-        missed += max(spec.min_any - sum(1 for t in spec.any if t in present), 0)
-        if missed > slack:
-            return False
-    for group in spec.near:
-        if not all(t in present for t in group.terms):
-            missed += 1
-            if missed > slack:
-                return False
-    return True
-
-
 def _crossed(text: str, p: int, freq: dict[str, int]) -> bool:
     """True when some dictionary word of two or more characters spans position ``p``.
 
@@ -489,23 +382,6 @@ def _crossed(text: str, p: int, freq: dict[str, int]) -> bool:
                 return True
             j += 1
     return False
-
-
-def _near(terms: Sequence[str], within: int, found: dict[str, list[TermHit]]) -> list[TermHit]:
-    """One occurrence of each term, all within ``within`` characters; [] when impossible."""
-    if any(t not in found for t in terms):
-        return []
-    anchors = found[terms[0]]
-    for anchor in anchors[:50]:
-        chosen = [anchor]
-        for term in terms[1:]:
-            best = min(found[term][:200], key=lambda h: abs(h.start - anchor.start))
-            if abs(best.start - anchor.start) > within:
-                break
-            chosen.append(best)
-        else:
-            return chosen
-    return []
 
 
 def _rank(level: str) -> int:

@@ -1,0 +1,138 @@
+"""An item's conditions against occurrences of its terms: how much of its match specification they
+meet (all terms, the any-quota, near groups), within one passage of the text, and whether an
+item could reach its threshold at all (the matcher's pre-filter)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from rules.model import MatchSpec, TermHit
+
+
+class Score(NamedTuple):
+    """How much of an item's match specification some occurrences meet."""
+
+    score: float
+    satisfied: tuple[str, ...]
+    missing: tuple[str, ...]
+    evidence: tuple[TermHit, ...]
+    span: tuple[int, int]
+
+
+def score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> Score:
+    """How much of ``spec`` the occurrences ``found`` meet, and the evidence."""
+    satisfied: list[str] = []
+    missing: list[str] = []
+    evidence: list[TermHit] = []
+    for term in spec.all:
+        (satisfied if term in found else missing).append(f"all:{term}")
+        evidence.extend(found.get(term, [])[:3])
+    if spec.any:
+        present = [t for t in spec.any if t in found]
+        for term in present:
+            evidence.extend(found[term][:3])
+        quota = min(len(present), spec.min_any)
+        satisfied.extend(f"any:{t}" for t in present[:quota])
+        missing.extend(["any"] * (spec.min_any - quota))
+    for group in spec.near:
+        pair = near(group.terms, group.within, found)
+        label = f"near:{'+'.join(group.terms)}≤{group.within}"
+        (satisfied if pair else missing).append(label)
+        evidence.extend(pair)
+    unique = tuple(dict.fromkeys(evidence))
+    span = (min((h.start for h in unique), default=0), max((h.end for h in unique), default=0))
+    return Score(len(satisfied) / max(spec.parts(), 1), tuple(satisfied), tuple(missing), unique,
+                  span)
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Where each paragraph of a match text begins. A paragraph ending in a colon runs on into
+    the next (现将…报告如下：/ the list it introduces); a table row is one paragraph already."""
+    starts = [0]
+    at = text.find("\n")
+    while at >= 0:
+        if text[at - 1:at] not in ("：", ":"):
+            starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return starts
+
+
+def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
+                  paragraphs: list[int]) -> Score:
+    """The best score of ``spec`` within one passage: at most ``width`` characters of one
+    paragraph (``width`` 0: the whole text); the earliest passage among equals."""
+    whole = score(spec, found)
+    if width <= 0 or not whole.evidence:
+        return whole
+
+    def paragraph(pos: int) -> int:
+        return bisect.bisect_right(paragraphs, pos)
+
+    best: Score | None = None
+    for anchor in sorted({h.start for hits in found.values() for h in hits}):
+        where = paragraph(anchor)
+        inside = {t: w for t, hs in found.items()
+                  if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
+                            and paragraph(h.start) == where])}
+        got = score(spec, inside)
+        if best is None or got.score > best.score:
+            best = got
+            if got.score >= 1.0:
+                break
+    assert best is not None
+    return best
+
+
+def passage_text(text: str, span: tuple[int, int], margin: int = 12, cap: int = 240) -> str:
+    """The text of a passage with a little context, on one line."""
+    lo, hi = max(span[0] - margin, 0), min(span[1] + margin, len(text))
+    text = text[lo:hi].replace("\n", " ")
+    return text if len(text) <= cap else text[:cap] + "…"
+
+
+def slack(spec: MatchSpec) -> int:
+    """How many of its conditions (parts) an item may miss and still reach its threshold."""
+    parts = spec.parts()
+    need = next((k for k in range(parts + 1) if k / max(parts, 1) >= spec.threshold), parts)
+    return parts - max(need, 1)
+
+
+def reachable(spec: MatchSpec, present: set[str], slack: int) -> bool:
+    """Could the item reach its threshold with the ``present`` terms? (The score of
+    :func:`score` with every present term found is an upper bound; counting stops
+    at the first condition too many that fails.)"""
+    missed = 0
+    for t in spec.all:
+        if t not in present:
+            missed += 1
+            if missed > slack:
+                return False
+    if spec.any:
+        missed += max(spec.min_any - sum(1 for t in spec.any if t in present), 0)
+        if missed > slack:
+            return False
+    for group in spec.near:
+        if not all(t in present for t in group.terms):
+            missed += 1
+            if missed > slack:
+                return False
+    return True
+
+
+def near(terms: Sequence[str], within: int, found: dict[str, list[TermHit]]) -> list[TermHit]:
+    """One occurrence of each term, all within ``within`` characters; [] when impossible."""
+    if any(t not in found for t in terms):
+        return []
+    anchors = found[terms[0]]
+    for anchor in anchors[:50]:
+        chosen = [anchor]
+        for term in terms[1:]:
+            best = min(found[term][:200], key=lambda h: abs(h.start - anchor.start))
+            if abs(best.start - anchor.start) > within:
+                break
+            chosen.append(best)
+        else:
+            return chosen
+    return []
