@@ -18,7 +18,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Flask,
@@ -40,7 +40,6 @@ from scanner.review.store import AuditStore, conclusion, finding_views, reviewed
 
 HERE = Path(__file__).resolve().parent
 ASSETS = {"review.js": "text/javascript", "review.css": "text/css"}
-PAGE = 200  # files on one list page
 COOKIE = "dingmi_token"
 
 
@@ -55,6 +54,7 @@ class ServerSettings:
     checker: Checker | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     catalogs: tuple[str, ...] = ()
+    page_size: int = 200  # files on one list page
 
 
 def _highlight(text: str) -> Markup:
@@ -222,9 +222,14 @@ def _review(app: Flask, settings: ServerSettings) -> None:
                     or (f["state"] == "open" and done) or (f["state"] == "reviewed" and not done)):
                 continue
             rows.append((entry, done))
-        page = max(int(request.args.get("page", "1") or 1) if
-                   request.args.get("page", "1").isdigit() else 1, 1)
-        shown = rows[(page - 1) * PAGE:page * PAGE]
+        size = settings.page_size
+        pages = max((len(rows) + size - 1) // size, 1)
+        page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+        shown = rows[(page - 1) * size:page * size]
+
+        def page_url(n: int) -> str:
+            return "?" + urlencode({**{k: v for k, v in f.items() if v}, "page": n})
+
         total_reviewed = sum(1 for e in audit.files if reviewed(e, decisions))
         options = {
             "level": sorted({e.level for e in audit.files if e.level}),
@@ -234,8 +239,9 @@ def _review(app: Flask, settings: ServerSettings) -> None:
         }
         return render_template("list.html", rows=shown, filters=f, options=options,
                                matched=len(rows), total=len(audit.files),
-                               reviewed=total_reviewed, page=page,
-                               pages=max((len(rows) + PAGE - 1) // PAGE, 1),
+                               reviewed=total_reviewed, page=page, pages=pages,
+                               previous_url=page_url(page - 1) if page > 1 else None,
+                               next_url=page_url(page + 1) if page < pages else None,
                                reviewer=settings.reviewer, csrf=settings.csrf)
 
     @app.get("/file/<int:n>")

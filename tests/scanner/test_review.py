@@ -20,6 +20,8 @@ from playwright.sync_api import Page, sync_playwright
 from server import request, running
 
 from scanner.decisions import load
+from scanner.review.app import ServerSettings, create_app
+from scanner.review.store import AuditStore
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
@@ -167,3 +169,20 @@ def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
         status, _ = request(url + "api/v1/decisions", body, headers={
             "Content-Type": "application/json", "X-CSRF-Token": "guess"})
         assert status == 403
+
+
+def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:
+    _, out, _ = first
+    app = create_app(ServerSettings(audit=AuditStore(out), page_size=7))
+    client = app.test_client()
+    every = client.get("/").get_data(as_text=True)
+    total = int(every.split("reviewed 0 of ")[1].split(" ")[0])
+    assert total == 30 and "第 1 / 5 页" in every and 'id="previous-page"' not in every
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert 'href="?page=1"' in second and 'href="?page=3"' in second
+    assert second.count('href="/file/') == 7 and 'href="/file/7"' in second
+    last = client.get("/?page=99").get_data(as_text=True)  # past the end: the last page
+    assert "第 5 / 5 页" in last and 'id="next-page"' not in last
+    assert client.get("/?page=x").status_code == 200
+    filtered = client.get("/?state=open&page=2").get_data(as_text=True)
+    assert 'href="?state=open&amp;page=1"' in filtered
