@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from server import request, running
 
-from scanner.decisions import load
+from scanner.decisions import Decision, Decisions, dump, finding_key, load
 from scanner.review.app import ServerSettings, create_app
 from scanner.review.store import AuditStore
 
@@ -186,3 +186,23 @@ def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:
     assert client.get("/?page=x").status_code == 200
     filtered = client.get("/?state=open&page=2").get_data(as_text=True)
     assert 'href="?state=open&amp;page=1"' in filtered
+
+
+def test_decisions_imported_and_exported_from_the_command_line(
+        first: tuple[Path, Path, str], tmp_path: Path) -> None:
+    _, out, target = first
+    report = report_of(out, target)
+    code, item, location = finding_key(report["findings"][0])
+    mine = Decisions([Decision(target, report["source"]["sha256"], code, "dismissed", "王五",
+                               "2026-11-30T12:00:00", item=item, location=location,
+                               reason="not_applicable", note="已核")])
+    given = tmp_path / "in.yaml"
+    given.write_text(dump(mine), encoding="utf-8")
+    exported = tmp_path / "out.yaml"
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "review", str(out), "--import",
+                           str(given), "--export", str(exported), "--lang", "en"],
+                          capture_output=True, text=True, cwd=REPO, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "imported 1 decisions" in done.stdout and "exported" in done.stdout
+    back = {d.fingerprint: d for d in load(exported)}
+    assert back[next(iter(mine)).fingerprint].note == "已核"

@@ -126,3 +126,33 @@ def test_beyond_loopback_a_token_is_generated_and_required() -> None:
         assert len(token) >= 24
         assert request(url + "api/v1/health")[0] == 401
         assert request(url + "api/v1/health", token=token)[0] == 200
+
+
+def test_requests_beyond_the_workers_and_the_queue_are_refused_as_busy() -> None:
+    """One worker, no queue: of six requests sent together (each document takes the worker
+    well over half a second), the first is checked and those that arrive while it runs get 503
+    at once; afterwards the server checks again."""
+    import threading  # noqa: PLC0415
+
+    text = (REPO / "tests" / "data" / "texts" / "gov_sc_01.txt").read_text(encoding="utf-8")
+    body, headers = multipart("long.txt", (text * (8_000_000 // len(text) + 1)).encode())
+    with running("serve", "--catalog", "demo", "--jobs", "1", "--queue", "0",
+                 "--max-body-mb", "50") as (url, _):
+        results: list[tuple[int, object]] = []
+        start = threading.Barrier(6)
+
+        def send() -> None:
+            start.wait()
+            results.append(request(url + "api/v1/check", body, headers=headers))
+
+        threads = [threading.Thread(target=send) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        statuses = sorted(status for status, _ in results)
+        assert statuses[0] == 200 and statuses[-1] == 503, statuses
+        assert all(isinstance(data, dict) and "busy" in data["error"]
+                   for status, data in results if status == 503)
+        small, small_headers = multipart("a.txt", "秘密★1年\n".encode())
+        assert request(url + "api/v1/check", small, headers=small_headers)[0] == 200
