@@ -8,6 +8,7 @@ the folder is absent (a fresh clone) they are skipped and one line says so; with
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +26,12 @@ DATA_REAL = TESTS / "data" / "real"  # small copies of shared files the core tes
 DATA_TEXTS = TESTS / "data" / "texts"
 NO_SHARED = f"needs the shared corpus {SHARED}, which is not here"
 sys.path.insert(0, str(TESTS / "support"))
+
+TEST_MODULES = ("docx", "hypothesis", "pypdf", "playwright", "scanner")
+_missing = [m for m in TEST_MODULES if importlib.util.find_spec(m) is None]
+if _missing:  # one clear line instead of an import error in a test module
+    pytest.exit(f"the test extra is not installed here (missing: {', '.join(_missing)}): run "
+                "pip install -e \".[test]\" first, as the README says", returncode=4)
 
 from builders import make_docx, soffice, to_doc, to_pdf  # noqa: E402
 from cases import CASES  # noqa: E402
