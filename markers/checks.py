@@ -80,10 +80,8 @@ def _term_checks(m: Marking) -> Iterator[Finding]:
     months = t.total_months()
     if months is not None and months > max_years * 12:
         yield make("PERIOD_EXCEEDS_MAX", m.location, ev, term=t.raw, **names)
-    if t.kind == "long_term":
+    if t.kind == "long_term":  # lawful at any level where a catalogue item provides it
         yield make("LONG_TERM_REVIEW", m.location, ev)
-        if level != "绝密":
-            yield make("PERIOD_EXCEEDS_MAX", m.location, ev, term=t.raw, **names)
     if t.kind == "months" and (t.months or 0) >= 12:
         yield make("PERIOD_UNIT", m.location, ev, term=t.raw,
                    why_zh="一年以上应以“年”计", why_en="a year or more is counted in 年")

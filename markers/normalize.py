@@ -1,10 +1,10 @@
 """Text normalisation with an offset map back to the raw text.
 
 Marks are matched on a *compact* form: whitespace removed, full-width ASCII folded to ASCII
-(``０-９`` → ``0-9``, ``：`` → ``:``, ``（`` → ``(``) and the traditional forms of the characters
-marks are written with folded to simplified ones (``機密`` → ``机密``). Every compact character
-remembers its index in the raw string, so a match can always be sliced back out of the
-original.
+(``０-９`` → ``0-9``, ``：`` and ``∶`` → ``:``, ``（`` → ``(``) and the traditional forms of
+the characters marks are written with folded to simplified ones (``機密`` → ``机密``). Every
+compact character remembers its index in the raw string, so a match can always be sliced back
+out of the original.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ TRADITIONAL = dict(zip("機絕級祕長啟範圍號個內發閱緊時間條啓",
                        "机绝级秘长启范围号个内发阅紧时间条启", strict=True))
 _HALF = {chr(c): chr(c - _FULLWIDTH_SHIFT) for c in range(_FULLWIDTH_START, _FULLWIDTH_END + 1)}
 _HALF.update(TRADITIONAL)
-_FULLWIDTH = re.compile(f"[{chr(_FULLWIDTH_START)}-{chr(_FULLWIDTH_END)}{''.join(TRADITIONAL)}]")
+_HALF["\u2236"] = ":"  # the ratio sign of map scales (1∶5万) reads as a colon
+_FULLWIDTH = re.compile(
+    f"[{chr(_FULLWIDTH_START)}-{chr(_FULLWIDTH_END)}{''.join(TRADITIONAL)}\u2236]")
 _DROP = re.compile(r"[\s\u200b\ufeff]+")
 _KEEP = re.compile(r"[^\s\u200b\ufeff]+")
 

@@ -4,10 +4,10 @@ item could reach its threshold at all (the matcher's pre-filter)."""
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from rules.layout import Layout
 from rules.model import MatchSpec, TermHit
 
 
@@ -26,7 +26,7 @@ def score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> Score:
     satisfied: list[str] = []
     missing: list[str] = []
     evidence: list[TermHit] = []
-    for term in spec.all:
+    for term in (*spec.all, *(q.key for q in spec.quantity)):
         (satisfied if term in found else missing).append(f"all:{term}")
         evidence.extend(found.get(term, [])[:3])
     if spec.any:
@@ -47,36 +47,41 @@ def score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> Score:
                   span)
 
 
-def paragraph_starts(text: str) -> list[int]:
-    """Where each paragraph of a match text begins. A paragraph ending in a colon runs on into
-    the next (现将…报告如下：/ the list it introduces); a table row is one paragraph already."""
-    starts = [0]
-    at = text.find("\n")
-    while at >= 0:
-        if text[at - 1:at] not in ("：", ":"):
-            starts.append(at + 1)
-        at = text.find("\n", at + 1)
-    return starts
-
-
 def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
-                  paragraphs: list[int]) -> Score:
-    """The best score of ``spec`` within one passage: at most ``width`` characters of one
-    paragraph (``width`` 0: the whole text); the earliest passage among equals."""
+                 lay: Layout, *, cross: bool = False) -> Score:
+    """The best score of ``spec`` within one reading unit: at most ``width`` characters of one
+    paragraph (with ``cross``, of one section) together with that paragraph's subject — the
+    title zone, the headings above it and its table's header row (:mod:`rules.layout`).
+    ``width`` 0: the whole text. The earliest unit among equals; the score's span is the
+    window's."""
     whole = score(spec, found)
     if width <= 0 or not whole.evidence:
         return whole
+    paragraph = lay.paragraph
+    where = {h.start: paragraph(h.start) for hs in found.values() for h in hs}
+    subjects: dict[tuple[tuple[int, int], ...], dict[str, list[TermHit]]] = {}
 
-    def paragraph(pos: int) -> int:
-        return bisect.bisect_right(paragraphs, pos)
+    def subject_of(p: int) -> dict[str, list[TermHit]]:
+        spans = lay.subject[p]
+        if spans not in subjects:
+            subjects[spans] = {t: w for t, hs in found.items()
+                               if (w := [h for h in hs if any(a <= h.start and h.end <= b
+                                                              for a, b in spans)])}
+        return subjects[spans]
+
+    def unit(p: int, k: int) -> bool:
+        return lay.section[k] == lay.section[p] if cross else k == p
 
     best: Score | None = None
-    for anchor in sorted({h.start for hits in found.values() for h in hits}):
-        where = paragraph(anchor)
+    for anchor in sorted(where):
+        p = where[anchor]
         inside = {t: w for t, hs in found.items()
                   if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
-                            and paragraph(h.start) == where])}
-        got = score(spec, inside)
+                            and unit(p, where[h.start])])}
+        window = score(spec, inside).span
+        for t, hs in subject_of(p).items():
+            inside[t] = list(dict.fromkeys([*hs, *inside.get(t, [])]))
+        got = score(spec, inside)._replace(span=window)
         if best is None or got.score > best.score:
             best = got
             if got.score >= 1.0:
@@ -104,7 +109,7 @@ def reachable(spec: MatchSpec, present: set[str], slack: int) -> bool:
     :func:`score` with every present term found is an upper bound; counting stops
     at the first condition too many that fails.)"""
     missed = 0
-    for t in spec.all:
+    for t in (*spec.all, *(q.key for q in spec.quantity)):
         if t not in present:
             missed += 1
             if missed > slack:

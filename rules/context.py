@@ -15,8 +15,12 @@ The method is that of NegEx and ConText in clinical text: trigger phrases with a
 - the instructional shape: the term stands in a clause ending in 的, followed by 要, 应, 依法…
   (…的，要…；对…的，依法处理) — hypothetical.
 
-A document-level signal (the text is a 讲稿, 学习体会, 培训材料, 新闻报道…, recognised in its first
-lines) lowers the score of every hit by ``document_factor`` rather than vetoing it.
+A negation is also found as a pattern: a negator standing as a word of its own (未, 没有, 不再,
+并未…) followed by a word, before the term in its clause, unless that word says the matter is
+still secret or pending (未公开的, 未经批准, 未完成的).
+
+A document-level signal (the text names itself a 讲稿, 学习体会, 培训材料… in its title) lowers
+the score of every hit by ``document_factor`` rather than vetoing it.
 
 The triggers are data: :data:`DEFAULT_FILE` ships with the package; a catalogue's header and each
 item may add triggers (``add``), remove them (``remove``) and set ``passage`` and
@@ -26,11 +30,14 @@ item may add triggers (``add``), remove them (``remove``) and set ``passage`` an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from rules.layout import named_as
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "context.yaml"
 CLASSES = ("negated", "hypothetical", "public")
@@ -40,7 +47,6 @@ CLAUSE_END = SENTENCE_END + "，,：:"
 DOC_KINDS = "通知|通报|办法|方案|规定|意见|条例|决定|报告|纪要|细则|规划|预案|制度|标准|规范|指南"
 QUOTED_DOC = re.compile(rf"“[^”\n]{{2,60}}(?:{DOC_KINDS})”")
 INSTRUCTION = re.compile(r"的[，,](?:要|应|应当|须|必须|立即|一律|依法|依规|严肃|按照|由)")
-OPENING = 160  # characters of the text where a document-level signal is looked for
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class ContextRules:
     triggers: dict[str, tuple[str, ...]]
     passage: int = 200
     document_factor: float = 0.75
+    section: bool = False  # a reading unit's window may cross paragraphs of one section
 
     def changed(self, spec: dict[str, Any] | None) -> ContextRules:
         """These rules with a catalogue's or an item's ``context:`` applied."""
@@ -65,6 +72,8 @@ class ContextRules:
             out = replace(out, passage=int(spec["passage"]))
         if "document_factor" in spec:
             out = replace(out, document_factor=float(spec["document_factor"]))
+        if "section" in spec:
+            out = replace(out, section=bool(spec["section"]))
         return out
 
 
@@ -72,7 +81,8 @@ def default_rules() -> ContextRules:
     """The shipped rules (rules/context.yaml)."""
     data = yaml.safe_load(DEFAULT_FILE.read_text(encoding="utf-8"))
     return ContextRules({k: tuple(data["triggers"][k]) for k in KINDS},
-                        int(data["passage"]), float(data["document_factor"]))
+                        int(data["passage"]), float(data["document_factor"]),
+                        bool(data.get("section", False)))
 
 
 @dataclass(frozen=True)
@@ -121,8 +131,61 @@ def _before(text: str, lo: int, start: int, words: tuple[str, ...],
     return best[1]
 
 
-def classify(text: str, start: int, end: int, rules: ContextRules) -> Context:
-    """The context of the occurrence ``text[start:end]``."""
+# A negation as a pattern: a negator standing as a word of its own, followed by a word, before
+# the term in its clause (该项目未使用…, 没有采用…, 不再提供…, 并未…). Words after the negator
+# that describe a matter still secret or pending (未公开的, 未经批准, 未完成的) are not negations.
+NEGATORS = frozenset({"未", "没", "没有", "并未", "并没有", "从未", "从不", "不再", "均未", "都未",
+                      "都没有", "并不", "不", "无", "毫无", "绝无", "未曾"})
+NOT_NEGATED = ("公开", "公布", "发布", "经", "解密", "批准", "定密", "标密", "脱密", "审查", "审核",
+               "授权", "允许", "完成", "实施", "结束", "定稿", "审定", "启用", "披露", "对外",
+               "上报", "宣布", "正式", "最终", "到期", "届满", "满", "超过", "得", "能", "宜",
+               "可", "应", "要", "准", "许", "止", "少", "足", "仅", "但", "论", "同", "限")
+WORDS_AFTER = 2  # the negated word may be followed by one more before the term's own words
+
+
+def _clause_start(text: str, start: int, limit: int = 80) -> int:
+    """Where the clause holding ``start`` begins: after the last clause mark, not counting a
+    colon or comma between digits (1:500, 1,200)."""
+    pos = start - 1
+    floor = max(start - limit, 0)
+    while pos >= floor:
+        ch = text[pos]
+        if ch in CLAUSE_END and not (ch in ":," and text[pos - 1:pos].isdigit()
+                                     and text[pos + 1:pos + 2].isdigit()):
+            return pos + 1
+        pos -= 1
+    return floor
+
+
+def _negation(text: str, start: int, words_of: Callable[[str], list[str]],
+              contrast: tuple[str, ...]) -> str | None:
+    """The negator and the word it negates before ``start`` in its clause, if any."""
+    clause = text[_clause_start(text, start):start]
+    if not any(ch in clause for ch in "未没不无"):
+        return None
+    tokens = words_of(clause)
+    found: str | None = None
+    for i, tok in enumerate(tokens[:-1] if len(tokens) > 1 else tokens):
+        if tok not in NEGATORS:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else text[start:start + 2]
+        if nxt.startswith(NOT_NEGATED) or not any("\u4e00" <= ch <= "\u9fff" for ch in nxt):
+            continue
+        rest = "".join(tokens[i + 1:])
+        if any(c in rest for c in contrast):
+            continue
+        found = tok + nxt
+    if found is None and tokens and tokens[-1] in NEGATORS:  # 没有【地形图】: the term is negated
+        after = text[start:start + 2]
+        if not after.startswith(NOT_NEGATED):
+            found = tokens[-1]
+    return found
+
+
+def classify(text: str, start: int, end: int, rules: ContextRules,
+             words_of: Callable[[str], list[str]] | None = None) -> Context:
+    """The context of the occurrence ``text[start:end]``. With ``words_of`` (a segmenter),
+    negations are also found as a pattern (:func:`_negation`), not only by their triggers."""
     cited = _cited(text, start, end)
     if cited is not None:
         return Context("cited", cited)
@@ -132,6 +195,10 @@ def classify(text: str, start: int, end: int, rules: ContextRules) -> Context:
         trigger = _before(text, lo, start, t[kind], t["contrast"])
         if trigger is not None:
             return Context(kind, trigger)
+    if words_of is not None:
+        negation = _negation(text, start, words_of, t["contrast"])
+        if negation is not None:
+            return Context("negated", negation)
     sentence = text[lo:hi]
     for word in t["public"]:
         if word in sentence:
@@ -144,7 +211,7 @@ def classify(text: str, start: int, end: int, rules: ContextRules) -> Context:
     return ASSERTED
 
 
-def document_signal(text: str, rules: ContextRules) -> str | None:
-    """The document-level trigger (讲稿, 培训材料…) in the first lines of ``text``, if any."""
-    opening = text[:OPENING]
-    return next((w for w in rules.triggers["document"] if w in opening), None)
+def document_signal(title: str, rules: ContextRules) -> str | None:
+    """The document-level trigger (讲稿, 学习体会, 培训材料…) the title names the text by, if
+    any (:func:`rules.layout.named_as`)."""
+    return named_as(title, rules.triggers["document"])

@@ -21,6 +21,7 @@ import yaml
 from markers.terms import parse_term
 from rules.errors import CatalogError
 from rules.load import _Ctx, _item
+from rules.quantity import quantity_conditions
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "title": ("国家秘密事项名称", "国家秘密事项", "具体事项内容", "秘密事项名称", "具体事项",
@@ -183,11 +184,14 @@ def _head(tokens: list[str]) -> str | None:
 
 
 def rows_to_items(path: Path, rows: Sequence[Sequence[str]], header: int, cols: dict[str, int],
-                  *, catalog_id: str, keywords: Keywords) -> Iterator[dict[str, Any]]:
-    """Validated item dicts (YAML-ready) for every data row."""
+                  *, catalog_id: str, keywords: Keywords
+                  ) -> Iterator[dict[str, Any] | CatalogError]:
+    """For every data row, its validated item dict (YAML-ready) or the error that row has (with
+    its row number as the line): a sheet's bad rows are all reported, not only the first."""
     lines: dict[tuple[str | int, ...], int] = {}
     ctx = _Ctx(str(path), lines)
     n = 0
+    seen: dict[str, int] = {}
     for r in range(header + 1, len(rows)):
         row = rows[r]
         get = {k: (row[i] if i < len(row) else "") for k, i in cols.items()}
@@ -210,22 +214,54 @@ def rows_to_items(path: Path, rows: Sequence[Sequence[str]], header: int, cols: 
         synonyms = {t: [w] for t, w in written.items() if w and w != t}
         if synonyms:
             data["match"]["synonyms"] = synonyms
+        wanted = quantity_conditions(title)
+        if wanted:
+            data["match"]["quantity"] = wanted
         at = ("items", n - 1)
         lines[at] = r + 1
-        _item(ctx, data, at, catalog_id)
+        if item_id in seen:
+            yield ctx.fail((*at, "id"), "id", f"事项编号“{item_id}”重复（第 {seen[item_id]} 行"
+                           "已使用）", f"duplicate item id '{item_id}' (row {seen[item_id]})")
+            continue
+        try:
+            _item(ctx, data, at, catalog_id)
+        except CatalogError as exc:
+            yield exc
+            continue
+        seen[item_id] = r + 1
         yield data
 
 
+class ImportErrors(CatalogError):
+    """The rows of a sheet that could not be imported (every one, each with its row)."""
+
+    def __init__(self, path: str, errors: Sequence[CatalogError], kept: int) -> None:
+        self.errors, self.kept = tuple(errors), kept
+        super().__init__(path, 0, "", f"{len(errors)} 行有误", f"{len(errors)} rows are wrong")
+
+    def text(self, lang: str = "zh") -> str:
+        """Every bad row, one a line."""
+        return "\n".join(e.text(lang) for e in self.errors)
+
+
 def import_sheet(path: Path, out: Path, *, catalog_id: str, title: str, sheet: str | None,
-                 override: dict[str, str], cache_dir: Path | None = None) -> int:
-    """Write the catalogue YAML for ``path`` to ``out``; the number of items."""
+                 override: dict[str, str], cache_dir: Path | None = None,
+                 keep_good: bool = False) -> int:
+    """Write the catalogue YAML for ``path`` to ``out``; the number of items. Rows that cannot
+    be imported raise :class:`ImportErrors` naming every one; nothing is written unless
+    ``keep_good`` (then the good rows are written first and the error still says which rows
+    were left out)."""
     rows = read_rows(path, sheet)
     try:
         header, cols = detect_columns(rows, override)
     except CatalogError as exc:
         raise CatalogError(str(path), 0, "", exc.message_zh, exc.message_en) from exc
-    items = list(rows_to_items(path, rows, header, cols, catalog_id=catalog_id,
-                               keywords=Keywords(cache_dir)))
+    results = list(rows_to_items(path, rows, header, cols, catalog_id=catalog_id,
+                                 keywords=Keywords(cache_dir)))
+    items = [r for r in results if not isinstance(r, CatalogError)]
+    errors = [r for r in results if isinstance(r, CatalogError)]
+    if errors and not keep_good:
+        raise ImportErrors(str(path), errors, 0)
     doc = {"catalog": {"id": catalog_id, "title": title, "version": "1",
                        "note": "由表格导入；match 中的词由关键词提取建议，请定密责任人核改"},
            "items": items}
@@ -233,4 +269,6 @@ def import_sheet(path: Path, out: Path, *, catalog_id: str, title: str, sheet: s
             f"{path.name}\n" + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
+    if errors:
+        raise ImportErrors(str(path), errors, len(items))
     return len(items)

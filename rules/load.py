@@ -21,16 +21,18 @@ from markers.normalize import normalize
 from rules.context import KINDS
 from rules.errors import CatalogError
 from rules.model import Catalog, Item, MatchSpec, Near
+from rules.quantity import KINDS as QUANTITY_KINDS
+from rules.quantity import Quantity, QuantityError, parse_condition
 from rules.yamlnodes import AliasFound, DuplicateKey, Path_, compose, refuse_aliases, to_python
 
 MAX_BYTES = 16 * 1024 * 1024
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 HEADER_KEYS = {"id", "title", "issuer", "version", "effective", "fictional", "note", "context"}
 ITEM_KEYS = {"id", "title", "level", "max_years", "max_months", "long_term", "until", "condition",
              "scope", "tier", "basis", "match", "examples", "note", "context"}
-CONTEXT_KEYS = {"add", "remove", "passage", "document_factor"}
+CONTEXT_KEYS = {"add", "remove", "passage", "document_factor", "section"}
 TERM_KEYS = ("max_years", "max_months", "long_term", "until", "condition")
-MATCH_KEYS = {"all", "any", "min_any", "none", "near", "synonyms", "threshold"}
+MATCH_KEYS = {"all", "any", "min_any", "none", "near", "synonyms", "threshold", "quantity"}
 HINTS = {
     "level": "level: 秘密（绝密、机密 或 秘密）",
     "term": ("max_years: 10 | max_months: 6 | long_term: true | until: 2030-12-31 | "
@@ -38,6 +40,8 @@ HINTS = {
     "terms": "all: [测绘成果, 坐标]",
     "near": "near: [{terms: [试卷, 启用前], within: 30}]",
     "examples": "examples: {match: [句子], no_match: [句子]}",
+    "quantity": ("quantity: [{scale: 1:1万及更大}, {area: 大于25平方千米}, "
+                 "{value: 1亿立方米以上, of: [库容]}]"),
     "context": "context: {add: {negated: [未列入]}, remove: {public: [回顾]}, passage: 300}",
 }
 
@@ -72,6 +76,9 @@ def _context(ctx: _Ctx, data: Any, at: Path_) -> dict[str, Any] | None:
         raise ctx.fail((*at, "document_factor"), "document_factor",
                        "document_factor 应在 (0, 1] 之间", "document_factor must be in (0, 1]",
                        HINTS["context"])
+    if "section" in data and not isinstance(data["section"], bool):
+        raise ctx.fail((*at, "section"), "section", "section 应为 true 或 false",
+                       "section must be true or false", HINTS["context"])
     return data
 
 
@@ -125,6 +132,7 @@ def _match(ctx: _Ctx, data: Any, at: Path_) -> MatchSpec:
     any_ = _terms(ctx, data.get("any"), (*at, "any"), "any")
     none = _terms(ctx, data.get("none"), (*at, "none"), "none")
     near = tuple(_near(ctx, g, (*at, "near", i)) for i, g in enumerate(data.get("near") or []))
+    quantity = _quantities(ctx, data.get("quantity"), (*at, "quantity"))
     if not (all_ or any_ or near):
         raise ctx.fail(at, "match", "match 至少需要 all、any 或 near 之一",
                        "match needs at least one of all, any or near", HINTS["terms"])
@@ -138,7 +146,42 @@ def _match(ctx: _Ctx, data: Any, at: Path_) -> MatchSpec:
         raise ctx.fail((*at, "threshold"), "threshold", "threshold 应在 0 到 1 之间（含 1）",
                        "threshold must be in (0, 1]", "threshold: 0.8")
     synonyms = _synonyms(ctx, data.get("synonyms"), (*at, "synonyms"))
-    return MatchSpec(all_, any_, min_any, none, near, synonyms, float(threshold))
+    return MatchSpec(all_, any_, min_any, none, near, synonyms, float(threshold), quantity)
+
+
+def _quantities(ctx: _Ctx, data: Any, at: Path_) -> tuple[Quantity, ...]:
+    """``quantity:`` conditions (docs/catalogue.md): each a mapping with one kind key (scale,
+    area, length, count, amount, grade, value) and, optionally, ``of``."""
+    if data is None:
+        return ()
+    if not isinstance(data, list) or not data:
+        raise ctx.fail(at, "quantity", "quantity 应为非空列表", "quantity must be a non-empty list",
+                       HINTS["quantity"])
+    out = []
+    for i, entry in enumerate(data):
+        where = (*at, i)
+        kinds = [k for k in entry if k in QUANTITY_KINDS] if isinstance(entry, dict) else []
+        if not isinstance(entry, dict) or len(kinds) != 1 or not set(entry) <= {*kinds, "of"}:
+            raise ctx.fail(where, "quantity", "每个数量条件需要且只需要一个种类键（scale、area、"
+                           "length、count、amount、grade、value），可另加 of",
+                           "each quantity condition takes exactly one kind key (scale, area, "
+                           "length, count, amount, grade, value) and optionally of",
+                           HINTS["quantity"])
+        kind = kinds[0]
+        of = _terms(ctx, entry.get("of"), (*where, "of"), "of")
+        try:
+            out.append(parse_condition(kind, str(entry[kind]), of))
+        except QuantityError:
+            raise ctx.fail((*where, kind), kind, f"无法识别的数量条件“{entry[kind]}”",
+                           f"cannot read the quantity condition '{entry[kind]}'",
+                           QUANTITY_HINTS[kind]) from None
+    return tuple(out)
+
+
+QUANTITY_HINTS = {"scale": "scale: 1:1万及更大 | 1:5000至1:10万 | 1:5万及更小",
+                  "area": "area: 大于25平方千米", "length": "length: 100千米以上",
+                  "count": "count: 10处以上", "amount": "amount: 5000万元以上",
+                  "grade": "grade: 一、二等", "value": "value: 1亿立方米以上"}
 
 
 def _near(ctx: _Ctx, group: Any, at: Path_) -> Near:
@@ -188,10 +231,9 @@ def _level_and_term(ctx: _Ctx, data: dict[str, Any], at: Path_) -> dict[str, Any
                            f"{limit} years for {level}", f"max_years: {limit}")
         out[key] = value
     elif key == "long_term":
-        if value is not True or level != "绝密":
-            raise ctx.fail((*at, key), key, f"“长期”只用于绝密事项，本事项为{level}",
-                           f"long_term is only for 绝密 items; this item is {level}",
-                           f"max_years: {limit}")
+        if value is not True:  # 长期 at any level where the 保密事项范围 provides it
+            raise ctx.fail((*at, key), key, "long_term 只能写 true",
+                           "long_term must be true", "long_term: true")
         out[key] = True
     elif key == "until":
         if not isinstance(value, dt.date):

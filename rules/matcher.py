@@ -20,13 +20,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from markers.models import Block
-from rules.conditions import best_passage, paragraph_starts, passage_text, reachable, score, slack
+from rules import quantity
+from rules.conditions import best_passage, passage_text, reachable, score, slack
 from rules.context import Context, ContextRules, classify, default_rules, document_signal
+from rules.layout import GENRE_WORDS, Layout, genre, layout
 from rules.lexicon import tokenizer
 from rules.model import Catalog, Hit, Item, TermHit
+from rules.quantity import Quantity
 from rules.text import MatchText, build
 
 _TOKENIZERS: dict[tuple[tuple[str, ...], bool], Any] = {}
@@ -66,16 +69,20 @@ class Matcher:
         self.by_term: dict[str, list[int]] = defaultdict(list)  # canonical term → item indexes
         self.item_terms: list[frozenset[str]] = []
         self.slack: list[int] = []  # conditions an item may miss and still reach its threshold
+        self.quantities: dict[str, Quantity] = {}  # condition key → quantity condition
         for index, item in enumerate(self.items):
             spec = item.match
             terms = {*spec.all, *spec.any, *spec.none, *(t for g in spec.near for t in g.terms)}
-            self.item_terms.append(frozenset(terms))
+            self.item_terms.append(frozenset({*terms, *(q.key for q in spec.quantity)}))
             self.slack.append(slack(spec))
             for term in terms:
                 self.by_term[term].append(index)
                 self.canonical[term].add(term)
                 for synonym in spec.synonyms.get(term, ()):
                     self.canonical[synonym].add(term)
+            for q in spec.quantity:
+                self.by_term[q.key].append(index)
+                self.quantities[q.key] = q
         base = default_rules()
         by_catalog = {c.id: base.changed(c.context) for c in catalogs}
         self._rules: list[ContextRules] = [
@@ -123,23 +130,48 @@ class Matcher:
             return ()
         self._ready()
         mt = build(blocks, flowing)
-        found = self._occurrences(mt, viable_only=True)
+        stated = self._quantities(mt) if self.quantities else {}
+        found = self._occurrences(mt, viable_only=True, present=set(stated))
+        found.update(stated)
         candidates = sorted({i for term in found for i in self.by_term[term]})
+        if not candidates:
+            return ()
         memo: dict[tuple[int, int, int], Context] = {}
-        paragraphs = paragraph_starts(mt.text) if candidates else []
-        hits = [h for h in (self._evaluate(i, found, mt, memo, paragraphs) for i in candidates)
-                if h]
+        lay = layout(mt.text, lambda pos: _table_row(mt.locate(pos)[0]))
+        page = Page(mt, lay, genre(mt.text, lay), memo)
+        hits = [h for h in (self._evaluate(i, found, page) for i in candidates) if h]
         hits.sort(key=lambda h: (not h.live, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
 
-    def _occurrences(self, mt: MatchText, *, viable_only: bool = False
-                     ) -> dict[str, list[TermHit]]:
+    def _quantities(self, mt: MatchText) -> dict[str, list[TermHit]]:
+        """Quantity condition key → the quantities stated in the text that meet it (and follow
+        one of its ``of`` words, when it has them)."""
+        text = mt.text
+        kinds = [(q.kind, q.unit) for q in self.quantities.values()]
+        found: dict[str, list[TermHit]] = {}
+        all_stated = quantity.stated(text, kinds)
+        for key, q in self.quantities.items():
+            for s in all_stated:
+                if not q.holds(s) or (q.of and not _follows(text, s.start, q.of)):
+                    continue
+                block, _ = mt.locate(s.start)
+                hit = TermHit(key, text[s.start:s.end], block.location,
+                              mt.excerpt(s.start, s.end), s.start, s.end)
+                found.setdefault(key, []).append(hit)
+                if len(found[key]) >= KEEP:
+                    break
+        return found
+
+    def _occurrences(self, mt: MatchText, *, viable_only: bool = False,
+                     present: set[str] | None = None) -> dict[str, list[TermHit]]:
         """Canonical term → occurrences on token boundaries. With ``viable_only``, only the terms
-        of items that the candidates could satisfy (see :meth:`_useful`) are checked."""
+        of items that the candidates (and the ``present`` quantity conditions) could satisfy
+        (see :meth:`_useful`) are checked."""
         matches = self._auto.find_matches_as_indexes(mt.text, overlapping=True)
+        matches = [m for m in matches if not _inside_number(mt.text, m[1], m[2])]
         dropped: list[tuple[int, int, int]] = []
         if viable_only and matches:
-            matches, dropped = self._useful(matches)
+            matches, dropped = self._useful(matches, present or set())
         if not matches:
             return {}
         words = self._words
@@ -171,14 +203,14 @@ class Matcher:
                 found[term].append(TermHit(term, word, block.location, hit_excerpt, start, end))
         return found
 
-    def _useful(self, matches: list[tuple[int, int, int]]
+    def _useful(self, matches: list[tuple[int, int, int]], stated: set[str]
                 ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
         """The candidates (word index, start, end) worth checking for token boundaries, and the
         others: occurrences of the terms of items that would reach their threshold if every
         candidate were a real occurrence are kept (checking only removes occurrences, so no
         other item can match)."""
         word_terms = self._word_terms
-        present: set[str] = set()
+        present: set[str] = set(stated)
         for w in {w for w, _, _ in matches}:
             present.update(word_terms[w])
         useful: set[int] = set()
@@ -240,19 +272,22 @@ class Matcher:
                     bounds.add(pos)
         return bounds
 
-    def _context(self, index: int, mt: MatchText, hit: TermHit,
-                 memo: dict[tuple[int, int, int], Context]) -> Context:
+    def _context(self, index: int, page: Page, hit: TermHit) -> Context:
         rules = self._rules[index]
         key = (id(rules), hit.start, hit.end)
+        memo = page.memo
         if key not in memo:
-            memo[key] = classify(mt.text, hit.start, hit.end, rules)
+            memo[key] = classify(page.mt.text, hit.start, hit.end, rules, self._words_of)
         return memo[key]
 
-    def _evaluate(self, index: int, found: dict[str, list[TermHit]], mt: MatchText,
-                  memo: dict[tuple[int, int, int], Context], paragraphs: list[int]) -> Hit | None:
-        """The item's hit: its conditions met by asserted occurrences within one passage
+    def _words_of(self, text: str) -> list[str]:
+        return list(self._tk.cut(text, HMM=False))
+
+    def _evaluate(self, index: int, found: dict[str, list[TermHit]], page: Page) -> Hit | None:
+        """The item's hit: its conditions met by asserted occurrences within one reading unit
         (:mod:`rules.conditions`), or held back and saying why; None when its terms could not
         meet them anyway."""
+        mt = page.mt
         item = self.items[index]
         spec = item.match
         every = score(spec, found)
@@ -267,19 +302,21 @@ class Matcher:
         discounted: list[TermHit] = []
         for term in self.item_terms[index]:
             for h in found.get(term, []):
-                c = self._context(index, mt, h, memo)
+                c = self._context(index, page, h)
                 if c.kind == "asserted":
                     asserted.setdefault(term, []).append(h)
                 else:
                     discounted.append(replace(h, context=c.kind, trigger=c.trigger))
-        signal = document_signal(mt.text, rules)
+        signal = document_signal(page.lay.title_text(mt.text), rules)
         factor = rules.document_factor if signal else 1.0
-        best = best_passage(spec, asserted, rules.passage, paragraphs)
+        best = best_passage(spec, asserted, rules.passage, page.lay, cross=rules.section)
         final = round(best.score * factor, 3)
         held = None
         if final < spec.threshold:
             held = ("context" if score(spec, asserted).score < spec.threshold
                     else "passage" if best.score < spec.threshold else "document")
+        elif page.genre is not None and not _names_genre(item, page.genre[0]):
+            held, signal = "genre", f"{page.genre[0]}:{page.genre[1]}"
         evidence = best.evidence if held is None else every.evidence
         if held is not None:
             shown = {(h.start, h.end): h for h in discounted}
@@ -287,6 +324,58 @@ class Matcher:
         return Hit(item, evidence, final, best.satisfied, best.missing, (), held,
                    tuple(sorted(discounted, key=lambda h: h.start)),
                    passage_text(mt.text, best.span) if best.evidence else "", signal)
+
+
+def _follows(text: str, start: int, words: Sequence[str], reach: int = 12) -> bool:
+    """Whether one of ``words`` stands within ``reach`` characters before ``start`` in the
+    same clause (总库容为1.2亿立方米 for ``of: [库容]``)."""
+    lo = max(start - reach, 0)
+    for stop in "。；;！？!?\n，,":
+        at = text.rfind(stop, lo, start)
+        if at >= 0:
+            lo = at + 1
+    window = text[lo:start]
+    return any(w in window for w in words)
+
+
+def _ascii_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _inside_number(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` begins or ends inside a longer run of digits or ASCII letters
+    (``1:500`` in ``1:5000`` or ``21:500``, ``1:1万`` in ``11:1万``): term boundaries hold
+    at digits and ASCII."""
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if _ascii_word(first) and before and (_ascii_word(before) or (
+            before in ".,:" and start > 1 and text[start - 2].isdigit())):
+        return True
+    if _ascii_word(last) and after and _ascii_word(after):
+        return True
+    return last.isdigit() and after in (".", ",") and text[end + 1:end + 2].isdigit()
+
+
+class Page(NamedTuple):
+    """One document as the items are judged on it: its match text, layout, kind of text (when
+    not a live matter) and the contexts decided so far."""
+
+    mt: MatchText
+    lay: Layout
+    genre: tuple[str, str] | None
+    memo: dict[tuple[int, int, int], Context]
+
+
+def _table_row(block: Block) -> bool:
+    return block.region == "table" or "\t" in block.text
+
+
+def _names_genre(item: Item, kind: str) -> bool:
+    """Whether the item's own terms name the kind of text (an exam paper item in an exam)."""
+    words = GENRE_WORDS.get(kind, ())
+    terms = (*item.match.all, *item.match.any, item.title)
+    return any(w in t for w in words for t in terms)
 
 
 MAX_WORD = 8

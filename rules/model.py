@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markers.models import STATUTORY_MAX_YEARS
+from rules.quantity import Quantity
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,13 @@ class MatchSpec:
     near: tuple[Near, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     threshold: float = 1.0
+    quantity: tuple[Quantity, ...] = ()
 
     def parts(self) -> int:
-        """How many conditions the spec has (all terms, the any-quota, near groups)."""
-        return len(self.all) + (self.min_any if self.any else 0) + len(self.near)
+        """How many conditions the spec has (all terms, the any-quota, near groups,
+        quantity conditions)."""
+        return (len(self.all) + (self.min_any if self.any else 0) + len(self.near)
+                + len(self.quantity))
 
 
 @dataclass(frozen=True)

@@ -221,7 +221,10 @@ def assess(doc: Document, source: Source, options: ScanOptions,
                                      derived=options.derived)
         eff = marks.effective
         if eff is not None and allows_long_term(eff.level, hits):
-            findings = tuple(f for f in findings if f.code != "LONG_TERM_REVIEW")
+            # A live item at the marked level provides 长期: 长期, or a period beyond the
+            # statutory maximum, rests on it (domain.md §2, §6).
+            findings = tuple(f for f in findings
+                             if f.code not in ("LONG_TERM_REVIEW", "PERIOD_EXCEEDS_MAX"))
         findings = (*findings, *found)
     end = None
     if marks.effective is not None:

@@ -11,6 +11,7 @@ import pytest
 
 from markers import Block
 from rules import Hit, Matcher, parse_catalog
+from rules.layout import layout
 from rules.context import classify, default_rules, document_signal
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.report import to_json
@@ -55,9 +56,19 @@ def test_each_context_class_on_realistic_sentences(sentence: str, term: str,
     assert (trigger is None) is (expected == "asserted")
 
 
-def test_document_signal_is_read_from_the_opening() -> None:
-    assert document_signal("讲稿：回顾1910年东北鼠疫疫情防控历史\n伍连德博士……", RULES) == "讲稿"
-    assert document_signal("关于报送疫情研判报告的通知\n" + "正文。" * 100 + "讲稿", RULES) is None
+def _signal(text: str) -> str | None:
+    return document_signal(layout(text).title_text(text), RULES)
+
+
+def test_document_signal_is_what_the_title_names_the_text() -> None:
+    assert _signal("讲稿：回顾1910年东北鼠疫疫情防控历史\n伍连德博士……") == "讲稿"
+    assert _signal("学习《保守国家秘密法》的心得体会\n通过学习，我认识到……。") == "心得体会"
+    assert _signal("在全市防汛工作会议上的讲话\n张三\n（2026年5月8日）\n同志们：\n……。") \
+        == "在全市防汛工作会议上的讲话"
+    assert _signal("关于报送疫情研判报告的通知\n" + "正文。" * 100 + "讲稿") is None
+    # 体会 in the opening lines of minutes, 回顾 in a status report's title: ordinary words
+    assert _signal("第三季度工作例会纪要\n会上各科室交流了学习体会，会议研究了下一步工作。") is None
+    assert _signal("2026年防汛工作回顾及现状的说明\n今年以来，我局……。") is None
 
 
 def catalogue(context: str = "", item_context: str = "") -> Matcher:
@@ -103,21 +114,22 @@ def test_conditions_must_hold_within_one_passage() -> None:
 
 
 def test_triggers_are_data_changed_per_catalogue_and_per_item() -> None:
-    sentence = "此事未列入菌毒种保藏清单。"
+    sentence = "此事已剔除菌毒种保藏清单。"
     assert catalogue().match_text(sentence)[0].live
-    added = catalogue(", context: {add: {negated: [未列入]}}").match_text(sentence)
+    added = catalogue(", context: {add: {negated: [已剔除]}}").match_text(sentence)
     assert added[0].held == "context"
-    per_item = catalogue(item_context=", context: {add: {negated: [未列入]}}")
+    per_item = catalogue(item_context=", context: {add: {negated: [已剔除]}}")
     assert per_item.match_text(sentence)[0].held == "context"
-    removed = catalogue(", context: {remove: {negated: [不涉及]}}")
-    assert removed.match_text("本次检查不涉及菌毒种保藏场所。")[0].live
+    assert catalogue().match_text("必须加强菌毒种保藏管理。")[0].held == "context"
+    removed = catalogue(", context: {remove: {hypothetical: [必须]}}")
+    assert removed.match_text("必须加强菌毒种保藏管理。")[0].live
 
 
 def test_study_material_lowers_the_score() -> None:
-    text = "学习体会\n本中心现保藏菌毒种46株，存放于负一层。"
-    hit = catalogue().match_text(text)[0]
+    text = ("学习体会", "本中心现保藏菌毒种46株，存放于负一层。")
+    hit = paragraphs(catalogue(), *text)[0]
     assert hit.held == "document" and hit.document == "学习体会" and hit.score == 0.75
-    assert catalogue(", context: {document_factor: 1.0}").match_text(text)[0].live
+    assert paragraphs(catalogue(", context: {document_factor: 1.0}"), *text)[0].live
 
 
 def test_the_report_shows_discounted_occurrences_with_their_trigger(tmp_path: Path) -> None:
@@ -134,3 +146,38 @@ def test_the_report_shows_discounted_occurrences_with_their_trigger(tmp_path: Pa
     json.dumps(data)
     page = render(data, "en")
     assert "not counted" in page and "the title of a cited document" in page
+
+
+NEGATION = Matcher([parse_catalog(
+    "catalog: {id: n, title: 否定测试}\nitems:\n"
+    "  - {id: N-1, title: 地形图, level: 秘密, max_years: 5, match: {all: [地形图]}}\n"
+    "  - {id: N-2, title: 调度方案, level: 秘密, max_years: 5, match: {all: [调度方案]}}\n"
+    "  - {id: N-3, title: 原始影像, level: 秘密, max_years: 5, match: {all: [原始影像]}}\n",
+    "negation.yaml")])
+# Negation as a pattern (a negator standing as a word, then a word), not a closed list of
+# triggers: each negated sentence beside an asserted twin written with the same characters.
+NEGATION_CASES = [
+    ("该项目未使用1:500地形图成果。", "negated"),
+    ("本次检查没有调阅水库调度方案。", "negated"),
+    ("单位不再保存航摄原始影像。", "negated"),
+    ("经核查，该院并未留存原始影像。", "negated"),
+    ("本项目没有地形图。", "negated"),
+    ("未公开的地形图由专人保管。", "asserted"),
+    ("尚未完成的调度方案由专人保管。", "asserted"),
+    ("未经批准的调度方案暂存机要室。", "asserted"),
+    ("无人机航摄原始影像已交档案室。", "asserted"),
+    ("该站不断完善调度方案。", "asserted"),
+    ("该项目使用了1:500地形图成果，但未使用影像。", "asserted"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), NEGATION_CASES)
+def test_negation_is_a_pattern(sentence: str, expected: str) -> None:
+    hits = NEGATION.match_text(sentence)
+    assert len(hits) == 1, hits
+    hit = hits[0]
+    if expected == "asserted":
+        assert hit.live, (sentence, hit.discounted)
+    else:
+        assert not hit.live and hit.held == "context", sentence
+        assert {t.context for t in hit.discounted} == {"negated"}
