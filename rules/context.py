@@ -46,6 +46,11 @@ SENTENCE_END = "。！？；!?;\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 DOC_KINDS = "通知|通报|办法|方案|规定|意见|条例|决定|报告|纪要|细则|规划|预案|制度|标准|规范|指南"
 QUOTED_DOC = re.compile(rf"“[^”\n]{{2,60}}(?:{DOC_KINDS})”")
+# A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级) states a
+# rule about classification, not the matter itself, unless it points at this document's own
+# content (本, 该, 此, 上述, 所附…).
+LEVEL_RULE = re.compile(r"(?:一般|通常|均|都|应|应当|可)?(?:属于?|定为|列为|划为|确定为)(?:绝密|机密|秘密)级?")
+DEICTIC = re.compile(r"本(?:报告|文|函|通知|方案|项目|次|单位|院|局|批)|该|此|上述|所附|附件|附表|以下|如下")
 INSTRUCTION = re.compile(r"的[，,](?:要|应|应当|须|必须|立即|一律|依法|依规|严肃|按照|由)")
 
 
@@ -203,6 +208,9 @@ def classify(text: str, start: int, end: int, rules: ContextRules,
     for word in t["public"]:
         if word in sentence:
             return Context("public", word)
+    rule = LEVEL_RULE.search(text, end, hi)
+    if rule is not None and DEICTIC.search(text, lo, start) is None:
+        return Context("hypothetical", "…" + rule.group(0))
     _, c_hi = _bounds(text, start, end, CLAUSE_END)
     if c_hi > end and text[c_hi - 1] == "的":
         m = INSTRUCTION.match(text, c_hi - 1)

@@ -140,6 +140,9 @@ NEWS = re.compile(r"本报讯|新华社|新华网|人民网|[(（]记者|记者[
                   r"|通讯员|据[\u4e00-\u9fff]{2,8}报道|来源[:：]|责任编辑")
 EXAM = re.compile(r"思考题|练习题|习题|选择题|填空题|判断题|简答题|论述题|课后练习|本章小结"
                   r"|学习目标|教学目标|参考答案")
+OPENING_NAMES = {"招标公告", "采购公告", "招标文件", "比选公告", "磋商公告", "竞争性谈判公告",
+                 "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事", "招聘简章",
+                 "诚聘"}
 OPTIONS = re.compile(r"A[.．、][^\n]{1,40}B[.．、][^\n]{1,40}C[.．、]")
 # An item whose own terms name the kind of text is not held by it (an exam paper item by the
 # exam's options, a tender item by the tender's wording).
@@ -151,19 +154,19 @@ GENRE_WORDS = {"statute": ("条例", "办法", "规定"), "standard": ("标准",
 def genre(text: str, lay: Layout) -> tuple[str, str] | None:
     """(kind, evidence) when the text is not a live matter by its structure and opening:
     ``statute``, ``standard``, ``tender``, ``advert``, ``news``, ``textbook``. None otherwise."""
-    opening = text[:400]
+    opening = text[:200]
     articles = ARTICLE.findall(text)
     if len(articles) >= 3 or (articles and SELF_REFERENCE.search(text)):
         return "statute", articles[0].strip() if articles else ""
     m = STANDARD.search(text[:3000])
     if m is not None:
         return "standard", m.group(0).strip()
-    m = TENDER.search(opening)
-    if m is not None or len(TENDER.findall(text)) >= 2:
-        return "tender", (m or TENDER.search(text)).group(0)  # type: ignore[union-attr]
-    m = ADVERT.search(opening)
-    if m is not None or len(ADVERT.findall(text)) >= 2:
-        return "advert", (m or ADVERT.search(text)).group(0)  # type: ignore[union-attr]
+    for kind, pattern in (("tender", TENDER), ("advert", ADVERT)):
+        # named in the opening, or two different signs of the kind (岗位职责 alone is a duty)
+        found = dict.fromkeys(pattern.findall(text))
+        m = pattern.search(opening)
+        if (m is not None and m.group(0) in OPENING_NAMES) or len(found) >= 2:
+            return kind, next(iter(found))
     m = NEWS.search(text[:200])
     if m is not None:
         return "news", m.group(0)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rules import Catalog, CatalogError, Matcher
-from rules.importer import import_sheet
+from rules.importer import ImportErrors, import_sheet
 from scanner import catalogs
 from scanner.decisions import Decisions
 from scanner.decisions import load as load_decisions
@@ -126,12 +126,27 @@ def decision_stats(decisions: Decisions, lang: str, out: TextIO | None = None,
 
 
 def import_(sheet: Path, out_path: Path, *, catalog_id: str, title: str, sheet_name: str | None,
-            override: dict[str, str], lang: str, out: TextIO | None = None) -> int:
-    """Spreadsheet → catalogue YAML."""
+            override: dict[str, str], lang: str, out: TextIO | None = None,
+            keep_good: bool = False) -> int:
+    """Spreadsheet → catalogue YAML. Every bad row is reported with its row number; nothing is
+    written unless ``keep_good`` (then the good rows are, and the exit code is 1)."""
     out = out or sys.stdout
     try:
         n = import_sheet(sheet, out_path, catalog_id=catalog_id, title=title, sheet=sheet_name,
-                         override=override, cache_dir=catalogs.cache_dir())
+                         override=override, cache_dir=catalogs.cache_dir(), keep_good=keep_good)
+    except ImportErrors as exc:
+        for line in exc.text(lang).splitlines():
+            print(f"✗ {line}", file=out)
+        bad = len(exc.errors)
+        if keep_good:
+            print((f"已导入 {exc.kept} 个事项到 {out_path}，{bad} 行有误未导入（见上）"
+                   if lang == "zh" else f"imported {exc.kept} items into {out_path}; {bad} "
+                   "rows with errors were left out (above)"), file=out)
+            return EXIT_FINDINGS
+        print((f"{bad} 行有误，未写入任何文件；改正后重试，或用 --keep-good 只导入正确的行"
+               if lang == "zh" else f"{bad} rows have errors, nothing was written; correct "
+               "them, or use --keep-good to import the good rows only"), file=out)
+        return EXIT_USAGE
     except CatalogError as exc:
         print(f"✗ {exc.text(lang)}", file=out)
         return EXIT_USAGE
@@ -159,4 +174,5 @@ def command(args: argparse.Namespace) -> int:
     fields = ("title", "level", "term", "scope", "id", "tier", "basis")
     override = {f: getattr(args, f"col_{f}") for f in fields if getattr(args, f"col_{f}")}
     return import_(args.sheet, args.out, catalog_id=args.catalog_id, title=args.title,
-                   sheet_name=args.sheet_name, override=override, lang=args.lang)
+                   sheet_name=args.sheet_name, override=override, lang=args.lang,
+                   keep_good=args.keep_good)

@@ -110,6 +110,9 @@ def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     for field in ("title", "level", "term", "scope", "id", "tier", "basis"):
         imp.add_argument(f"--col-{field}", default=None, metavar="HEADER",
                          help=f"{field} 列的表头 / header of the {field} column")
+    imp.add_argument("--keep-good", action="store_true",
+                     help="有误的行报告后跳过，只导入正确的行 / report the bad rows and import the "
+                          "good ones")
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
     leaves["catalog import"] = imp
 

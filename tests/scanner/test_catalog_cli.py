@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import openpyxl
+import yaml
 import pytest
 from builders import DocSpec, make_docx
 
@@ -108,3 +109,34 @@ def test_import_with_column_override(tmp_path: Path) -> None:
     assert main(["catalog", "import", str(tmp_path / "o.csv"), "--out", str(out)]) == 2
     assert main(["catalog", "import", str(tmp_path / "o.csv"), "--out", str(out),
                  "--col-title", "条目", "--col-level", "等级", "--col-term", "时限"]) == 0
+
+
+def test_import_reports_every_bad_row_and_keeps_the_good_ones_only_when_asked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [["序号", "国家秘密事项名称", "密级", "保密期限"],
+            ["1", "国家等级控制点坐标成果", "机密", "长期"],  # 长期 at 机密: lawful
+            ["2", "1:1万及更大比例尺地形图及其数字化成果", "秘密", "长期"],
+            ["3", "某事项", "内部", "1年"],
+            ["4", "重力测量成果", "秘密", "15年"],
+            ["5", "测绘项目招标标底", "秘密", "5年"],
+            ["6", "又一事项", "公开", "2年"]]
+    sheet = tmp_path / "rows.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    out = tmp_path / "rows.yaml"
+    assert main(["catalog", "import", str(sheet), "--out", str(out), "--lang", "en"]) == 2
+    text = capsys.readouterr().out
+    assert not out.exists()
+    for row in (4, 5, 7):  # sheet rows (the header is row 1): each bad one named
+        assert f"rows.csv:{row}:" in text, text
+    assert "rows.csv:2:" not in text and "rows.csv:3:" not in text
+    assert "--keep-good" in text
+    assert main(["catalog", "import", str(sheet), "--out", str(out), "--keep-good"]) == 1
+    text = capsys.readouterr().out
+    assert "rows.csv:5:" in text and "已导入 3 个事项" in text
+    items = yaml.safe_load(out.read_text(encoding="utf-8"))["items"]
+    assert [i["title"] for i in items] == [rows[1][1], rows[2][1], rows[5][1]]
+    assert items[0]["long_term"] is True and items[0]["level"] == "机密"
+    # the quantity in the title is proposed as a quantity condition
+    assert items[1]["match"]["quantity"] == [{"scale": "1:1万及更大"}]
+    assert main(["catalog", "validate", str(out)]) == 0
