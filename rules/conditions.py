@@ -21,8 +21,10 @@ class Score(NamedTuple):
     span: tuple[int, int]
 
 
-def score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> Score:
-    """How much of ``spec`` the occurrences ``found`` meet, and the evidence."""
+def score(spec: MatchSpec, found: dict[str, list[TermHit]],
+          anywhere: frozenset[str] = frozenset()) -> Score:
+    """How much of ``spec`` the occurrences ``found`` meet, and the evidence. A near group's
+    term in ``anywhere`` (the subject: title, headings) is near every other occurrence."""
     satisfied: list[str] = []
     missing: list[str] = []
     evidence: list[TermHit] = []
@@ -37,7 +39,7 @@ def score(spec: MatchSpec, found: dict[str, list[TermHit]]) -> Score:
         satisfied.extend(f"any:{t}" for t in present[:quota])
         missing.extend(["any"] * (spec.min_any - quota))
     for group in spec.near:
-        pair = near(group.terms, group.within, found)
+        pair = near(group.terms, group.within, found, anywhere)
         label = f"near:{'+'.join(group.terms)}≤{group.within}"
         (satisfied if pair else missing).append(label)
         evidence.extend(pair)
@@ -72,6 +74,12 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
     def unit(p: int, k: int) -> bool:
         return lay.section[k] == lay.section[p] if cross else k == p
 
+    # A quantity is an attribute of the document's subject wherever it stands when it is stated
+    # where the document names its object (龙潭水库总库容5.2亿立方米 in a report on 龙潭水库大坝…)
+    # or named by a specific word of its own (总干渠142千米: three characters or more).
+    attributes = {q.key: w for q in spec.quantity
+                  if (w := [h for h in found.get(q.key, []) if paragraph(h.start) in lay.about
+                            or _named(h, q.of)])}
     best: Score | None = None
     for anchor in sorted(where):
         p = where[anchor]
@@ -79,15 +87,22 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
                   if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
                             and unit(p, where[h.start])])}
         window = score(spec, inside).span
-        for t, hs in subject_of(p).items():
+        subject = subject_of(p)
+        for t, hs in (*subject.items(), *attributes.items()):
             inside[t] = list(dict.fromkeys([*hs, *inside.get(t, [])]))
-        got = score(spec, inside)._replace(span=window)
+        got = score(spec, inside, frozenset(subject))._replace(span=window)
         if best is None or got.score > best.score:
             best = got
             if got.score >= 1.0:
                 break
     assert best is not None
     return best
+
+
+def _named(hit: TermHit, words: Sequence[str]) -> bool:
+    """Whether a quantity's excerpt shows it named by one of ``words`` of three characters or
+    more (a short word such as 工程 or 面积 names too many things)."""
+    return any(len(w) >= 3 and w in hit.excerpt for w in words)
 
 
 def passage_text(text: str, span: tuple[int, int], margin: int = 12, cap: int = 240) -> str:
@@ -126,10 +141,19 @@ def reachable(spec: MatchSpec, present: set[str], slack: int) -> bool:
     return True
 
 
-def near(terms: Sequence[str], within: int, found: dict[str, list[TermHit]]) -> list[TermHit]:
-    """One occurrence of each term, all within ``within`` characters; [] when impossible."""
+def near(terms: Sequence[str], within: int, found: dict[str, list[TermHit]],
+         anywhere: frozenset[str] = frozenset()) -> list[TermHit]:
+    """One occurrence of each term, all within ``within`` characters; [] when impossible. Terms
+    in ``anywhere`` stand near every occurrence (they are the subject of what follows)."""
     if any(t not in found for t in terms):
         return []
+    rest = [t for t in terms if t not in anywhere]
+    if len(rest) < len(terms):
+        given = [found[t][0] for t in terms if t in anywhere]
+        if len(rest) <= 1:
+            return given + [found[t][0] for t in rest]
+        chosen = near(rest, within, found)
+        return given + chosen if chosen else []
     anchors = found[terms[0]]
     for anchor in anchors[:50]:
         chosen = [anchor]

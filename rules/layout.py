@@ -42,6 +42,11 @@ class Layout:
     section: tuple[int, ...]
     subject: tuple[tuple[tuple[int, int], ...], ...]
     title: tuple[int, int]
+    about: frozenset[int] = frozenset()  # paragraphs that name the title's object
+
+    def spans(self) -> set[tuple[int, int]]:
+        """Every subject span of the document (title zone, headings, table header rows)."""
+        return {span for spans in self.subject for span in spans}
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph holding text position ``pos``."""
@@ -50,6 +55,12 @@ class Layout:
     def title_text(self, text: str) -> str:
         """The title zone's text."""
         return text[self.title[0]:self.title[1]]
+
+    def opening(self, text: str, lines: int = 3) -> str:
+        """The title zone and the first lines after it (past the 主送 line): where a text names
+        what it is (讲稿：…, a sub-title 学习《…》体会)."""
+        after = text[self.title[1]:].lstrip("\n").split("\n")[:lines]
+        return "\n".join([self.title_text(text), *after])
 
 
 def paragraph_bounds(text: str) -> tuple[list[int], list[int]]:
@@ -66,18 +77,54 @@ def paragraph_bounds(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def _title_zone(text: str, starts: list[int], ends: list[int]) -> tuple[int, int]:
-    """The first short lines before the body: 发文机关标志, 文号, the title (wrapped or not)."""
-    end = 0
-    for k in range(min(TITLE_LINES, len(starts))):
-        line = text[starts[k]:ends[k]]
+def _title_zone(text: str) -> tuple[int, int]:
+    """The first short lines before the body: 发文机关标志, 文号, the title (wrapped or not); it
+    ends before the 主送 line (ending in a colon), a heading, a sentence or a long line."""
+    end = pos = 0
+    for line in text.split("\n")[:TITLE_LINES]:
+        start, pos = pos, pos + len(line) + 1
         if not line:
             continue
         if len(line) > TITLE_MAX or line[-1] in SENTENCE_END or line.endswith((":", "：")) \
                 or HEADING.match(line):
             break
-        end = ends[k]
+        end = start + len(line)
     return 0, end
+
+
+# What a title says about the document rather than its object (关于…的报告, 2026年度, 工作情况).
+TITLE_FRAME = re.compile(
+    r"^关于|(?:的)?(?:会议纪要|纪要|请示|报告|通知|通报|函|复函|批复|意见|方案|说明|汇报|总结|决定|"
+    r"情况说明|工作总结|工作方案|实施方案|工作报告|情况报告|情况汇报)$|\d{4}年度?|\d+月|年度|"
+    r"上半年|下半年|第[一二三四]季度")
+FRAME_WORDS = ("工作情况", "有关情况", "有关事项", "有关工作", "工作推进", "专项工作", "相关工作",
+               "情况报告", "会议纪要", "专题会议", "工作会议", "推进情况", "落实情况", "开展情况",
+               "进展情况", "实施情况", "运行情况", "管理工作", "工作方案", "实施方案", "评估情况")
+NAME_LEN = 4  # characters of the title a paragraph must repeat to name its object
+
+
+def _object_names(title: str) -> set[str]:
+    """Runs of :data:`NAME_LEN` characters of the title's object (its frame removed)."""
+    core = title.replace("\n", "")
+    for _ in range(3):
+        core = TITLE_FRAME.sub("", core)
+    names = set()
+    for part in re.split(r"[的和及与、,，《》“”()（）\s]", core):
+        for i in range(len(part) - NAME_LEN + 1):
+            gram = part[i:i + NAME_LEN]
+            if gram not in FRAME_WORDS and not any(ch.isdigit() for ch in gram):
+                names.add(gram)
+    return names
+
+
+def _about(text: str, title: tuple[int, int], starts: list[int], ends: list[int]
+           ) -> frozenset[int]:
+    """The paragraphs that name the title's object (repeat a run of its characters)."""
+    names = _object_names(text[title[0]:title[1]])
+    if not names:
+        return frozenset()
+    return frozenset(k for k, (s, e) in enumerate(zip(starts, ends, strict=True))
+                     if s >= title[1] and any(n in text[s:e] for n in names))
 
 
 def _heading(line: str) -> tuple[int, int] | None:
@@ -98,7 +145,7 @@ def layout(text: str, is_table: Callable[[int], bool] | None = None) -> Layout:
     there is a table row (its table's first row is part of its subject)."""
     starts, ends = paragraph_bounds(text)
     tables = {k for k, s in enumerate(starts) if is_table(s)} if is_table else set()
-    title = _title_zone(text, starts, ends)
+    title = _title_zone(text)
     chain: dict[int, tuple[int, int]] = {}
     section_id = 0
     sections: list[int] = []
@@ -123,7 +170,8 @@ def layout(text: str, is_table: Callable[[int], bool] | None = None) -> Layout:
             spans.append(table_head)
         sections.append(section_id)
         subjects.append(tuple(spans))
-    return Layout(tuple(starts), tuple(ends), tuple(sections), tuple(subjects), title)
+    return Layout(tuple(starts), tuple(ends), tuple(sections), tuple(subjects), title,
+                  _about(text, title, starts, ends))
 
 
 # ── What kind of text it is ────────────────────────────────────────────────────────────────
@@ -180,6 +228,8 @@ def named_as(title: str, words: tuple[str, ...]) -> str | None:
     """The word of ``words`` a line of the title zone is named by (…学习体会, 讲稿：…, 在…会议上
     的讲话), if any: the genre a document names itself, not a word somewhere in its first lines."""
     for line in title.split("\n"):
+        if len(line) > TITLE_MAX or any(c in line[:-1] for c in "。；;！？!?"):
+            continue  # a sentence, not a title or a label
         line = re.sub(r"[(（][^)）]{0,20}[)）]$", "", line.rstrip("。 "))
         found = [w for w in words if line.endswith(w) or line.startswith((w + ":", w + "："))]
         if found:

@@ -138,7 +138,7 @@ class Matcher:
             return ()
         memo: dict[tuple[int, int, int], Context] = {}
         lay = layout(mt.text, lambda pos: _table_row(mt.locate(pos)[0]))
-        page = Page(mt, lay, genre(mt.text, lay), memo)
+        page = Page(mt, lay, genre(mt.text, lay), memo, tuple(sorted(lay.spans())))
         hits = [h for h in (self._evaluate(i, found, page) for i in candidates) if h]
         hits.sort(key=lambda h: (not h.live, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
@@ -152,7 +152,7 @@ class Matcher:
         all_stated = quantity.stated(text, kinds)
         for key, q in self.quantities.items():
             for s in all_stated:
-                if not q.holds(s) or (q.of and not _follows(text, s.start, q.of)):
+                if not q.holds(s) or (q.of and not _follows(text, s.start, s.end, q.of)):
                     continue
                 block, _ = mt.locate(s.start)
                 hit = TermHit(key, text[s.start:s.end], block.location,
@@ -290,7 +290,7 @@ class Matcher:
         mt = page.mt
         item = self.items[index]
         spec = item.match
-        every = score(spec, found)
+        every = score(spec, found, page.subject_terms(found))
         vetoes = tuple(h for t in spec.none for h in found.get(t, [])[:1])
         if not every.evidence or every.score < spec.threshold:
             return None
@@ -307,7 +307,7 @@ class Matcher:
                     asserted.setdefault(term, []).append(h)
                 else:
                     discounted.append(replace(h, context=c.kind, trigger=c.trigger))
-        signal = document_signal(page.lay.title_text(mt.text), rules)
+        signal = document_signal(page.lay.opening(mt.text), rules)
         factor = rules.document_factor if signal else 1.0
         best = best_passage(spec, asserted, rules.passage, page.lay, cross=rules.section)
         final = round(best.score * factor, 3)
@@ -326,16 +326,20 @@ class Matcher:
                    passage_text(mt.text, best.span) if best.evidence else "", signal)
 
 
-def _follows(text: str, start: int, words: Sequence[str], reach: int = 12) -> bool:
-    """Whether one of ``words`` stands within ``reach`` characters before ``start`` in the
-    same clause (总库容为1.2亿立方米 for ``of: [库容]``)."""
+def _follows(text: str, start: int, end: int, words: Sequence[str], reach: int = 12,
+             after: int = 4) -> bool:
+    """Whether one of ``words`` names the quantity ``text[start:end]``: it stands within
+    ``reach`` characters before it in the same clause (总库容为1.2亿立方米 for ``of: [库容]``)
+    or right after it (2级堤防 for ``of: [堤防]``)."""
     lo = max(start - reach, 0)
     for stop in "。；;！？!?\n，,":
         at = text.rfind(stop, lo, start)
         if at >= 0:
             lo = at + 1
-    window = text[lo:start]
-    return any(w in window for w in words)
+    if any(w in text[lo:start] for w in words):
+        return True
+    tail = text[end:end + after + max(map(len, words))]
+    return any(tail.find(w) in range(after + 1) for w in words)
 
 
 def _ascii_word(ch: str) -> bool:
@@ -365,6 +369,12 @@ class Page(NamedTuple):
     lay: Layout
     genre: tuple[str, str] | None
     memo: dict[tuple[int, int, int], Context]
+    spans: tuple[tuple[int, int], ...]
+
+    def subject_terms(self, found: dict[str, list[TermHit]]) -> frozenset[str]:
+        """The terms that occur in a subject span somewhere (title zone, a heading)."""
+        return frozenset(t for t, hs in found.items()
+                         if any(a <= h.start and h.end <= b for h in hs for a, b in self.spans))
 
 
 def _table_row(block: Block) -> bool:
