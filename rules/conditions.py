@@ -80,12 +80,19 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
     attributes = {q.key: w for q in spec.quantity
                   if (w := [h for h in found.get(q.key, []) if paragraph(h.start) in lay.about
                             or _named(h, q.of)])}
+    for t, hs in found.items():  # what the paragraphs naming the object say is the subject's
+        w = [h for h in hs if paragraph(h.start) in lay.about]
+        if w:
+            attributes[t] = list(dict.fromkeys([*attributes.get(t, []), *w]))
+    quantities = {q.key for q in spec.quantity}
     best: Score | None = None
     for anchor in sorted(where):
         p = where[anchor]
         inside = {t: w for t, hs in found.items()
                   if (w := [h for h in hs if anchor <= h.start and h.end <= anchor + width
                             and unit(p, where[h.start])])}
+        if not set(inside) - quantities:
+            continue  # a quantity qualifies a matter; the matter is where its words are
         window = score(spec, inside).span
         subject = subject_of(p)
         for t, hs in (*subject.items(), *attributes.items()):
@@ -95,8 +102,7 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
             best = got
             if got.score >= 1.0:
                 break
-    assert best is not None
-    return best
+    return best if best is not None else score(spec, {})
 
 
 def _named(hit: TermHit, words: Sequence[str]) -> bool:

@@ -46,6 +46,10 @@ SENTENCE_END = "。！？；!?;\n"
 CLAUSE_END = SENTENCE_END + "，,：:"
 DOC_KINDS = "通知|通报|办法|方案|规定|意见|条例|决定|报告|纪要|细则|规划|预案|制度|标准|规范|指南"
 QUOTED_DOC = re.compile(rf"“[^”\n]{{2,60}}(?:{DOC_KINDS})”")
+# After the term, in its clause: the matter no longer exists (分洪口门不再设置, 该站已撤销).
+DISCONTINUED = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:已经?|均已|现已)?(?:不再(?:保留|设置|使用|存在|"
+                          r"运行|启用|执行|实施|保存|提供|作为)|(?:已|均已|现已|同时|一并|予以|宣布)(?:撤销|取消|"
+                          r"拆除|停用|注销|报废|销毁|移交|废弃|废止|关停))")
 # A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级) states a
 # rule about classification, not the matter itself, unless it points at this document's own
 # content (本, 该, 此, 上述, 所附…).
@@ -208,6 +212,9 @@ def classify(text: str, start: int, end: int, rules: ContextRules,
     for word in t["public"]:
         if word in sentence:
             return Context("public", word)
+    gone = DISCONTINUED.match(text, end, min(hi, end + 12))
+    if gone is not None:
+        return Context("negated", gone.group(0))
     rule = LEVEL_RULE.search(text, end, hi)
     if rule is not None and DEICTIC.search(text, lo, start) is None:
         return Context("hypothetical", "…" + rule.group(0))

@@ -43,10 +43,15 @@ class Layout:
     subject: tuple[tuple[tuple[int, int], ...], ...]
     title: tuple[int, int]
     about: frozenset[int] = frozenset()  # paragraphs that name the title's object
+    heads: tuple[tuple[int, int] | None, ...] = ()  # a table row's header row, per paragraph
 
     def spans(self) -> set[tuple[int, int]]:
         """Every subject span of the document (title zone, headings, table header rows)."""
         return {span for spans in self.subject for span in spans}
+
+    def head_of(self, pos: int) -> tuple[int, int] | None:
+        """The header row of the table row holding ``pos`` (None outside tables)."""
+        return self.heads[self.paragraph(pos)] if self.heads else None
 
     def paragraph(self, pos: int) -> int:
         """The index of the paragraph holding text position ``pos``."""
@@ -65,11 +70,12 @@ class Layout:
 
 def paragraph_bounds(text: str) -> tuple[list[int], list[int]]:
     """Where each paragraph of a match text begins and ends. A paragraph ending in a colon runs
-    on into the next (现将…报告如下：/ the list it introduces); a table row is one line."""
+    on into the next (现将…报告如下：/ the list it introduces) unless that is a heading; a table
+    row is one line."""
     starts, ends = [0], []
     at = text.find("\n")
     while at >= 0:
-        if text[at - 1:at] not in ("：", ":"):
+        if text[at - 1:at] not in ("：", ":") or HEADING.match(text[at + 1:at + 16]):
             ends.append(at)
             starts.append(at + 1)
         at = text.find("\n", at + 1)
@@ -89,6 +95,8 @@ def _title_zone(text: str) -> tuple[int, int]:
                 or HEADING.match(line):
             break
         end = start + len(line)
+    if end >= len(text.rstrip("\n")):
+        return 0, 0  # all of it: a sentence or a heading alone has no title
     return 0, end
 
 
@@ -152,6 +160,7 @@ def layout(text: str, is_table: Callable[[int], bool] | None = None) -> Layout:
     subjects: list[tuple[tuple[int, int], ...]] = []
     rows = tables
     table_head: tuple[int, int] | None = None
+    heads: list[tuple[int, int] | None] = []
     for k, (s, e) in enumerate(zip(starts, ends, strict=True)):
         head = _heading(text[s:e]) if s >= title[1] else None
         if head is not None:
@@ -168,10 +177,13 @@ def layout(text: str, is_table: Callable[[int], bool] | None = None) -> Layout:
         spans.extend(chain[lv] for lv in sorted(chain))
         if table_head is not None and table_head[0] != s:
             spans.append(table_head)
+            heads.append(table_head)
+        else:
+            heads.append(None)
         sections.append(section_id)
         subjects.append(tuple(spans))
     return Layout(tuple(starts), tuple(ends), tuple(sections), tuple(subjects), title,
-                  _about(text, title, starts, ends))
+                  _about(text, title, starts, ends), tuple(heads))
 
 
 # ── What kind of text it is ────────────────────────────────────────────────────────────────
@@ -188,6 +200,9 @@ NEWS = re.compile(r"本报讯|新华社|新华网|人民网|[(（]记者|记者[
                   r"|通讯员|据[\u4e00-\u9fff]{2,8}报道|来源[:：]|责任编辑")
 EXAM = re.compile(r"思考题|练习题|习题|选择题|填空题|判断题|简答题|论述题|课后练习|本章小结"
                   r"|学习目标|教学目标|参考答案")
+TENDER_TITLE = re.compile(r"(?:招标|采购|比选|磋商|询价|竞价|中标|成交)[^\n]{0,20}(?:公告|公示|邀请书|文件)")
+ADVERT_TITLE = re.compile(r"(?:招聘|诚聘|招录|招考|选聘)[^\n]{0,20}(?:公告|启事|简章|公示|通知)?")
+PUBLICITY_TITLE = re.compile(r"宣传(?:活动|月|周|日|材料|提纲|手册|册|栏|展板|品)|科普|宣讲")
 OPENING_NAMES = {"招标公告", "采购公告", "招标文件", "比选公告", "磋商公告", "竞争性谈判公告",
                  "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事", "招聘简章",
                  "诚聘"}
@@ -196,12 +211,13 @@ OPTIONS = re.compile(r"A[.．、][^\n]{1,40}B[.．、][^\n]{1,40}C[.．、]")
 # exam's options, a tender item by the tender's wording).
 GENRE_WORDS = {"statute": ("条例", "办法", "规定"), "standard": ("标准",),
                "tender": ("招标", "投标", "标底", "采购"), "advert": ("招聘",),
-               "news": ("新闻",), "textbook": ("试卷", "试题", "考试", "答案", "教材")}
+               "news": ("新闻",), "publicity": ("宣传",), "textbook": ("试卷", "试题", "考试", "答案", "教材")}
 
 
 def genre(text: str, lay: Layout) -> tuple[str, str] | None:
     """(kind, evidence) when the text is not a live matter by its structure and opening:
-    ``statute``, ``standard``, ``tender``, ``advert``, ``news``, ``textbook``. None otherwise."""
+    ``statute``, ``standard``, ``tender``, ``advert``, ``publicity`` (a campaign for the public,
+    named in the title), ``news``, ``textbook``. None otherwise."""
     opening = text[:200]
     articles = ARTICLE.findall(text)
     if len(articles) >= 3 or (articles and SELF_REFERENCE.search(text)):
@@ -209,6 +225,12 @@ def genre(text: str, lay: Layout) -> tuple[str, str] | None:
     m = STANDARD.search(text[:3000])
     if m is not None:
         return "standard", m.group(0).strip()
+    title = lay.title_text(text)
+    for kind, pattern in (("tender", TENDER_TITLE), ("advert", ADVERT_TITLE),
+                          ("publicity", PUBLICITY_TITLE)):
+        m = pattern.search(title)
+        if m is not None:
+            return kind, m.group(0)
     for kind, pattern in (("tender", TENDER), ("advert", ADVERT)):
         # named in the opening, or two different signs of the kind (岗位职责 alone is a duty)
         found = dict.fromkeys(pattern.findall(text))

@@ -130,33 +130,39 @@ class Matcher:
             return ()
         self._ready()
         mt = build(blocks, flowing)
-        stated = self._quantities(mt) if self.quantities else {}
+        lay = layout(mt.text, lambda pos: _table_row(mt.locate(pos)[0]))
+        stated = self._quantities(mt, lay) if self.quantities else {}
         found = self._occurrences(mt, viable_only=True, present=set(stated))
         found.update(stated)
         candidates = sorted({i for term in found for i in self.by_term[term]})
         if not candidates:
             return ()
         memo: dict[tuple[int, int, int], Context] = {}
-        lay = layout(mt.text, lambda pos: _table_row(mt.locate(pos)[0]))
         page = Page(mt, lay, genre(mt.text, lay), memo, tuple(sorted(lay.spans())))
         hits = [h for h in (self._evaluate(i, found, page) for i in candidates) if h]
         hits.sort(key=lambda h: (not h.live, -h.score, -_rank(h.item.level), h.item.id))
         return tuple(hits)
 
-    def _quantities(self, mt: MatchText) -> dict[str, list[TermHit]]:
-        """Quantity condition key → the quantities stated in the text that meet it (and follow
-        one of its ``of`` words, when it has them)."""
+    def _quantities(self, mt: MatchText, lay: Layout) -> dict[str, list[TermHit]]:
+        """Quantity condition key → the quantities stated in the text that meet it (and are
+        named by one of its ``of`` words, when it has them: in their clause, or in the header
+        row of their table)."""
         text = mt.text
         kinds = [(q.kind, q.unit) for q in self.quantities.values()]
         found: dict[str, list[TermHit]] = {}
         all_stated = quantity.stated(text, kinds)
         for key, q in self.quantities.items():
             for s in all_stated:
-                if not q.holds(s) or (q.of and not _follows(text, s.start, s.end, q.of)):
+                if not q.holds(s):
                     continue
+                excerpt = mt.excerpt(s.start, s.end)
+                if q.of and not _follows(text, s.start, s.end, q.of):
+                    column = _in_header(text, lay.head_of(s.start), q.of)
+                    if column is None:
+                        continue
+                    excerpt = f"〔{column}〕{excerpt}"  # named by its table's column
                 block, _ = mt.locate(s.start)
-                hit = TermHit(key, text[s.start:s.end], block.location,
-                              mt.excerpt(s.start, s.end), s.start, s.end)
+                hit = TermHit(key, text[s.start:s.end], block.location, excerpt, s.start, s.end)
                 found.setdefault(key, []).append(hit)
                 if len(found[key]) >= KEEP:
                     break
@@ -189,8 +195,10 @@ class Matcher:
         inside = _Containment(on)
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
-            on_bounds = end in bounds and (start in bounds
-                                           or _head(mt.text, start, end, bounds, self._tk.FREQ))
+            on_bounds = (end in bounds and (start in bounds or _head(mt.text, start, end, bounds,
+                                                                     self._tk.FREQ))) or (
+                start in bounds and (_stem(mt.text, start, end, bounds)
+                                     or _spill(start, end, bounds)))
             # A term inside a longer term that matched (命题 in 命题教师名单) counts too.
             if not on_bounds and not inside(start, end):
                 continue
@@ -326,11 +334,19 @@ class Matcher:
                    passage_text(mt.text, best.span) if best.evidence else "", signal)
 
 
-def _follows(text: str, start: int, end: int, words: Sequence[str], reach: int = 12,
+def _in_header(text: str, head: tuple[int, int] | None, words: Sequence[str]) -> str | None:
+    """The word of ``words`` in the header row of a quantity's table (a column 估算总投资)."""
+    if head is None:
+        return None
+    return next((w for w in sorted(words, key=len, reverse=True)
+                 if w in text[head[0]:head[1]]), None)
+
+
+def _follows(text: str, start: int, end: int, words: Sequence[str], reach: int = 40,
              after: int = 4) -> bool:
-    """Whether one of ``words`` names the quantity ``text[start:end]``: it stands within
-    ``reach`` characters before it in the same clause (总库容为1.2亿立方米 for ``of: [库容]``)
-    or right after it (2级堤防 for ``of: [堤防]``)."""
+    """Whether one of ``words`` names the quantity ``text[start:end]``: it stands before it in
+    the same clause (总库容为1.2亿立方米, 下泄流量由3000…加大至6500立方米每秒 for
+    ``of: [库容]``, ``[下泄流量]``) or right after it (2级堤防 for ``of: [堤防]``)."""
     lo = max(start - reach, 0)
     for stop in "。；;！？!?\n，,":
         at = text.rfind(stop, lo, start)
@@ -405,6 +421,22 @@ def _head(text: str, start: int, end: int, bounds: set[int], freq: dict[str, int
         return False
     left = max((p for p in bounds if p < start), default=-1)
     return start - left >= 2 and left >= 0 and freq.get(text[left:start], 0) > 0
+
+
+def _stem(text: str, start: int, end: int, bounds: set[int]) -> bool:
+    """Whether ``[start, end)`` (two characters or more) is a word's stem: the token from
+    ``start`` is the term and one more Chinese character (反恐 in 反恐怖, 地下水 in 地下水源)."""
+    return (end - start >= 2 and end + 1 in bounds and end not in bounds
+            and all(p not in bounds for p in range(start + 1, end))
+            and "\u4e00" <= text[end:end + 1] <= "\u9fff")
+
+
+def _spill(start: int, end: int, bounds: set[int]) -> bool:
+    """Whether ``[start, end)`` (three characters or more) is a word of two or more and the
+    first character of the next word, a segmentation jieba could have chosen the other way
+    (地下水 in 地下|水源地: 地下水|源地)."""
+    return (end - start >= 3 and end - 1 in bounds and end not in bounds
+            and all(p not in bounds for p in range(start + 1, end - 1)))
 
 
 def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] | None:

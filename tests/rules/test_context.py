@@ -114,11 +114,11 @@ def test_conditions_must_hold_within_one_passage() -> None:
 
 
 def test_triggers_are_data_changed_per_catalogue_and_per_item() -> None:
-    sentence = "此事已剔除菌毒种保藏清单。"
+    sentence = "此事已移出菌毒种保藏清单。"
     assert catalogue().match_text(sentence)[0].live
-    added = catalogue(", context: {add: {negated: [已剔除]}}").match_text(sentence)
+    added = catalogue(", context: {add: {negated: [已移出]}}").match_text(sentence)
     assert added[0].held == "context"
-    per_item = catalogue(item_context=", context: {add: {negated: [已剔除]}}")
+    per_item = catalogue(item_context=", context: {add: {negated: [已移出]}}")
     assert per_item.match_text(sentence)[0].held == "context"
     assert catalogue().match_text("必须加强菌毒种保藏管理。")[0].held == "context"
     removed = catalogue(", context: {remove: {hypothetical: [必须]}}")

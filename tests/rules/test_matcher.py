@@ -74,8 +74,11 @@ def _straddles(terms: list[str]) -> tuple[dict[str, str], set[str]]:
 
 
 def _compound_head(term: str, word: str, freq: dict[str, int]) -> bool:
-    """``word`` is a word of two characters or more followed by ``term`` (a kind of it)."""
+    """``word`` is a word of two characters or more followed by ``term`` (a kind of it), or
+    ``term`` and one more Chinese character (its stem: 反恐 in 反恐怖, 判决 in 判决书)."""
     rest = word[:-len(term)]
+    if word.startswith(term) and len(word) == len(term) + 1 and len(term) >= 2:
+        return True
     return word.endswith(term) and len(rest) >= 2 and freq.get(rest, 0) > 0
 
 

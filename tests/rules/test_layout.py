@@ -1,0 +1,117 @@
+"""A document as an officer reads it (rules/layout.py): the title and headings are the subject of
+what follows, paragraphs that name the title's object describe it, and texts that are not live
+matters (statutes, standards, tenders, adverts, news, textbooks) are told by their structure."""
+
+from __future__ import annotations
+
+import pytest
+
+from markers import Block
+from rules import Hit, Matcher, parse_catalog
+from rules.layout import genre, layout
+
+CATALOG = """\
+catalog: {id: l, title: 版式测试}
+items:
+  - id: L-1
+    title: 重要变电站的安全防护方案
+    level: 机密
+    max_years: 10
+    match: {all: [变电站], any: [安全防护方案, 监控点位, 警卫力量部署]}
+  - id: L-2
+    title: 大型水库大坝安全监测数据
+    level: 秘密
+    max_years: 5
+    match:
+      all: [大坝]
+      any: [渗流监测数据, 隐患分析]
+      quantity: [{value: 1亿立方米以上, of: [库容]}]
+"""
+MATCHER = Matcher([parse_catalog(CATALOG, "l.yaml")])
+FILLER = ["（一）后勤保障", "完成办公楼消防设施改造和电梯更新，公务用车实行平台化管理。",
+          "（二）档案工作", "全年收文1316件，完成年度文书档案整理归档，推进档案数字化。"]
+
+
+def lines(*texts: str) -> list[Hit]:
+    return list(MATCHER.match([Block(t, f"body.p{i}", "body") for i, t in enumerate(texts)],
+                              flowing=False))
+
+
+def live(*texts: str) -> set[str]:
+    return {h.item.id for h in lines(*texts) if h.live}
+
+
+def test_the_title_is_the_subject_of_every_paragraph() -> None:
+    # the title names the object; the sensitive attribute comes sections later
+    assert live("关于东郊220千伏变电站安全防护工作的报告", "省电力公司：", "一、基本情况",
+                *FILLER, "二、防护措施", "站内共设监控点位48个，分三个区域布设。") == {"L-1"}
+    # the same paragraph under an unrelated title: its words alone do not make the item
+    assert live("关于机关后勤工作的报告", "办公室：", "一、基本情况", *FILLER,
+                "二、防护措施", "站内共设监控点位48个，分三个区域布设。") == set()
+
+
+def test_a_heading_is_the_subject_of_its_section_only() -> None:
+    assert live("年度工作总结", "一、变电站运维", "全年完成监控点位改造12处。") == {"L-1"}
+    assert live("年度工作总结", "一、变电站运维", "全年完成巡视120次。", "二、机关建设",
+                "全年完成监控点位改造12处。") == set()
+
+
+def test_a_paragraph_naming_the_object_describes_it() -> None:
+    # the capacity is stated where the report names its reservoir; the data come later
+    doc = ["龙潭水库大坝安全监测专家会商会议纪要", "会议纪要如下：", "一、水库概况",
+           "龙潭水库总库容5.2亿立方米，为大（2）型水库。", *FILLER, "二、会商意见",
+           "专家认为左岸渗流监测数据持续偏高，需高度重视。"]
+    assert live(*doc) == {"L-2"}
+    small = [t.replace("5.2亿", "5200万") for t in doc]
+    assert live(*small) == set()
+    # a capacity stated for another object does not qualify this one
+    other = [*doc[:3], "全市小型水库总数86座。", *FILLER, "二、会商意见",
+             "专家认为左岸渗流监测数据持续偏高，需高度重视。", "另：青山水库总库容5.2亿立方米。"]
+    assert live(*other) == set()
+
+
+def test_layout_title_headings_and_table_header() -> None:
+    text = "\n".join(["示例市水利局文件", "关于某水库的报告", "市政府：", "一、概况",
+                      "水库总库容1.2亿立方米。", "（一）主要指标", "库容\t坝高", "1.2亿\t92米"])
+    lay = layout(text, lambda pos: "\t" in text[pos:text.find("\n", pos) if "\n" in text[pos:]
+                                             else len(text)])
+    assert lay.title_text(text) == "示例市水利局文件\n关于某水库的报告"
+    last = lay.paragraph(len(text) - 1)
+    spans = [text[a:b] for a, b in lay.subject[last]]
+    assert spans == ["示例市水利局文件\n关于某水库的报告", "一、概况", "（一）主要指标", "库容\t坝高"]
+
+
+GENRES = [  # (kind, a realistic opening or structure)
+    ("statute", "某省测绘管理条例\n第一条 为了加强测绘管理，制定本条例。\n第二条 本条例适用于本省。\n"
+                "第三条 县级以上人民政府测绘主管部门负责本行政区域测绘工作。"),
+    ("standard", "基础地理信息要素分类与代码\n1 范围\n本标准规定了基础地理信息要素的分类和代码。\n"
+                 "2 规范性引用文件"),
+    ("tender", "某市1:500地形图测绘项目招标公告\n一、项目概况\n工期90日历天。\n二、投标人资格要求"),
+    ("advert", "某测绘院2026年公开招聘工作人员公告\n一、招聘岗位\n二、报名条件\n有经验者优先。"),
+    ("news", "本报讯（记者 张三）近日，某市完成新一轮基础测绘工作。"),
+    ("textbook", "第三章 地形图的识读\n学习目标\n思考题\n1. 地形图的比例尺有哪些表示方法？"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), GENRES)
+def test_texts_that_are_not_live_matters(kind: str, text: str) -> None:
+    assert genre(text, layout(text)) is not None
+    assert genre(text, layout(text))[0] == kind  # type: ignore[index]
+
+
+@pytest.mark.parametrize("text", [
+    "关于东郊变电站安全防护方案的报告\n省电力公司：\n一、岗位职责\n值班人员岗位职责明确。",
+    "关于提供测绘成果的函\n省水利厅：\n根据《测绘成果管理条例》第十条规定，现提供成果如下。",
+    "第三季度工作例会纪要\n会上各科室交流了学习体会，研究了下一步工作。",
+])
+def test_live_documents_are_not_taken_for_those(text: str) -> None:
+    assert genre(text, layout(text)) is None
+
+
+def test_a_statute_holds_its_hits_and_says_why() -> None:
+    hits = lines("某省电力设施保护条例", "第一条 为保护电力设施，制定本条例。",
+                 "第二条 本省变电站安全防护方案由省电力公司编制。", "第三条 本条例自公布之日起施行。")
+    assert hits and not hits[0].live and hits[0].held == "genre"
+    assert hits[0].document is not None and hits[0].document.startswith("statute")
+    # the same sentence in a unit's own report is live
+    assert live("关于东郊变电站的报告", "省电力公司：", "东郊变电站已制定安全防护方案。") == {"L-1"}
