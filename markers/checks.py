@@ -10,6 +10,7 @@ from markers.expiry import expires_on
 from markers.lines import WRONG_SYMBOLS
 from markers.models import (
     STATUTORY_MAX_YEARS,
+    DateField,
     Evidence,
     Finding,
     Marking,
@@ -127,7 +128,8 @@ def _header_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
             zh = {"copy": "份号", "mark": "密级", "urgency": "紧急程度"}
             yield make("HEADER_ORDER", m.location, tuple(Evidence(f.location, f.raw) for f in lead),
                        order_zh="→".join(zh[k] for k in kinds), order_en=" → ".join(kinds))
-    above = [c for c in marks.copy_candidates if c.in_lead and c.order < m.order]
+    above = [c for c in marks.copy_candidates if c.in_lead and (
+        c.order < m.order or (c.location == m.location and c.order == m.order))]  # 份号：… 密级：…
     six = [c for c in above if len(c.value) == 6]
     if not six:
         detail = f"（现为“{above[0].value}”）" if above else ""
@@ -160,9 +162,12 @@ def _conflict_checks(live: list[Marking]) -> Iterator[Finding]:
 
 
 def _document_checks(marks: MarkSet, live: list[Marking]) -> Iterator[Finding]:
+    eff = marks.effective
+    if eff is None and marks.stated is not None and not live:
+        s = marks.stated
+        yield make("LEVEL_STATED_UNMARKED", s.location, (Evidence(s.location, s.raw),), raw=s.raw)
     for w in marks.work_secret:
         yield make("WORK_SECRET_CONFUSION", w.location, (Evidence(w.location, w.raw),), raw=w.raw)
-    eff = marks.effective
     if eff is not None and marks.scope is None:
         yield make("SCOPE_MISSING", eff.location, _ev(eff))
     stamp = marks.declass_stamp
@@ -172,11 +177,30 @@ def _document_checks(marks: MarkSet, live: list[Marking]) -> Iterator[Finding]:
                        (Evidence(stamp.location, stamp.raw), *_ev(m)), raw=m.raw)
     d, f = marks.document_date, marks.document_date_field
     if d is not None and f is not None and (eff is not None or marks.is_gongwen):
-        reasons = [(d.chinese, "使用汉字数字", "Chinese numerals"),
-                   (d.short_year, "年份未写全", "short year"),
-                   (d.zero_padded, "月日不应补零", "zero padding")]
-        for flag, zh, en in reasons:
-            if flag:
-                yield make("DATE_FORMAT", f.location, (Evidence(f.location, f.raw),), raw=d.raw,
-                           why_zh=zh, why_en=f"written with {en}; use 2023年3月22日")
+        for zh, en in _date_form(d):
+            yield make("DATE_FORMAT", f.location, (Evidence(f.location, f.raw),), raw=d.raw,
+                       why_zh=zh, why_en=en)
 
+
+# GB/T 9704-2012 took effect on 2012-07-01: from then the 成文日期 is written in Arabic numerals
+# (2023年3月22日); before it GB/T 9704-1999 required Chinese numerals (二〇〇五年六月十一日).
+GBT_9704_2012 = dt.date(2012, 7, 1)
+
+
+def _date_form(d: DateField) -> list[tuple[str, str]]:
+    """Why the 成文日期 is not written as the standard in force on that date required."""
+    old = d.date is not None and d.date < GBT_9704_2012
+    reasons: list[tuple[str, str]] = []
+    if old and not d.chinese:
+        reasons.append(("2012年7月1日前应按GB/T 9704-1999使用汉字数字（如二〇〇五年六月十一日）",
+                        "written with Arabic numerals; before 2012-07-01 GB/T 9704-1999 required "
+                        "Chinese numerals (二〇〇五年六月十一日)"))
+    if d.chinese and not old:
+        reasons.append(("使用汉字数字（自2012年7月1日起按GB/T 9704-2012应使用阿拉伯数字）",
+                        "written with Chinese numerals; from 2012-07-01 GB/T 9704-2012 requires "
+                        "2023年3月22日"))
+    if d.short_year:
+        reasons.append(("年份未写全", "written with a short year; write the full year"))
+    if d.zero_padded and not old:
+        reasons.append(("月日不应补零", "written with zero padding; use 2023年3月22日"))
+    return reasons

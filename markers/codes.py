@@ -58,6 +58,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "error",
         "文件有“解密”标注，但密级标志“{raw}”未作废",
         "a 解密 stamp is present but the mark '{raw}' is not cancelled"),
+    "LEVEL_STATED_UNMARKED": (
+        "error", "文中声明本文件为国家秘密（“{raw}”），但未标注密级标志",
+        "the text declares itself classified ('{raw}') but carries no mark"),
 }
 
 

@@ -20,6 +20,7 @@ from markers.cover import with_cover_fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
 from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
 from markers.normalize import compact, normalize
+from markers.stated import stated_level
 
 LEAD_REGIONS = ("top", "header", "top_right")
 PAIR_DISTANCE = 3
@@ -61,6 +62,13 @@ def is_short(text: str) -> bool:
 
 
 def _lead_kind(text: str) -> str | None:
+    parts = field_parts(text)
+    if len(parts) > 1:
+        kinds = [_lead_kind(p) or ("scope" if fields.scope(p) else None)
+                 or ("period" if parse_period_field(p) else None) for p in parts]
+        if None in kinds:
+            return None
+        return "mark" if "mark" in kinds else kinds[0]
     if fields.copy_number(text) is not None:
         return "copy"
     if fields.urgency(text) is not None:
@@ -91,10 +99,30 @@ def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
     return lead
 
 
+# Several fields on one line, as officers type them: 密级：机密  保密期限：5年 (spaces, a tab, a
+# full-width space, 、 or nothing between), or a mark followed by other fields (机密★5年    知悉
+# 范围：市政府领导). The line is cut before each field label after the first.
+FIELD_LABEL = re.compile(
+    r"(?<!和)(?:密\s*级|保密期限|解密时间|解密条件|知悉范围|阅知范围|发放范围|份\s*号|紧急程度)\s*[:：]")
+FIELD_SEP = re.compile(r"[\s\u3000、；;，,]+$")
+
+
+def field_parts(text: str) -> list[str]:
+    """The fields of a line holding several (each without the separators around it); the line
+    itself when it holds one."""
+    cuts = [m.start() for m in FIELD_LABEL.finditer(text) if text[:m.start()].strip()]
+    if not cuts:
+        return [text]
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return [p for p in (FIELD_SEP.sub("", part).strip() for part in parts) if p]
+
+
 def _segments(block: Block) -> Iterable[str]:
-    """The texts of a block to try as marks: a table row's cells and adjacent cell pairs."""
+    """The texts of a block to try as marks: a table row's cells and adjacent cell pairs, or the
+    fields of a line that holds several."""
     if block.region != "table" or "\t" not in block.text:
-        yield block.text
+        parts = field_parts(block.text)
+        yield from parts if len(parts) > 1 else (block.text,)
         return
     cells = [c for c in block.text.split("\t") if c.strip()]
     yield from cells
@@ -183,7 +211,10 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 term = parse_period_field(text)
                 if term is not None:
                     periods.append((block, term))
-        _collect_fields(block, in_lead, found)
+        parts = field_parts(block.text) if block.region != "table" else [block.text]
+        for part in parts:
+            _collect_fields(block if len(parts) == 1 else block._replace(text=part), in_lead,
+                            found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if doc_number is None and ("号" in block.text or "號" in block.text):
@@ -208,6 +239,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         lead=tuple(lead_fields),
         spacing_reliable=spacing_reliable,
         derived=any(DERIVED.search(b.text) for b in readable if "派" in b.text),
+        stated=stated_level(blocks) if not markings else None,
     )
 
 

@@ -155,3 +155,4 @@ class MarkSet:
     lead: tuple[Field, ...] = field(default_factory=tuple)
     spacing_reliable: bool = True
     derived: bool = False
+    stated: Field | None = None  # the text gives itself a level or period in prose

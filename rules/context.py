@@ -49,7 +49,7 @@ QUOTED_DOC = re.compile(rf"“[^”\n]{{2,60}}(?:{DOC_KINDS})”")
 # After the term, in its clause: the matter no longer exists (分洪口门不再设置, 该站已撤销).
 DISCONTINUED = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:已经?|均已|现已)?(?:不再(?:保留|设置|使用|存在|"
                           r"运行|启用|执行|实施|保存|提供|作为)|(?:已|均已|现已|同时|一并|予以|宣布)(?:撤销|取消|"
-                          r"拆除|停用|注销|报废|销毁|移交|废弃|废止|关停))")
+                          r"拆除|停用|注销|报废|销毁|废弃|废止|关停))")
 # A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级) states a
 # rule about classification, not the matter itself, unless it points at this document's own
 # content (本, 该, 此, 上述, 所附…).

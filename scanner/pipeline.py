@@ -30,7 +30,7 @@ from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.messages import Msg
 from scanner.report import FileReport, Source
-from scanner.verdicts import allows_long_term, verdicts
+from scanner.verdicts import allows_long_term, authority_findings, verdicts
 
 HEAD_BYTES = 8192
 
@@ -226,6 +226,8 @@ def assess(doc: Document, source: Source, options: ScanOptions,
             findings = tuple(f for f in findings
                              if f.code not in ("LONG_TERM_REVIEW", "PERIOD_EXCEEDS_MAX"))
         findings = (*findings, *found)
+    else:
+        findings = (*findings, *authority_findings(marks, options.authority, options.derived))
     end = None
     if marks.effective is not None:
         date = marks.document_date.date if marks.document_date else None

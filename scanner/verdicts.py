@@ -98,9 +98,18 @@ def verdicts(marks: MarkSet, hits: Sequence[Hit], *, authority: str | None = Non
         out.append(_f("UNMARKED_MATCH", f"可能应定未定：未标密级，但内容符合事项 {_names(live)}",
                       f"likely should be classified: no mark, but it matches {_names(live)}",
                       live))
-    if eff is not None and authority and not derived and not marks.derived:
-        out.extend(_authority(eff.level, authority, where))
+    out.extend(authority_findings(marks, authority, derived))
     return tuple(out), _suggest(live)
+
+
+def authority_findings(marks: MarkSet, authority: str | None, derived: bool
+                       ) -> list[Finding]:
+    """AUTHORITY_EXCEEDED when an original classification is above the unit's 定密权限 (the
+    level and the configured authority are enough: no catalogue is needed)."""
+    eff = marks.effective
+    if eff is None or not authority or derived or marks.derived:
+        return []
+    return _authority(eff.level, authority, eff.location)
 
 
 def _term_text(term: Term) -> str:
@@ -186,14 +195,18 @@ def _period(term: Term, level: str, document_date: dt.date | None, live: Sequenc
                same, where)]
 
 
+AUTHORITY_ZH = {"central": "中央国家机关", "provincial": "省级机关", "city": "设区的市级机关",
+                "county": "县级机关"}
+
+
 def _authority(level: str, authority: str, where: str | None) -> list[Finding]:
     kind, allowed = parse_authority(authority)
     if allowed is not None and LEVEL_RANK[level] <= LEVEL_RANK[allowed]:
         return []
-    limit_zh = allowed or "无原始定密权"
+    unit = AUTHORITY_ZH[kind]
+    limit_zh = f"最高可定{allowed}级" if allowed else "无原始定密权（未经授权）"
     return [Finding("AUTHORITY_EXCEEDED", "error",
-                    f"超出定密权限：本单位（{kind}）最高可定{limit_zh}，"
-                    f"文件标为{level}（非派生定密）",
+                    f"超出定密权限：本单位为{unit}，{limit_zh}，文件标为{level}（非派生定密）",
                     f"above the unit's authority ({kind}: up to {allowed or 'none'}), marked "
                     f"{level} as an original classification", where)]
 

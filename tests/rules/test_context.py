@@ -57,7 +57,7 @@ def test_each_context_class_on_realistic_sentences(sentence: str, term: str,
 
 
 def _signal(text: str) -> str | None:
-    return document_signal(layout(text).title_text(text), RULES)
+    return document_signal(layout(text).opening(text), RULES)
 
 
 def test_document_signal_is_what_the_title_names_the_text() -> None:

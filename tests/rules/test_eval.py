@@ -1,7 +1,8 @@
 """The labelled evaluation sets: precision and recall of every verdict at least 0.9 on the first
-(the demo catalogue) and 0.95 on the second (the health catalogue, written and labelled before
-the matcher was tuned for it); and the public texts give at most one UNMARKED_MATCH with either
-catalogue."""
+(the demo catalogue) and 0.95 on the others (health, water, surveying, energy: written and
+labelled by other hands before the matcher was tuned on them; energy never tuned on); the
+documents labelled clean pass (no error); and the public texts give no UNMARKED_MATCH with any of
+the catalogues."""
 
 from __future__ import annotations
 
@@ -16,22 +17,27 @@ from scanner.pipeline import ScanOptions, scan_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from eval_rules import SETS, evaluate
+from eval_rules import SETS, evaluate, rows
 
 
-@pytest.mark.parametrize(("name", "size"), [("eval", 80), ("eval2", 60)])
+@pytest.mark.parametrize(("name", "size"), [("eval", 80), ("eval2", 60), ("eval3", 80),
+                                           ("eval4", 70)])
 def test_eval_set_is_large_enough(name: str, size: int) -> None:
-    docs = SETS[name][0] / "docs"
-    assert len(list(docs.glob("*.txt"))) >= size
+    assert len(rows(name)) >= size
 
 
-@pytest.mark.parametrize("name", ["eval", "eval2"])
+@pytest.mark.parametrize("name", sorted(SETS))
 def test_precision_and_recall_per_verdict(name: str) -> None:
-    scores, wrong = evaluate(name)
+    result = evaluate(name)
     target = SETS[name][2]
-    for code, (precision, recall, support) in scores.items():
-        assert support >= 5, code
-        assert precision >= target and recall >= target, (code, precision, recall, wrong)
+    for code, (precision, recall, support) in result.scores.items():
+        if code == "PERIOD_ABOVE_CATALOG" and name == "eval4":
+            assert support == 0  # every item of the surveying regulation is 长期
+            continue
+        assert support >= 4, code
+        assert precision >= target and recall >= target, (code, precision, recall,
+                                                          result.wrong)
+    assert not result.unclean, result.unclean  # correctly marked documents pass
 
 
 def test_the_second_set_is_a_third_hard_negatives() -> None:
@@ -41,10 +47,10 @@ def test_the_second_set_is_a_third_hard_negatives() -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["eval", "eval2"])
-def test_public_texts_give_at_most_one_unmarked_match(name: str) -> None:
-    texts = sorted((SHARED / "corpus" / "public_texts").glob("*"))
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_public_texts_give_no_unmarked_match(name: str) -> None:
+    texts = sorted((SHARED / "corpus" / "public_texts").glob("*.txt"))
     options = ScanOptions(as_of=dt.date(2026, 11, 30), catalogs=(SETS[name][1],))
     flagged = [p.name for p in texts
                if any(f.code == "UNMARKED_MATCH" for f in scan_file(p, options).findings)]
-    assert len(texts) >= 40 and len(flagged) <= 1, flagged
+    assert len(texts) >= 40 and not flagged, flagged

@@ -97,3 +97,16 @@ def test_no_catalogue_no_verdicts(tmp_path: Path) -> None:
     report = to_json(scan_file(_doc(tmp_path, "n", "秘密★1年", ROUTINE),
                                ScanOptions(as_of=dt.date(2026, 11, 22))))
     assert report["hits"] == [] and report["verdicts"] == [] and report["suggested_marking"] is None
+
+
+@pytest.mark.parametrize(("mark", "authority", "expected"), [
+    ("机密★5年", "county", True), ("机密★5年", "county:机密", False),
+    ("绝密★10年", "city", True), ("机密★5年", "city", False), ("绝密★10年", "provincial", False)])
+def test_authority_is_checked_without_a_catalogue(tmp_path: Path, mark: str, authority: str,
+                                                  expected: bool) -> None:
+    report = to_json(scan_file(_doc(tmp_path, "a", mark, ROUTINE),
+                               ScanOptions(as_of=dt.date(2026, 11, 22), authority=authority)))
+    found = [f for f in report["findings"] if f["code"] == "AUTHORITY_EXCEEDED"]  # type: ignore[attr-defined]
+    assert bool(found) is expected
+    if found:  # the unit named in words, not its setting
+        assert "county" not in found[0]["message_zh"] and "city" not in found[0]["message_zh"]

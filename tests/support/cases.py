@@ -128,4 +128,25 @@ CASES: list[Case] = [
     Case("declass_struck", gongwen(lead=["000123", Para("秘密★1年", strike=True), "解密"]),
          "DECLASS_CONFLICT", False, pdf=True),
     Case("declass_ok", gongwen(), "DECLASS_CONFLICT", False),
+    # several fields on one line, as officers type them
+    Case("field_line", gongwen("密级：机密　　保密期限：5年"), "PERIOD_MISSING", False),
+    Case("field_line_tab", gongwen("密级：机密\t保密期限：5年"), "PERIOD_MISSING", False),
+    Case("field_line_level_only", gongwen("密级：机密"), "PERIOD_MISSING", True),
+    Case("mark_then_scope", gongwen("机密★5年　　知悉范围：市政府领导", scope=None),
+         "SCOPE_MISSING", False),
+    Case("mark_then_scope_term", gongwen("机密★5年　　知悉范围：市政府领导", scope=None),
+         "PERIOD_INVALID", False),
+    Case("mark_then_scope_spacing", gongwen("机密★5年　　知悉范围：市政府领导", scope=None),
+         "MARK_SPACING", False),
+    # a text that declares its own level in prose and carries no mark
+    Case("stated_unmarked", gongwen(None, copy=None, extra=[
+        "本通知属机密级，保密期限10年，请严格控制知悉范围。"]), "LEVEL_STATED_UNMARKED", True),
+    Case("stated_marked", gongwen("机密★10年", extra=[
+        "本通知属机密级，保密期限10年，请严格控制知悉范围。"]), "LEVEL_STATED_UNMARKED", False),
+    Case("stated_prose_ok", gongwen(None, copy=None, extra=[
+        "国家秘密的密级分为绝密、机密、秘密三级，本通知不属于国家秘密。"]),
+         "LEVEL_STATED_UNMARKED", False),
+    # the 成文日期 judged by the standard in force on that date (GB/T 9704-1999 before 2012-07-01)
+    Case("date_chinese_1999", gongwen(date="二〇〇五年六月十一日"), "DATE_FORMAT", False),
+    Case("date_arabic_1999", gongwen(date="2005年6月11日"), "DATE_FORMAT", True),
 ]
