@@ -47,14 +47,17 @@ CLAUSE_END = SENTENCE_END + "，,：:"
 DOC_KINDS = "通知|通报|办法|方案|规定|意见|条例|决定|报告|纪要|细则|规划|预案|制度|标准|规范|指南"
 QUOTED_DOC = re.compile(rf"“[^”\n]{{2,60}}(?:{DOC_KINDS})”")
 # After the term, in its clause: the matter no longer exists (分洪口门不再设置, 该站已撤销).
-DISCONTINUED = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:已经?|均已|现已)?(?:不再(?:保留|设置|使用|存在|"
-                          r"运行|启用|执行|实施|保存|提供|作为)|(?:已|均已|现已|同时|一并|予以|宣布)(?:撤销|取消|"
-                          r"拆除|停用|注销|报废|销毁|废弃|废止|关停))")
+DISCONTINUED = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:已经?|均已|现已)?"
+                          r"(?:不再(?:保留|设置|使用|存在|运行|启用|执行|实施|保存|提供|作为)"
+                          r"|(?:已|均已|现已|同时|一并|予以|宣布)"
+                          r"(?:撤销|取消|拆除|停用|注销|报废|销毁|废弃|废止|关停))")
 # A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级) states a
 # rule about classification, not the matter itself, unless it points at this document's own
 # content (本, 该, 此, 上述, 所附…).
-LEVEL_RULE = re.compile(r"(?:一般|通常|均|都|应|应当|可)?(?:属于?|定为|列为|划为|确定为)(?:绝密|机密|秘密)级?")
-DEICTIC = re.compile(r"本(?:报告|文|函|通知|方案|项目|次|单位|院|局|批)|该|此|上述|所附|附件|附表|以下|如下")
+LEVEL_RULE = re.compile(r"(?:一般|通常|均|都|应|应当|可)?(?:属于?|定为|列为|划为|确定为)"
+                        r"(?:绝密|机密|秘密)级?")
+DEICTIC = re.compile(r"本(?:报告|文|函|通知|方案|项目|次|单位|院|局|批)|该|此|上述|所附"
+                     r"|附件|附表|以下|如下")
 INSTRUCTION = re.compile(r"的[，,](?:要|应|应当|须|必须|立即|一律|依法|依规|严肃|按照|由)")
 
 

@@ -200,18 +200,20 @@ NEWS = re.compile(r"本报讯|新华社|新华网|人民网|[(（]记者|记者[
                   r"|通讯员|据[\u4e00-\u9fff]{2,8}报道|来源[:：]|责任编辑")
 EXAM = re.compile(r"思考题|练习题|习题|选择题|填空题|判断题|简答题|论述题|课后练习|本章小结"
                   r"|学习目标|教学目标|参考答案")
-TENDER_TITLE = re.compile(r"(?:招标|采购|比选|磋商|询价|竞价|中标|成交)[^\n]{0,20}(?:公告|公示|邀请书|文件)")
+TENDER_TITLE = re.compile(r"(?:招标|采购|比选|磋商|询价|竞价|中标|成交)[^\n]{0,20}"
+                          r"(?:公告|公示|邀请书|文件)")
 ADVERT_TITLE = re.compile(r"(?:招聘|诚聘|招录|招考|选聘)[^\n]{0,20}(?:公告|启事|简章|公示|通知)?")
 PUBLICITY_TITLE = re.compile(r"宣传(?:活动|月|周|日|材料|提纲|手册|册|栏|展板|品)|科普|宣讲")
 OPENING_NAMES = {"招标公告", "采购公告", "招标文件", "比选公告", "磋商公告", "竞争性谈判公告",
-                 "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事", "招聘简章",
-                 "诚聘"}
+                 "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事",
+                 "招聘简章", "诚聘"}
 OPTIONS = re.compile(r"A[.．、][^\n]{1,40}B[.．、][^\n]{1,40}C[.．、]")
 # An item whose own terms name the kind of text is not held by it (an exam paper item by the
 # exam's options, a tender item by the tender's wording).
 GENRE_WORDS = {"statute": ("条例", "办法", "规定"), "standard": ("标准",),
                "tender": ("招标", "投标", "标底", "采购"), "advert": ("招聘",),
-               "news": ("新闻",), "publicity": ("宣传",), "textbook": ("试卷", "试题", "考试", "答案", "教材")}
+               "news": ("新闻",), "publicity": ("宣传",),
+               "textbook": ("试卷", "试题", "考试", "答案", "教材")}
 
 
 def genre(text: str, lay: Layout) -> tuple[str, str] | None:
@@ -249,10 +251,10 @@ def genre(text: str, lay: Layout) -> tuple[str, str] | None:
 def named_as(title: str, words: tuple[str, ...]) -> str | None:
     """The word of ``words`` a line of the title zone is named by (…学习体会, 讲稿：…, 在…会议上
     的讲话), if any: the genre a document names itself, not a word somewhere in its first lines."""
-    for line in title.split("\n"):
-        if len(line) > TITLE_MAX or any(c in line[:-1] for c in "。；;！？!?"):
+    for raw in title.split("\n"):
+        if len(raw) > TITLE_MAX or any(c in raw[:-1] for c in "。；;！？!?"):
             continue  # a sentence, not a title or a label
-        line = re.sub(r"[(（][^)）]{0,20}[)）]$", "", line.rstrip("。 "))
+        line = re.sub(r"[(（][^)）]{0,20}[)）]$", "", raw.rstrip("。 "))
         found = [w for w in words if line.endswith(w) or line.startswith((w + ":", w + "："))]
         if found:
             return max(found, key=len)

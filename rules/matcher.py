@@ -342,7 +342,7 @@ def _in_header(text: str, head: tuple[int, int] | None, words: Sequence[str]) ->
                  if w in text[head[0]:head[1]]), None)
 
 
-def _follows(text: str, start: int, end: int, words: Sequence[str], reach: int = 40,
+def _follows(text: str, start: int, end: int, words: Sequence[str], *, reach: int = 40,
              after: int = 4) -> bool:
     """Whether one of ``words`` names the quantity ``text[start:end]``: it stands before it in
     the same clause (总库容为1.2亿立方米, 下泄流量由3000…加大至6500立方米每秒 for

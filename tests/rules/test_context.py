@@ -11,8 +11,8 @@ import pytest
 
 from markers import Block
 from rules import Hit, Matcher, parse_catalog
-from rules.layout import layout
 from rules.context import classify, default_rules, document_signal
+from rules.layout import layout
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.report import to_json
 from scanner.report.html import render

@@ -78,12 +78,13 @@ def test_layout_title_headings_and_table_header() -> None:
     assert lay.title_text(text) == "示例市水利局文件\n关于某水库的报告"
     last = lay.paragraph(len(text) - 1)
     spans = [text[a:b] for a, b in lay.subject[last]]
-    assert spans == ["示例市水利局文件\n关于某水库的报告", "一、概况", "（一）主要指标", "库容\t坝高"]
+    assert spans == ["示例市水利局文件\n关于某水库的报告", "一、概况", "（一）主要指标",
+                     "库容\t坝高"]
 
 
 GENRES = [  # (kind, a realistic opening or structure)
-    ("statute", "某省测绘管理条例\n第一条 为了加强测绘管理，制定本条例。\n第二条 本条例适用于本省。\n"
-                "第三条 县级以上人民政府测绘主管部门负责本行政区域测绘工作。"),
+    ("statute", "某省测绘管理条例\n第一条 为了加强测绘管理，制定本条例。\n"
+                "第二条 本条例适用于本省。\n第三条 县级以上人民政府测绘主管部门负责本行政区域测绘工作。"),
     ("standard", "基础地理信息要素分类与代码\n1 范围\n本标准规定了基础地理信息要素的分类和代码。\n"
                  "2 规范性引用文件"),
     ("tender", "某市1:500地形图测绘项目招标公告\n一、项目概况\n工期90日历天。\n二、投标人资格要求"),
@@ -110,7 +111,8 @@ def test_live_documents_are_not_taken_for_those(text: str) -> None:
 
 def test_a_statute_holds_its_hits_and_says_why() -> None:
     hits = lines("某省电力设施保护条例", "第一条 为保护电力设施，制定本条例。",
-                 "第二条 本省变电站安全防护方案由省电力公司编制。", "第三条 本条例自公布之日起施行。")
+                 "第二条 本省变电站安全防护方案由省电力公司编制。",
+                 "第三条 本条例自公布之日起施行。")
     assert hits and not hits[0].live and hits[0].held == "genre"
     assert hits[0].document is not None and hits[0].document.startswith("statute")
     # the same sentence in a unit's own report is live

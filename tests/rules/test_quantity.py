@@ -66,7 +66,8 @@ def test_a_time_of_day_and_a_number_inside_a_word_are_not_quantities() -> None:
 
 
 def test_titles_propose_their_quantity_conditions() -> None:
-    assert quantity_conditions("1:1万及更大比例尺地形图及其数字化成果") == [{"scale": "1:1万及更大"}]
+    assert quantity_conditions("1:1万及更大比例尺地形图及其数字化成果") == [
+        {"scale": "1:1万及更大"}]
     assert quantity_conditions("连续覆盖范围超过6平方千米的大于1:5000的地形图") == [
         {"area": "超过6平方千米"}, {"scale": "大于1:5000"}]
     assert quantity_conditions("国家一、二等水准网成果") == [{"grade": "一、二等"}]

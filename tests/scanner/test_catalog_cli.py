@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import openpyxl
-import yaml
 import pytest
+import yaml
 from builders import DocSpec, make_docx
 
 from scanner.catalogs import DEMO
