@@ -6,11 +6,11 @@ a 1:5万 one is 秘密, an area above 25 km² decides, a tier (一、二等 agai
 item states such a condition as the catalogue writes it (``scale: 1:1万及更大``,
 ``area: 大于25平方千米``, ``grade: 一、二等``, ``value: 1亿立方米以上`` with ``of: [库容]``);
 :func:`parse_condition` reads it into a :class:`Quantity`, a kind and a range of canonical
-values (square metres, metres, yuan; the denominator for a scale, so a larger scale is a smaller number). :func:`stated` finds the
-quantities a text states — Arabic or Chinese numerals, 万/亿, ``1:5万`` and ``五万分之一``,
-units
-(平方千米, km², 公里, 亩…), ranges (1:5000至1:1万) and bounds (超过, 以上, 不足…) — each with its
-span, and a condition holds for a stated quantity whose range overlaps its own.
+values (square metres, metres, yuan; the denominator for a scale, so a larger scale is a
+smaller number). :func:`stated` finds the quantities a text states — Arabic or Chinese
+numerals, 万/亿, ``1:5万`` and ``五万分之一``, units (平方千米, km², 公里, 亩…), ranges
+(1:5000至1:1万) and bounds (超过, 以上, 不足…) — each with its span, and a condition holds for
+a stated quantity whose range overlaps its own.
 """
 
 from __future__ import annotations
