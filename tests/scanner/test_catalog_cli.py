@@ -140,3 +140,13 @@ def test_import_reports_every_bad_row_and_keeps_the_good_ones_only_when_asked(
     # the quantity in the title is proposed as a quantity condition
     assert items[1]["match"]["quantity"] == [{"scale": "1:1万及更大"}]
     assert main(["catalog", "validate", str(out)]) == 0
+
+
+def test_catalog_test_runs_examples_of_every_quantity_kind(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = BAD.parent / "catalogs_ok" / "quantities.yaml"
+    kinds = {k for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+             for q in item["match"]["quantity"] for k in q if k != "of"}
+    assert kinds == {"scale", "area", "length", "count", "amount", "grade", "value"}
+    assert main(["catalog", "test", str(path)]) == 0
+    assert "16/16" in capsys.readouterr().out
