@@ -58,6 +58,8 @@ LEVEL_RULE = re.compile(r"(?:一般|通常|均|都|应|应当|可)?(?:属于?|�
                         r"(?:绝密|机密|秘密)级?")
 DEICTIC = re.compile(r"本(?:报告|文|函|通知|方案|项目|次|单位|院|局|批)|该|此|上述|所附"
                      r"|附件|附表|以下|如下")
+CITED_RULE = re.compile(r"》(?:第[一二三四五六七八九十百零〇\d]+条)?(?:中)?(?:规定了|规定|明确了|明确|要求|"
+                        r"适用于|给出了|界定了)")
 INSTRUCTION = re.compile(r"的[，,](?:要|应|应当|须|必须|立即|一律|依法|依规|严肃|按照|由)")
 
 
@@ -124,6 +126,10 @@ def _cited(text: str, start: int, end: int) -> str | None:
     for m in QUOTED_DOC.finditer(text, lo, hi):
         if m.start() < start and end <= m.end():
             return "“…”"
+    s_lo, _ = _bounds(text, start, end, SENTENCE_END)
+    rule = CITED_RULE.search(text, s_lo, start)
+    if rule is not None:  # 《…图式》规定了1:500地形图的符号: what a cited document says
+        return rule.group(0)
     return None
 
 

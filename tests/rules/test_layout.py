@@ -118,3 +118,14 @@ def test_a_statute_holds_its_hits_and_says_why() -> None:
     assert hits[0].document is not None and hits[0].document.startswith("statute")
     # the same sentence in a unit's own report is live
     assert live("关于东郊变电站的报告", "省电力公司：", "东郊变电站已制定安全防护方案。") == {"L-1"}
+
+
+def test_a_cited_standard_and_an_advert_without_its_name_in_the_title() -> None:
+    # what a cited standard says is not the matter; the same words as a unit's own are
+    assert live("关于东郊变电站工作的报告", "省电力公司：",
+                "《变电站设计规范》规定了变电站安全防护方案的编制要求。") == set()
+    assert live("关于东郊变电站工作的报告", "省电力公司：",
+                "东郊变电站已按规范编制安全防护方案。") == {"L-1"}
+    advert = ["某供电公司2026年人员补充计划", "一、岗位", "变电运维岗2人。",
+              "二、报名条件", "熟悉变电站安全防护方案者优先。"]
+    assert live(*advert) == set()
