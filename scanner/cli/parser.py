@@ -289,6 +289,10 @@ def _server_parser(sub: argparse._SubParsersAction, name: str  # type: ignore[ty
                         "needs a token)")
     p.add_argument("--port", type=int, default=0,
                    help="端口（默认任一空闲端口）/ port (default: a free one)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="请求头 Host 还可以是这个名字（可重复；默认只接受监听地址及其名字）/ a "
+                        "further name requests may carry in their Host header (repeatable; by "
+                        "default only the bound address and its names)")
     p.add_argument("--token", default=None,
                    help="访问令牌（Authorization: Bearer）；非本机地址时不给则自动生成 / the "
                         "access token; generated when binding beyond loopback without one")

@@ -73,7 +73,8 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
                                     lang=lang))
     reviewer = getattr(args, "reviewer", None) or getpass.getuser()
     settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
-                              audit=audit, checker=checker, catalogs=options.catalogs)
+                              audit=audit, checker=checker, catalogs=options.catalogs,
+                              host=args.host, allowed_hosts=tuple(args.allow_host))
     from werkzeug.serving import make_server  # noqa: PLC0415
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import ipaddress
 import secrets
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -55,6 +57,61 @@ class ServerSettings:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     catalogs: tuple[str, ...] = ()
     page_size: int = 200  # files on one list page
+    host: str = "127.0.0.1"  # the address the server is bound to
+    allowed_hosts: tuple[str, ...] = ()  # further names it may be reached by (--allow-host)
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+
+
+def _host_name(header: str) -> str:
+    """The name or address of a ``Host`` header, without its port, brackets or final dot."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def _is_loopback(name: str) -> bool:
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_names(settings: ServerSettings) -> frozenset[str]:
+    """The names a request's ``Host`` may carry: the bound address, the loopback names when it
+    is loopback or every address, the machine's own name when it is every address, and the names
+    given with ``--allow-host``."""
+    bound = _host_name(settings.host)
+    names = {bound, *(_host_name(h) for h in settings.allowed_hosts)}
+    if bound in WILDCARDS or _is_loopback(bound):
+        names |= LOOPBACK_NAMES
+    if bound in WILDCARDS:
+        names.add(socket.gethostname().lower())
+    return frozenset(n for n in names if n)
+
+
+def host_allowed(header: str, names: frozenset[str], local: str | None) -> bool:
+    """Whether a request whose ``Host`` is ``header`` was meant for this server: one of its
+    names, or the very address the connection reached (``local``). A page that rebinds its own
+    name to this address still sends its own name, which is refused (DNS rebinding)."""
+    name = _host_name(header)
+    if not name:
+        return False
+    if name in names:
+        return True
+    if local is None:
+        return False
+    try:
+        return ipaddress.ip_address(name) == ipaddress.ip_address(local.split("%", 1)[0])
+    except ValueError:
+        return False
 
 
 def _highlight(text: str) -> Markup:
@@ -108,12 +165,29 @@ def _guards(app: Flask, settings: ServerSettings) -> None:
         app.logger.error("request failed: %s", type(exc).__name__)
         return fail(500, "服务器内部错误", "internal error")
 
+    names = host_names(settings)
+
+    def local_address() -> str | None:
+        sock = request.environ.get("werkzeug.socket")
+        try:
+            return str(sock.getsockname()[0]) if sock is not None else None
+        except (OSError, IndexError, TypeError):
+            return None
+
     @app.before_request
     def guard() -> Response | None:
-        if request.method == "POST":
-            origin = request.headers.get("Origin")
-            if origin and urlsplit(origin).netloc != request.host:
+        local = local_address()
+        if not host_allowed(request.headers.get("Host", ""), names, local):
+            return fail(421, "请求的主机名不是本服务器（Host 不符）",
+                        "misdirected request: the Host header does not name this server")
+        origin = request.headers.get("Origin")
+        if origin and origin != "null":
+            parts = urlsplit(origin)
+            if (not host_allowed(parts.netloc, names, local)
+                    or parts.netloc.lower() != request.host.lower()):
                 return fail(403, "拒绝跨站请求", "cross-site request refused")
+        elif origin == "null" and request.method == "POST":
+            return fail(403, "拒绝跨站请求", "cross-site request refused")
         if settings.token is None or request.path == "/login":
             return None
         given = request.headers.get("Authorization", "")

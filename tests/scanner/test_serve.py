@@ -91,6 +91,66 @@ def raw_get(url: str, path: str) -> int:
     return int(head.split()[1])
 
 
+def raw_request(url: str, method: str, path: str, headers: dict[str, str],
+                body: bytes = b"") -> tuple[int, bytes]:
+    """(status, body) of one request sent exactly as written, ``Host`` included (or left out
+    when ``headers`` has none)."""
+    host, port = url[len("http://"):].rstrip("/").split(":")
+    lines = [f"{method} {path} HTTP/1.1"] + [f"{k}: {v}" for k, v in headers.items()]
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    lines.append("Connection: close")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, rest = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), rest
+
+
+def test_dns_rebinding_is_refused(server: str) -> None:
+    """A page on another name rebound to 127.0.0.1 sends its own name as Host (and Origin):
+    refused with 421 before anything is read or checked; the server's own names still work."""
+    port = server.rstrip("/").rsplit(":", 1)[1]
+    for path in ("/", "/api/v1/health"):
+        status, body = raw_request(server, "GET", path, {"Host": f"rebind.example:{port}"})
+        assert status == 421, (path, body)
+        assert b"demo" not in body and b"catalog" not in body
+    doc = "机密★10年\n".encode()
+    form, headers = multipart("a.txt", doc)
+    status, _ = raw_request(server, "POST", "/api/v1/check", {
+        "Host": f"rebind.example:{port}", "Origin": f"http://rebind.example:{port}",
+        **headers}, form)
+    assert status == 421
+    status, _ = raw_request(server, "GET", "/api/v1/health", {})  # no Host at all
+    assert status in (400, 421)
+    for name in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"LOCALHOST.:{port}"):
+        status, body = raw_request(server, "GET", "/api/v1/health", {"Host": name})
+        assert status == 200, (name, body)
+    status, _ = raw_request(server, "POST", "/api/v1/check", {
+        "Host": f"127.0.0.1:{port}", "Origin": f"http://rebind.example:{port}", **headers}, form)
+    assert status == 403
+    status, body = raw_request(server, "POST", "/api/v1/check", {
+        "Host": f"127.0.0.1:{port}", "Origin": f"http://127.0.0.1:{port}", **headers}, form)
+    assert status == 200, body
+
+
+def test_dns_rebinding_is_refused_on_every_address_too() -> None:
+    """Bound to every address, the token does not make a rebound name acceptable; a name given
+    with --allow-host is."""
+    with running("serve", "--host", "0.0.0.0", "--token", "t0ken-for-the-test", "--jobs", "1",
+                 "--allow-host", "dingmi.unit.example") as (url, _):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        auth = {"Authorization": "Bearer t0ken-for-the-test"}
+        assert raw_request(url, "GET", "/api/v1/health",
+                           {"Host": f"rebind.example:{port}", **auth})[0] == 421
+        assert raw_request(url, "GET", "/api/v1/health",
+                           {"Host": f"127.0.0.1:{port}", **auth})[0] == 200
+        assert raw_request(url, "GET", "/api/v1/health",
+                           {"Host": f"dingmi.unit.example:{port}", **auth})[0] == 200
+
+
 @pytest.mark.parametrize("path", [
     "/assets/../app.py", "/assets/%2e%2e%2fapp.py", "/assets/..%2F..%2Fetc%2Fpasswd",
     "/../../../../etc/passwd", "/file/../../audit.sqlite", "/audit.sqlite", "/reports/x",
