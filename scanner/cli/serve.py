@@ -26,6 +26,9 @@ LISTENING = Msg("dingmi 已启动：{url}（Ctrl-C 停止）", "dingmi is servin
 TOKEN = Msg("访问令牌：{token}（请求头 Authorization: Bearer {token}；浏览器打开 {login}）",
             "access token: {token} (header Authorization: Bearer {token}; in a browser open "
             "{login})")
+EMPTY_TOKEN = Msg("给出的访问令牌为空，不作令牌使用（非本机地址时另行生成）",
+                  "the token given is empty and is not used (one is generated when binding "
+                  "beyond loopback)")
 EXPORTED = Msg("已导出 {n} 条审核决定到 {path}", "exported {n} decisions to {path}")
 IMPORTED = Msg("已导入 {n} 条审核决定", "imported {n} decisions")
 
@@ -65,6 +68,9 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
             audit.close()
             return 0
     token = args.token
+    empty = token is not None and not token.strip()  # --token "" or an unset "$DINGMI_TOKEN"
+    if empty:
+        token = None
     if token is None and not is_loopback(args.host):
         token = secrets.token_urlsafe(24)
     jobs = args.jobs or min(os.cpu_count() or 1, 4)
@@ -90,6 +96,8 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     if token is not None:
         print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
               file=out, flush=True)
+    if empty:
+        print(EMPTY_TOKEN.text(lang), file=out, flush=True)
     try:
         server.serve_forever()
     finally:

@@ -133,6 +133,8 @@ def fail(code: int, zh: str, en: str) -> Response:
 
 def create_app(settings: ServerSettings) -> Flask:
     """The Flask application for ``settings``."""
+    if settings.token is not None and not settings.token.strip():
+        raise ValueError("an empty token would let every request in")
     app = Flask("dingmi", template_folder=str(HERE / "templates"), static_folder=None)
     app.config.update(MAX_CONTENT_LENGTH=settings.max_body_mb * 1024 * 1024,
                       PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False,

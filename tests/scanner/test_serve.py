@@ -188,6 +188,23 @@ def test_beyond_loopback_a_token_is_generated_and_required() -> None:
         assert request(url + "api/v1/health", token=token)[0] == 200
 
 
+@pytest.mark.parametrize("given", ["", " "])
+def test_an_empty_token_beyond_loopback_is_replaced_by_a_generated_one(given: str) -> None:
+    """``--token ""`` (an unset ``$DINGMI_TOKEN``) on every address: a token is generated,
+    printed and required; the empty one (header or cookie) lets nothing in."""
+    with running("serve", "--host", "0.0.0.0", "--token", given, "--jobs", "1") as (url, proc):
+        token = proc.token  # type: ignore[attr-defined]
+        assert len(token) >= 24
+        assert request(url + "api/v1/health")[0] == 401
+        assert request(url + "api/v1/health", headers={"Authorization": "Bearer "})[0] == 401
+        assert request(url + "api/v1/health", headers={"Authorization": f"Bearer {given}"}
+                       )[0] == 401
+        assert request(url + "api/v1/health", headers={"Cookie": "dingmi_token="})[0] == 401
+        assert request(url + "api/v1/login?token=")[0] in (401, 404)
+        assert request(url + "login?token=")[0] == 401
+        assert request(url + "api/v1/health", token=token)[0] == 200
+
+
 def test_requests_beyond_the_workers_and_the_queue_are_refused_as_busy() -> None:
     """One worker, no queue: of six requests sent together (each document takes the worker
     well over half a second), the first is checked and those that arrive while it runs get 503
