@@ -354,16 +354,16 @@ def _decisions(app: Flask, settings: ServerSettings) -> None:
         if not isinstance(body, dict):
             return fail(400, "请求体应为 JSON", "the body must be JSON")
         n = body.get("file")
-        if not isinstance(n, int) or not 0 <= n < len(audit.files):
+        if type(n) is not int or not 0 <= n < len(audit.files):  # true is not file 1
             abort(404)
         entry = audit.files[n]
         report = audit.report(entry)
-        by = str(body.get("by") or settings.reviewer)
+        by = settings.reviewer  # who runs this app (--reviewer), never what a request says
         if body.get("decision") == "conclusion":
+            chosen = str(body.get("conclusion") or "")
             d = Decision(entry.relative, entry.sha256, FILE, "conclusion", by, now(),
-                         note=str(body.get("note") or ""),
-                         conclusion=str(body.get("conclusion") or ""),
-                         mark=str(body.get("mark") or ""))
+                         note=str(body.get("note") or ""), conclusion=chosen,
+                         mark=str(body.get("mark") or "").strip() if chosen == "变更" else "")
         else:
             views = {v["fingerprint"]: v for v in finding_views(report, audit.decisions(),
                                                                  entry.relative)}

@@ -171,6 +171,45 @@ def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
         assert status == 403
 
 
+def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
+        first: tuple[Path, Path, str]) -> None:
+    """The reviewer is the one the app runs for (``--reviewer``), whatever the body says;
+    ``"file": true`` is no file number; a 变更 conclusion needs a well-formed new mark."""
+    _, out, target = first
+    with running("review", str(out), "--reviewer", "李四") as (url, _):
+        status, listing = request(url)
+        assert status == 200
+        n = int(str(listing).split(f">{target}<")[0].rsplit('href="/file/', 1)[1].split('"')[0])
+        status, page = request(f"{url}file/{n}")
+        csrf = str(page).split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        fp = str(page).split('data-fingerprint="', 1)[1].split('"', 1)[0]
+
+        def post(body: dict) -> tuple[int, dict | str]:
+            return request(url + "api/v1/decisions", json.dumps(body).encode(), headers={
+                "Content-Type": "application/json", "X-CSRF-Token": csrf})
+
+        status, saved = post({"file": n, "fingerprint": fp, "decision": "confirmed",
+                              "by": "张三"})
+        assert status == 200 and isinstance(saved, dict), saved
+        assert saved["saved"]["by"] == "李四"
+        status, _ = post({"file": True, "decision": "conclusion", "conclusion": "维持"})
+        assert status in (400, 404)
+        for bad in ("<img src=x>", "机密★99年", "绝密★(30年)", "秘密★", "机密*10年", "顶级机密"):
+            status, answer = post({"file": n, "decision": "conclusion", "conclusion": "变更",
+                                   "mark": bad})
+            assert status == 400, (bad, answer)
+            assert isinstance(answer, dict) and "变更" in answer["error"]
+        status, saved = post({"file": n, "decision": "conclusion", "conclusion": "变更",
+                              "mark": "机密★10年", "by": "王五"})
+        assert status == 200 and isinstance(saved, dict), saved
+        assert saved["saved"]["mark"] == "机密★10年" and saved["saved"]["by"] == "李四"
+        status, saved = post({"file": n, "decision": "conclusion", "conclusion": "维持",
+                              "mark": "junk"})
+        assert status == 200 and isinstance(saved, dict) and "mark" not in saved["saved"]
+        status, text = request(url + "decisions.yaml")
+        assert "张三" not in str(text) and "王五" not in str(text) and "李四" in str(text)
+
+
 def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:
     _, out, _ = first
     app = create_app(ServerSettings(audit=AuditStore(out), page_size=7))
