@@ -17,7 +17,7 @@ from scanner.decisions import dump
 from scanner.errors import ConfigError, OutputError
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
-from scanner.review.app import ServerSettings, create_app
+from scanner.review.app import ServerSettings, catalog_view, create_app
 from scanner.review.checker import Checker, CheckSettings
 from scanner.review.store import AuditStore
 from scanner.workers.pool import Policy
@@ -47,7 +47,8 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     lang = args.lang
     options = scan_options(args)
-    catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
+    matcher = catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
+    described = tuple(catalog_view(c) for c in (matcher.catalogs if matcher else ()))
     audit = None
     if args.command == "review":
         audit = AuditStore(args.audit_dir)
@@ -79,7 +80,7 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
                                     lang=lang))
     reviewer = getattr(args, "reviewer", None) or getpass.getuser()
     settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
-                              audit=audit, checker=checker, catalogs=options.catalogs,
+                              audit=audit, checker=checker, catalogs=described,
                               host=args.host, allowed_hosts=tuple(args.allow_host))
     from werkzeug.serving import make_server  # noqa: PLC0415
 

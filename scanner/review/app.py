@@ -20,6 +20,7 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import (
@@ -35,6 +36,7 @@ from flask import (
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
+from rules import Catalog
 from scanner import ENGINE, __version__
 from scanner.decisions import CONCLUSIONS, FILE, REASONS, Decision, dump, now, validate
 from scanner.review.checker import Busy, Checker
@@ -55,10 +57,17 @@ class ServerSettings:
     audit: AuditStore | None = None
     checker: Checker | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    catalogs: tuple[str, ...] = ()
+    catalogs: tuple[dict[str, Any], ...] = ()  # what catalogue_view shows, never a path
     page_size: int = 200  # files on one list page
     host: str = "127.0.0.1"  # the address the server is bound to
     allowed_hosts: tuple[str, ...] = ()  # further names it may be reached by (--allow-host)
+
+
+def catalog_view(catalog: Catalog) -> dict[str, Any]:
+    """What the server says about a catalogue it uses: its id, version, content hash and whether
+    it is fictional; never where it lies on the server."""
+    return {"id": catalog.id, "version": catalog.version, "sha256": catalog.sha256,
+            "fictional": catalog.fictional}
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})

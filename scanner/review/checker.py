@@ -90,6 +90,8 @@ class Checker:
             self.slots.release()
         report = result.json()
         report["source"]["path"] = path.name  # the server's temporary path means nothing
+        for catalog in report.get("catalogs") or []:
+            catalog.pop("path", None)  # nor do the server's folders: id, version and hash say it
         return {"verdict": report["verdict"], "exit_code": exit_code([of_report(report)],
                                                                      fail_on),
                 "report": report}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ EXAMPLES = REPO / "examples"
 sys.path.insert(0, str(REPO / "tests" / "hostile"))
 
 from make_corpus import _encrypted_docx, _ratio_bomb  # noqa: E402
+
+from scanner import catalogs  # noqa: E402
+
+DEMO = catalogs.load([str(catalogs.DEMO)])[0]
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +43,31 @@ def test_health(server: str) -> None:
     status, data = request(server + "api/v1/health")
     assert status == 200 and isinstance(data, dict)
     assert data["status"] == "ok" and data["check"] is True
-    assert any(c.endswith("demo.yaml") for c in data["catalogs"])
+    assert [c["id"] for c in data["catalogs"]] == [DEMO.id]
+    assert data["catalogs"][0]["version"] == DEMO.version
+    assert data["catalogs"][0]["sha256"] == DEMO.sha256
+
+
+def strings(value: object) -> list[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_no_server_path_is_disclosed(server: str) -> None:
+    """Neither the health answer nor a check's report names a folder of the server (the
+    catalogues by id, version and hash; the document by its name)."""
+    _, health = request(server + "api/v1/health")
+    status, checked = check(server, EXAMPLES / "发文稿_标志规范.docx")
+    assert status == 200
+    _, page = request(server)
+    assert checked["report"]["catalogs"][0]["sha256"] == DEMO.sha256
+    for text in [*strings(health), *strings(checked), str(page)]:
+        assert str(REPO) not in text and tempfile.gettempdir() not in text, text
+        assert "demo.yaml" not in text and "dingmi-upload" not in text, text
 
 
 def test_a_good_and_a_failing_document(server: str) -> None:
