@@ -45,12 +45,26 @@ class CheckSettings:
     lang: str = "zh"
 
 
+NAME_BYTES = 200  # a name's bytes kept, below NAME_MAX (255 on Linux file systems)
+SUFFIX_BYTES = 16  # a longer "suffix" is part of the name
+
+
 def safe_name(name: str) -> str:
     """The uploaded file's name reduced to a harmless one that keeps its suffix (the format
-    check reads the content anyway)."""
+    check reads the content anyway) and fits a file system's name limit in bytes: Chinese
+    characters take three bytes each in UTF-8, some four."""
     base = Path(name.replace("\\", "/")).name
     cleaned = SAFE_NAME.sub("_", base).strip("._") or "document"
-    return cleaned[-120:]
+    if len(cleaned.encode("utf-8")) <= NAME_BYTES:
+        return cleaned
+    stem, dot, suffix = cleaned.rpartition(".")
+    if not dot or not stem or len(suffix.encode("utf-8")) > SUFFIX_BYTES:
+        stem, suffix = cleaned, ""
+    else:
+        suffix = "." + suffix
+    budget = NAME_BYTES - len(suffix.encode("utf-8"))
+    kept = stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip("._")
+    return (kept or "document") + suffix
 
 
 class Checker:

@@ -8,6 +8,7 @@ import socket
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from server import multipart, request, running
@@ -96,6 +97,24 @@ def test_hostile_documents_get_a_report(server: str, tmp_path: Path) -> None:
         assert status == 200, data
         assert data["report"]["status"] == "unreadable" and data["exit_code"] == 3
         assert reason in data["report"]["reason_en"], data["report"]["reason_en"]
+
+
+@pytest.mark.parametrize("name", ["关于" + "很长的文件名" * 20 + ".txt", "𠀀" * 80 + ".txt",
+                                  "机密" * 200 + ".txt", "a" * 300 + ".txt"],
+                         ids=["chinese", "four-byte", "repeated", "ascii"])
+def test_a_long_file_name_is_checked(server: str, name: str) -> None:
+    """A name far above NAME_MAX in UTF-8 bytes (Chinese characters take three, some four) is
+    shortened within it, its suffix kept, and the document is checked."""
+    body, headers = multipart(name, "机密★10年\n知悉范围：项目组\n".encode())
+    status, data = request(server + "api/v1/check?as_of=2026-11-30", body, headers=headers)
+    assert status == 200, data
+    assert isinstance(data, dict) and data["report"]["marking"]["raw"] == "机密★10年"
+    kept = data["report"]["source"]["path"]
+    assert len(kept.encode("utf-8")) <= 255
+    assert kept.endswith(".txt") == name.endswith(".txt")
+    status, data = request(server + "api/v1/check?" + urlencode({"name": name}),
+                           "秘密★5年\n".encode(), headers={"Content-Type": "text/plain"})
+    assert status == 200 and isinstance(data, dict), data
 
 
 def test_an_oversized_body_is_refused(server: str) -> None:
