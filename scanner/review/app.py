@@ -129,6 +129,15 @@ def _highlight(text: str) -> Markup:
     return Markup(str(out).replace("【", "<mark>").replace("】", "</mark>"))
 
 
+def raw_utf8(text: str) -> str:
+    """A name sent as raw UTF-8 bytes (curl puts ``?name=发文稿.docx`` in the request line
+    unescaped; a header is bytes too) arrives read as Latin-1: read it again as UTF-8."""
+    try:
+        return text.encode("latin-1").decode("utf-8") if not text.isascii() else text
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
 def fail(code: int, zh: str, en: str) -> Response:
     """An error as JSON (API) or a short page, never a traceback."""
     if request.path.startswith("/api/") or request.path.endswith(".yaml"):
@@ -251,12 +260,12 @@ def _api(app: Flask, settings: ServerSettings) -> None:
     def check() -> Response:
         if settings.checker is None:
             abort(404)
-        upload = request.files.get("file")
-        if upload is not None:
-            data, name = upload.read(), upload.filename or "document"
-        else:
-            data = request.get_data(cache=False)
-            name = request.args.get("name") or request.headers.get("X-Filename") or "document"
+        if request.mimetype == "multipart/form-data":
+            upload = request.files.get("file")
+            data, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+        else:  # the raw body, whatever its Content-Type (curl --data-binary sends a form's)
+            data = request.get_data(cache=False, parse_form_data=False)
+            name = raw_utf8(request.args.get("name") or request.headers.get("X-Filename") or "")
         if not data:
             return fail(400, "没有收到文件（multipart 字段 file 或请求体）",
                         "no document received (multipart field 'file' or the body)")

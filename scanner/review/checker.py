@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.extract.sniff import sniff, zip_kind
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.workers.pool import Policy, ProcessPool
@@ -67,6 +68,29 @@ def safe_name(name: str) -> str:
     return (kept or "document") + suffix
 
 
+IMAGE_SUFFIXES = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", ".tif"),
+                  (b"MM\x00*", ".tif"), (b"BM", ".bmp"))
+
+
+def content_suffix(data: bytes) -> str:
+    """The suffix of the format ``data`` is, judged from its content ("" when none is known)."""
+    kind = sniff(Path("document"), data[:8192], data)
+    if kind == "zip":
+        kind = zip_kind(Path("document"), data)
+    if kind == "image":
+        return next((suffix for magic, suffix in IMAGE_SUFFIXES if data.startswith(magic)), "")
+    return {"pdf": ".pdf", "docx": ".docx", "ofd": ".ofd", "ole": ".doc",
+            "ole-encrypted": ".doc", "text": ".txt"}.get(kind, "")
+
+
+def named_by_content(name: str, data: bytes) -> str:
+    """``name`` when it has a suffix; without one (no name was given, or it has no suffix) the
+    content decides which format it is read as."""
+    if Path(name).suffix:
+        return name
+    return name + content_suffix(data)
+
+
 class Checker:
     """Worker processes lent to requests."""
 
@@ -88,7 +112,7 @@ class Checker:
             raise Busy
         try:
             folder = Path(tempfile.mkdtemp(dir=self.tmp))
-            path = folder / safe_name(name)
+            path = folder / named_by_content(safe_name(name), data)
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as fh:

@@ -4,7 +4,11 @@ requests and path traversal."""
 
 from __future__ import annotations
 
+import json
+import shlex
+import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -86,6 +90,66 @@ def test_a_good_and_a_failing_document(server: str) -> None:
                             headers={"Content-Type": "application/octet-stream"})
     assert status == 200 and isinstance(again, dict)
     assert again["exit_code"] == 0 and again["verdict"] == "error"
+
+
+def readme_commands() -> list[str]:
+    """The requests the README's ``dingmi serve`` section shows."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("### `dingmi serve`", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.startswith("curl ")]
+
+
+def send_like_curl(command: list[str], cwd: Path) -> bytes:
+    """What ``curl -F file=@F URL`` or ``curl --data-binary @F URL`` sends, through http.client
+    (for a machine without curl): a form, or the raw body under curl's form content type."""
+    import http.client  # noqa: PLC0415
+    from urllib.parse import quote, urlsplit  # noqa: PLC0415
+
+    option, value, url = command[1], command[2], command[3]
+    parts = urlsplit(url)
+    data = (cwd / value.split("@", 1)[1]).read_bytes()
+    if option == "-F":
+        body, headers = multipart(value.split("@", 1)[1], data)
+    else:
+        body, headers = data, {"Content-Type": "application/x-www-form-urlencoded"}
+    connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=120)
+    connection.request("POST", quote(parts.path) + ("?" + quote(parts.query, safe="=&")
+                                                    if parts.query else ""), body, headers)
+    return connection.getresponse().read()
+
+
+def test_the_readme_requests_work(server: str, tmp_path: Path) -> None:
+    """The README's commands, run as written (curl, or the same request without it) against a
+    real server: the form upload, the raw body with its name, and the raw body without one,
+    whose content decides the format."""
+    commands = readme_commands()
+    assert len(commands) == 3 and sum("--data-binary" in c for c in commands) == 2
+    shutil.copy(EXAMPLES / "发文稿_标志规范.docx", tmp_path / "发文稿.docx")
+    port = server.rstrip("/").rsplit(":", 1)[1]
+    for line in commands:
+        command = shlex.split(line.replace("8700", port))
+        if shutil.which("curl"):
+            done = subprocess.run(["curl", "-sS", *command[1:]], cwd=tmp_path,
+                                  capture_output=True, timeout=120, check=False)
+            assert done.returncode == 0, done.stderr
+            answer = done.stdout
+        else:
+            answer = send_like_curl(command, tmp_path)
+        data = json.loads(answer)
+        assert "report" in data, (line, data)
+        report = data["report"]
+        assert report["status"] == "ok" and report["marking"]["raw"] == "秘密★5年", line
+        expected = "发文稿.docx" if "name=" in line or "-F" in line else "document.docx"
+        assert report["source"]["path"] == expected
+    # a text body sent the same way, no name: read as text
+    done_text = send_like_curl(["curl", "--data-binary", "@t.txt", f"{server}api/v1/check"],
+                               _write(tmp_path / "t.txt", "机密★10年\n知悉范围：项目组\n"))
+    assert json.loads(done_text)["report"]["marking"]["raw"] == "机密★10年"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path.parent
 
 
 def test_hostile_documents_get_a_report(server: str, tmp_path: Path) -> None:
