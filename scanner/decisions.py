@@ -99,7 +99,8 @@ def validate(d: Decision) -> None:
     if d.conclusion == "变更" and not d.mark:
         raise ValueError("变更 needs the new mark")
     if d.conclusion == "变更" and not valid_mark(d.mark):
-        raise ValueError(f"变更 needs a well-formed new mark such as 机密★10年, not {d.mark[:40]!r}")
+        raise ValueError("变更 needs a well-formed new mark such as 机密★10年, "
+                         f"not {d.mark[:40]!r}")
     if not d.by.strip():
         raise ValueError("a decision needs the reviewer's name")
 

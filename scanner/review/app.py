@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import io
 import ipaddress
 import secrets
 import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,15 +151,42 @@ def fail(code: int, zh: str, en: str) -> Response:
     return response
 
 
+def measured_body(wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]], limit: int
+                  ) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    """``wsgi_app`` with a chunked body (no Content-Length) read first, up to one byte past
+    ``limit``, and handed on with its length: the body limit then holds for it as for any other
+    (413), instead of the body being cut at the limit and checked without its end."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("wsgi.input_terminated") and "CONTENT_LENGTH" not in environ:
+            stream = environ["wsgi.input"]
+            parts, size = [], 0
+            while size <= limit:
+                piece = stream.read(min(1 << 20, limit + 1 - size))
+                if not piece:
+                    break
+                parts.append(piece)
+                size += len(piece)
+            environ["wsgi.input"] = io.BytesIO(b"".join(parts))
+            environ["CONTENT_LENGTH"] = str(size)
+            del environ["wsgi.input_terminated"]
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # the length is known now
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def create_app(settings: ServerSettings) -> Flask:
     """The Flask application for ``settings``."""
     if settings.token is not None and not settings.token.strip():
         raise ValueError("an empty token would let every request in")
     app = Flask("dingmi", template_folder=str(HERE / "templates"), static_folder=None)
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_mb * 1024 * 1024,
+    limit = settings.max_body_mb * 1024 * 1024
+    app.config.update(MAX_CONTENT_LENGTH=limit,
                       PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.wsgi_app = measured_body(app.wsgi_app, limit)  # type: ignore[method-assign,assignment]
     app.jinja_env.filters["highlight"] = _highlight
     app.jinja_env.autoescape = True
     _guards(app, settings)

@@ -187,6 +187,54 @@ def test_an_oversized_body_is_refused(server: str) -> None:
     assert status == 413 and isinstance(data, dict) and "2 MB" in data["error"]
 
 
+def send_chunked(url: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """(status, body) of a POST whose body goes in chunks, with no Content-Length."""
+    host, port = url[len("http://"):].rstrip("/").split(":")
+    head = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", "Transfer-Encoding: chunked",
+            "Connection: close", *(f"{k}: {v}" for k, v in headers.items())]
+    with socket.create_connection((host, int(port)), timeout=120) as sock:
+        sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        try:
+            for start in range(0, len(body), 65536):
+                piece = body[start:start + 65536]
+                sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            sock.sendall(b"0\r\n\r\n")
+            sock.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered before reading it all
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    top, _, rest = answer.partition(b"\r\n\r\n")
+    return int(top.split()[1]), rest
+
+
+@pytest.mark.parametrize("form", [False, True], ids=["raw", "multipart"])
+def test_a_chunked_body_above_the_limit_is_refused(server: str, form: bool) -> None:
+    """A chunked upload (no Content-Length) above --max-body-mb gets 413 like any other, instead
+    of being cut at the limit and checked without the 绝密 mark past the cut; one within the limit
+    is checked."""
+    filler = "本段为正文，不涉及任何事项。\n".encode() * (3 * 1024 * 1024 // 40)
+    document = filler + "绝密★30年\n".encode()
+    assert len(document) > 2 * 1024 * 1024
+    if form:
+        body, headers = multipart("long.txt", document)
+    else:
+        body, headers = document, {"Content-Type": "text/plain"}
+    status, answer = send_chunked(server, "/api/v1/check?name=long.txt", body, headers)
+    assert status == 413, answer[:300]
+    assert b"2 MB" in answer
+    small = "绝密★30年\n知悉范围：项目组\n".encode()
+    body, headers = (multipart("a.txt", small) if form
+                     else (small, {"Content-Type": "text/plain"}))
+    status, answer = send_chunked(server, "/api/v1/check?name=a.txt", body, headers)
+    assert status == 200, answer[:300]
+    assert json.loads(answer)["report"]["marking"]["raw"] == "绝密★30年"
+
+
 def test_a_cross_site_form_post_is_refused(server: str) -> None:
     status, _ = request(server + "api/v1/check", b"file=x", headers={
         "Origin": "http://evil.example", "Content-Type": "application/x-www-form-urlencoded"})
