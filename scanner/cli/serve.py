@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import ipaddress
 import logging
 import os
 import secrets
+import signal
 import sys
+from collections.abc import Iterator
 from typing import TextIO
 
 from scanner import catalogs
@@ -17,11 +20,13 @@ from scanner.decisions import dump
 from scanner.errors import ConfigError, OutputError
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
+from scanner.pipeline import ScanOptions
 from scanner.review.app import ServerSettings, catalog_view, create_app
 from scanner.review.checker import Checker, CheckSettings
 from scanner.review.store import AuditStore
 from scanner.workers.pool import Policy
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 LISTENING = Msg("dingmi 已启动：{url}（Ctrl-C 停止）", "dingmi is serving at {url} (Ctrl-C stops)")
 TOKEN = Msg("访问令牌：{token}（请求头 Authorization: Bearer {token}；浏览器打开 {login}）",
             "access token: {token} (header Authorization: Bearer {token}; in a browser open "
@@ -74,36 +79,77 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
         token = None
     if token is None and not is_loopback(args.host):
         token = secrets.token_urlsafe(24)
+    reviewer = getattr(args, "reviewer", None) or getpass.getuser()
+    settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
+                              audit=audit, catalogs=described, host=args.host,
+                              allowed_hosts=tuple(args.allow_host))
+    with _stop_on_signals():
+        try:
+            return _serve(args, options, settings, empty, out)
+        except Stopped:
+            return 0
+        finally:
+            if audit is not None:
+                audit.close()
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP (``systemctl stop``, a closed terminal): stop as on Ctrl-C, cleaning
+    up on the way out."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    for sig in STOP_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    previous = {}
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(ValueError):  # only the main thread may: elsewhere, as before
+            previous[sig] = signal.signal(sig, _raise_stopped)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSettings,
+           empty: bool, out: TextIO) -> int:
+    """Start the workers and the server, serve until stopped, and remove every upload on the
+    way out, however it is stopped (Ctrl-C, SIGTERM, SIGHUP or an error)."""
+    lang = args.lang
     jobs = args.jobs or min(os.cpu_count() or 1, 4)
     checker = Checker(CheckSettings(options, workers=jobs, queue=args.queue,
                                     policy=Policy(args.timeout, args.memory_mb or None),
                                     lang=lang))
-    reviewer = getattr(args, "reviewer", None) or getpass.getuser()
-    settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
-                              audit=audit, checker=checker, catalogs=described,
-                              host=args.host, allowed_hosts=tuple(args.allow_host))
-    from werkzeug.serving import make_server  # noqa: PLC0415
+    settings.checker = checker
+    try:
+        from werkzeug.serving import make_server  # noqa: PLC0415
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
-    try:
-        server = make_server(args.host, args.port, create_app(settings), threaded=True)
-    except OSError as exc:
-        checker.close()
-        raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
-                          f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from exc
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{host}:{server.server_port}/"
-    print(LISTENING.format(url=url).text(lang), file=out, flush=True)
-    if token is not None:
-        print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
-              file=out, flush=True)
-    if empty:
-        print(EMPTY_TOKEN.text(lang), file=out, flush=True)
-    try:
-        server.serve_forever()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
+        try:
+            server = make_server(args.host, args.port, create_app(settings), threaded=True)
+        except OSError as exc:
+            raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
+                              f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
+                              ) from exc
+        try:
+            host = f"[{args.host}]" if ":" in args.host else args.host
+            url = f"http://{host}:{server.server_port}/"
+            print(LISTENING.format(url=url).text(lang), file=out, flush=True)
+            token = settings.token
+            if token is not None:
+                print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
+                      file=out, flush=True)
+            if empty:
+                print(EMPTY_TOKEN.text(lang), file=out, flush=True)
+            server.serve_forever()
+        finally:
+            server.server_close()
     finally:
-        server.server_close()
         checker.close()
-        if audit is not None:
-            audit.close()
     return 0

@@ -4,12 +4,16 @@ requests and path traversal."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -393,3 +397,70 @@ def test_requests_beyond_the_workers_and_the_queue_are_refused_as_busy() -> None
                    for status, data in results if status == 503)
         small, small_headers = multipart("a.txt", "秘密★1年\n".encode())
         assert request(url + "api/v1/check", small, headers=small_headers)[0] == 200
+
+
+def big_document() -> bytes:
+    """A text document that keeps a worker busy for a while (the catalogue reads all of it)."""
+    text = (REPO / "tests" / "data" / "texts" / "gov_sc_01.txt").read_text(encoding="utf-8")
+    return (text * (16_000_000 // len(text) + 1)).encode()
+
+
+def upload_in_background(url: str, name: str) -> threading.Thread:
+    body, headers = multipart(name, big_document())
+
+    def send() -> None:
+        with contextlib.suppress(OSError):  # the server goes away mid-request
+            request(url + "api/v1/check", body, headers=headers)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for_upload(tmp: Path, name: str) -> Path:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = list(tmp.glob(f"dingmi-upload-*/*/{name}"))
+        if found:
+            return found[0]
+        time.sleep(0.01)
+    raise AssertionError("the upload never reached the disk")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_an_upload_is_removed_when_the_server_is_stopped_mid_check(
+        tmp_path: Path, sig: signal.Signals) -> None:
+    """``systemctl stop`` (SIGTERM) or a closed terminal (SIGHUP) while a document is being
+    checked: the server exits 0 and leaves no upload on disk."""
+    with running("serve", "--catalog", "demo", "--jobs", "1", "--max-body-mb", "50",
+                 env={"TMPDIR": str(tmp_path)}) as (url, proc):
+        sender = upload_in_background(url, "secret_doc.txt")
+        wait_for_upload(tmp_path, "secret_doc.txt")
+        proc.send_signal(sig)
+        assert proc.wait(timeout=60) == 0
+        sender.join(timeout=60)
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_what_a_killed_server_left_is_removed_at_the_next_start(tmp_path: Path) -> None:
+    """SIGKILL leaves the upload behind (nothing runs on the way out); the next server removes
+    it when it starts, and never removes the folder of a server that is running."""
+    env = {"TMPDIR": str(tmp_path)}
+    with running("serve", "--catalog", "demo", "--jobs", "1", "--max-body-mb", "50",
+                 env=env) as (url, proc):
+        upload_in_background(url, "secret_doc.txt")
+        left = wait_for_upload(tmp_path, "secret_doc.txt")
+        proc.kill()
+        proc.wait(timeout=30)
+    assert left.exists()
+    with running("serve", "--jobs", "1", env=env) as (url, _):
+        assert not left.exists()
+        assert not list(tmp_path.rglob("secret_doc.txt"))
+        mine = list(tmp_path.glob("dingmi-upload-*"))
+        assert len(mine) == 1
+        with running("serve", "--jobs", "1", env=env) as (other, _):
+            assert mine[0].exists()  # the running server's folder is kept
+            assert len(list(tmp_path.glob("dingmi-upload-*"))) == 2
+        body, headers = multipart("a.txt", "秘密★1年\n".encode())
+        assert request(url + "api/v1/check", body, headers=headers)[0] == 200
+    assert list(tmp_path.rglob("*")) == []

@@ -23,12 +23,14 @@ TOKEN = re.compile(r"Bearer (\S+?)[；;]")
 
 
 @contextmanager
-def running(*args: str, cwd: Path = REPO) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``dingmi ARGS`` started; yields its base URL once /api/v1/health answers."""
+def running(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+            ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``dingmi ARGS`` started (with ``env`` added to the environment); yields its base URL
+    once /api/v1/health answers."""
     errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args, "--port", "0"],
                             stdout=subprocess.PIPE, stderr=errors, text=True, cwd=cwd,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
