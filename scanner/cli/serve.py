@@ -6,13 +6,15 @@ import argparse
 import contextlib
 import getpass
 import ipaddress
+import json
 import logging
 import os
 import secrets
 import signal
 import sys
+import threading
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
@@ -93,6 +95,54 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
                 audit.close()
 
 
+BUSY = Msg("连接数已达上限，请稍后重试", "too many connections: try again shortly")
+
+
+def bounded_server(host: str, port: int, app: Any, *, max_connections: int,
+                   idle_timeout: float) -> Any:
+    """A threaded HTTP server for ``app`` that holds at most ``max_connections`` connections
+    (one thread each; a connection beyond them gets a 503 and is closed at once, no thread
+    started) and closes a connection that sends or reads nothing for ``idle_timeout`` seconds
+    (a stalled upload or a request line never finished)."""
+    from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler  # noqa: PLC0415
+
+    class Handler(WSGIRequestHandler):
+        timeout = idle_timeout  # set on the connection before anything is read
+
+        def log_error(self, format: str, *args: Any) -> None:
+            """No line for a timed-out or malformed request (it would hold what was sent)."""
+
+    refusal = json.dumps({"error": BUSY.en, "error_zh": BUSY.zh, "status": 503},
+                         ensure_ascii=False).encode()
+    answer = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+              b"Retry-After: 2\r\nConnection: close\r\n"
+              + f"Content-Length: {len(refusal)}\r\n\r\n".encode() + refusal)
+
+    class Server(ThreadedWSGIServer):
+        slots = threading.BoundedSemaphore(max_connections)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not self.slots.acquire(blocking=False):
+                with contextlib.suppress(OSError):
+                    request.settimeout(1)
+                    request.sendall(answer)
+                self.shutdown_request(request)
+                return
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self.slots.release()
+                raise
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self.slots.release()
+
+    return Server(host, port, app, handler=Handler)
+
+
 class Stopped(Exception):
     """SIGTERM or SIGHUP (``systemctl stop``, a closed terminal): stop as on Ctrl-C, cleaning
     up on the way out."""
@@ -128,11 +178,11 @@ def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSetti
                                     lang=lang))
     settings.checker = checker
     try:
-        from werkzeug.serving import make_server  # noqa: PLC0415
-
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
         try:
-            server = make_server(args.host, args.port, create_app(settings), threaded=True)
+            server = bounded_server(args.host, args.port, create_app(settings),
+                                    max_connections=args.max_connections,
+                                    idle_timeout=args.idle_timeout)
         except OSError as exc:
             raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
                               f"cannot listen on {args.host}:{args.port}: {exc.strerror}"

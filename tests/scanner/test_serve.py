@@ -464,3 +464,56 @@ def test_what_a_killed_server_left_is_removed_at_the_next_start(tmp_path: Path) 
         body, headers = multipart("a.txt", "秘密★1年\n".encode())
         assert request(url + "api/v1/check", body, headers=headers)[0] == 200
     assert list(tmp_path.rglob("*")) == []
+
+
+def closed_within(sock: socket.socket, seconds: float) -> tuple[bool, bytes]:
+    """Whether the server closed ``sock`` within ``seconds``, and what it sent before."""
+    sock.settimeout(seconds)
+    got = b""
+    try:
+        while chunk := sock.recv(65536):
+            got += chunk
+    except TimeoutError:
+        return False, got
+    except ConnectionResetError:
+        pass
+    return True, got
+
+
+def test_connections_are_limited_and_idle_ones_closed() -> None:
+    """Stalled clients (a request line never finished, an upload that stops) hold at most
+    --max-connections connections; one more gets 503 at once, without a thread; each stalled
+    one is closed after --idle-timeout, and the server answers again."""
+    with running("serve", "--jobs", "1", "--max-connections", "3",
+                 "--idle-timeout", "2") as (url, _):
+        host, port = url[len("http://"):].rstrip("/").split(":")
+        stalled = [socket.create_connection((host, int(port)), timeout=10) for _ in range(2)]
+        stalled[0].sendall(b"GET /api/v1/hea")
+        stalled[1].sendall(f"POST /api/v1/check HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                           f"Content-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"
+                           "机密".encode() * 10)
+        third = socket.create_connection((host, int(port)), timeout=10)
+        started = time.monotonic()
+        while True:  # once the server has taken all three (a loaded machine may take a while)
+            asked = time.monotonic()
+            status, data = request(url + "api/v1/health")
+            if status == 503 or asked - started > 1.5:
+                break
+            time.sleep(0.1)
+        assert status == 503 and isinstance(data, dict), data
+        assert time.monotonic() - asked < 1  # at once
+        assert "too many connections" in data["error"] and "连接" in data["error_zh"]
+        for sock in (*stalled, third):
+            closed, _ = closed_within(sock, 10)
+            assert closed, "an idle connection was kept open"
+            sock.close()
+        assert time.monotonic() - started < 8
+        assert request(url + "api/v1/health")[0] == 200
+        many = [socket.create_connection((host, int(port)), timeout=10) for _ in range(20)]
+        time.sleep(0.5)
+        refused = sum(closed_within(s, 1)[0] for s in many)
+        assert refused >= 17  # all but the three it holds, at once
+        for sock in many:
+            sock.close()
+        time.sleep(2.5)
+        assert request(url + "api/v1/health")[0] == 200
