@@ -158,7 +158,7 @@ def measured_body(wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]], li
     (413), instead of the body being cut at the limit and checked without its end."""
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if environ.get("wsgi.input_terminated") and "CONTENT_LENGTH" not in environ:
+        if environ.get("wsgi.input_terminated"):  # chunked: any Content-Length is no length
             stream = environ["wsgi.input"]
             parts, size = [], 0
             while size <= limit:

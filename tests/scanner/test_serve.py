@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shlex
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -74,7 +75,15 @@ def test_no_server_path_is_disclosed(server: str) -> None:
     assert status == 200
     _, page = request(server)
     assert checked["report"]["catalogs"][0]["sha256"] == DEMO.sha256
-    for text in [*strings(health), *strings(checked), str(page)]:
+    broken = []  # unreadable documents: their reasons name no server path either
+    for name, data in (("cut.docx", (EXAMPLES / "发文稿_标志规范.docx").read_bytes()[:900]),
+                       ("pdf_named.docx", b"%PDF-1.4\n%%EOF\n"), ("random.pdf", os.urandom(4096))):
+        body, headers = multipart(name, data)
+        status, answer = request(server + "api/v1/check", body, headers=headers)
+        assert status == 200 and isinstance(answer, dict)
+        assert answer["report"]["status"] == "unreadable", answer["report"]
+        broken.append(answer)
+    for text in [*strings(health), *strings(checked), *strings(broken), str(page)]:
         assert str(REPO) not in text and tempfile.gettempdir() not in text, text
         assert "demo.yaml" not in text and "dingmi-upload" not in text, text
 
@@ -231,6 +240,10 @@ def test_a_chunked_body_above_the_limit_is_refused(server: str, form: bool) -> N
     status, answer = send_chunked(server, "/api/v1/check?name=long.txt", body, headers)
     assert status == 413, answer[:300]
     assert b"2 MB" in answer
+    # with a Content-Length beside it (which chunked overrides), the same
+    status, answer = send_chunked(server, "/api/v1/check?name=long.txt", body,
+                                  {**headers, "Content-Length": "100"})
+    assert status == 413, answer[:300]
     small = "绝密★30年\n知悉范围：项目组\n".encode()
     body, headers = (multipart("a.txt", small) if form
                      else (small, {"Content-Type": "text/plain"}))
@@ -459,6 +472,7 @@ def test_what_a_killed_server_left_is_removed_at_the_next_start(tmp_path: Path) 
         mine = list(tmp_path.glob("dingmi-upload-*"))
         assert len(mine) == 1
         with running("serve", "--jobs", "1", env=env) as (other, _):
+            assert request(other + "api/v1/health")[0] == 200
             assert mine[0].exists()  # the running server's folder is kept
             assert len(list(tmp_path.glob("dingmi-upload-*"))) == 2
         body, headers = multipart("a.txt", "秘密★1年\n".encode())
