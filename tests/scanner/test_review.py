@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -172,10 +173,12 @@ def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
 
 
 def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
-        first: tuple[Path, Path, str]) -> None:
+        first: tuple[Path, Path, str], tmp_path: Path) -> None:
     """The reviewer is the one the app runs for (``--reviewer``), whatever the body says;
     ``"file": true`` is no file number; a 变更 conclusion needs a well-formed new mark."""
-    _, out, target = first
+    _, shared, target = first
+    out = tmp_path / "audit"
+    shutil.copytree(shared, out)  # the other tests' audit keeps its decisions
     with running("review", str(out), "--reviewer", "李四") as (url, _):
         status, listing = request(url)
         assert status == 200
@@ -207,7 +210,12 @@ def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
                               "mark": "junk"})
         assert status == 200 and isinstance(saved, dict) and "mark" not in saved["saved"]
         status, text = request(url + "decisions.yaml")
-        assert "张三" not in str(text) and "王五" not in str(text) and "李四" in str(text)
+    exported = tmp_path / "decisions.yaml"
+    exported.write_text(str(text), encoding="utf-8")
+    mine = [d for d in load(exported)
+            if d.path == target and (d.code == "FILE" or d.fingerprint == fp)]
+    assert {d.by for d in mine} == {"李四"} and len(mine) == 2
+    assert "王五" not in str(text)
 
 
 def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:
