@@ -36,7 +36,7 @@ from flask import (
     request,
 )
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from rules import Catalog
 from scanner import ENGINE, __version__
@@ -151,26 +151,45 @@ def fail(code: int, zh: str, en: str) -> Response:
     return response
 
 
-def measured_body(wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]], limit: int
-                  ) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
-    """``wsgi_app`` with a chunked body (no Content-Length) read first, up to one byte past
-    ``limit``, and handed on with its length: the body limit then holds for it as for any other
-    (413), instead of the body being cut at the limit and checked without its end."""
+class MeasuredInput(io.RawIOBase):
+    """A chunked body (no length known), read whole on the first read, up to one byte past
+    ``limit``: beyond it, 413, as for a body whose Content-Length says so (werkzeug's own limit
+    on such a stream stops reading at the limit, which cuts the body instead)."""
 
-    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if environ.get("wsgi.input_terminated"):  # chunked: any Content-Length is no length
-            stream = environ["wsgi.input"]
+    def __init__(self, stream: Any, limit: int) -> None:
+        super().__init__()
+        self.stream, self.limit = stream, limit
+        self.body: io.BytesIO | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def _body(self) -> io.BytesIO:
+        if self.body is None:
             parts, size = [], 0
-            while size <= limit:
-                piece = stream.read(min(1 << 20, limit + 1 - size))
+            while size <= self.limit:
+                piece = self.stream.read(min(1 << 20, self.limit + 1 - size))
                 if not piece:
                     break
                 parts.append(piece)
                 size += len(piece)
-            environ["wsgi.input"] = io.BytesIO(b"".join(parts))
-            environ["CONTENT_LENGTH"] = str(size)
-            del environ["wsgi.input_terminated"]
-            environ.pop("HTTP_TRANSFER_ENCODING", None)  # the length is known now
+            if size > self.limit:
+                raise RequestEntityTooLarge
+            self.body = io.BytesIO(b"".join(parts))
+        return self.body
+
+    def readinto(self, buffer: Any) -> int:
+        return self._body().readinto(buffer)
+
+
+def measured_body(wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]], limit: int
+                  ) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    """``wsgi_app`` with a chunked body measured against ``limit`` when it is read (after the
+    request's guards), not cut at it."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("wsgi.input_terminated"):  # chunked: any Content-Length is no length
+            environ["wsgi.input"] = MeasuredInput(environ["wsgi.input"], limit)
         return wsgi_app(environ, start_response)
 
     return app
