@@ -8,6 +8,7 @@ saved beside the audit."""
 from __future__ import annotations
 
 import csv
+import http.client
 import json
 import shutil
 import subprocess
@@ -170,6 +171,22 @@ def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
         status, _ = request(url + "api/v1/decisions", body, headers={
             "Content-Type": "application/json", "X-CSRF-Token": "guess"})
         assert status == 403
+        # a page rebound to 127.0.0.1 sends its own name: it gets neither the list (with the
+        # CSRF token in it) nor a file's page, and cannot decide
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        listing = str(request(url)[1])
+        csrf = listing.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        assert len(csrf) > 20
+        for method, path in (("GET", "/"), ("GET", "/file/0"), ("GET", "/decisions.yaml"),
+                             ("POST", "/api/v1/decisions")):
+            connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+            connection.request(method, path, body if method == "POST" else None, headers={
+                "Host": f"rebind.example:{port}", "Content-Type": "application/json",
+                "Origin": f"http://rebind.example:{port}"})
+            answer = connection.getresponse()
+            assert answer.status == 421, (path, answer.status)
+            assert csrf.encode() not in answer.read()
+            connection.close()
 
 
 def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
