@@ -97,15 +97,15 @@ def _is_loopback(name: str) -> bool:
 
 def host_names(settings: ServerSettings) -> frozenset[str]:
     """The names a request's ``Host`` may carry: the bound address, the loopback names when it
-    is loopback or every address, the machine's own name when it is every address, and the names
+    is loopback or every address, the machine's own name when it is not loopback, and the names
     given with ``--allow-host``."""
     bound = _host_name(settings.host)
     names = {bound, *(_host_name(h) for h in settings.allowed_hosts)}
     if bound in WILDCARDS or _is_loopback(bound):
         names |= LOOPBACK_NAMES
-    if bound in WILDCARDS:
+    if not _is_loopback(bound):  # reachable from elsewhere: by the machine's name too
         names.add(socket.gethostname().lower())
-    return frozenset(n for n in names if n)
+    return frozenset(n for n in names if n not in WILDCARDS)  # 0.0.0.0 names no one
 
 
 def host_allowed(header: str, names: frozenset[str], local: str | None) -> bool:
@@ -120,9 +120,18 @@ def host_allowed(header: str, names: frozenset[str], local: str | None) -> bool:
     if local is None:
         return False
     try:
-        return ipaddress.ip_address(name) == ipaddress.ip_address(local.split("%", 1)[0])
+        return _plain(ipaddress.ip_address(name)) == _plain(
+            ipaddress.ip_address(local.split("%", 1)[0]))
     except ValueError:
         return False
+
+
+def _plain(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+           ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4 address mapped into IPv6 (a dual-stack socket's view) as the IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _highlight(text: str) -> Markup:

@@ -326,6 +326,10 @@ def test_dns_rebinding_is_refused_on_every_address_too() -> None:
                            {"Host": f"127.0.0.1:{port}", **auth})[0] == 200
         assert raw_request(url, "GET", "/api/v1/health",
                            {"Host": f"dingmi.unit.example:{port}", **auth})[0] == 200
+        assert raw_request(url, "GET", "/api/v1/health",
+                           {"Host": f"{socket.gethostname()}:{port}", **auth})[0] == 200
+        assert raw_request(url, "GET", "/api/v1/health",
+                           {"Host": f"0.0.0.0:{port}", **auth})[0] == 421
 
 
 @pytest.mark.parametrize("path", [
