@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from markers import STATUTORY_MAX_YEARS
+from markers.lines import MAX_LINE, parse_mark_line
 from scanner.errors import ConfigError
 from scanner.report.model import verdict_of
 
@@ -96,8 +98,30 @@ def validate(d: Decision) -> None:
         raise ValueError(f"a conclusion is one of {'、'.join(CONCLUSIONS)}, on the file")
     if d.conclusion == "变更" and not d.mark:
         raise ValueError("变更 needs the new mark")
+    if d.conclusion == "变更" and not valid_mark(d.mark):
+        raise ValueError("变更 needs a well-formed new mark such as 机密★10年, "
+                         f"not {d.mark[:40]!r}")
     if not d.by.strip():
         raise ValueError("a decision needs the reviewer's name")
+
+
+def valid_mark(mark: str) -> bool:
+    """Whether ``mark`` is a mark in its standard form: a level alone, or a level, ★ and a lawful
+    term (a period within the statutory maximum, 长期, a date or a condition), nothing else."""
+    if not mark or len(mark) > MAX_LINE or mark != mark.strip() or any(c.isspace() for c in mark):
+        return False
+    line = parse_mark_line(mark)
+    if (line is None or line.level is None or line.label is not None or line.spaced
+            or line.declass_inline or line.work_secret is not None):
+        return False
+    term = line.term
+    if not line.star_present:
+        return term.kind == "none" and mark == line.level
+    if (line.symbol != "★" or term.kind == "none" or term.invalid or term.bracketed
+            or term.chinese_numerals):
+        return False
+    months = term.total_months()
+    return months is None or 0 < months <= STATUTORY_MAX_YEARS[line.level] * 12
 
 
 def now() -> str:

@@ -141,6 +141,23 @@ def _positive(text: str) -> int:
     return value
 
 
+def _one_or_more(text: str) -> int:
+    value = _positive(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数 / must be a whole number >= 1: {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 86400:
+        raise argparse.ArgumentTypeError(f"应为正的秒数 / must be seconds > 0: {text!r}")
+    return value
+
+
 def _worker_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--jobs", type=_positive, default=0, metavar="N",
                    help=f"并行进程数，0 为每核一个 / worker processes for {what} "
@@ -292,6 +309,10 @@ def _server_parser(sub: argparse._SubParsersAction, name: str  # type: ignore[ty
                         "needs a token)")
     p.add_argument("--port", type=int, default=0,
                    help="端口（默认任一空闲端口）/ port (default: a free one)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="请求头 Host 还可以是这个名字（可重复；默认只接受监听地址及其名字）/ a "
+                        "further name requests may carry in their Host header (repeatable; by "
+                        "default only the bound address and its names)")
     p.add_argument("--token", default=None,
                    help="访问令牌（Authorization: Bearer）；非本机地址时不给则自动生成 / the "
                         "access token; generated when binding beyond loopback without one")
@@ -299,6 +320,12 @@ def _server_parser(sub: argparse._SubParsersAction, name: str  # type: ignore[ty
                    help="上传大小上限 / largest upload (default 50 MB)")
     p.add_argument("--queue", type=int, default=8, metavar="N",
                    help="等待检查的请求上限 / requests that may wait for a worker (default 8)")
+    p.add_argument("--max-connections", type=_one_or_more, default=64, metavar="N",
+                   help="同时打开的连接上限，超出的连接得到 503 / connections open at once; "
+                        "more get 503 at once (default 64)")
+    p.add_argument("--idle-timeout", type=_seconds, default=30.0, metavar="S",
+                   help="连接在此秒数内无收发即关闭 / a connection that sends or reads nothing for "
+                        "S seconds is closed (default 30)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="语言 / language")
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="判断日期（默认今天；请求可用 as_of 参数）/ the date to judge by (default "

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import ipaddress
+import json
 import logging
 import os
 import secrets
+import signal
 import sys
-from typing import TextIO
+import threading
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
@@ -17,15 +22,20 @@ from scanner.decisions import dump
 from scanner.errors import ConfigError, OutputError
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
-from scanner.review.app import ServerSettings, create_app
+from scanner.pipeline import ScanOptions
+from scanner.review.app import ServerSettings, catalog_view, create_app
 from scanner.review.checker import Checker, CheckSettings
 from scanner.review.store import AuditStore
 from scanner.workers.pool import Policy
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 LISTENING = Msg("dingmi 已启动：{url}（Ctrl-C 停止）", "dingmi is serving at {url} (Ctrl-C stops)")
 TOKEN = Msg("访问令牌：{token}（请求头 Authorization: Bearer {token}；浏览器打开 {login}）",
             "access token: {token} (header Authorization: Bearer {token}; in a browser open "
             "{login})")
+EMPTY_TOKEN = Msg("给出的访问令牌为空，不作令牌使用（非本机地址时另行生成）",
+                  "the token given is empty and is not used (one is generated when binding "
+                  "beyond loopback)")
 EXPORTED = Msg("已导出 {n} 条审核决定到 {path}", "exported {n} decisions to {path}")
 IMPORTED = Msg("已导入 {n} 条审核决定", "imported {n} decisions")
 
@@ -44,7 +54,8 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     lang = args.lang
     options = scan_options(args)
-    catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
+    matcher = catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
+    described = tuple(catalog_view(c) for c in (matcher.catalogs if matcher else ()))
     audit = None
     if args.command == "review":
         audit = AuditStore(args.audit_dir)
@@ -65,35 +76,130 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
             audit.close()
             return 0
     token = args.token
+    empty = token is not None and not token.strip()  # --token "" or an unset "$DINGMI_TOKEN"
+    if empty:
+        token = None
     if token is None and not is_loopback(args.host):
         token = secrets.token_urlsafe(24)
+    reviewer = getattr(args, "reviewer", None) or getpass.getuser()
+    settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
+                              audit=audit, catalogs=described, host=args.host,
+                              allowed_hosts=tuple(args.allow_host))
+    with _stop_on_signals():
+        try:
+            return _serve(args, options, settings, empty, out)
+        except Stopped:
+            return 0
+        finally:
+            if audit is not None:
+                audit.close()
+
+
+BUSY = Msg("连接数已达上限，请稍后重试", "too many connections: try again shortly")
+
+
+def bounded_server(host: str, port: int, app: Any, *, max_connections: int,
+                   idle_timeout: float) -> Any:
+    """A threaded HTTP server for ``app`` that holds at most ``max_connections`` connections
+    (one thread each; a connection beyond them gets a 503 and is closed at once, no thread
+    started) and closes a connection that sends or reads nothing for ``idle_timeout`` seconds
+    (a stalled upload or a request line never finished)."""
+    from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler  # noqa: PLC0415
+
+    class Handler(WSGIRequestHandler):
+        timeout = idle_timeout  # set on the connection before anything is read
+
+        def log_error(self, format: str, *args: Any) -> None:
+            """No line for a timed-out or malformed request (it would hold what was sent)."""
+
+    refusal = json.dumps({"error": BUSY.en, "error_zh": BUSY.zh, "status": 503},
+                         ensure_ascii=False).encode()
+    answer = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+              b"Retry-After: 2\r\nConnection: close\r\n"
+              + f"Content-Length: {len(refusal)}\r\n\r\n".encode() + refusal)
+
+    class Server(ThreadedWSGIServer):
+        slots = threading.BoundedSemaphore(max_connections)
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            if not self.slots.acquire(blocking=False):
+                with contextlib.suppress(OSError):
+                    request.settimeout(1)
+                    request.sendall(answer)
+                self.shutdown_request(request)
+                return
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self.slots.release()
+                raise
+
+        def process_request_thread(self, request: Any, client_address: Any) -> None:
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                self.slots.release()
+
+    return Server(host, port, app, handler=Handler)
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP (``systemctl stop``, a closed terminal): stop as on Ctrl-C, cleaning
+    up on the way out."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    for sig in STOP_SIGNALS:  # a second signal must not cut the clean-up short
+        signal.signal(sig, signal.SIG_IGN)
+    raise Stopped
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    previous = {}
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(ValueError):  # only the main thread may: elsewhere, as before
+            previous[sig] = signal.signal(sig, _raise_stopped)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSettings,
+           empty: bool, out: TextIO) -> int:
+    """Start the workers and the server, serve until stopped, and remove every upload on the
+    way out, however it is stopped (Ctrl-C, SIGTERM, SIGHUP or an error)."""
+    lang = args.lang
     jobs = args.jobs or min(os.cpu_count() or 1, 4)
     checker = Checker(CheckSettings(options, workers=jobs, queue=args.queue,
                                     policy=Policy(args.timeout, args.memory_mb or None),
                                     lang=lang))
-    reviewer = getattr(args, "reviewer", None) or getpass.getuser()
-    settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
-                              audit=audit, checker=checker, catalogs=options.catalogs)
-    from werkzeug.serving import make_server  # noqa: PLC0415
-
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
+    settings.checker = checker
     try:
-        server = make_server(args.host, args.port, create_app(settings), threaded=True)
-    except OSError as exc:
-        checker.close()
-        raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
-                          f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from exc
-    host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{host}:{server.server_port}/"
-    print(LISTENING.format(url=url).text(lang), file=out, flush=True)
-    if token is not None:
-        print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
-              file=out, flush=True)
-    try:
-        server.serve_forever()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
+        try:
+            server = bounded_server(args.host, args.port, create_app(settings),
+                                    max_connections=args.max_connections,
+                                    idle_timeout=args.idle_timeout)
+        except OSError as exc:
+            raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
+                              f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
+                              ) from exc
+        try:
+            host = f"[{args.host}]" if ":" in args.host else args.host
+            url = f"http://{host}:{server.server_port}/"
+            print(LISTENING.format(url=url).text(lang), file=out, flush=True)
+            token = settings.token
+            if token is not None:
+                print(TOKEN.format(token=token, login=f"{url}login?token={token}").text(lang),
+                      file=out, flush=True)
+            if empty:
+                print(EMPTY_TOKEN.text(lang), file=out, flush=True)
+            server.serve_forever()
+        finally:
+            server.server_close()
     finally:
-        server.server_close()
         checker.close()
-        if audit is not None:
-            audit.close()
     return 0

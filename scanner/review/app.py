@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import io
+import ipaddress
 import secrets
+import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import (
@@ -31,8 +36,9 @@ from flask import (
     request,
 )
 from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from rules import Catalog
 from scanner import ENGINE, __version__
 from scanner.decisions import CONCLUSIONS, FILE, REASONS, Decision, dump, now, validate
 from scanner.review.checker import Busy, Checker
@@ -53,14 +59,94 @@ class ServerSettings:
     audit: AuditStore | None = None
     checker: Checker | None = None
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24))
-    catalogs: tuple[str, ...] = ()
+    catalogs: tuple[dict[str, Any], ...] = ()  # what catalogue_view shows, never a path
     page_size: int = 200  # files on one list page
+    host: str = "127.0.0.1"  # the address the server is bound to
+    allowed_hosts: tuple[str, ...] = ()  # further names it may be reached by (--allow-host)
+
+
+def catalog_view(catalog: Catalog) -> dict[str, Any]:
+    """What the server says about a catalogue it uses: its id, version, content hash and whether
+    it is fictional; never where it lies on the server."""
+    return {"id": catalog.id, "version": catalog.version, "sha256": catalog.sha256,
+            "fictional": catalog.fictional}
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+
+
+def _host_name(header: str) -> str:
+    """The name or address of a ``Host`` header, without its port, brackets or final dot."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def _is_loopback(name: str) -> bool:
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_names(settings: ServerSettings) -> frozenset[str]:
+    """The names a request's ``Host`` may carry: the bound address, the loopback names when it
+    is loopback or every address, the machine's own name when it is not loopback, and the names
+    given with ``--allow-host``."""
+    bound = _host_name(settings.host)
+    names = {bound, *(_host_name(h) for h in settings.allowed_hosts)}
+    if bound in WILDCARDS or _is_loopback(bound):
+        names |= LOOPBACK_NAMES
+    if not _is_loopback(bound):  # reachable from elsewhere: by the machine's name too
+        names.add(socket.gethostname().lower())
+    return frozenset(n for n in names if n not in WILDCARDS)  # 0.0.0.0 names no one
+
+
+def host_allowed(header: str, names: frozenset[str], local: str | None) -> bool:
+    """Whether a request whose ``Host`` is ``header`` was meant for this server: one of its
+    names, or the very address the connection reached (``local``). A page that rebinds its own
+    name to this address still sends its own name, which is refused (DNS rebinding)."""
+    name = _host_name(header)
+    if not name:
+        return False
+    if name in names:
+        return True
+    if local is None:
+        return False
+    try:
+        return _plain(ipaddress.ip_address(name)) == _plain(
+            ipaddress.ip_address(local.split("%", 1)[0]))
+    except ValueError:
+        return False
+
+
+def _plain(address: ipaddress.IPv4Address | ipaddress.IPv6Address
+           ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4 address mapped into IPv6 (a dual-stack socket's view) as the IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _highlight(text: str) -> Markup:
     """An evidence excerpt with its matched term (``【term】``) marked; everything escaped."""
     out = escape(text or "")
     return Markup(str(out).replace("【", "<mark>").replace("】", "</mark>"))
+
+
+def raw_utf8(text: str) -> str:
+    """A name sent as raw UTF-8 bytes (curl puts ``?name=发文稿.docx`` in the request line
+    unescaped; a header is bytes too) arrives read as Latin-1: read it again as UTF-8."""
+    try:
+        return text.encode("latin-1").decode("utf-8") if not text.isascii() else text
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def fail(code: int, zh: str, en: str) -> Response:
@@ -74,13 +160,61 @@ def fail(code: int, zh: str, en: str) -> Response:
     return response
 
 
+class MeasuredInput(io.RawIOBase):
+    """A chunked body (no length known), read whole on the first read, up to one byte past
+    ``limit``: beyond it, 413, as for a body whose Content-Length says so (werkzeug's own limit
+    on such a stream stops reading at the limit, which cuts the body instead)."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        super().__init__()
+        self.stream, self.limit = stream, limit
+        self.body: io.BytesIO | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def _body(self) -> io.BytesIO:
+        if self.body is None:
+            parts, size = [], 0
+            while size <= self.limit:
+                piece = self.stream.read(min(1 << 20, self.limit + 1 - size))
+                if not piece:
+                    break
+                parts.append(piece)
+                size += len(piece)
+            if size > self.limit:
+                raise RequestEntityTooLarge
+            self.body = io.BytesIO(b"".join(parts))
+        return self.body
+
+    def readinto(self, buffer: Any) -> int:
+        return self._body().readinto(buffer)
+
+
+def measured_body(wsgi_app: Callable[[dict[str, Any], Any], Iterable[bytes]], limit: int
+                  ) -> Callable[[dict[str, Any], Any], Iterable[bytes]]:
+    """``wsgi_app`` with a chunked body measured against ``limit`` when it is read (after the
+    request's guards), not cut at it."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("wsgi.input_terminated"):  # chunked: any Content-Length is no length
+            environ["wsgi.input"] = MeasuredInput(environ["wsgi.input"], limit)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def create_app(settings: ServerSettings) -> Flask:
     """The Flask application for ``settings``."""
+    if settings.token is not None and not settings.token.strip():
+        raise ValueError("an empty token would let every request in")
     app = Flask("dingmi", template_folder=str(HERE / "templates"), static_folder=None)
-    app.config.update(MAX_CONTENT_LENGTH=settings.max_body_mb * 1024 * 1024,
+    limit = settings.max_body_mb * 1024 * 1024
+    app.config.update(MAX_CONTENT_LENGTH=limit,
                       PROPAGATE_EXCEPTIONS=False, TRAP_HTTP_EXCEPTIONS=False,
                       JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.wsgi_app = measured_body(app.wsgi_app, limit)  # type: ignore[method-assign,assignment]
     app.jinja_env.filters["highlight"] = _highlight
     app.jinja_env.autoescape = True
     _guards(app, settings)
@@ -108,12 +242,29 @@ def _guards(app: Flask, settings: ServerSettings) -> None:
         app.logger.error("request failed: %s", type(exc).__name__)
         return fail(500, "服务器内部错误", "internal error")
 
+    names = host_names(settings)
+
+    def local_address() -> str | None:
+        sock = request.environ.get("werkzeug.socket")
+        try:
+            return str(sock.getsockname()[0]) if sock is not None else None
+        except (OSError, IndexError, TypeError):
+            return None
+
     @app.before_request
     def guard() -> Response | None:
-        if request.method == "POST":
-            origin = request.headers.get("Origin")
-            if origin and urlsplit(origin).netloc != request.host:
+        local = local_address()
+        if not host_allowed(request.headers.get("Host", ""), names, local):
+            return fail(421, "请求的主机名不是本服务器（Host 不符）",
+                        "misdirected request: the Host header does not name this server")
+        origin = request.headers.get("Origin")
+        if origin and origin != "null":
+            parts = urlsplit(origin)
+            if (not host_allowed(parts.netloc, names, local)
+                    or parts.netloc.lower() != request.host.lower()):
                 return fail(403, "拒绝跨站请求", "cross-site request refused")
+        elif origin == "null" and request.method == "POST":
+            return fail(403, "拒绝跨站请求", "cross-site request refused")
         if settings.token is None or request.path == "/login":
             return None
         given = request.headers.get("Authorization", "")
@@ -166,12 +317,12 @@ def _api(app: Flask, settings: ServerSettings) -> None:
     def check() -> Response:
         if settings.checker is None:
             abort(404)
-        upload = request.files.get("file")
-        if upload is not None:
-            data, name = upload.read(), upload.filename or "document"
-        else:
-            data = request.get_data(cache=False)
-            name = request.args.get("name") or request.headers.get("X-Filename") or "document"
+        if request.mimetype == "multipart/form-data":
+            upload = request.files.get("file")
+            data, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+        else:  # the raw body, whatever its Content-Type (curl --data-binary sends a form's)
+            data = request.get_data(cache=False, parse_form_data=False)
+            name = raw_utf8(request.args.get("name") or request.headers.get("X-Filename") or "")
         if not data:
             return fail(400, "没有收到文件（multipart 字段 file 或请求体）",
                         "no document received (multipart field 'file' or the body)")
@@ -278,16 +429,16 @@ def _decisions(app: Flask, settings: ServerSettings) -> None:
         if not isinstance(body, dict):
             return fail(400, "请求体应为 JSON", "the body must be JSON")
         n = body.get("file")
-        if not isinstance(n, int) or not 0 <= n < len(audit.files):
+        if type(n) is not int or not 0 <= n < len(audit.files):  # true is not file 1
             abort(404)
         entry = audit.files[n]
         report = audit.report(entry)
-        by = str(body.get("by") or settings.reviewer)
+        by = settings.reviewer  # who runs this app (--reviewer), never what a request says
         if body.get("decision") == "conclusion":
+            chosen = str(body.get("conclusion") or "")
             d = Decision(entry.relative, entry.sha256, FILE, "conclusion", by, now(),
-                         note=str(body.get("note") or ""),
-                         conclusion=str(body.get("conclusion") or ""),
-                         mark=str(body.get("mark") or ""))
+                         note=str(body.get("note") or ""), conclusion=chosen,
+                         mark=str(body.get("mark") or "").strip() if chosen == "变更" else "")
         else:
             views = {v["fingerprint"]: v for v in finding_views(report, audit.decisions(),
                                                                  entry.relative)}

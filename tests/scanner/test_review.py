@@ -8,7 +8,9 @@ saved beside the audit."""
 from __future__ import annotations
 
 import csv
+import http.client
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -169,6 +171,68 @@ def test_decisions_need_the_page_token(first: tuple[Path, Path, str]) -> None:
         status, _ = request(url + "api/v1/decisions", body, headers={
             "Content-Type": "application/json", "X-CSRF-Token": "guess"})
         assert status == 403
+        # a page rebound to 127.0.0.1 sends its own name: it gets neither the list (with the
+        # CSRF token in it) nor a file's page, and cannot decide
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        listing = str(request(url)[1])
+        csrf = listing.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        assert len(csrf) > 20
+        for method, path in (("GET", "/"), ("GET", "/file/0"), ("GET", "/decisions.yaml"),
+                             ("POST", "/api/v1/decisions")):
+            connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
+            connection.request(method, path, body if method == "POST" else None, headers={
+                "Host": f"rebind.example:{port}", "Content-Type": "application/json",
+                "Origin": f"http://rebind.example:{port}"})
+            answer = connection.getresponse()
+            assert answer.status == 421, (path, answer.status)
+            assert csrf.encode() not in answer.read()
+            connection.close()
+
+
+def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
+        first: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """The reviewer is the one the app runs for (``--reviewer``), whatever the body says;
+    ``"file": true`` is no file number; a 变更 conclusion needs a well-formed new mark."""
+    _, shared, target = first
+    out = tmp_path / "audit"
+    shutil.copytree(shared, out)  # the other tests' audit keeps its decisions
+    with running("review", str(out), "--reviewer", "李四") as (url, _):
+        status, listing = request(url)
+        assert status == 200
+        n = int(str(listing).split(f">{target}<")[0].rsplit('href="/file/', 1)[1].split('"')[0])
+        status, page = request(f"{url}file/{n}")
+        csrf = str(page).split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        fp = str(page).split('data-fingerprint="', 1)[1].split('"', 1)[0]
+
+        def post(body: dict) -> tuple[int, dict | str]:
+            return request(url + "api/v1/decisions", json.dumps(body).encode(), headers={
+                "Content-Type": "application/json", "X-CSRF-Token": csrf})
+
+        status, saved = post({"file": n, "fingerprint": fp, "decision": "confirmed",
+                              "by": "张三"})
+        assert status == 200 and isinstance(saved, dict), saved
+        assert saved["saved"]["by"] == "李四"
+        status, _ = post({"file": True, "decision": "conclusion", "conclusion": "维持"})
+        assert status in (400, 404)
+        for bad in ("<img src=x>", "机密★99年", "绝密★(30年)", "秘密★", "机密*10年", "顶级机密"):
+            status, answer = post({"file": n, "decision": "conclusion", "conclusion": "变更",
+                                   "mark": bad})
+            assert status == 400, (bad, answer)
+            assert isinstance(answer, dict) and "变更" in answer["error"]
+        status, saved = post({"file": n, "decision": "conclusion", "conclusion": "变更",
+                              "mark": "机密★10年", "by": "王五"})
+        assert status == 200 and isinstance(saved, dict), saved
+        assert saved["saved"]["mark"] == "机密★10年" and saved["saved"]["by"] == "李四"
+        status, saved = post({"file": n, "decision": "conclusion", "conclusion": "维持",
+                              "mark": "junk"})
+        assert status == 200 and isinstance(saved, dict) and "mark" not in saved["saved"]
+        status, text = request(url + "decisions.yaml")
+    exported = tmp_path / "decisions.yaml"
+    exported.write_text(str(text), encoding="utf-8")
+    mine = [d for d in load(exported)
+            if d.path == target and (d.code == "FILE" or d.fingerprint == fp)]
+    assert {d.by for d in mine} == {"李四"} and len(mine) == 2
+    assert "王五" not in str(text)
 
 
 def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,12 +23,14 @@ TOKEN = re.compile(r"Bearer (\S+?)[；;]")
 
 
 @contextmanager
-def running(*args: str, cwd: Path = REPO) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``dingmi ARGS`` started; yields its base URL once /api/v1/health answers."""
+def running(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+            ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``dingmi ARGS`` started (with ``env`` added to the environment); yields its base URL
+    once /api/v1/health answers."""
     errors = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args, "--port", "0"],
                             stdout=subprocess.PIPE, stderr=errors, text=True, cwd=cwd,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()
@@ -40,8 +43,8 @@ def running(*args: str, cwd: Path = REPO) -> Iterator[tuple[str, subprocess.Pope
         url = f"http://{host}:{found.group(2)}/"
         deadline = time.monotonic() + 60
         token = next((a for a in re.findall(r"--token\s(\S+)", " ".join(args))), None)
-        if found.group(1) != "127.0.0.1" and token is None:  # a generated token, printed
-            printed = TOKEN.search(proc.stdout.readline())
+        if found.group(1) != "127.0.0.1" and not token:  # a generated token, printed
+            printed = TOKEN.search(readline(proc, 30))
             assert printed, "no token printed"
             token = printed.group(1)
             proc.token = token  # type: ignore[attr-defined]
@@ -62,6 +65,17 @@ def running(*args: str, cwd: Path = REPO) -> Iterator[tuple[str, subprocess.Pope
             proc.kill()
             proc.wait()
         errors.close()
+
+
+def readline(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The next line of the process's output, or "" when none comes within ``timeout``."""
+    assert proc.stdout is not None
+    stdout = proc.stdout
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return got[0] if got else ""
 
 
 def request(url: str, data: bytes | None = None, *, headers: dict[str, str] | None = None,

@@ -5,7 +5,6 @@
 
 (function () {
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const reviewer = document.querySelector('meta[name="reviewer"]').content;
   const fileEl = document.getElementById("file");
   const status = document.getElementById("status");
   const reasons = {"1": "false_alarm", "2": "accepted", "3": "not_applicable"};
@@ -34,7 +33,7 @@
     const response = await fetch("/api/v1/decisions", {
       method: "POST",
       headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-      body: JSON.stringify(Object.assign({file: Number(fileEl.dataset.file), by: reviewer}, body)),
+      body: JSON.stringify(Object.assign({file: Number(fileEl.dataset.file)}, body)),
       credentials: "same-origin",
     });
     const data = await response.json();
