@@ -4,7 +4,7 @@ item could reach its threshold at all (the matcher's pre-filter)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from rules.layout import Layout
@@ -50,15 +50,16 @@ def score(spec: MatchSpec, found: dict[str, list[TermHit]],
 
 
 def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
-                 lay: Layout, *, cross: bool = False) -> Score:
+                 lay: Layout, *, cross: bool = False, vetoes: Sequence[TermHit] = ()) -> Score:
     """The best score of ``spec`` within one reading unit: at most ``width`` characters of one
     paragraph (with ``cross``, of one section) together with that paragraph's subject — the
     title zone, the headings above it and its table's header row (:mod:`rules.layout`).
     ``width`` 0: the whole text. The earliest unit among equals; the score's span is the
-    window's."""
+    window's. A unit whose window or subject holds one of ``vetoes`` (occurrences of the item's
+    ``none`` terms) does not count."""
     whole = score(spec, found)
     if width <= 0 or not whole.evidence:
-        return whole
+        return whole if not vetoes else score(spec, {})
     paragraph = lay.paragraph
     where = {h.start: paragraph(h.start) for hs in found.values() for h in hs}
     subjects: dict[tuple[tuple[int, int], ...], dict[str, list[TermHit]]] = {}
@@ -93,6 +94,8 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
                             and unit(p, where[h.start])])}
         if not set(inside) - quantities:
             continue  # a quantity qualifies a matter; the matter is where its words are
+        if vetoes and _vetoed(vetoes, anchor, anchor + width, p, lay, unit, where):
+            continue
         window = score(spec, inside).span
         subject = subject_of(p)
         for t, hs in (*subject.items(), *attributes.items()):
@@ -103,6 +106,18 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
             if got.score >= 1.0:
                 break
     return best if best is not None else score(spec, {})
+
+
+def _vetoed(vetoes: Sequence[TermHit], lo: int, hi: int, p: int, lay: Layout,
+            unit: Callable[[int, int], bool], where: dict[int, int]) -> bool:
+    """Whether a veto stands in the unit: in its window, or in its subject spans."""
+    for v in vetoes:
+        k = where.get(v.start, lay.paragraph(v.start))
+        if lo <= v.start and v.end <= hi and unit(p, k):
+            return True
+        if any(a <= v.start and v.end <= b for a, b in lay.subject[p]):
+            return True
+    return False
 
 
 def _named(hit: TermHit, words: Sequence[str]) -> bool:

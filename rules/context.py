@@ -51,11 +51,11 @@ DISCONTINUED = re.compile(r"[^，,。；;！？!?\n]{0,6}?(?:已经?|均已|现�
                           r"(?:不再(?:保留|设置|使用|存在|运行|启用|执行|实施|保存|提供|作为)"
                           r"|(?:已|均已|现已|同时|一并|予以|宣布)"
                           r"(?:撤销|取消|拆除|停用|注销|报废|销毁|废弃|废止|关停))")
-# A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级) states a
-# rule about classification, not the matter itself, unless it points at this document's own
-# content (本, 该, 此, 上述, 所附…).
+# A sentence that gives a kind of matter its level (…坐标成果一般属机密级, …定为秘密级, …属于
+# 敏感技术资料) states a rule about classification, not the matter itself, unless it points at
+# this document's own content (本, 该, 此, 上述, 所附…).
 LEVEL_RULE = re.compile(r"(?:一般|通常|均|都|应|应当|可)?(?:属于?|定为|列为|划为|确定为)"
-                        r"(?:绝密|机密|秘密)级?")
+                        r"(?:绝密|机密|秘密|国家秘密|涉密|敏感)")
 DEICTIC = re.compile(r"本(?:报告|文|函|通知|方案|项目|次|单位|院|局|批)|该|此|上述|所附"
                      r"|附件|附表|以下|如下")
 CITED_RULE = re.compile(r"》(?:第[一二三四五六七八九十百零〇\d]+条)?(?:中)?"

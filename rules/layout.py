@@ -205,6 +205,10 @@ TENDER_TITLE = re.compile(r"(?:招标|采购|比选|磋商|询价|竞价|中标|
                           r"(?:公告|公示|邀请书|文件)")
 ADVERT_TITLE = re.compile(r"(?:招聘|诚聘|招录|招考|选聘)[^\n]{0,20}(?:公告|启事|简章|公示|通知)?")
 PUBLICITY_TITLE = re.compile(r"宣传(?:活动|月|周|日|材料|提纲|手册|册|栏|展板|品)|科普|宣讲")
+# The document is itself a publication: its title publishes (关于公布…的通知, …向社会公开…) or
+# it is a notice to the public (…的通告, …公告).
+ANNOUNCEMENT_TITLE = re.compile(r"(?:^|\n)(?:关于)?(?:公布|发布|向社会公开|公开发布)[^\n]{2,60}$"
+                                r"|向社会(?:公开|公布|发布)|(?:通告|公告)$")
 OPENING_NAMES = {"招标公告", "采购公告", "招标文件", "比选公告", "磋商公告", "竞争性谈判公告",
                  "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事",
                  "招聘简章", "诚聘"}
@@ -213,14 +217,15 @@ OPTIONS = re.compile(r"A[.．、][^\n]{1,40}B[.．、][^\n]{1,40}C[.．、]")
 # exam's options, a tender item by the tender's wording).
 GENRE_WORDS = {"statute": ("条例", "办法", "规定"), "standard": ("标准",),
                "tender": ("招标", "投标", "标底", "采购"), "advert": ("招聘",),
-               "news": ("新闻",), "publicity": ("宣传",),
+               "news": ("新闻",), "publicity": ("宣传",), "announcement": ("公告", "通告"),
                "textbook": ("试卷", "试题", "考试", "答案", "教材")}
 
 
 def genre(text: str, lay: Layout) -> tuple[str, str] | None:
     """(kind, evidence) when the text is not a live matter by its structure and opening:
     ``statute``, ``standard``, ``tender``, ``advert``, ``publicity`` (a campaign for the public,
-    named in the title), ``news``, ``textbook``. None otherwise."""
+    named in the title), ``announcement`` (the title publishes: 关于公布…, …通告), ``news``,
+    ``textbook``. None otherwise."""
     opening = text[:200]
     articles = ARTICLE.findall(text)
     if len(articles) >= 3 or (articles and SELF_REFERENCE.search(text)):
@@ -230,7 +235,7 @@ def genre(text: str, lay: Layout) -> tuple[str, str] | None:
         return "standard", m.group(0).strip()
     title = lay.title_text(text)
     for kind, pattern in (("tender", TENDER_TITLE), ("advert", ADVERT_TITLE),
-                          ("publicity", PUBLICITY_TITLE)):
+                          ("publicity", PUBLICITY_TITLE), ("announcement", ANNOUNCEMENT_TITLE)):
         m = pattern.search(title)
         if m is not None:
             return kind, m.group(0)

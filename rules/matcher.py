@@ -299,12 +299,9 @@ class Matcher:
         item = self.items[index]
         spec = item.match
         every = score(spec, found, page.subject_terms(found))
-        vetoes = tuple(h for t in spec.none for h in found.get(t, [])[:1])
         if not every.evidence or every.score < spec.threshold:
             return None
-        if vetoes:
-            return Hit(item, every.evidence, round(every.score, 3), every.satisfied,
-                       every.missing, vetoes)
+        vetoes = [h for t in spec.none for h in found.get(t, [])]
         rules = self._rules[index]
         asserted: dict[str, list[TermHit]] = {}
         discounted: list[TermHit] = []
@@ -317,7 +314,17 @@ class Matcher:
                     discounted.append(replace(h, context=c.kind, trigger=c.trigger))
         signal = document_signal(page.lay.opening(mt.text), rules)
         factor = rules.document_factor if signal else 1.0
-        best = best_passage(spec, asserted, rules.passage, page.lay, cross=rules.section)
+        best = best_passage(spec, asserted, rules.passage, page.lay, cross=rules.section,
+                            vetoes=vetoes)
+        if vetoes and best.score < spec.threshold:
+            # a veto holds back the unit it stands in (or the whole text, from the subject)
+            unvetoed = best_passage(spec, asserted, rules.passage, page.lay,
+                                    cross=rules.section)
+            if unvetoed.score >= spec.threshold:
+                shown = tuple(dict.fromkeys(h for h in vetoes if h.term in
+                                            dict.fromkeys(x.term for x in vetoes)))[:3]
+                return Hit(item, every.evidence, round(every.score, 3), every.satisfied,
+                           every.missing, shown)
         final = round(best.score * factor, 3)
         held = None
         if final < spec.threshold:

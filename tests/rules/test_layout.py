@@ -129,3 +129,40 @@ def test_a_cited_standard_and_an_advert_without_its_name_in_the_title() -> None:
     advert = ["某供电公司2026年人员补充计划", "一、岗位", "变电运维岗2人。",
               "二、报名条件", "熟悉变电站安全防护方案者优先。"]
     assert live(*advert) == set()
+
+
+VETO = Matcher([parse_catalog(
+    "catalog: {id: v, title: 否决测试}\nitems:\n"
+    "  - {id: V-1, title: 尚未整改的高危漏洞, level: 机密, max_years: 2,"
+    " match: {all: [漏洞], any: [高危漏洞, 尚未整改], none: [已完成整改]}}\n", "v.yaml")])
+
+
+def test_a_veto_holds_back_its_own_unit_only() -> None:
+    doc = ["关于高危漏洞整改情况的通报", "各单位：", "一、总体情况", "今年共开展检查3次。",
+           "二、整改情况", "截至7月8日，甲类问题已完成整改。", "三、遗留问题",
+           "电力监控系统高危漏洞9个尚未整改，详见附表。"]
+    hits = list(VETO.match([Block(t, f"body.p{i}", "body") for i, t in enumerate(doc)],
+                           flowing=False))
+    assert hits and hits[0].live
+    # said of the title itself, the veto holds back every unit
+    vetoed = [doc[0].replace("整改情况", "已完成整改情况"), *doc[1:]]
+    hits = list(VETO.match([Block(t, f"body.p{i}", "body") for i, t in enumerate(vetoed)],
+                           flowing=False))
+    assert hits and not hits[0].live and hits[0].vetoed
+
+
+@pytest.mark.parametrize(("title", "announcement"), [
+    ("关于公布东江市2026年有序用电方案的通知", True), ("关于实施城区限制供水的通告", True),
+    ("关于东湖蓄滞洪区运用方案向社会公开的通知", True),
+    ("关于印发东江市2026年有序用电方案的通知", False), ("关于有序用电方案编制情况的报告", False)])
+def test_a_document_that_is_itself_a_publication(title: str, announcement: bool) -> None:
+    text = f"{title}\n各单位：\n现将有关事项通知如下。"
+    found = genre(text, layout(text))
+    assert (found is not None and found[0] == "announcement") is announcement, found
+
+
+def test_a_sentence_that_classes_a_kind_of_matter_is_a_rule() -> None:
+    assert live("关于东郊变电站工作的报告", "省电力公司：",
+                "考虑到变电站监控点位布设图属于敏感技术资料，检查组未予调阅。") == set()
+    assert live("关于东郊变电站工作的报告", "省电力公司：",
+                "本报告所附变电站监控点位布设图属于涉密资料，请妥善保管。") == {"L-1"}
