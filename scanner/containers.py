@@ -14,6 +14,7 @@ such (the zipfile module would show them as CP437 mojibake).
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -152,7 +153,7 @@ def members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> list[Mem
     except OSError as exc:  # gone, a dangling link, no permission: said as for any file
         raise ContainerError(os_reason(exc)) from exc
     try:
-        found = list(_Lister(limits, skip).listed(zf, (), ""))
+        found = list(_Lister(limits, skip, str(path)).listed(zf, (), ""))
     except OSError as exc:
         raise ContainerError(os_reason(exc)) from exc
     finally:
@@ -168,12 +169,19 @@ def members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> list[Mem
 class _Lister:
     limits: Limits
     skip: Callable[[str], bool]
+    package: str  # the package's path: a member is never shown under a name a real file has
+
+    def on_disk(self, label: str) -> bool:
+        """Whether a real file (or folder) has the name the member ``label`` would be shown
+        as (``pkg.zip!a.txt`` beside ``pkg.zip``)."""
+        return os.path.lexists(f"{self.package}{SEP}{label}")
 
     def listed(self, zf: zipfile.ZipFile, chain: Chain, shown: str) -> Iterator[Member]:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             raise ContainerError(TOO_MANY.format(n=len(infos), limit=MAX_MEMBERS))
         taken: set[str] = set()
+        prefix = f"{shown}{SEP}" if shown else ""
         for index, info in enumerate(infos):
             if info.is_dir():
                 continue
@@ -181,9 +189,9 @@ class _Lister:
             base = name.rpartition("/")[2]
             if not name or self.skip(base):
                 continue
-            name = _unique(name, taken)
+            name = unique(name, taken, lambda candidate: self.on_disk(prefix + candidate))
             here = (*chain, (index, info.filename))
-            label = f"{shown}{SEP}{name}" if shown else name
+            label = prefix + name
             if not is_container(base):
                 yield Member(here, label)
             elif len(here) >= MAX_DEPTH:
@@ -205,12 +213,14 @@ class _Lister:
         yield from found or [Member(chain, shown, EMPTY)]
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique(name: str, taken: set[str], also: Callable[[str], bool] = lambda _: False) -> str:
+    """``name``, or ``name (2).ext``, ``name (3).ext``…: the first neither in ``taken`` nor
+    refused by ``also``; it is added to ``taken``."""
     stem, dot, suffix = name.rpartition(".")
     if not dot or "/" in suffix:
         stem, dot, suffix = name, "", ""
     candidate, n = name, 1
-    while candidate in taken:
+    while candidate in taken or also(candidate):
         n += 1
         candidate = f"{stem} ({n}){dot}{suffix}"
     taken.add(candidate)

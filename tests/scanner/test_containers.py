@@ -150,3 +150,41 @@ def test_audit_rows_per_member_and_reuse(archive: Path, tmp_path: Path) -> None:
     with redirect_stdout(buf):
         main(args)
     assert processed(buf.getvalue()) == 4  # the package changed: its members again
+
+
+def test_a_real_file_named_like_a_member_stays_distinct(tmp_path: Path) -> None:
+    """``pkg.zip`` holding ``a.txt`` beside a real file named ``pkg.zip!a.txt``: two files, two
+    reports, two ledger rows, two database rows, each with its own mark (the member is shown as
+    ``pkg.zip!a (2).txt``, the real file keeps its name)."""
+    import sqlite3  # noqa: PLC0415
+
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "pkg.zip").write_bytes(zip_bytes({"a.txt": "机密★5年\n关于甲事的通知\n".encode()}))
+    (root / "pkg.zip!a.txt").write_bytes("秘密★1年\n关于乙事的通知\n".encode())
+    out = tmp_path / "audit"
+    assert main(["audit", str(root), "--out", str(out), "--as-of", AS_OF, "--jobs", "1",
+                 "--lang", "en"]) in (0, 1)
+    with (out / "ledger.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    marks = {r["path"]: r["mark"] for r in rows}
+    assert len(rows) == 2 and marks == {"pkg.zip!a.txt": "秘密★1年",
+                                        "pkg.zip!a (2).txt": "机密★5年"}, rows
+    got = reports(out / "reports")
+    assert {k: v["marking"]["raw"] for k, v in got.items()} == marks
+    assert got["pkg.zip!a.txt"]["source"]["path"] == str(root / "pkg.zip!a.txt")
+    assert got["pkg.zip!a (2).txt"]["source"]["path"] == f"{root / 'pkg.zip'}!a (2).txt"
+    with sqlite3.connect(out / "audit.sqlite") as db:
+        paths = sorted(bytes(p).decode() for (p,) in db.execute("SELECT path FROM files"))
+    assert paths == sorted([str(root / "pkg.zip!a.txt"), f"{root / 'pkg.zip'}!a (2).txt"])
+    # given directly from two folders: still two reports (their report names made unique)
+    other = tmp_path / "other"
+    other.mkdir()
+    (root / "pkg.zip!a.txt").rename(other / "pkg.zip!a.txt")
+    scanned = tmp_path / "scanned"
+    assert main(["scan", str(root / "pkg.zip"), str(other / "pkg.zip!a.txt"), "--out",
+                 str(scanned), "--as-of", AS_OF, "-q"]) in (0, 1)
+    got = reports(scanned)
+    assert sorted(v["marking"]["raw"] for v in got.values()) == ["机密★5年", "秘密★1年"], got
+    assert {v["source"]["path"] for v in got.values()} == {f"{root / 'pkg.zip'}!a.txt",
+                                                           str(other / "pkg.zip!a.txt")}
