@@ -238,8 +238,11 @@ class Watcher:
             if self.folder_of(path) is not folder or path in self.settler:
                 continue
             stat = real_stat(path)
-            unchanged = (db is not None and folder.profile != "pre-issue" and stat is not None
-                         and db.known_stat(str(path)) == stat)
+            # unchanged since it was reported: skipped, in a pre-issue folder too when it was
+            # left where it is (a link, a file with no gate folder); a file the gate moved
+            # away is not what stands at its path now
+            known = db.known_stat(str(path)) if db is not None and stat is not None else None
+            unchanged = known is not None and known[0] == stat and not known[1]
             if unchanged or self._backing_off(path, stat):
                 continue
             self.settler.touch(path, folder.settle_seconds)
@@ -289,8 +292,8 @@ class Watcher:
             task = Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
             if p.is_symlink():  # links are never followed in a watched folder
                 yield p, *self._guarded(partial(
-                    link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key]),
-                    p)
+                    link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key],
+                    done=db.done, engine=ENGINE), p)
             elif is_container(p.name):  # each member a file of its own, the package gated whole
                 members, ready = self._package(task, as_of)
                 tasks.extend(members)

@@ -9,6 +9,7 @@ import errno
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,48 @@ def test_11_watch_backs_off_a_file_whose_report_cannot_be_written(tmp_path: Path
     assert 1 <= len(failures) <= 6, failures  # 0.2 s, 0.4 s, 0.8 s, 1.6 s... not every pass
     assert "cannot write" in failures[0]
     assert (tmp_path / "in" / name).exists()  # not moved: nothing was reported
+
+
+# second round, 19 ────────────────────────────────────────────────────────────────────────────
+def test_a_link_in_a_pre_issue_folder_is_reported_once(tmp_path: Path) -> None:
+    """A link left in a pre-issue folder (never moved) is reported once, not again at every
+    reconciliation pass, nor after a restart; pointed elsewhere it is reported again, once. A
+    file the gate leaves in place (no on_pass folder) is likewise reported once, and one put
+    back where a moved file was is gated again."""
+    import dataclasses  # noqa: PLC0415
+
+    secret = make_docx(tmp_path / "vault" / "secret.docx", SECRET)
+    log = tmp_path / "logs" / "watch.log"
+    config = _config(tmp_path, log_file=log, profile="pre-issue", on_fail=tmp_path / "failed",
+                     settle_seconds=0.1)
+    config = dataclasses.replace(config, reconcile_seconds=0.2)
+    link = tmp_path / "in" / "link.docx"
+    link.symlink_to(secret)
+    stay = make_docx(tmp_path / "in" / "stay.docx", CLEAN)  # passes: no on_pass, stays
+
+    def logged(name: str) -> int:
+        return sum(name in line for line in log.read_text("utf-8").splitlines())
+
+    with Running(config) as run:
+        assert wait_until(lambda: run.rows() == 2, 30)
+        time.sleep(2.0)  # ten reconciliation passes
+        assert logged("link.docx") == 1 and logged("stay.docx") == 1, log.read_text("utf-8")
+        link.unlink()
+        link.symlink_to("/etc/passwd")  # pointed elsewhere: a new link
+        assert wait_until(lambda: logged("link.docx") == 2, 30)
+        time.sleep(1.5)
+        assert logged("link.docx") == 2
+    with Running(config):
+        time.sleep(1.5)
+    assert logged("link.docx") == 2 and logged("stay.docx") == 1, log.read_text("utf-8")
+    assert link.is_symlink() and stay.exists()
+    # a failing file is moved out; the same bytes put back (size and time kept) are gated again
+    failing = make_docx(tmp_path / "src" / "bad.docx", FAILING)
+    with Running(config):
+        shutil.copy2(failing, tmp_path / "in" / "bad.docx")
+        assert wait_until((tmp_path / "failed" / "bad.docx").exists, 30)
+    shutil.copy2(failing, tmp_path / "in" / "bad.docx")  # while the watcher is stopped
+    with Running(config):
+        assert wait_until((tmp_path / "failed" / "bad (2).docx").exists, 30), \
+            list((tmp_path / "failed").iterdir())
+    assert not (tmp_path / "in" / "bad.docx").exists()
