@@ -89,6 +89,14 @@ class StateDB:
         row = cur.fetchone()
         return ((row[0], row[1]), row[2] is not None) if row else None
 
+    def report_path(self, path: str) -> str | None:
+        """Where the latest report of ``path`` was written (None: never reported)."""
+        cur = self.conn.execute(
+            "SELECT report_path FROM files WHERE path=? ORDER BY scanned_at DESC LIMIT 1",
+            (_b(path),))
+        row = cur.fetchone()
+        return _s(row[0]) if row else None
+
     def begin(self) -> None:
         """Start a batch: rows recorded until :meth:`commit` are committed together (a crash
         before then repeats those scans; their reports are already on disk)."""

@@ -249,3 +249,34 @@ def test_a_link_in_a_pre_issue_folder_is_reported_once(tmp_path: Path) -> None:
         assert wait_until((tmp_path / "failed" / "bad (2).docx").exists, 30), \
             list((tmp_path / "failed").iterdir())
     assert not (tmp_path / "in" / "bad.docx").exists()
+
+
+# second round, 9 ─────────────────────────────────────────────────────────────────────────────
+def test_a_file_named_like_a_member_arriving_later_keeps_both_reports(tmp_path: Path) -> None:
+    """``pkg.zip`` (member ``a.txt``) dropped first, then a real file ``pkg.zip!a.txt``: the
+    file's report does not overwrite the member's; a package dropped while the file is there
+    shows its member under another name."""
+    import io  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.txt", "机密★5年\n关于甲事的通知\n")
+    config = _config(tmp_path, settle_seconds=0.1)
+    with Running(config) as run:
+        (tmp_path / "in" / "pkg.zip").write_bytes(buf.getvalue())
+        assert wait_until(lambda: run.rows() == 1, 30)
+        (tmp_path / "in" / "pkg.zip!a.txt").write_text("秘密★1年\n关于乙事的通知\n", "utf-8")
+        assert wait_until(lambda: run.rows() == 2, 30)
+        (tmp_path / "in" / "again.zip").write_bytes(buf.getvalue())
+        (tmp_path / "in" / "again.zip!a.txt").write_text("秘密★1年\n关于乙事的通知\n", "utf-8")
+        assert wait_until(lambda: run.rows() == 4, 30)
+    marks = {}
+    for report in (tmp_path / "reports").glob("*.report.json"):
+        data = json.loads(report.read_text("utf-8"))
+        marks[report.name.removesuffix(".report.json")] = data["marking"]["raw"]
+    assert marks["pkg.zip!a.txt"] == "机密★5年", marks  # the member's, first
+    assert marks["pkg.zip!a (2).txt"] == "秘密★1年", marks  # the file's, beside it
+    assert sorted(v for k, v in marks.items() if k.startswith("again.zip")) == [
+        "机密★5年", "秘密★1年"], marks
