@@ -170,10 +170,12 @@ def _read(path: Path) -> Any:
         where = f"{path}:{exc.line}"
         raise ConfigError(f"审核决定文件 {where}：{ALIAS.zh}",
                           f"the decisions file {where}: {ALIAS.en}") from exc
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, DuplicateKey) as exc:
+    except DuplicateKey as exc:
+        where = f"{path}:{exc.line}"
+        raise ConfigError(f"审核决定文件 {where}：键 {exc.key} 重复",
+                          f"the decisions file {where}: the key {exc.key} is given twice") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         why = getattr(exc, "strerror", None) or str(exc)
-        if isinstance(exc, DuplicateKey):
-            why = f"line {exc.line}: key {exc.key} twice"
         raise ConfigError(f"无法读取审核决定文件 {path}：{why}",
                           f"cannot read the decisions file {path}: {why}") from exc
 

@@ -180,3 +180,9 @@ def test_yaml_aliases_in_a_decisions_file_are_refused(tmp_path: Path) -> None:
                     "by: z, at: t, note: '*a &b'}\n", encoding="utf-8")
     (d,) = load(fine)
     assert d.note == "*a &b"
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("decisions:\n- path: a.txt\n  path: b.txt\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(twice)
+    assert caught.value.message("en").endswith(f"{twice}:3: the key path is given twice")
+    assert "重复" in caught.value.message("zh")
