@@ -147,17 +147,24 @@ def _zip(source: Path | bytes) -> tuple[zipfile.ZipFile, BinaryIO | None]:
         raise
 
 
+def refused(info: zipfile.ZipInfo, limits: Limits) -> Msg | None:
+    """Why the member will not be inflated at all, by what the directory declares."""
+    if info.flag_bits & ENCRYPTED_FLAG:
+        return ENCRYPTED
+    if info.file_size > limits.max_file_mb * MB:
+        return MEMBER_TOO_LARGE.format(mb=info.file_size / MB, limit=limits.max_file_mb)
+    if info.file_size > MB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        return MEMBER_RATIO.format(ratio=info.file_size / max(info.compress_size, 1),
+                                   limit=limits.max_ratio)
+    return None
+
+
 def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
     """One member's bytes, under the file-size and ratio limits whatever the directory claims."""
-    if info.flag_bits & ENCRYPTED_FLAG:
-        raise ContainerError(ENCRYPTED)
+    why = refused(info, limits)
+    if why is not None:
+        raise ContainerError(why)
     cap = limits.max_file_mb * MB
-    if info.file_size > cap:
-        raise ContainerError(MEMBER_TOO_LARGE.format(mb=info.file_size / MB,
-                                                     limit=limits.max_file_mb))
-    if info.file_size > MB and info.file_size > limits.max_ratio * max(info.compress_size, 1):
-        raise ContainerError(MEMBER_RATIO.format(ratio=info.file_size / max(info.compress_size, 1),
-                                                 limit=limits.max_ratio))
     try:
         with zf.open(info) as fh:
             data = fh.read(cap + 1)
@@ -211,8 +218,9 @@ class _Lister:
     deadline: float = field(default_factory=lambda: time.monotonic() + LIST_SECONDS)
 
     def charge(self, info: zipfile.ZipInfo) -> None:
-        """Count a member that will be inflated against the package's budget."""
-        if info.flag_bits & ENCRYPTED_FLAG:
+        """Count a member that will be inflated against the package's budget (one refused by
+        its declared size, ratio or encryption never is)."""
+        if refused(info, self.limits) is not None:
             return
         self.inflated += info.file_size
         if self.inflated > self.limits.max_package_mb * MB:

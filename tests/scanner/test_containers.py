@@ -241,11 +241,16 @@ def test_a_package_is_limited_as_a_whole(tmp_path: Path) -> None:
                                                  "inner.zip": zip_bytes({"a.txt": half,
                                                                          "b.txt": other})}))
     (root / "fine.zip").write_bytes(zip_bytes({"a.txt": half}))
+    # a member refused by its own size is never inflated: it does not count against the package
+    (root / "single.zip").write_bytes(zip_bytes({"long.txt": payload, "a.txt": half}))
     out = tmp_path / "out"
     assert main(["scan", str(root), "--out", str(out), "--as-of", AS_OF, "-q", "--lang", "en",
-                 "--max-package-mb", "1"]) == 3
+                 "--max-package-mb", "1", "--max-file-mb", "2"]) == 3
     got = reports(out)
-    assert set(got) == {"overlap.zip", "big.zip", "nested.zip", "fine.zip!a.txt"}
+    assert set(got) == {"overlap.zip", "big.zip", "nested.zip", "fine.zip!a.txt",
+                        "single.zip!long.txt", "single.zip!a.txt"}
+    assert "(--max-file-mb)" in got["single.zip!long.txt"]["reason_en"]
+    assert got["single.zip!a.txt"]["status"] == "ok"
     reason = {k: v["reason_en"] for k, v in got.items() if k != "fine.zip!a.txt"}
     assert "share or overlap the same data" in reason["overlap.zip"]
     assert "above the limit of 1 MB (--max-package-mb)" in reason["big.zip"]
