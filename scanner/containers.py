@@ -334,12 +334,6 @@ def _package(path: Path) -> _Open:
     return _last
 
 
-def forget() -> None:
-    """Close the package kept open (the next member read opens its package again)."""
-    with _last_lock:
-        forget_locked()
-
-
 def _step(zf: zipfile.ZipFile, index: int, raw: str) -> zipfile.ZipInfo:
     infos = zf.infolist()
     if index >= len(infos) or infos[index].filename != raw:
@@ -366,16 +360,15 @@ def read_member(path: Path, chain: Chain, limits: Limits) -> bytes:
                     package.inner = ((index, raw), inner)
                 zf = package.inner[1]
             raise ContainerError(CHANGED)  # an empty chain names no member
-        except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-            forget_locked()
+        except (zipfile.BadZipFile, ValueError, EOFError) as exc:  # the package kept is sound
             raise ContainerError(DAMAGED.format(why=_why(exc))) from exc
         except OSError:
-            forget_locked()
+            _forget()
             raise
 
 
-def forget_locked() -> None:
-    """:func:`forget`, the lock held."""
+def _forget() -> None:
+    """Close the package kept open (the lock held): after a read error it is opened afresh."""
     global _last  # noqa: PLW0603
     if _last is not None:
         _last.close()
