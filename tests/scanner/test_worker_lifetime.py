@@ -91,8 +91,8 @@ def test_after_a_crash(command: str, tmp_path: Path) -> None:
 
 
 def test_after_a_timeout() -> None:
-    slow = (TEXT * (6_000_000 // len(TEXT) + 1)).encode()
-    with running("serve", "--catalog", "demo", "--jobs", "1", "--timeout", "0.3",
+    slow = (TEXT * (10_000_000 // len(TEXT) + 1)).encode()  # 30 MB: seconds of work
+    with running("serve", "--catalog", "demo", "--jobs", "1", "--timeout", "1",
                  "--max-body-mb", "50") as (url, server):
         before = workers(server)
         stopped = check(url, "slow.txt", slow)
