@@ -5,9 +5,10 @@ its ``labels.tsv``. The sets: ``eval`` (``tests/data/eval``, the demo catalogue)
 (``tests/data/eval2``, the fictional health catalogue), ``eval3`` (``tests/data/eval3``, the
 fictional water catalogue, long documents) and ``eval4`` (``tests/data/eval4``, a surveying
 catalogue built from the public regulation, with real public statutes as negatives) and
-``eval5`` (``tests/data/eval5``, the fictional energy catalogue, held out: measured, never tuned
-on); eval2 to eval5 were written and labelled by other hands before the matcher was tuned. Where a set has a
-``clean`` column, the documents labelled clean must also pass (no error-level finding).
+``eval5`` (``tests/data/eval5``, the fictional energy catalogue, written as a held-out set);
+eval2 to eval5 were written and labelled by other hands before the matcher was tuned. Where a
+set has a ``clean`` column, the documents labelled clean must also pass (no error-level
+finding).
 Run: ``python bench/eval_rules.py [eval|eval2|eval3|eval4|eval5|all]``.
 """
 

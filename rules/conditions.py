@@ -94,7 +94,7 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
                             and unit(p, where[h.start])])}
         if not set(inside) - quantities:
             continue  # a quantity qualifies a matter; the matter is where its words are
-        if vetoes and _vetoed(vetoes, anchor, anchor + width, p, lay, unit, where):
+        if vetoes and _vetoed(vetoes, (anchor, anchor + width), p, lay, unit=unit, where=where):
             continue
         window = score(spec, inside).span
         subject = subject_of(p)
@@ -108,9 +108,10 @@ def best_passage(spec: MatchSpec, found: dict[str, list[TermHit]], width: int,
     return best if best is not None else score(spec, {})
 
 
-def _vetoed(vetoes: Sequence[TermHit], lo: int, hi: int, p: int, lay: Layout,
+def _vetoed(vetoes: Sequence[TermHit], window: tuple[int, int], p: int, lay: Layout, *,
             unit: Callable[[int, int], bool], where: dict[int, int]) -> bool:
     """Whether a veto stands in the unit: in its window, or in its subject spans."""
+    lo, hi = window
     for v in vetoes:
         k = where.get(v.start, lay.paragraph(v.start))
         if lo <= v.start and v.end <= hi and unit(p, k):

@@ -321,10 +321,9 @@ class Matcher:
             unvetoed = best_passage(spec, asserted, rules.passage, page.lay,
                                     cross=rules.section)
             if unvetoed.score >= spec.threshold:
-                shown = tuple(dict.fromkeys(h for h in vetoes if h.term in
-                                            dict.fromkeys(x.term for x in vetoes)))[:3]
+                first = {h.term: h for h in reversed(vetoes)}  # each term's first occurrence
                 return Hit(item, every.evidence, round(every.score, 3), every.satisfied,
-                           every.missing, shown)
+                           every.missing, tuple(sorted(first.values(), key=lambda h: h.start)))
         final = round(best.score * factor, 3)
         held = None
         if final < spec.threshold:

@@ -29,8 +29,10 @@ import yaml
 
 from markers import STATUTORY_MAX_YEARS
 from markers.lines import MAX_LINE, parse_mark_line
+from rules.yamlnodes import AliasFound, DuplicateKey, compose, refuse_aliases, to_python
 from scanner.errors import ConfigError
 from scanner.report.model import verdict_of
+from scanner.yamlconf import ALIAS
 
 KINDS = ("confirmed", "dismissed", "conclusion")
 REASONS = ("false_alarm", "accepted", "not_applicable")
@@ -178,13 +180,33 @@ def decision_of(entry: dict[str, Any]) -> Decision:
     return d
 
 
+def _read(path: Path) -> Any:
+    """The plain value of the YAML (or JSON) file at ``path``. Aliases are refused before any
+    value is built, as in catalogues and settings: a few hundred bytes of nested aliases expand
+    into gigabytes."""
+    try:
+        node = compose(path.read_text(encoding="utf-8"))
+        if node is None:
+            return None
+        refuse_aliases(node)
+        return to_python(node, (), {})
+    except AliasFound as exc:
+        where = f"{path}:{exc.line}"
+        raise ConfigError(f"审核决定文件 {where}：{ALIAS.zh}",
+                          f"the decisions file {where}: {ALIAS.en}") from exc
+    except DuplicateKey as exc:
+        where = f"{path}:{exc.line}"
+        raise ConfigError(f"审核决定文件 {where}：键 {exc.key} 重复",
+                          f"the decisions file {where}: the key {exc.key} is given twice") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"无法读取审核决定文件 {path}：{why}",
+                          f"cannot read the decisions file {path}: {why}") from exc
+
+
 def load(path: Path) -> Decisions:
     """The decisions in a YAML (or JSON) file; a clear error when it is not one."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"无法读取审核决定文件 {path}：{exc}",
-                          f"cannot read the decisions file {path}: {exc}") from exc
+    data = _read(path)
     entries = data.get("decisions") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise ConfigError(f"审核决定文件 {path} 应有 decisions 列表",

@@ -8,13 +8,14 @@ own so it gets a report instead of vanishing. ZIP packages are opened: each memb
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.containers import SEP, Chain, ContainerError, is_container, members
+from scanner.containers import SEP, Chain, ContainerError, is_container, members, unique
 from scanner.fsutil import TEMP_PREFIX, is_within
 from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import Limits
@@ -108,6 +109,19 @@ def walk(roots: list[Path], exclude: Path | None, stats: WalkStats,
     """Every file under ``roots`` (files given directly as they are; ZIP packages member by
     member). Every entry's ``relative`` (where its reports go) is unique, decided here, before
     anything is written."""
+    marked: set[str] = set()  # relatives holding the package separator: only those can meet
+    for entry in _walk(roots, exclude, stats, limits):
+        if SEP not in entry.relative:
+            yield entry
+            continue
+        # a member, or a real file named like one (pkg.zip!a.txt given beside pkg.zip)
+        relative = unique(entry.relative, marked)
+        yield entry if relative == entry.relative else dataclasses.replace(entry,
+                                                                            relative=relative)
+
+
+def _walk(roots: list[Path], exclude: Path | None, stats: WalkStats, limits: Limits
+          ) -> Iterator[Entry]:
     prefixes = _prefixes(roots)
     files = iter(unique_names([r for r in roots if not r.is_dir()]))
     for root, prefix in zip(roots, prefixes, strict=True):

@@ -1,6 +1,12 @@
 """What the review app shows and saves: the files of an audit (from its state database), their
 reports, and the reviewers' decisions (saved one by one as they are made, so two browser tabs or
-two reviewers never overwrite each other's)."""
+two reviewers never overwrite each other's).
+
+The audit may be run again while the app is open: the file list follows the database (checked
+with SQLite's ``data_version`` at every use, and only the rows that changed are read again), so a
+decision is made on the content the database holds now and files the new run added appear. A
+file keeps its number for the life of the app (a page opened earlier still names the same file);
+files added later are numbered after the others."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner.audit.db import AuditDB
+from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.run import DB_NAME
 from scanner.decisions import FILE, Decision, Decisions, finding_key, finding_terms, fingerprint
 from scanner.errors import ConfigError
@@ -46,19 +52,49 @@ class AuditStore:
         self.lock = threading.Lock()  # one SQLite connection, shared by the server's threads
         self.db = AuditDB(db_path)
         self.db.conn.execute("PRAGMA busy_timeout=10000")
-        self.files = self._files()
+        self._files: list[FileEntry] = []
+        self._seen: dict[str, tuple[object, ...]] = {}  # path → what its entry was built from
+        self._version: int | None = None
+        with self.lock:
+            self._refresh()
 
-    def _files(self) -> list[FileEntry]:
-        known = sorted(self.db.known().values(), key=lambda r: r.relative)
-        out: list[FileEntry] = []
-        for row in known:
-            report = self.db.report_of(row.path) or {}
-            mark = (report.get("marking") or {}).get("raw") or ""
-            out.append(FileEntry(len(out), row.path, row.relative, row.sha256 or "", row.status,
-                                 report.get("verdict") or row.status,
-                                 report.get("classification") or "", mark,
-                                 tuple(f["code"] for f in report.get("findings") or [])))
-        return out
+    @property
+    def files(self) -> list[FileEntry]:
+        """The audited files as the database has them now, each at its number."""
+        with self.lock:
+            self._refresh()
+            return self._files
+
+    def _refresh(self) -> None:
+        """Read the rows again when another connection (an audit run) committed since."""
+        version = int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version == self._version:
+            return
+        self._version = version
+        files = list(self._files)
+        number = {e.path: e.n for e in files}
+        added = []
+        for row in sorted(self.db.known().values(), key=lambda r: r.relative):
+            state = (row.relative, row.sha256, row.key, row.status, row.scans, row.mtime_ns)
+            if self._seen.get(row.path) == state:
+                continue
+            self._seen[row.path] = state
+            if row.path in number:
+                files[number[row.path]] = self._entry(number[row.path], row)
+            else:
+                added.append(row)
+        for row in added:
+            files.append(self._entry(len(files), row))
+        self._files = files  # replaced whole: a request iterating the old list is undisturbed
+
+    def _entry(self, n: int, row: FileRow) -> FileEntry:
+        report = self.db.report_of(row.path) or {}
+        mark = (report.get("marking") or {}).get("raw") or ""
+        sha = (report.get("source") or {}).get("sha256") or row.sha256 or ""
+        return FileEntry(n, row.path, row.relative, sha, row.status,
+                         report.get("verdict") or row.status,
+                         report.get("classification") or "", mark,
+                         tuple(f["code"] for f in report.get("findings") or []))
 
     def report(self, entry: FileEntry) -> dict[str, Any]:
         with self.lock:

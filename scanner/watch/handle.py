@@ -243,17 +243,21 @@ LINK = Msg("符号链接：监视文件夹中的链接不跟随、不检查、�
            "a symbolic link: links in watched folders are not followed, checked or moved")
 
 
-def link_outcome(task: Task, job: Job, folder: Folder, *, catalogs: str) -> Outcome:
+def link_outcome(task: Task, job: Job, folder: Folder, *, catalogs: str,
+                 done: Callable[[str, str, str, str], bool], engine: str) -> Outcome | None:
     """A link dropped into a watched folder: an ``unreadable`` report saying so, left where it
-    is (a pre-issue folder does not move it), recorded by what it points at."""
+    is (a pre-issue folder does not move it), recorded by what it points at; None when this
+    link (the same target) was already reported, in every profile, since it stays."""
     path = Path(task.path)
     target = str(path.readlink())
+    sha = "link:" + hashlib.sha256(os.fsencode(target)).hexdigest()
+    if done(task.path, sha, engine, catalogs):
+        return None
     report = FileReport.unreadable(Source(task.path, None, None), LINK,
                                    job.options(task).as_of, engine=ENGINE)
     result = result_of(task, job, report, (None, None), None)
     write_rendered(folder.reports, result.relative, result.files)
     st = path.lstat()
-    sha = "link:" + hashlib.sha256(os.fsencode(target)).hexdigest()
     row = Row(task.path, sha, st.st_size, st.st_mtime_ns, result.status, result.verdict,
               str(folder.reports / (result.relative + ".report.json")), None)
     return Outcome(row, catalogs, result.verdict, 0.0)

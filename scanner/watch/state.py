@@ -79,13 +79,23 @@ class StateDB:
             (_b(path), sha256, engine, catalogs))
         return cur.fetchone() is not None
 
-    def known_stat(self, path: str) -> tuple[int, int] | None:
-        """(size, mtime_ns) of the latest row for ``path`` (a cheap "unchanged?" test)."""
+    def known_stat(self, path: str) -> tuple[tuple[int, int], bool] | None:
+        """(size, mtime_ns) of the latest row for ``path`` (a cheap "unchanged?" test), and
+        whether that file was moved away (by a pre-issue gate: what is at the path now arrived
+        since)."""
         cur = self.conn.execute(
-            "SELECT size, mtime_ns FROM files WHERE path=? ORDER BY scanned_at DESC LIMIT 1",
+            "SELECT size, mtime_ns, moved_to FROM files WHERE path=? ORDER BY scanned_at DESC "
+            "LIMIT 1", (_b(path),))
+        row = cur.fetchone()
+        return ((row[0], row[1]), row[2] is not None) if row else None
+
+    def report_path(self, path: str) -> str | None:
+        """Where the latest report of ``path`` was written (None: never reported)."""
+        cur = self.conn.execute(
+            "SELECT report_path FROM files WHERE path=? ORDER BY scanned_at DESC LIMIT 1",
             (_b(path),))
         row = cur.fetchone()
-        return (row[0], row[1]) if row else None
+        return _s(row[0]) if row else None
 
     def begin(self) -> None:
         """Start a batch: rows recorded until :meth:`commit` are committed together (a crash

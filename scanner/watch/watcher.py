@@ -35,7 +35,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from scanner import ENGINE, catalogs
-from scanner.containers import is_container
+from scanner.containers import SEP, is_container, unique
 from scanner.errors import ConfigError, ScanError
 from scanner.fsutil import make_dirs, remove_stale_temporaries
 from scanner.messages import Msg, printable
@@ -238,8 +238,11 @@ class Watcher:
             if self.folder_of(path) is not folder or path in self.settler:
                 continue
             stat = real_stat(path)
-            unchanged = (db is not None and folder.profile != "pre-issue" and stat is not None
-                         and db.known_stat(str(path)) == stat)
+            # unchanged since it was reported: skipped, in a pre-issue folder too when it was
+            # left where it is (a link, a file with no gate folder); a file the gate moved
+            # away is not what stands at its path now
+            known = db.known_stat(str(path)) if db is not None and stat is not None else None
+            unchanged = known is not None and known[0] == stat and not known[1]
             if unchanged or self._backing_off(path, stat):
                 continue
             self.settler.touch(path, folder.settle_seconds)
@@ -286,11 +289,11 @@ class Watcher:
         tasks = []
         packages: dict[str, tuple[Path, list[Result], int]] = {}  # ZIP: its results, expected
         for p, key in chunk:
-            task = Task(str(p), p.relative_to(folders[key].path).as_posix(), key, as_of)
+            task = Task(str(p), _report_name(folders[key], p, db), key, as_of)
             if p.is_symlink():  # links are never followed in a watched folder
                 yield p, *self._guarded(partial(
-                    link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key]),
-                    p)
+                    link_outcome, task, self.job, folders[key], catalogs=self.catalog_keys[key],
+                    done=db.done, engine=ENGINE), p)
             elif is_container(p.name):  # each member a file of its own, the package gated whole
                 members, ready = self._package(task, as_of)
                 tasks.extend(members)
@@ -381,6 +384,22 @@ class Watcher:
             make_dirs(self.config.log_file.parent)
             with self.config.log_file.open("a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
+
+
+def _report_name(folder: Folder, path: Path, db: StateDB) -> str:
+    """Where the reports of the file at ``path`` go, below the folder's reports. A real file
+    named like a package member (``pkg.zip!a.txt`` beside ``pkg.zip``) keeps the place it was
+    given before, or takes a free one: never over the reports of the member, which may have
+    come first."""
+    relative = path.relative_to(folder.path).as_posix()
+    if SEP not in relative:
+        return relative
+    recorded = db.report_path(str(path))
+    suffix = ".report.json"
+    if recorded is not None and recorded.endswith(suffix):
+        with contextlib.suppress(ValueError):
+            return Path(recorded[:-len(suffix)]).relative_to(folder.reports).as_posix()
+    return unique(relative, set(), lambda c: os.path.lexists(folder.reports / (c + suffix)))
 
 
 def _files(folder: Folder) -> Iterator[Path]:

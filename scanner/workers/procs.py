@@ -1,5 +1,13 @@
 """Worker processes: starting one, stopping it, and what a worker sets up for itself (dying with
-its parent, a memory cap). Used by the audit and scan pool and by the watcher's pool."""
+its parent, a memory cap). Used by the audit and scan pool, the watcher's pool and the server's
+check.
+
+A worker dies with its parent through ``PR_SET_PDEATHSIG``, and on Linux the "parent" is the
+*thread* that started it: a worker started by a short-lived thread (a request of ``serve`` that
+replaced a dead worker) would be killed as soon as that thread ended. Every worker is therefore
+started by the main thread or, from any other thread, by one starter thread that lives as long as
+the process.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,13 @@ import contextlib
 import ctypes
 import multiprocessing
 import os
+import queue
 import resource
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -28,6 +39,39 @@ def messages(conn: Connection) -> Iterator[Any]:
         yield message
 
 
+_starts: queue.Queue[tuple[Callable[[], None], Future[None]]] = queue.Queue()
+_starter: threading.Thread | None = None
+_starter_lock = threading.Lock()
+
+
+def _start_forever() -> None:
+    while True:
+        start, done = _starts.get()
+        try:
+            start()
+        except BaseException as exc:  # handed to the thread that asked
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+
+
+def start_lasting(start: Callable[[], None]) -> None:
+    """Call ``start`` (which starts a process) from a thread that lives as long as this process:
+    the main thread when called from it, else the starter thread."""
+    global _starter  # noqa: PLW0603 - one starter per process, started when first needed
+    if threading.current_thread() is threading.main_thread():
+        start()
+        return
+    with _starter_lock:
+        if _starter is None or not _starter.is_alive():
+            _starter = threading.Thread(target=_start_forever, name="dingmi-worker-starter",
+                                        daemon=True)
+            _starter.start()
+    done: Future[None] = Future()
+    _starts.put((start, done))
+    done.result()
+
+
 class Child:
     """A spawned process running ``target(connection, arg)``, and our end of its pipe. The child
     sends ``"ready"`` once it is set up; ``None`` sent to it asks it to exit."""
@@ -36,8 +80,10 @@ class Child:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=target, args=(child, arg), daemon=True)
-        self.proc.start()
-        child.close()
+        try:
+            start_lasting(self.proc.start)
+        finally:
+            child.close()
 
     def started(self) -> bool:
         """Wait for the child's "ready"; False (and the child stopped) when it never came."""

@@ -130,3 +130,59 @@ def test_catalog_stats_with_decisions(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "confirmed    2  dismissed    1  precision 0.67" in row("UNMARKED_MATCH")
     assert "confirmed    0  dismissed    1" in row("NO_BASIS")
     assert "confirmed    1  dismissed    0  precision 1.00" in row("MARK_POSITION")
+
+
+def alias_bomb(levels: int) -> str:
+    """A decisions file whose note is a "billion laughs": each level names the one above nine
+    times (9**levels strings once expanded)."""
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    lines.append("decisions:\n- {path: a.txt, sha256: x, code: A, decision: confirmed, by: z, "
+                 f"at: t, note: *a{levels}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_aliases_in_a_decisions_file_are_refused(tmp_path: Path) -> None:
+    """Aliases are refused before anything expands, with the line named, by ``review
+    --import`` (a real process, nothing written into the audit's database) and wherever
+    ``--decisions`` is read; an anchor alone, and quoted ``*`` and ``&``, stay fine."""
+    import sqlite3  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    archive, out = tmp_path / "archive", tmp_path / "audit"
+    archive.mkdir()
+    (archive / "a.txt").write_text("秘密★1年\n关于某事的通知\n", encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+
+    def dingmi(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True,
+                              text=True, cwd=repo, timeout=60, check=False)
+
+    assert dingmi("audit", str(archive), "--out", str(out), "--jobs", "1").returncode in (0, 1)
+    bomb = tmp_path / "decisions.yaml"
+    bomb.write_text(alias_bomb(7), encoding="utf-8")  # 4.8 million strings once expanded
+    for lang, words in (("zh", "不允许使用 YAML 别名"), ("en", "YAML aliases (*name) are not "
+                                                            "allowed")):
+        done = dingmi("review", str(out), "--import", str(bomb), "--lang", lang, "--export",
+                      str(tmp_path / "exported.yaml"))
+        assert done.returncode == 2, (done.stdout, done.stderr)
+        assert words in done.stderr and f"{bomb}:" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    with sqlite3.connect(out / "audit.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM decisions").fetchone() == (0,)
+    assert not (tmp_path / "exported.yaml").exists()
+    assert main(["check", str(archive / "a.txt"), "--decisions", str(bomb)]) == 2
+    # an anchor nobody refers to, and the characters in quoted text, are no aliases
+    fine = tmp_path / "fine.yaml"
+    fine.write_text("decisions:\n- &one {path: a.txt, sha256: x, code: A, decision: confirmed, "
+                    "by: z, at: t, note: '*a &b'}\n", encoding="utf-8")
+    (d,) = load(fine)
+    assert d.note == "*a &b"
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("decisions:\n- path: a.txt\n  path: b.txt\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load(twice)
+    assert caught.value.message("en").endswith(f"{twice}:3: the key path is given twice")
+    assert "重复" in caught.value.message("zh")

@@ -9,6 +9,7 @@ import errno
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,79 @@ def test_11_watch_backs_off_a_file_whose_report_cannot_be_written(tmp_path: Path
     assert 1 <= len(failures) <= 6, failures  # 0.2 s, 0.4 s, 0.8 s, 1.6 s... not every pass
     assert "cannot write" in failures[0]
     assert (tmp_path / "in" / name).exists()  # not moved: nothing was reported
+
+
+# second round, 19 ────────────────────────────────────────────────────────────────────────────
+def test_a_link_in_a_pre_issue_folder_is_reported_once(tmp_path: Path) -> None:
+    """A link left in a pre-issue folder (never moved) is reported once, not again at every
+    reconciliation pass, nor after a restart; pointed elsewhere it is reported again, once. A
+    file the gate leaves in place (no on_pass folder) is likewise reported once, and one put
+    back where a moved file was is gated again."""
+    import dataclasses  # noqa: PLC0415
+
+    secret = make_docx(tmp_path / "vault" / "secret.docx", SECRET)
+    log = tmp_path / "logs" / "watch.log"
+    config = _config(tmp_path, log_file=log, profile="pre-issue", on_fail=tmp_path / "failed",
+                     settle_seconds=0.1)
+    config = dataclasses.replace(config, reconcile_seconds=0.2)
+    link = tmp_path / "in" / "link.docx"
+    link.symlink_to(secret)
+    stay = make_docx(tmp_path / "in" / "stay.docx", CLEAN)  # passes: no on_pass, stays
+
+    def logged(name: str) -> int:
+        return sum(name in line for line in log.read_text("utf-8").splitlines())
+
+    with Running(config) as run:
+        assert wait_until(lambda: run.rows() == 2, 30)
+        time.sleep(2.0)  # ten reconciliation passes
+        assert logged("link.docx") == 1 and logged("stay.docx") == 1, log.read_text("utf-8")
+        link.unlink()
+        link.symlink_to("/etc/passwd")  # pointed elsewhere: a new link
+        assert wait_until(lambda: logged("link.docx") == 2, 30)
+        time.sleep(1.5)
+        assert logged("link.docx") == 2
+    with Running(config):
+        time.sleep(1.5)
+    assert logged("link.docx") == 2 and logged("stay.docx") == 1, log.read_text("utf-8")
+    assert link.is_symlink() and stay.exists()
+    # a failing file is moved out; the same bytes put back (size and time kept) are gated again
+    failing = make_docx(tmp_path / "src" / "bad.docx", FAILING)
+    with Running(config):
+        shutil.copy2(failing, tmp_path / "in" / "bad.docx")
+        assert wait_until((tmp_path / "failed" / "bad.docx").exists, 30)
+    shutil.copy2(failing, tmp_path / "in" / "bad.docx")  # while the watcher is stopped
+    with Running(config):
+        assert wait_until((tmp_path / "failed" / "bad (2).docx").exists, 30), \
+            list((tmp_path / "failed").iterdir())
+    assert not (tmp_path / "in" / "bad.docx").exists()
+
+
+# second round, 9 ─────────────────────────────────────────────────────────────────────────────
+def test_a_file_named_like_a_member_arriving_later_keeps_both_reports(tmp_path: Path) -> None:
+    """``pkg.zip`` (member ``a.txt``) dropped first, then a real file ``pkg.zip!a.txt``: the
+    file's report does not overwrite the member's; a package dropped while the file is there
+    shows its member under another name."""
+    import io  # noqa: PLC0415
+    import json  # noqa: PLC0415
+    import zipfile  # noqa: PLC0415
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a.txt", "机密★5年\n关于甲事的通知\n")
+    config = _config(tmp_path, settle_seconds=0.1)
+    with Running(config) as run:
+        (tmp_path / "in" / "pkg.zip").write_bytes(buf.getvalue())
+        assert wait_until(lambda: run.rows() == 1, 30)
+        (tmp_path / "in" / "pkg.zip!a.txt").write_text("秘密★1年\n关于乙事的通知\n", "utf-8")
+        assert wait_until(lambda: run.rows() == 2, 30)
+        (tmp_path / "in" / "again.zip").write_bytes(buf.getvalue())
+        (tmp_path / "in" / "again.zip!a.txt").write_text("秘密★1年\n关于乙事的通知\n", "utf-8")
+        assert wait_until(lambda: run.rows() == 4, 30)
+    marks = {}
+    for report in (tmp_path / "reports").glob("*.report.json"):
+        data = json.loads(report.read_text("utf-8"))
+        marks[report.name.removesuffix(".report.json")] = data["marking"]["raw"]
+    assert marks["pkg.zip!a.txt"] == "机密★5年", marks  # the member's, first
+    assert marks["pkg.zip!a (2).txt"] == "秘密★1年", marks  # the file's, beside it
+    assert sorted(v for k, v in marks.items() if k.startswith("again.zip")) == [
+        "机密★5年", "秘密★1年"], marks
