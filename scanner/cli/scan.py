@@ -59,7 +59,11 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     head = f"{SYMBOL[v]} {VERDICT_TEXT[v].text(lang):<4} {printable(name)}"
     if r["status"] != "ok":
         return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
-    mark = (r["marking"] or {}).get("raw") or NO_MARK.text(lang)
+    marking = r["marking"] or {}
+    mark = marking.get("raw") or NO_MARK.text(lang)
+    term = marking.get("term_raw")
+    if marking.get("raw") and term and term not in mark:  # 密级：机密 with its 保密期限 field
+        mark = f"{mark}，{'保密期限' if lang == 'zh' else 'term'}：{term}"
     codes = " ".join(f["code"] for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()
 
