@@ -207,7 +207,7 @@ ADVERT_TITLE = re.compile(r"(?:招聘|诚聘|招录|招考|选聘)[^\n]{0,20}(?:
 PUBLICITY_TITLE = re.compile(r"宣传(?:活动|月|周|日|材料|提纲|手册|册|栏|展板|品)|科普|宣讲")
 # The document is itself a publication: its title publishes (关于公布…的通知, …向社会公开…) or
 # it is a notice to the public (…的通告, …公告).
-ANNOUNCEMENT_TITLE = re.compile(r"(?:^|\n)(?:关于)?(?:公布|发布|向社会公开|公开发布)[^\n]{2,60}$"
+ANNOUNCEMENT_TITLE = re.compile(r"(?:^|\n)(?:关于)?(?:公布|向社会公开|公开发布)[^\n]{2,60}$"
                                 r"|向社会(?:公开|公布|发布)|(?:通告|公告)$")
 OPENING_NAMES = {"招标公告", "采购公告", "招标文件", "比选公告", "磋商公告", "竞争性谈判公告",
                  "中标公告", "中标候选人", "成交公告", "询价公告", "招聘公告", "招聘启事",
