@@ -2,7 +2,9 @@
 
 Blocks are compacted (whitespace removed, width folded) and joined. Where lines of one flowing
 paragraph were broken (PDF lines, hard-wrapped text) they are joined with nothing, so a term split
-by a line break is still found; elsewhere a newline keeps paragraphs apart.
+by a line break is still found: a line that runs the width of its page continues into the next
+one unless that is a heading; elsewhere a newline keeps paragraphs (and titles, headings, short
+last lines) apart.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 from markers.models import Block, container_of
 from markers.normalize import Compact, compact
+from rules.layout import HEADING
 
 SENTENCE_END = "。！？；!?;\n"
 
@@ -51,8 +54,27 @@ class MatchText:
         return lo, min(found, default=ceiling)
 
 
+FULL_LINE = 0.8  # a flowing line at least this share of its page's longest line runs on
+
+
+def _widths(blocks: Sequence[Block]) -> dict[str, int]:
+    """The longest (compact) line of each container: a line that falls well short of it ends
+    its paragraph (a title, a heading, a paragraph's last line)."""
+    widest: dict[str, int] = {}
+    for block in blocks:
+        key = container_of(block.location)
+        n = len(block.text) - block.text.count(" ")
+        if n > widest.get(key, 0):
+            widest[key] = n
+    return widest
+
+
 def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
-    """Join ``blocks``; with ``flowing`` true, CJK line ends are joined without a break."""
+    """Join ``blocks``; with ``flowing`` true, a CJK line end is joined to the next line without
+    a break when the line runs the width of its page (the next line continues its paragraph)
+    and the next line is no heading."""
+    widest = _widths(blocks) if flowing else {}
+    prev_full = False
     parts: list[str] = []
     starts: list[int] = []
     kept: list[Block] = []
@@ -66,8 +88,8 @@ def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
         if parts:
             if flowing:  # the container is only needed to join flowing lines
                 container = container_of(block.location)
-                joined = (container == prev_container and _cjk(parts[-1][-1])
-                          and _cjk(c.text[0]))
+                joined = (container == prev_container and prev_full and _cjk(parts[-1][-1])
+                          and _cjk(c.text[0]) and HEADING.match(c.text) is None)
                 prev_container = container
             else:
                 joined = False
@@ -76,6 +98,8 @@ def build(blocks: Sequence[Block], flowing: bool) -> MatchText:
                 pos += 1
         elif flowing:
             prev_container = container_of(block.location)
+        if flowing:
+            prev_full = len(c.text) >= FULL_LINE * widest.get(container_of(block.location), 0)
         starts.append(pos)
         kept.append(block)
         compacts.append(c)

@@ -166,3 +166,17 @@ def test_a_sentence_that_classes_a_kind_of_matter_is_a_rule() -> None:
                 "考虑到变电站监控点位布设图属于敏感技术资料，检查组未予调阅。") == set()
     assert live("关于东郊变电站工作的报告", "省电力公司：",
                 "本报告所附变电站监控点位布设图属于涉密资料，请妥善保管。") == {"L-1"}
+
+
+def test_flowing_lines_join_only_where_a_paragraph_runs_on() -> None:
+    from rules.text import build  # noqa: PLC0415
+
+    lines = ["知悉范围：省水利厅领导班子成员", "关于引江济北调水工程运行安全评估情况的报告",
+             "省水利厅：", "一、工程概况",
+             "引江济北调水工程从长江干流取水，输水线路全长一百八十六千米，其中明",
+             "渠一百三十二千米。", "二、薄弱环节", "评估认为渡槽伸缩缝止水老化。"]
+    mt = build([Block(t, f"page1.l{i}", "body") for i, t in enumerate(lines)], flowing=True)
+    assert mt.text.split("\n") == [
+        "知悉范围:省水利厅领导班子成员", "关于引江济北调水工程运行安全评估情况的报告", "省水利厅:",
+        "一、工程概况", "引江济北调水工程从长江干流取水,输水线路全长一百八十六千米,其中明渠一百三十二千米。",
+        "二、薄弱环节", "评估认为渡槽伸缩缝止水老化。"]

@@ -251,7 +251,7 @@ def _generated(seed: int, words: list[str]) -> Matcher:
     return Matcher([parse_catalog("\n".join(lines) + "\n", "generated.yaml")])
 
 
-def _all_candidates(self: Matcher, matches: list[tuple[int, int, int]]
+def _all_candidates(self: Matcher, matches: list[tuple[int, int, int]], stated: set[str]
                     ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
     return matches, []
 
