@@ -34,7 +34,8 @@ def document_title(doc: Document, marks: MarkSet) -> str | None:
     skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
     text = [b for b in doc.blocks if b.region in TEXT_REGIONS and b.text.strip()
             and b.location not in skip]
-    return gongwen_title(text) or first_heading(text) or property_title(doc.meta.get("title"))
+    return (gongwen_title(text) or first_heading(text)
+            or property_title(doc.meta.get("title")))
 
 
 def _clean(text: str) -> str:
@@ -86,14 +87,25 @@ def _header_line(line: str) -> bool:
     return any(w in text for w in FIELD_WORDS) or text.endswith(("：", ":"))
 
 
+SIGNATURE_BLOCKS = 4  # the 落款 (the issuer's name, the date) stands among the last lines
+
+
 def first_heading(blocks: Sequence[Block]) -> str | None:
-    """The first short centred line that is not a header line."""
-    for block in blocks[:HEADING_BLOCKS]:
+    """The first short centred line that is not a header line nor the issuer's name (the name
+    the 落款 at the end repeats, 机密 in it or not)."""
+    tail = max(len(blocks) - SIGNATURE_BLOCKS, 0)
+    for i, block in enumerate(blocks[:HEADING_BLOCKS]):
         line = _clean(block.text)
         if (block.align == "center" and TITLE_MIN <= len(line) <= TITLE_MAX
-                and not _header_line(line) and real_text(line)):
+                and not _header_line(line) and real_text(line)
+                and not _signed(compact(line).text, blocks[max(tail, i + 1):])):
             return line
     return None
+
+
+def _signed(text: str, tail: Sequence[Block]) -> bool:
+    """Whether ``text`` is the name a later line of the 落款 repeats."""
+    return any(compact(b.text).text == text for b in tail)
 
 
 def real_text(value: str) -> bool:
@@ -116,7 +128,7 @@ def property_title(value: str | None) -> str | None:
     if value is None:
         return None
     line = _clean(value)
-    if len(line) > 200 or not real_text(line) or _latin_junk(line):
+    if len(line) > 200 or not real_text(line) or _latin_junk(line) or _header_line(line):
         return None
     return line
 

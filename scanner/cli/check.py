@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -65,7 +64,7 @@ IS_FOLDER = Msg("这是文件夹，不是文件：检查文件夹请用 dingmi s
 def _entries(path: Path, name: str, options: ScanOptions, stats: WalkStats) -> list[Entry]:
     """The entries of one path given to ``check``: a missing path or a folder is one entry
     saying so (what to do instead), never a read that fails."""
-    if not os.path.lexists(path):
+    if not path.exists():  # nothing there, or a link to nothing
         return [Entry(path, name, why=NOT_FOUND)]
     if path.is_dir():
         return [Entry(path, name, why=IS_FOLDER.format(path=shlex.quote(str(path))))]

@@ -36,6 +36,11 @@ ISSUER = DocSpec(body=[
 HEADING = DocSpec(body=[Para("示例市人民政府文件", align="center"),
                         Para("二〇二四年电网运行工作要点", align="center"),
                         "一、总体要求", "全年工作安排如下。"])
+SIGNED = DocSpec(body=[Para("示例市机密技术服务中心", align="center"),
+                       Para("二〇二四年安全工作要点", align="center"),
+                       "一、总体要求", "全年工作安排如下。", "示例市机密技术服务中心",
+                       "2024年1月8日"],
+                 title="示例市机密技术服务中心文件")
 PROPERTY = DocSpec(body=["会议记录", "参会人员讨论了工作安排。"], title="第三季度工作例会记录")
 
 
@@ -60,6 +65,12 @@ def test_an_issuer_with_a_level_in_its_name_is_not_the_title(tmp_path: Path) -> 
 def test_else_the_first_heading_else_the_property(tmp_path: Path) -> None:
     assert _report(make_docx(tmp_path / "h.docx", HEADING))["title"] == "二〇二四年电网运行工作要点"
     assert _report(make_docx(tmp_path / "p.docx", PROPERTY))["title"] == "第三季度工作例会记录"
+    # the issuer's name (机密 in it), centred above the heading and repeated in the 落款, is not
+    # the title, nor is a title property that is the 发文机关标志
+    assert _report(make_docx(tmp_path / "s.docx", SIGNED))["title"] == "二〇二四年安全工作要点"
+    flag = _report(make_docx(tmp_path / "f.docx", DocSpec(body=["正文一段。"],
+                                                          title="示例市人民政府文件")))
+    assert flag["title"] is None
     nothing = _report(make_docx(tmp_path / "n.docx", DocSpec(body=["正文一段。", "正文两段。"])))
     assert nothing["title"] is None
 
