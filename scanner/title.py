@@ -4,9 +4,12 @@ the review app and the API all show).
 1. The 公文 title in the GB/T 9704 form (``示例市人民政府关于…的通知``) among the first lines of
    the text, also when it wraps onto two or three lines; never the 发文机关标志 (``…文件``), the
    文号, the mark or the other header fields.
-2. Else the first heading: the first short centred line that is none of those.
+2. Else the first heading: the first short centred line that is none of those (nor the issuer's
+   name the 落款 repeats).
 3. Else the document's own title property, only when it is real text (a .wps or .doc file's
    property read in the wrong code page is junk, and never shown).
+4. Else, where the text says nothing of alignment (PDF, plain text), its first short line below
+   the 版头 that reads as a heading.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def document_title(doc: Document, marks: MarkSet) -> str | None:
     text = [b for b in doc.blocks if b.region in TEXT_REGIONS and b.text.strip()
             and b.location not in skip]
     return (gongwen_title(text) or first_heading(text)
-            or property_title(doc.meta.get("title")))
+            or property_title(doc.meta.get("title")) or first_line(text))
 
 
 def _clean(text: str) -> str:
@@ -48,7 +51,7 @@ def gongwen_title(blocks: Sequence[Block]) -> str | None:
     head = list(blocks[:HEAD_BLOCKS])
     for i, block in enumerate(head):
         line = _clean(block.text)
-        if fields.gongwen_title(line):
+        if _is_title(line):
             return line
         if _header_line(line):
             continue
@@ -58,9 +61,18 @@ def gongwen_title(blocks: Sequence[Block]) -> str | None:
             if _header_line(part):
                 break
             joined = _join(joined, part)
-            if fields.gongwen_title(joined) and "关于" in joined:
+            if _is_title(joined) and "关于" in joined:
                 return joined
     return None
+
+
+# a note after a title: （征求意见稿）, （虚构示例）
+NOTE = re.compile(r"[（(][^（）()]{1,20}[）)]$")
+
+
+def _is_title(line: str) -> bool:
+    """A 公文 title, a note in brackets after it or not."""
+    return fields.gongwen_title(line) or fields.gongwen_title(NOTE.sub("", line))
 
 
 def _join(a: str, b: str) -> str:
@@ -76,7 +88,7 @@ def _header_line(line: str) -> bool:
     text = compact(line).text
     if not text:
         return True
-    if ISSUER_FLAG.match(text) and "关于" not in text:
+    if ISSUER_FLAG.match(NOTE.sub("", text)) and "关于" not in text:
         return True
     if fields.doc_number(text) is not None and len(text) <= 30:
         return True
@@ -98,6 +110,31 @@ def first_heading(blocks: Sequence[Block]) -> str | None:
         line = _clean(block.text)
         if (block.align == "center" and TITLE_MIN <= len(line) <= TITLE_MAX
                 and not _header_line(line) and real_text(line)
+                and not _signed(compact(line).text, blocks[max(tail, i + 1):])):
+            return line
+    return None
+
+
+FIRST_LINES = 5  # lines below the 版头 where an unaligned heading may stand
+LINE_TITLE_MAX = 40
+
+
+def first_line(blocks: Sequence[Block]) -> str | None:
+    """Where the text says nothing of alignment (PDF, plain text): the first short line below
+    the 版头 that reads as a heading (no sentence punctuation at its end)."""
+    if any(b.align is not None for b in blocks):
+        return None
+    tail = max(len(blocks) - SIGNATURE_BLOCKS, 0)
+    seen = 0
+    for i, block in enumerate(blocks[:HEADING_BLOCKS]):
+        line = _clean(block.text)
+        if _header_line(line):
+            continue
+        seen += 1
+        if seen > FIRST_LINES:
+            return None
+        if (TITLE_MIN <= len(compact(line).text) <= LINE_TITLE_MAX and real_text(line)
+                and not line.endswith(("。", "，", "；", "、", ".", ",", ";"))
                 and not _signed(compact(line).text, blocks[max(tail, i + 1):])):
             return line
     return None

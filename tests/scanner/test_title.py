@@ -85,9 +85,10 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     # a property to spoil: ASCII, so its bytes are easy to find in the .doc's property set
     junk = make_docx(base / "junk.docx", DocSpec(body=["正文一段。", "正文两段。"],
                                                  title="PROPERTYTITLE"))
-    pdf, = to_pdf([gongwen], base / "pdf")
+    pdf, heading_pdf = to_pdf([gongwen, heading], base / "pdf")
     docs = to_doc([gongwen, heading, junk], base / "doc")
-    return {"pdf": pdf, "doc": docs[0], "heading.doc": docs[1], "junk.doc": docs[2]}
+    return {"pdf": pdf, "heading.pdf": heading_pdf, "doc": docs[0], "heading.doc": docs[1],
+            "junk.doc": docs[2]}
 
 
 def test_pdf_and_doc_titles(converted: dict[str, Path]) -> None:
@@ -97,6 +98,8 @@ def test_pdf_and_doc_titles(converted: dict[str, Path]) -> None:
         assert report["doc_number"] == "示例府发〔2024〕3号", kind
         assert report["copy_number"] == "000123", kind
     assert _report(converted["heading.doc"])["title"] == "二〇二四年电网运行工作要点"
+    # a PDF says nothing of alignment: the first line below the 版头 that reads as a heading
+    assert _report(converted["heading.pdf"])["title"] == "二〇二四年电网运行工作要点"
 
 
 def _spoil_title(source: Path, target: Path, junk: bytes) -> Path:
