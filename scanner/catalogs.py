@@ -28,7 +28,8 @@ def cache_dir() -> Path:
 
 def config_error(exc: CatalogError) -> ConfigError:
     """The CLI-facing form of a catalogue error."""
-    return ConfigError(f"目录文件有误：{exc.text('zh')}", f"bad catalogue: {exc.text('en')}")
+    return ConfigError(f"保密事项目录文件有误：{exc.text('zh')}",
+                       f"bad catalogue (保密事项目录): {exc.text('en')}")
 
 
 def load(paths: Sequence[str]) -> tuple[Catalog, ...]:

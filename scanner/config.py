@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner import catalogs
+from rules.yamlnodes import Path_
+from scanner import catalogs, gate
 from scanner.limits import LIBXML2_MAX_DEPTH, OCR_MODES
 from scanner.report.outputs import FILE_OUTPUTS
 from scanner.verdicts import parse_authority
@@ -26,7 +27,6 @@ LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_x
               "max_package_mb"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
         "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor"}
-SEVERITIES = ("error", "warning", "info", "never")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,20 @@ def _catalog(c: Checker, value: str, i: int, base: Path) -> str:
     if value == "demo" and not (base / value).exists():
         return str(catalogs.DEMO)  # the bundled fictional catalogue, wherever it is installed
     return str(c.path_of(value, ("catalogs", i), base))
+
+
+def fail_on_value(c: Checker, value: Any, at: Path_) -> str:
+    """A gate policy (:mod:`scanner.gate`): a word, comma-separated words or a list of them."""
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        value = ",".join(value)
+    if not isinstance(value, str) or not value.strip():
+        raise c.fail(at, "应为 error、warning、info、never、pre-issue 或发现代码列表",
+                     "must be error, warning, info, never, pre-issue or a list of finding codes")
+    try:
+        gate.parse(value)
+    except ValueError as exc:
+        raise c.fail(at, *exc.args[0]) from None
+    return value
 
 
 def load(path: Path) -> Settings:
@@ -88,7 +102,7 @@ def load(path: Path) -> Settings:
                          "must be local or dask://HOST:PORT")
         out["executor"] = value
     if "fail_on" in top:
-        out["fail_on"] = c.choice(top["fail_on"], ("fail_on",), SEVERITIES)
+        out["fail_on"] = fail_on_value(c, top["fail_on"], ("fail_on",))
     for key in ("soon_days", "window_months", "jobs"):
         if key in top:
             out[key] = c.number(top[key], (key,), whole=True)

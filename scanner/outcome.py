@@ -1,4 +1,4 @@
-"""Exit codes, in one place: 0 clean, 1 findings at or above the threshold, 2 usage or
+"""Exit codes, in one place: 0 clean, 1 findings the gate policy (``--fail-on``) holds, 2 usage or
 configuration error, 3 some file could not be read (unreadable or unsupported)."""
 
 from __future__ import annotations
@@ -6,30 +6,34 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from markers.models import SEVERITY_RANK
+from scanner.gate import FailOn, parse
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 
-Outcome = tuple[str, Iterable[str]]  # a file's status and the severities of its findings
+# A file's status, the severities of its findings and (optionally) their codes.
+Outcome = tuple[str, Iterable[str]] | tuple[str, Iterable[str], Iterable[str]]
 
 
-def exit_code(files: Iterable[Outcome], fail_on: str = "error") -> int:
-    """The process exit code for files given as (status, severities): 3 when one could not be
-    read, else 1 when one has a finding at ``fail_on`` or worse (``never``: no finding counts),
-    else 0."""
+def exit_code(files: Iterable[Outcome], fail_on: str | FailOn = "error") -> int:
+    """The process exit code for files given as (status, severities[, codes]): 3 when one could
+    not be read, else 1 when one has a finding the policy ``fail_on`` holds (a severity
+    threshold such as ``error``, finding codes, ``pre-issue``; ``never``: none), else 0."""
+    policy = parse(fail_on) if isinstance(fail_on, str) else fail_on
     unread = findings = False
-    threshold = SEVERITY_RANK.get(fail_on)
-    for status, severities in files:
+    for status, severities, *rest in files:
         if status != "ok":
             unread = True
-        elif threshold is not None and not findings:
-            findings = any(SEVERITY_RANK[s] >= threshold for s in severities)
+        elif not findings:
+            codes = list(rest[0]) if rest else []
+            findings = (any(policy.holds({"code": "", "severity": s}) for s in severities)
+                        or any(c in policy.codes for c in codes))
     if unread:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
-def of_report(report: dict[str, Any]) -> Outcome:
+def of_report(report: dict[str, Any]) -> tuple[str, list[str], list[str]]:
     """A report's JSON form as an :data:`Outcome`."""
-    return report["status"], [f["severity"] for f in report["findings"]]
+    return (report["status"], [f["severity"] for f in report["findings"]],
+            [f["code"] for f in report["findings"]])

@@ -22,7 +22,6 @@ from scanner.containers import SEP, Chain, ContainerError, read_member
 from scanner.document import Document
 from scanner.errors import NeedsOcr, ScanError, UnsupportedFormat
 from scanner.extract import extract
-from scanner.extract.docx import TITLE_MAX
 from scanner.extract.ocr import low_confidence
 from scanner.extract.registry import flowing
 from scanner.fsutil import open_regular, os_reason
@@ -30,6 +29,7 @@ from scanner.limits import DEFAULT as DEFAULT_LIMITS
 from scanner.limits import MB, Limits, applied
 from scanner.messages import Msg
 from scanner.report import FileReport, Source
+from scanner.title import document_title
 from scanner.verdicts import allows_long_term, authority_findings, verdicts
 
 HEAD_BYTES = 8192
@@ -71,15 +71,6 @@ MEMORY = Msg("读取该文件超出内存限制", "reading the file exceeded the
 CHANGED = Msg("读取过程中文件被修改，请重新检查",
               "the file changed while it was being read; check it again")
 UNPARSED = Msg("文件内容无法解析（{name}）", "the file content cannot be parsed ({name}: {exc})")
-
-
-def _title(doc: Document) -> str | None:
-    if doc.meta.get("title"):
-        return doc.meta["title"]
-    for block in doc.blocks[:40]:
-        if block.align == "center" and 4 <= len(block.text.strip()) <= TITLE_MAX:
-            return block.text.strip()
-    return None
 
 
 @dataclass(frozen=True)
@@ -235,7 +226,8 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     source = Source(source.path, source.sha256, source.size, source.mtime, doc.kind, doc.pages)
     timings = {**timings, "marks": t1 - t0, "rules": time.perf_counter() - t1}
     return FileReport(source, "ok", ENGINE, options.as_of, marks=marks, findings=findings,
-                      expires_on=end, title=_title(doc), timings=timings, hits=hits,
+                      expires_on=end, title=document_title(doc, marks), timings=timings,
+                      hits=hits,
                       suggestion=suggestion,
                       catalogs=matcher.catalogs if matcher is not None else (),
                       ocr_confidence=float(doc.meta["ocr_confidence"])

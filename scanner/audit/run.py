@@ -18,6 +18,7 @@ import hashlib
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from scanner.audit.ledger import LedgerRow, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
 from scanner.fsutil import remove_stale_temporaries
+from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
 from scanner.report.outputs import main_suffix
@@ -73,6 +75,7 @@ class AuditResult:
     seconds: float = 0.0
     rows: list[LedgerRow] = field(default_factory=list)  # one per file, not whole reports
     unreadable: int = 0  # files with status unreadable or unsupported
+    not_read: dict[str, int] = field(default_factory=dict)  # those by status
 
 
 def settings_key(options: ScanOptions, catalog_hashes: list[str], out: OutputOptions,
@@ -104,6 +107,9 @@ def _row(done: Result, key: str) -> FileRow:
                    done.status, 1)
 
 
+ETA_AFTER = 4  # files done before a time left is estimated
+
+
 class _Progress:
     """A rich progress bar on a terminal; plain lines with rate and ETA otherwise."""
 
@@ -113,6 +119,7 @@ class _Progress:
                                                                       every, clock)
         self.start = self.last = clock()
         self.done = 0
+        self.first: float | None = None  # when the first file finished
         self.bar: Any = None
         if total and stream.isatty():
             from rich.console import Console  # noqa: PLC0415
@@ -121,30 +128,45 @@ class _Progress:
                 MofNCompleteColumn,
                 Progress,
                 TextColumn,
-                TimeRemainingColumn,
             )
 
             self.bar = Progress(TextColumn("审核 audit"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                                TextColumn("{task.fields[rate]}"), TextColumn("{task.fields[eta]}"),
                                 console=Console(file=stream), transient=False)
-            self.task = self.bar.add_task("audit", total=total, rate="")
+            self.task = self.bar.add_task("audit", total=total, rate="", eta="")
             self.bar.start()
 
     def line(self) -> str:
-        elapsed = max(self.clock() - self.start, 1e-9)
-        rate = self.done / elapsed
-        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        now = self.clock()
+        rate = self.done / max(now - self.start, 1e-9)
+        eta = self.eta(now)
+        if eta is None:
+            return (f"已处理 {self.done}/{self.total} 个文件（{rate:.1f} 个/秒，正在估算剩余时间）"
+                    if self.lang == "zh" else
+                    f"processed {self.done}/{self.total} files ({rate:.1f} files/s, "
+                    "estimating the time left)")
         if self.lang == "zh":
             return (f"已处理 {self.done}/{self.total} 个文件（{rate:.1f} 个/秒，"
                     f"预计还需 {eta:.0f} 秒）")
         return f"processed {self.done}/{self.total} files ({rate:.1f} files/s, ETA {eta:.0f} s)"
 
+    def eta(self, now: float) -> float | None:
+        """Seconds left, from the pace since the first file finished (the first carries the
+        workers' start and the catalogue's loading); None until enough files are done."""
+        if self.first is None or self.done < ETA_AFTER or now <= self.first:
+            return None
+        return (self.total - self.done) * (now - self.first) / (self.done - 1)
+
     def tick(self) -> None:
         self.done += 1
         now = self.clock()
+        if self.first is None:
+            self.first = now
         if self.bar is not None:
             rate = self.done / max(now - self.start, 1e-9)
-            self.bar.update(self.task, advance=1, rate=f"{rate:.1f}/s")
+            eta = self.eta(now)
+            self.bar.update(self.task, advance=1, rate=f"{rate:.1f}/s",
+                            eta="" if eta is None else f"ETA {eta:.0f} s")
         elif now - self.last >= self.every:
             self.last = now
             print(self.line(), file=self.stream, flush=True)
@@ -200,7 +222,9 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         db.flush()
         if result.processed:
             known = db.known()
-        result.unreadable = sum(1 for p in order if p in known and known[p].status != "ok")
+        result.not_read = dict(Counter(known[p].status for p in order
+                                       if p in known and known[p].status != "ok"))
+        result.unreadable = sum(result.not_read.values())
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
                  rows_wanted=rows_wanted)
     finally:
@@ -292,11 +316,31 @@ def _outputs_digest(known: dict[str, FileRow], order: list[str], a: AuditOptions
     return h.hexdigest()
 
 
+NOT_READ = Msg("；{n} 个文件未能读取（{parts}），退出码为 3",
+               "; {n} files could not be read ({parts}), hence exit code 3")
+NOT_READ_PARTS = {"unreadable": Msg("无法读取 {n}", "unreadable {n}"),
+                  "unsupported": Msg("不支持的格式 {n}", "unsupported format {n}"),
+                  "needs_ocr": Msg("需 OCR {n}", "needing OCR {n}")}
+NO_CATALOG = Msg("；未使用保密事项目录：内容未与任何保密事项范围比对",
+                 "; no catalogue used: content not checked against any catalogue (保密事项范围)")
+
+
 def closing_line(r: AuditResult, a: AuditOptions) -> str:
-    """The summary printed at the end."""
+    """The summary printed at the end: the counts, why the exit code is 3 when it is, and that
+    no catalogue was used when none was."""
     if a.lang == "zh":
-        return (f"审核完成：共 {r.files} 个文件，本次处理 {r.processed}，沿用上次结果 {r.reused}，"
+        line = (f"审核完成：共 {r.files} 个文件，本次处理 {r.processed}，沿用上次结果 {r.reused}，"
                 f"跳过临时/锁定文件 {r.temporary}，用时 {r.seconds:.1f} 秒；输出目录 {a.out}")
-    return (f"audit finished: {r.files} files, processed {r.processed}, reused {r.reused}, "
-            f"lock/temporary files skipped {r.temporary}, {r.seconds:.1f} s; outputs in {a.out}")
+    else:
+        line = (f"audit finished: {r.files} files, processed {r.processed}, reused {r.reused}, "
+                f"lock/temporary files skipped {r.temporary}, {r.seconds:.1f} s; "
+                f"outputs in {a.out}")
+    if r.unreadable:
+        sep = "，" if a.lang == "zh" else ", "
+        parts = sep.join(NOT_READ_PARTS[s].format(n=n).text(a.lang) if s in NOT_READ_PARTS
+                         else f"{s} {n}" for s, n in sorted(r.not_read.items()))
+        line += NOT_READ.format(n=r.unreadable, parts=parts).text(a.lang)
+    if not a.options.catalogs:
+        line += NO_CATALOG.text(a.lang)
+    return line
 

@@ -46,6 +46,9 @@ TEXT = {
     "level": Msg("密级", "level"),
     "findings": Msg("发现", "findings"),
     "marked": Msg("有标志", "marked"),
+    "nocat": Msg("未使用保密事项目录：文件内容未与任何保密事项范围比对。",
+                 "No catalogue was used: the content was not checked against any catalogue "
+                 "(保密事项范围)."),
     "notice": Msg("本页面及其链接的报告涉及定密信息，请按涉密载体管理。",
                "This page and the reports it links describe classified documents; handle them "
                "accordingly."),
@@ -144,6 +147,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         f'<p class="notice">{_t("notice", lang)}</p>',
         f"<p>{_t('as_of', lang)}: {as_of.isoformat()} · {_t('due', lang)}: ≤ "
         f"{window_end.isoformat()}</p>",
+        *([] if stats.get("catalogs")
+          else [f'<p class="notice" id="no-catalog">{_t("nocat", lang)}</p>']),
         f'<div class="cards">{cards}</div>',
         bar_chart("chart-levels", _t("levels", lang), level_data, lang),
         bar_chart("chart-codes", _t("codes", lang), code_data, lang),

@@ -27,4 +27,4 @@ def command(args: argparse.Namespace) -> int:
     result = run_audit(audit, rows_wanted=args.fail_on != "never")
     if result.unreadable:
         return exit_code([("unreadable", ())])
-    return exit_code(((r.status, r.severities) for r in result.rows), args.fail_on)
+    return exit_code(((r.status, r.severities, r.codes) for r in result.rows), args.fail_on)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -12,15 +13,17 @@ from scanner.cli.options import decisions, scan_options
 from scanner.cli.scan import verdict_line
 from scanner.containers import SEP
 from scanner.decisions import Decisions
+from scanner.gate import NO_CATALOG_CHECK, FailOn
+from scanner.messages import Msg
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, write_rendered, write_report
-from scanner.walk import WalkStats, entry_report, expand, unique_names
+from scanner.walk import Entry, WalkStats, entry_report, expand, unique_names
 from scanner.workers.pool import InProcess
 from scanner.workers.task import Job, Task
 
 
-def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str, *,
+def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str | FailOn, *,
               quiet: bool, stdout: TextIO | None = None,
               decisions: Decisions | None = None) -> int:
     """Check single files before issue: a verdict line each, then the findings."""
@@ -30,7 +33,7 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
     outcomes = []
     stats = WalkStats()
     entries = [e for path, name in zip(files, unique_names(files), strict=True)
-               for e in expand(path, name, options.limits, stats)]
+               for e in _entries(path, name, options, stats)]
     with InProcess(job) as ex:
         for entry in entries:
             if entry.broken:
@@ -48,7 +51,24 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
             for f in report["findings"]:
                 message = f["message_zh"] if out.lang == "zh" else f["message_en"]
                 print(f"    {f['severity']:<7} {f['code']}: {message}", file=stdout)
+    if not options.catalogs:
+        print(NO_CATALOG_CHECK.text(out.lang), file=stdout)
     return exit_code(outcomes, fail_on)
+
+
+NOT_FOUND = Msg("文件不存在", "no such file")
+IS_FOLDER = Msg("这是文件夹，不是文件：检查文件夹请用 dingmi scan {path}",
+                "this is a folder, not a file: to check a folder use dingmi scan {path}")
+
+
+def _entries(path: Path, name: str, options: ScanOptions, stats: WalkStats) -> list[Entry]:
+    """The entries of one path given to ``check``: a missing path or a folder is one entry
+    saying so (what to do instead), never a read that fails."""
+    if not path.exists():  # nothing there, or a link to nothing
+        return [Entry(path, name, why=NOT_FOUND)]
+    if path.is_dir():
+        return [Entry(path, name, why=IS_FOLDER.format(path=shlex.quote(str(path))))]
+    return list(expand(path, name, options.limits, stats))
 
 
 def command(args: argparse.Namespace) -> int:

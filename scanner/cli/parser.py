@@ -16,12 +16,22 @@ from typing import NoReturn
 from scanner import __version__
 from scanner.config import NAME as CONFIG_NAME
 from scanner.config import Settings
+from scanner.gate import parse as parse_fail_on
 from scanner.limits import OCR_MODES, Limits
 from scanner.outcome import EXIT_USAGE
 from scanner.report.outputs import DEFAULT_FORMATS, FILE_OUTPUTS
 from scanner.verdicts import parse_authority
 
 DEFAULT_OUT = "dingmi-reports"
+
+
+def fail_on_arg(value: str) -> str:
+    """A ``--fail-on`` policy (:mod:`scanner.gate`), kept as written."""
+    try:
+        parse_fail_on(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.args[0].zh} / {exc.args[0].en}") from None
+    return value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -221,10 +231,10 @@ def _audit_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  
     audit.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                        help="基准日期 / date for expiry checks (default: today)")
     audit.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / language")
-    audit.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
-                       default="never",
-                       help="达到此级别的发现时退出码为 1 / severity that makes exit code 1 "
-                            "(default never)")
+    audit.add_argument("--fail-on", type=fail_on_arg, default="never", metavar="POLICY",
+                       help="达到此级别或为这些代码的发现时退出码为 1 / findings that make exit "
+                            "code 1: error|warning|info|never|pre-issue or codes, "
+                            "comma-separated (default never)")
     _rules_options(audit)
     return audit
 
@@ -233,8 +243,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
                    help="基准日期，用于判断是否到期 / date for expiry checks (default: today)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 / language")
-    p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error",
-                   help="达到此级别的发现时退出码为 1 / severity that makes exit code 1")
+    p.add_argument("--fail-on", type=fail_on_arg, default="error", metavar="POLICY",
+                   help="达到此级别或为这些代码的发现时退出码为 1 / findings that make exit "
+                        "code 1: error|warning|info|never|pre-issue or codes, comma-separated")
     p.add_argument("--soon-days", type=int, default=92, metavar="N",
                    help="到期提醒窗口（天）/ EXPIRY_SOON window in days (default 92)")
     p.add_argument("-q", "--quiet", action="store_true", help="少输出 / less output")

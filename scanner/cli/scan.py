@@ -69,13 +69,20 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
 
 
 class Progress:
-    """Periodic progress lines on stderr for long runs (every ``every`` seconds)."""
+    """Periodic progress on stderr for long runs (every ``every`` seconds): on a terminal one
+    line redrawn in place and erased before anything else is printed and when the run ends, so
+    none is left standing after the summary; elsewhere (a log) plain lines."""
 
     def __init__(self, stream: TextIO, lang: str, every: float = 2.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.stream, self.lang, self.every, self.clock = stream, lang, every, clock
         self.start = self.last = clock()
         self.done = 0
+        self.live = False  # a line is drawn in place and not yet erased
+        try:
+            self.terminal = stream.isatty()
+        except (AttributeError, ValueError):
+            self.terminal = False
 
     def tick(self) -> None:
         self.done += 1
@@ -83,8 +90,23 @@ class Progress:
         if now - self.last >= self.every:
             self.last = now
             rate = self.done / max(now - self.start, 1e-9)
-            print(SCANNED.format(n=self.done, rate=rate).text(self.lang), file=self.stream,
-                  flush=True)
+            text = SCANNED.format(n=self.done, rate=rate).text(self.lang)
+            if self.terminal:
+                self.stream.write(f"\r{ERASE}{text}")
+                self.stream.flush()
+                self.live = True
+            else:
+                print(text, file=self.stream, flush=True)
+
+    def clear(self) -> None:
+        """Erase the line drawn in place (before a line of output, and at the end)."""
+        if self.live:
+            self.stream.write(f"\r{ERASE}")
+            self.stream.flush()
+            self.live = False
+
+
+ERASE = "\x1b[K"  # erase to the end of the line
 
 
 def executor(job: Job, isolation: Isolation | None, files: int) -> Executor:
@@ -116,7 +138,8 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
         reports.append(r)
         progress.tick()
         if not quiet and (r["verdict"] != "clean" or r["classification"]):
-            print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout)
+            progress.clear()
+            print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout, flush=True)
 
     entries: list[Entry] = list(walk(roots, out.out, stats, options.limits))
     tasks = []
@@ -133,6 +156,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
                 if out.out is not None:
                     write_rendered(out.out, result.relative, result.files)
                 done(result.json())
+    progress.clear()
     if not options.catalogs:
         print(NO_CATALOG.text(out.lang), file=stdout)
     print(summary(reports, stats, out), file=stdout)

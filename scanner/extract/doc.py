@@ -338,6 +338,19 @@ def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
     return out
 
 
+CODEPAGES = {65001: "utf-8", 1200: "utf-16-le", 1201: "utf-16-be", 20127: "ascii"}
+
+
+def _decode_property(value: bytes, codepage: int) -> str:
+    """A property's bytes in the code page the property set names (stored as a signed 16-bit
+    number: UTF-8's 65001 reads as -535); one Python does not know is read as GB18030."""
+    codepage &= 0xFFFF
+    try:
+        return value.decode(CODEPAGES.get(codepage, f"cp{codepage}"), "replace")
+    except LookupError:
+        return value.decode("gb18030", "replace")
+
+
 def _meta(ole: olefile.OleFileIO) -> dict[str, str]:
     """Title, subject and keywords from the summary information (decoded as the file says)."""
     try:
@@ -348,8 +361,7 @@ def _meta(ole: olefile.OleFileIO) -> dict[str, str]:
     for key in ("title", "subject", "keywords"):
         value = getattr(info, key, None)
         if isinstance(value, bytes):
-            codepage = getattr(info, "codepage", None) or 936
-            value = value.decode(f"cp{codepage}", "replace")
+            value = _decode_property(value, getattr(info, "codepage", None) or 936)
         if isinstance(value, str) and value.strip("\x00 ").strip():
             out[key] = value.strip("\x00 ").strip()
     return out

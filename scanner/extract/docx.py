@@ -65,7 +65,7 @@ class _Builder:
 SDT_LIKE = (w("sdt"), w("customXml"))
 SDT_CONTENT = w("sdtContent")
 TITLE_ZONE = 40  # alignment is read for the first paragraphs (titles) and possible marks only
-TITLE_MAX = 60  # a title is at most this long (scanner.pipeline._title)
+TITLE_MAX = 60  # a heading is at most this long (scanner.title)
 
 
 # A plain body in one pass: the number of paragraphs on the first line, then a line per paragraph,

@@ -41,6 +41,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from rules import Catalog
 from scanner import ENGINE, __version__
 from scanner.decisions import CONCLUSIONS, FILE, REASONS, Decision, dump, now, validate
+from scanner.gate import DEFAULT_PRE_ISSUE
+from scanner.gate import parse as parse_fail_on
 from scanner.review.checker import Busy, Checker
 from scanner.review.store import AuditStore, conclusion, finding_views, reviewed, stale
 
@@ -331,12 +333,14 @@ def _api(app: Flask, settings: ServerSettings) -> None:
                      else None)
         except ValueError:
             return fail(400, "as_of 应为 YYYY-MM-DD", "as_of must be YYYY-MM-DD")
-        fail_on = request.args.get("fail_on", "error")
-        if fail_on not in ("error", "warning", "info", "never"):
-            return fail(400, "fail_on 应为 error、warning、info 或 never",
-                        "fail_on must be error, warning, info or never")
+        fail_on = request.args.get("fail_on") or (
+            request.form.get("fail_on") if request.mimetype == "multipart/form-data" else None)
         try:
-            return jsonify(settings.checker.check(data, name, as_of=as_of, fail_on=fail_on))
+            policy = parse_fail_on(fail_on) if fail_on else DEFAULT_PRE_ISSUE
+        except ValueError as exc:
+            return fail(400, exc.args[0].zh, exc.args[0].en)
+        try:
+            return jsonify(settings.checker.check(data, name, as_of=as_of, fail_on=policy))
         except Busy:
             response = fail(503, "检查队列已满，请稍后重试", "busy: try again shortly")
             response.headers["Retry-After"] = "2"

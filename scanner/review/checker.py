@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.extract.sniff import sniff, zip_kind
+from scanner.gate import DEFAULT_PRE_ISSUE, NO_CATALOG_CHECK, FailOn, catalogue_used, parse, reasons
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.workers.pool import Policy, ProcessPool
@@ -171,10 +172,11 @@ class Checker:
         self.tmp = Path(tempfile.mkdtemp(prefix=PREFIX))  # mode 0700
         self.lock = _hold(self.tmp)
 
-    def check(self, data: bytes, name: str, *, as_of: dt.date | None, fail_on: str
-              ) -> dict[str, Any]:
-        """The JSON report of the document ``data`` (named ``name``), its verdict and the exit
-        code ``dingmi check --fail-on`` would give."""
+    def check(self, data: bytes, name: str, *, as_of: dt.date | None,
+              fail_on: str | FailOn = DEFAULT_PRE_ISSUE) -> dict[str, Any]:
+        """The JSON report of the document ``data`` (named ``name``), its verdict, the exit code
+        ``dingmi check --fail-on`` would give, and whether the gate policy ``fail_on`` lets it
+        be issued (``can_issue``) with the reasons when it does not."""
         if not self.slots.acquire(blocking=False):
             raise Busy
         try:
@@ -201,9 +203,14 @@ class Checker:
         report["source"]["path"] = path.name  # the server's temporary path means nothing
         for catalog in report.get("catalogs") or []:
             catalog.pop("path", None)  # nor do the server's folders: id, version and hash say it
-        return {"verdict": report["verdict"], "exit_code": exit_code([of_report(report)],
-                                                                     fail_on),
-                "report": report}
+        policy = parse(fail_on) if isinstance(fail_on, str) else fail_on
+        held = reasons(report, policy)
+        out = {"verdict": report["verdict"], "exit_code": exit_code([of_report(report)], policy),
+               "can_issue": not held, "fail_on": policy.text, "reasons": held,
+               "catalogue_checked": catalogue_used(report), "report": report}
+        if not catalogue_used(report):
+            out["note_zh"], out["note_en"] = NO_CATALOG_CHECK
+        return out
 
     def close(self) -> None:
         if self.closed:

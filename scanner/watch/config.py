@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rules import CatalogError, load_catalogs
 from rules.yamlnodes import Path_
+from scanner import catalogs, gate
+from scanner.config import fail_on_value
 from scanner.extract.registry import suffixes
 from scanner.fsutil import is_within
+from scanner.gate import DEFAULT_PRE_ISSUE, FailOn
 from scanner.messages import Msg
 from scanner.verdicts import parse_authority
 from scanner.yamlconf import Checker, read
@@ -22,7 +26,7 @@ from scanner.yamlconf import Checker, read
 TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_seconds",
             "memory_mb", "folders"}
 FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
-               "authority", "settle_seconds", "on_pass", "on_fail"}
+               "authority", "settle_seconds", "on_pass", "on_fail", "fail_on"}
 PROFILES = ("intake", "pre-issue", "archive")
 # Every format dingmi reads, ZIP packages of them, and office formats it does not read yet (they
 # get an ``unsupported`` report rather than no word at all).
@@ -45,6 +49,7 @@ class Folder:
     settle_seconds: float = 0.5
     on_pass: Path | None = None
     on_fail: Path | None = None
+    fail_on: FailOn = DEFAULT_PRE_ISSUE  # the gate policy of a pre-issue folder
 
 
 @dataclass(frozen=True)
@@ -142,12 +147,37 @@ def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:
     if moves and profile != "pre-issue":
         raise c.fail((*at, "on_pass"), "on_pass/on_fail 只用于 pre-issue",
                      "on_pass/on_fail are for the pre-issue profile only")
-    catalogs = tuple(str(c.path_of(x, (*at, "catalogs"), base))
-                     for x in c.strings(d.get("catalogs", []), (*at, "catalogs")))
+    names = c.strings(d.get("catalogs", []), (*at, "catalogs"))
+    catalogs = tuple(_catalog(c, x, (*at, "catalogs", i), base) for i, x in enumerate(names))
+    fail_on = DEFAULT_PRE_ISSUE
+    if "fail_on" in d:
+        if profile != "pre-issue":
+            raise c.fail((*at, "fail_on"), "fail_on 只用于 pre-issue（发文前）文件夹",
+                         "fail_on is for the pre-issue profile only")
+        fail_on = gate.parse(fail_on_value(c, d["fail_on"], (*at, "fail_on")))
     return Folder(
         path=c.path_of(d["path"], (*at, "path"), base),
         reports=c.path_of(d["reports"], (*at, "reports"), base), recursive=recursive,
         include=c.strings(d["include"], (*at, "include")) if "include" in d else DEFAULT_INCLUDE,
         exclude=c.strings(d.get("exclude", []), (*at, "exclude")), profile=profile,
         catalogs=catalogs, authority=str(authority) if authority else None,
-        settle_seconds=float(settle), on_pass=moves.get("on_pass"), on_fail=moves.get("on_fail"))
+        settle_seconds=float(settle), on_pass=moves.get("on_pass"), on_fail=moves.get("on_fail"),
+        fail_on=fail_on)
+
+
+BAD_CATALOG = Msg("保密事项目录文件有误：{why}", "bad catalogue (保密事项目录): {why}")
+
+
+def _catalog(c: Checker, value: str, at: Path_, base: Path) -> str:
+    """A catalogue named in a folder's ``catalogs``, as in ``dingmi.yaml`` (``demo``: the bundled
+    fictional one), loaded now so that a bad one is an error naming this file and line."""
+    if value == "demo" and not (base / value).exists():
+        path = str(catalogs.DEMO)
+    else:
+        path = str(c.path_of(value, at, base))
+    try:
+        load_catalogs([Path(path)], catalogs.cache_dir())
+    except CatalogError as exc:
+        raise c.fail(at, BAD_CATALOG.format(why=exc.text("zh")).zh,
+                     BAD_CATALOG.format(why=exc.text("en")).en) from None
+    return path

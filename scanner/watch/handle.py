@@ -17,8 +17,8 @@ from typing import Any, BinaryIO
 from scanner import ENGINE
 from scanner.containers import SEP
 from scanner.fsutil import FILE_MODE, TEMP_PREFIX, make_dirs
+from scanner.gate import reasons
 from scanner.messages import Msg
-from scanner.outcome import of_report
 from scanner.report import FileReport, Source, render_files, write_rendered
 from scanner.watch.config import Folder
 from scanner.watch.state import Row
@@ -34,6 +34,8 @@ class Outcome:
     verdict: str
     seconds: float
     mark: str | None = None  # the mark found (logged only with --log-excerpts)
+    held: tuple[str, ...] = ()  # the codes the pre-issue gate held the file on
+    gated: bool = False  # it went through the pre-issue gate
 
 
 def _candidates(target: Path) -> Iterator[Path]:
@@ -173,14 +175,16 @@ def handle(result: Result, folder: Folder, *, catalogs: str, formats: Sequence[s
         return None
     write_rendered(folder.reports, result.relative, result.files)
     report = result.json()
-    moved = (_gate(path, folder, report, formats=formats, lang=lang, sha256=sha)
+    held = tuple(r["code"] for r in reasons(report, folder.fail_on))
+    moved = (_gate(path, folder, report, not held, formats=formats, lang=lang, sha256=sha)
              if folder.profile == "pre-issue" else None)
     row = Row(str(path), sha, result.size, result.mtime_ns, result.status, result.verdict,
               str(folder.reports / (result.relative + ".report.json")),
               str(moved) if moved else None)
     mark = (report.get("marking") or {}).get("raw")
     seconds = sum(report.get("timings", {}).values())
-    return Outcome(row, catalogs, result.verdict, seconds, mark)
+    gated = folder.profile == "pre-issue"
+    return Outcome(row, catalogs, result.verdict, seconds, mark, held if gated else (), gated)
 
 
 VERDICT_RANK = {"clean": 0, "warning": 1, "needs_ocr": 2, "unsupported": 2, "unreadable": 3,
@@ -205,9 +209,11 @@ def handle_package(results: Sequence[Result], path: Path, folder: Folder, *, cat
     worst = max(results, key=lambda r: VERDICT_RANK.get(r.verdict, 0))
     st = path.stat()
     moved = None
+    held: tuple[str, ...] = ()
     if folder.profile == "pre-issue":
-        outcomes = [of_report(r) for r in reports]
-        passed = all(status == "ok" and "error" not in sev for status, sev in outcomes)
+        held = tuple(dict.fromkeys(r["code"] for report in reports
+                                   for r in reasons(report, folder.fail_on)))
+        passed = not held
         target_dir = folder.on_pass if passed else folder.on_fail
         if target_dir is not None:
             make_dirs(target_dir)
@@ -221,13 +227,13 @@ def handle_package(results: Sequence[Result], path: Path, folder: Folder, *, cat
               str(folder.reports / (results[0].relative + ".report.json")),
               str(moved) if moved else None)
     seconds = sum(sum(r.get("timings", {}).values()) for r in reports)
-    return Outcome(row, catalogs, worst.verdict, seconds)
+    return Outcome(row, catalogs, worst.verdict, seconds, held=held,
+                   gated=folder.profile == "pre-issue")
 
 
-def _gate(path: Path, folder: Folder, report: dict[str, Any], *, formats: Sequence[str],
-          lang: str, sha256: str) -> Path | None:
-    status, severities = of_report(report)
-    passed = status == "ok" and "error" not in severities
+def _gate(path: Path, folder: Folder, report: dict[str, Any], passed: bool, *,
+          formats: Sequence[str], lang: str, sha256: str) -> Path | None:
+    """Move a checked file to ``on_pass`` or (with its reports) to ``on_fail``."""
     target_dir = folder.on_pass if passed else folder.on_fail
     if target_dir is None:
         return None

@@ -35,6 +35,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from scanner import ENGINE, catalogs
+from scanner.codenames import code_name
 from scanner.containers import SEP, is_container, unique
 from scanner.errors import ConfigError, ScanError
 from scanner.fsutil import make_dirs, remove_stale_temporaries
@@ -57,6 +58,14 @@ WINDOW = 4  # files queued on one worker
 RETRIES = 1  # a file whose worker died is tried once more before it is blamed
 WATCHING = Msg("开始监视 {n} 个文件夹；待补扫 {todo} 个文件",
                "watching {n} folders; {todo} files to catch up")
+FOLDER_NO_CATALOG = Msg(
+    "发文前文件夹 {path} 未配置保密事项目录（catalogs）：文件内容不与任何保密事项范围比对，"
+    "闸门只按标志格式和文中声明放行",
+    "pre-issue folder {path} has no catalogue (catalogs): content is not checked against any "
+    "catalogue (保密事项范围); the gate judges the mark's form and the text's own statements only")
+GATE_NO_CATALOG = Msg("（未配置保密事项目录，内容未比对）",
+                      "(no catalogue configured: content not checked)")
+HELD = Msg("暂缓发文：{codes}", "held: {codes}")
 MISSING = Msg("监视文件夹不存在，等待其恢复：{path}", "watched folder missing: {path}")
 BACK = Msg("监视文件夹已恢复：{path}", "watched folder back: {path}")
 RETRY = Msg("处理失败，{seconds} 秒后重试：{path}：{error}",
@@ -177,6 +186,9 @@ class Watcher:
             self._attach_all(observer)
             self.reconcile(db)
             self._log(WATCHING.format(n=len(self.config.folders), todo=len(self.settler)))
+            for folder in self.config.folders:
+                if folder.profile == "pre-issue" and not folder.catalogs:
+                    self._log(FOLDER_NO_CATALOG.format(path=printable(str(folder.path))))
             self.ready.set()
             last = checked = self.clock()
             while not self.stop.is_set():
@@ -373,8 +385,16 @@ class Watcher:
         self.processed += 1
         moved = outcome.row.moved_to
         mark = f" [{outcome.mark}]" if self.log_excerpts and outcome.mark else ""
+        held = "、" if self.lang == "zh" else ", "
+        gate = ""
+        if outcome.held:
+            gate = " " + HELD.format(codes=held.join(
+                f"{c}（{code_name(c).zh}）" if self.lang == "zh" else f"{c} ({code_name(c).en})"
+                for c in outcome.held)).text(self.lang)
+        if outcome.gated and not outcome.catalogs:
+            gate += " " + GATE_NO_CATALOG.text(self.lang)
         self._log(f"{outcome.verdict:<11} {outcome.seconds:6.2f}s {printable(str(path))}{mark}"
-                  + (f" → {printable(moved)}" if moved else ""))
+                  + (f" → {printable(moved)}" if moved else "") + gate)
 
     def _log(self, message: str | Msg) -> None:
         text = message.text(self.lang) if isinstance(message, Msg) else message

@@ -1,0 +1,178 @@
+"""The one decision of a document's title (the report's ``title``, which the ledger, the lists,
+the review app and the API all show).
+
+1. The 公文 title in the GB/T 9704 form (``示例市人民政府关于…的通知``) among the first lines of
+   the text, also when it wraps onto two or three lines; never the 发文机关标志 (``…文件``), the
+   文号, the mark or the other header fields.
+2. Else the first heading: the first short centred line that is none of those (nor the issuer's
+   name the 落款 repeats).
+3. Else the document's own title property, only when it is real text (a .wps or .doc file's
+   property read in the wrong code page is junk, and never shown).
+4. Else, where the text says nothing of alignment (PDF, plain text), its first short line below
+   the 版头 that reads as a heading.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from markers import Block, MarkSet, fields
+from markers.lines import parse_mark_line
+from markers.normalize import compact
+from scanner.document import Document
+
+HEAD_BLOCKS = 20  # the 公文 title stands among the first lines of the text
+HEADING_BLOCKS = 40  # a heading among the first lines
+TITLE_MIN, TITLE_MAX = 4, 60  # a heading's length (the 公文 title may be longer)
+WRAP = 3  # lines a 公文 title may wrap onto
+TEXT_REGIONS = ("top", "body")
+ISSUER_FLAG = re.compile(r"^.{2,40}文件$")  # 示例市人民政府文件
+FIELD_WORDS = ("签发人", "份号", "密级", "保密期限", "紧急程度", "抄送", "发文字号")
+
+
+def document_title(doc: Document, marks: MarkSet) -> str | None:
+    """The title of ``doc`` (see the module's note); None when it has none."""
+    skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
+    text = [b for b in doc.blocks if b.region in TEXT_REGIONS and b.text.strip()
+            and b.location not in skip]
+    return (gongwen_title(text) or first_heading(text)
+            or property_title(doc.meta.get("title")) or first_line(text))
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def gongwen_title(blocks: Sequence[Block]) -> str | None:
+    """A ``…关于…的通知`` title among the first lines: one line, or a line holding ``关于`` (or
+    the issuer's name before it) joined with the next one or two."""
+    head = list(blocks[:HEAD_BLOCKS])
+    for i, block in enumerate(head):
+        line = _clean(block.text)
+        if _is_title(line):
+            return line
+        if _header_line(line):
+            continue
+        joined = line
+        for nxt in head[i + 1:i + WRAP]:
+            part = _clean(nxt.text)
+            if _header_line(part):
+                break
+            joined = _join(joined, part)
+            if _is_title(joined) and "关于" in joined:
+                return joined
+    return None
+
+
+# a note after a title: （征求意见稿）, （虚构示例）
+NOTE = re.compile(r"[（(][^（）()]{1,20}[）)]$")
+
+
+def _is_title(line: str) -> bool:
+    """A 公文 title, a note in brackets after it or not."""
+    return fields.gongwen_title(line) or fields.gongwen_title(NOTE.sub("", line))
+
+
+def _join(a: str, b: str) -> str:
+    """Two lines of one title: no space between Chinese characters."""
+    if a and b and a[-1].isascii() and b[0].isascii():
+        return f"{a} {b}"
+    return a + b
+
+
+def _header_line(line: str) -> bool:
+    """A line of the 版头 or the header fields, never part of a title: the 发文机关标志, a 文号,
+    a mark, a 份号, 紧急程度, a date, a field label."""
+    text = compact(line).text
+    if not text:
+        return True
+    if ISSUER_FLAG.match(NOTE.sub("", text)) and "关于" not in text:
+        return True
+    if fields.doc_number(text) is not None and len(text) <= 30:
+        return True
+    if parse_mark_line(text) is not None or fields.copy_number(text) is not None:
+        return True
+    if fields.urgency(text) is not None or fields.date_line(text) is not None:
+        return True
+    return any(w in text for w in FIELD_WORDS) or text.endswith(("：", ":"))
+
+
+SIGNATURE_BLOCKS = 4  # the 落款 (the issuer's name, the date) stands among the last lines
+
+
+def first_heading(blocks: Sequence[Block]) -> str | None:
+    """The first short centred line that is not a header line nor the issuer's name (the name
+    the 落款 at the end repeats, 机密 in it or not)."""
+    tail = max(len(blocks) - SIGNATURE_BLOCKS, 0)
+    for i, block in enumerate(blocks[:HEADING_BLOCKS]):
+        line = _clean(block.text)
+        if (block.align == "center" and TITLE_MIN <= len(line) <= TITLE_MAX
+                and not _header_line(line) and real_text(line)
+                and not _signed(compact(line).text, blocks[max(tail, i + 1):])):
+            return line
+    return None
+
+
+FIRST_LINES = 5  # lines below the 版头 where an unaligned heading may stand
+LINE_TITLE_MAX = 40
+
+
+def first_line(blocks: Sequence[Block]) -> str | None:
+    """Where the text says nothing of alignment (PDF, plain text): the first short line below
+    the 版头 that reads as a heading (no sentence punctuation at its end)."""
+    if any(b.align is not None for b in blocks):
+        return None
+    tail = max(len(blocks) - SIGNATURE_BLOCKS, 0)
+    seen = 0
+    for i, block in enumerate(blocks[:HEADING_BLOCKS]):
+        line = _clean(block.text)
+        if _header_line(line):
+            continue
+        seen += 1
+        if seen > FIRST_LINES:
+            return None
+        if (TITLE_MIN <= len(compact(line).text) <= LINE_TITLE_MAX and real_text(line)
+                and not line.endswith(("。", "，", "；", "、", ".", ",", ";"))
+                and not _signed(compact(line).text, blocks[max(tail, i + 1):])):
+            return line
+    return None
+
+
+def _signed(text: str, tail: Sequence[Block]) -> bool:
+    """Whether ``text`` is the name a later line of the 落款 repeats."""
+    return any(compact(b.text).text == text for b in tail)
+
+
+def real_text(value: str) -> bool:
+    """Whether ``value`` reads as text: printable, no replacement or private-use characters, and
+    mostly letters (Chinese or Latin) and digits."""
+    if not value or not value.isprintable() or "\ufffd" in value:
+        return False
+    letters = 0
+    for ch in value:
+        kind = unicodedata.category(ch)
+        if kind in ("Co", "Cn", "Cs", "Cc", "Cf"):
+            return False
+        if kind[0] in "LN":
+            letters += 1
+    return letters >= 2 and letters >= 0.6 * len(value.replace(" ", ""))
+
+
+def property_title(value: str | None) -> str | None:
+    """The title property, when it is real text."""
+    if value is None:
+        return None
+    line = _clean(value)
+    if len(line) > 200 or not real_text(line) or _latin_junk(line) or _header_line(line):
+        return None
+    return line
+
+
+def _latin_junk(line: str) -> bool:
+    """Chinese read in a Latin code page (``ÊÂÀý``): letters from Latin-1's upper half with no
+    Chinese character at all."""
+    high = sum(1 for ch in line if "\u00c0" <= ch <= "\u00ff")
+    return high >= 2 and high >= 0.3 * len(line) and not any("\u4e00" <= ch <= "\u9fff"
+                                                            for ch in line)
