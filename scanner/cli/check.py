@@ -51,7 +51,7 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
             for f in report["findings"]:
                 message = f["message_zh"] if out.lang == "zh" else f["message_en"]
                 print(f"    {f['severity']:<7} {f['code']}: {message}", file=stdout)
-    if not options.catalogs:
+    if not options.catalogs and not quiet:  # -q: the verdict lines only
         print(NO_CATALOG_CHECK.text(out.lang), file=stdout)
     return exit_code(outcomes, fail_on)
 
