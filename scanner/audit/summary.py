@@ -222,7 +222,7 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
     template_rows = [(e(f), e(m), f"{n}/{total}") for f, m, n, total in templates]
     by_category = stats["by_category"]
     serious = [(key, _label(key, lang), by_category[key]) for key, _ in CATEGORIES
-               if key not in ("unreadable", "needs_ocr", "unsupported")]
+               if key not in ("expiry", "unreadable", "needs_ocr", "unsupported")]
     counts = [("files", _t("files", lang), stats["files"]),
               ("marked", _t("marked", lang), stats["marked"]),
               ("expired", _t("expired", lang), stats["expired"]),
