@@ -116,7 +116,7 @@ def declassify_xlsx(due: Sequence[Due], lang: str) -> bytes:
     return buf.getvalue()
 
 
-FORM_COLUMNS = ((0, 4), (1, 11), (2, 12), (3, 21), (5, 10), (6, 9), (7, 9), (9, 14))  # (value
+FORM_COLUMNS = ((0, 4), (1, 11), (2, 11), (3, 18), (5, 9), (6, 8), (7, 8), (9, 13))  # (value
 # index, width in %) of the form's columns; the opinion column takes the rest
 
 

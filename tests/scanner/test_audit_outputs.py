@@ -163,6 +163,7 @@ def test_ledger_workbook_carries_basis_origin_office_and_archive_number(
     assert unmarked["原始/派生"] == ""  # not classified: neither
     assert unmarked["定密依据"].startswith("EDU-01 ")  # what it would rest on
     assert rows["MANIFEST.tsv"]["定密机关"] == ""
+    assert "2019/archive_ids.csv" not in rows  # the sidecar is not a document
 
 
 def test_ledger_in_english_names_columns_and_origins_in_english(audited_en: Path) -> None:
@@ -304,7 +305,7 @@ def test_summary_leads_with_what_matters_at_1366(audited: tuple[Path, Path]) -> 
             paths = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
             assert kinds[0] == "可能应定未定" and paths[0] == "未定密/押运安排.docx"
             assert paths.index("公开/简报.docx") > paths.index("2026/到期.docx")
-            assert kinds[-2:] == ["不支持的格式", "不支持的格式"]
+            assert kinds[-1] == "不支持的格式" and paths[-1] == "MANIFEST.tsv"
             # the catalogue item's label is whole, in lines
             label = page.locator("#chart-items text.label").nth(0)
             assert label.locator("tspan").count() >= 2
