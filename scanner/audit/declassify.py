@@ -124,6 +124,7 @@ def review_forms(due: Sequence[Due], as_of: dt.date, lang: str) -> str:
     """The 解密审核表: one form per office, each starting on a new A4 page."""
     e = html.escape
     heads = [(zh if lang == "zh" else en) for zh, en, _ in COLUMNS]
+    colon = "：" if lang == "zh" else ": "
     sections = []
     for office, rows in groups(due):
         shown = office_name(office, lang)
@@ -134,15 +135,15 @@ def review_forms(due: Sequence[Due], as_of: dt.date, lang: str) -> str:
             + f'<td class="opinion">{e(_t("choices", lang))}</td></tr>'
             for n, d in enumerate(rows, start=1))
         sign = "".join(
-            f'<div class="sign"><span>{e(_t(who, lang))}：</span><span class="line"></span>'
-            f'<span>{e(_t("date", lang))}：</span><span class="line short"></span></div>'
+            f'<div class="sign"><span>{e(_t(who, lang))}{colon}</span><span class="line"></span>'
+            f'<span>{e(_t("date", lang))}{colon}</span><span class="line short"></span></div>'
             for who in ("clerk", "officer"))
         sections.append(
             f'<section class="form"><h1>{e(_t("form", lang))}</h1>'
             f'<p class="notice">{e(_t("notice", lang))}</p>'
-            f'<p class="meta"><span>{e(_t("office", lang))}：{e(shown)}</span>'
-            f'<span>{e(_t("as_of", lang))}：{as_of.isoformat()}</span>'
-            f'<span>{e(_t("count", lang))}：{len(rows)}</span></p>'
+            f'<p class="meta"><span>{e(_t("office", lang))}{colon}{e(shown)}</span>'
+            f'<span>{e(_t("as_of", lang))}{colon}{as_of.isoformat()}</span>'
+            f'<span>{e(_t("count", lang))}{colon}{len(rows)}</span></p>'
             f"<table><colgroup>{cols}</colgroup><thead><tr>{head}"
             f'<th>{e(_t("opinion", lang))}</th></tr></thead><tbody>{body}</tbody></table>'
             f'<div class="signs">{sign}</div></section>')

@@ -201,6 +201,10 @@ def test_declassify_workbook_in_english(audited_en: Path) -> None:
     first = sheet_rows(wb[OFFICE_A])
     assert first[0][0] == f"classifying office: {OFFICE_A}"
     assert "archive number" in first[1] and "document number" in first[1]
+    stats = sheet_rows(openpyxl.load_workbook(audited_en / "stats.xlsx")["by year"])
+    assert stats[0][:2] == ["year", "classified"] and stats[-1][0] == "total"
+    form = (audited_en / "declassify-review.html").read_text(encoding="utf-8")
+    assert "classification officer" in form and "承办人" not in form
 
 
 def test_yearly_statistics_count_by_year_level_origin_and_decisions(
