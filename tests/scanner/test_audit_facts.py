@@ -11,6 +11,8 @@ from markers.models import Block
 from scanner.audit.facts import ArchiveIds, DocFacts, derived_in_text, issuer, read_sidecar
 from scanner.audit.ledger import basis_of, origin_of
 from scanner.audit.summary import wrap
+from scanner.audit.yearly import by_year, decision_kind
+from scanner.decisions import FILE, Decision
 
 
 def blocks(*lines: str) -> list[Block]:
@@ -88,3 +90,16 @@ def test_wrap_keeps_every_character() -> None:
     lines = wrap(label, 20)
     assert "".join(lines) == label and len(lines) == 2
     assert wrap("", 20) == [""]
+
+
+def test_yearly_decisions_count_extension_by_the_decisions_year() -> None:
+    """延长保密期限 (a conclusion the review app offers) counts as 延长, in the year it was made."""
+    decisions = [Decision("a.docx", "0" * 64, FILE, "conclusion", "王五", at, conclusion=c)
+                 for at, c in (("2025-12-31T23:00:00", "延长保密期限"), ("2026-01-02T08:00:00",
+                                                                   "解密"),
+                               ("2026-02-01T08:00:00", "维持"))]
+    years = by_year([], decisions)
+    assert list(years) == ["2025", "2026"]
+    assert years["2025"]["decisions"] == {"定密": 0, "变更": 0, "延长": 1, "解密": 0}
+    assert years["2026"]["decisions"]["解密"] == 1 and years["2026"]["classified"] == 0
+    assert decision_kind("维持") is None

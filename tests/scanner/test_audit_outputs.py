@@ -21,6 +21,9 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from playwright.sync_api import sync_playwright
 
+from scanner.audit.db import AuditDB
+from scanner.decisions import FILE, Decision
+
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-12-07"
 OFFICE_A = "示例市人民政府"
@@ -340,3 +343,31 @@ def test_summary_in_english_leads_with_the_same_cards(audited_en: Path) -> None:
     first = html_text.index('data-key="should_classify"')
     assert first < html_text.index('data-key="files"')
     assert "likely should be classified" in html_text and "可能应定未定" not in html_text
+
+
+def test_derived_run_and_a_decision_saved_later_reach_the_outputs(
+        audited: tuple[Path, Path], tmp_path: Path) -> None:
+    """``--derived`` makes every marked document 派生; a conclusion saved into the audit's
+    database afterwards (as the review app does) rebuilds the outputs on the next run."""
+    root, _ = audited
+    out = tmp_path / "out"
+    assert audit(root, out, "--derived").returncode == 3
+    rows = by_header(sheet_rows(openpyxl.load_workbook(out / "ledger.xlsx")["定密台账"]), "路径")
+    assert {rows[p]["原始/派生"] for p in ("2026/到期.docx", "WS·2015-Y-0003/通知.docx")} == {
+        "派生"}
+    assert rows["未定密/押运安排.docx"]["原始/派生"] == ""
+    before = json.loads((out / "stats.json").read_text(encoding="utf-8"))["by_year"]
+    assert before["2026"]["decisions"]["变更"] == 0
+    db = AuditDB(out / "audit.sqlite")
+    try:
+        db.save_decision(Decision(
+            "2026/到期.docx", sha256(root / "2026" / "到期.docx"), FILE, "conclusion", "王五",
+            "2026-12-01T08:00:00", conclusion="变更", mark="秘密★2年"))
+    finally:
+        db.close()
+    done = audit(root, out, "--derived")
+    assert done.returncode == 3
+    after = json.loads((out / "stats.json").read_text(encoding="utf-8"))["by_year"]
+    assert after["2026"]["decisions"]["变更"] == 1
+    table = sheet_rows(openpyxl.load_workbook(out / "stats.xlsx")["年度统计"])
+    assert dict(zip(table[0], table[-1], strict=True))["变更"] == "1"
