@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-12-07"
 OFFICE_A = "示例市人民政府"
 OFFICE_B = "示例市教育局"
+LONG_NAME = "scan_export_" + "0123456789" * 12 + ".xyz"
 
 
 def _docx(path: Path, lines: list[tuple[str, str]]) -> None:
@@ -89,6 +90,7 @@ def make_archive(base: Path) -> Path:
         ("示例市机关事务局", "right"), ("2019年03月05日", "right")])
     # a format dingmi does not read: a long reason
     (root / "MANIFEST.tsv").write_text("a\tb\n", encoding="utf-8")
+    (root / LONG_NAME).write_bytes(b"\x00\x01")  # a name with nowhere to break
     return root
 
 
@@ -306,13 +308,22 @@ def test_summary_leads_with_what_matters_at_1366(audited: tuple[Path, Path]) -> 
                 card = page.locator(f'.card[data-key="{key}"] .n').inner_text()
                 bar = page.locator("#chart-levels g.bar", has_text=label).locator("rect")
                 assert int(card) == int(bar.get_attribute("data-value") or -1) == stats[key]
+            for key, label, chart in (("expired", "已到期", "expiry"),
+                                      ("due", "窗口内到期", "expiry"),
+                                      ("marked", None, "levels")):
+                card = int(page.locator(f'.card[data-key="{key}"] .n').inner_text())
+                bars = page.locator(f"#chart-{chart} g.bar", has_text=label or "")
+                values = [int(b.get_attribute("data-value") or -1)
+                          for b in bars.locator("rect").all()]
+                assert card == (values[0] if label else sum(values[:3])), key
             # the first table: serious findings first, unsupported files last
             rows = page.locator("#worst tbody tr")
             kinds = [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())]
             paths = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
             assert kinds[0] == "可能应定未定" and paths[0] == "未定密/押运安排.docx"
             assert paths.index("公开/简报.docx") > paths.index("2026/到期.docx")
-            assert kinds[-1] == "不支持的格式" and paths[-1] == "MANIFEST.tsv"
+            assert kinds[-2:] == ["不支持的格式"] * 2
+            assert paths[-2:] == ["MANIFEST.tsv", LONG_NAME]
             # the catalogue item's label is whole, in lines
             label = page.locator("#chart-items text.label").nth(0)
             assert label.locator("tspan").count() >= 2
