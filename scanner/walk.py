@@ -33,7 +33,8 @@ class WalkStats:
 FOLDER_UNLISTED = Msg("无法读取该文件夹：{why}", "the folder cannot be listed: {why}")
 
 
-SETTINGS_NAMES = ("dingmi.yaml",)  # dingmi's own settings file is not a document
+# dingmi's own settings file and the audit's 档号 sidecars (scanner.audit.facts) are not documents
+SETTINGS_NAMES = ("dingmi.yaml", "档号.csv", "archive_ids.csv")
 
 
 def is_temporary(name: str) -> bool:

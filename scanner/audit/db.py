@@ -22,10 +22,12 @@ their reports are on disk, so a crash repeats at most the files of one batch and
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markers.models import Block
 from scanner import ENGINE
 from scanner.dbfile import open_owned
 from scanner.decisions import FILE, Decision, Decisions, decision_of
@@ -128,6 +130,18 @@ class AuditDB:
         row = self.conn.execute("SELECT report FROM files WHERE path=?",
                                 (_b(path),)).fetchone()
         return unpack_json(row[0]) if row and row[0] is not None else None
+
+    def blocks_of(self, sha256: str | None) -> list[Block] | None:
+        """The text blocks extracted from this content by this engine (None: not stored, or
+        the content could not be extracted)."""
+        if not sha256:
+            return None
+        row = self.conn.execute(f"SELECT data FROM {TEXTS_TABLE} WHERE sha256=? AND engine=?",
+                                (sha256, ENGINE)).fetchone()
+        if row is None:
+            return None
+        body = json.loads(zlib.decompress(row[0]))
+        return [Block(*b) for b in body.get("blocks") or []] if "blocks" in body else None
 
     def record(self, row: FileRow, report: bytes, text: bytes | None, *, processed: bool) -> None:
         """Record a file's result (its report already on disk). ``processed`` counts a scan;

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
 
@@ -89,6 +90,10 @@ class LedgerRow:
     # for every finding, kept or suppressed; state is open, confirmed or dismissed
     reviews: tuple[tuple[str, ...], ...] = ()
     conclusion: tuple[str, ...] = ()  # (conclusion, mark, by, at, note) of the file, if any
+    basis: str = ""  # 定密依据: the catalogue item (id and title) the classification rests on
+    origin: str = ""  # 原始/派生: "original" or "derived" for a marked document, else ""
+    issuer: str = ""  # 定密机关: the office of the 落款 or the 发文机关标志
+    archive_id: str = ""  # 档号, from a sidecar or a name holding one
 
     def decision_summary(self, lang: str) -> str:
         """The decisions in one cell: ``确认 NO_BASIS；忽略 MARK_POSITION（误报，张三）``."""
@@ -133,8 +138,43 @@ class LedgerRow:
         return sum(10 if s == "error" else 1 if s == "warning" else 0 for s in self.severities)
 
 
-def ledger_row(report: dict[str, Any]) -> LedgerRow:
-    """The ledger line of one report (the JSON form of :class:`scanner.report.FileReport`)."""
+ORIGINS = {"original": Msg("原始", "original"), "derived": Msg("派生", "derived")}
+DERIVED_CODES = ("DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED")
+
+
+def basis_of(report: dict[str, Any]) -> str:
+    """定密依据: the catalogue item the suggestion rests on (else the first live hit at the
+    marked level, else the first live hit), as ``id title``; '' without one."""
+    hits = [h for h in report.get("hits") or [] if not h.get("vetoed") and h.get("live", True)]
+    titles = {h["item"]: h.get("title") or "" for h in report.get("hits") or []}
+    item = (report.get("suggested_marking") or {}).get("item")
+    if not item and hits:
+        level = report.get("classification")
+        item = next((h["item"] for h in hits if h.get("level") == level), hits[0]["item"])
+    if not item:
+        return ""
+    return f"{item} {titles.get(item, '')}".strip()
+
+
+def origin_of(report: dict[str, Any], facts: DocFacts | None, derived: bool) -> str:
+    """``derived`` when the run says so (``--derived``, ``derived: true``), the report or the
+    text says so (派生自…, 定密依据：派生…, a 派生 mark) or a derived finding names a source;
+    ``original`` for any other marked document; '' for an unmarked one."""
+    if not report.get("classification"):
+        return ""
+    mark = report.get("marking") or {}
+    codes = {f["code"] for f in report.get("findings") or []}
+    if (derived or report.get("derived") is True or (facts is not None and facts.derived)
+            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)):
+        return "derived"
+    return "original"
+
+
+def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
+               derived: bool = False) -> LedgerRow:
+    """The ledger line of one report (the JSON form of :class:`scanner.report.FileReport`);
+    ``facts`` are what the text and the folders add (定密机关, 派生, 档号), ``derived`` that the
+    run treats every document as derived."""
     mark = report.get("marking") or {}
     findings = report.get("findings") or []
     codes = tuple(f["code"] for f in findings)
@@ -168,7 +208,10 @@ def ledger_row(report: dict[str, Any]) -> LedgerRow:
         statutory=bool(mark) and mark.get("term_kind") == "none", reviews=_reviews(report),
         conclusion=tuple(str(report["conclusion"].get(k, "")) for k in
                          ("conclusion", "mark", "by", "at", "note"))
-        if report.get("conclusion") else ())
+        if report.get("conclusion") else (),
+        basis=basis_of(report), origin=origin_of(report, facts, derived),
+        issuer=(report.get("issuer") or (facts.issuer if facts else "")) or "",
+        archive_id=facts.archive_id if facts else "")
 
 
 COLUMNS = (  # (zh header, en header, attribute or function)
@@ -177,11 +220,13 @@ COLUMNS = (  # (zh header, en header, attribute or function)
     ("成文日期", "date", "date"), ("密级", "level", "level"), ("国家秘密标志", "mark", "mark"),
     ("保密期限", "term", "term"), ("解密日期", "expiry date", "expires_on"),
     ("知悉范围", "scope", "scope"), ("份号", "copy number", "copy_number"),
+    ("定密依据", "basis", "basis"), ("原始/派生", "original/derived", "origin"),
+    ("定密机关", "classifying office", "issuer"), ("档号", "archive number", "archive_id"),
     ("状态", "status", "status"), ("发现", "finding codes", "codes"),
     ("判定", "verdicts", "verdicts"), ("建议处理", "suggested action", "actions"),
     ("说明", "reason", "reason"), ("审核决定", "decisions", "decisions"),
 )
-WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 10, 40, 30, 40, 30, 40)
+WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 36, 10, 24, 20, 10, 40, 30, 40, 30, 40)
 
 
 def _cells(row: LedgerRow, lang: str) -> list[str]:
@@ -193,6 +238,8 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
         value = getattr(row, attr)
         if attr == "actions":
             value = ("；" if lang == "zh" else "; ").join(ACTIONS[a].text(lang) for a in value)
+        elif attr == "origin":
+            value = ORIGINS[value].text(lang) if value else ""
         elif attr == "reason" and lang != "zh":
             value = row.reason_en
         elif isinstance(value, tuple):

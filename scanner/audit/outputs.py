@@ -21,8 +21,11 @@ from typing import Any
 
 from markers.expiry import add_months
 from markers.models import LEVELS
+from scanner.audit.declassify import as_bytes, declassify_xlsx, review_forms
 from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx, review_xlsx
-from scanner.audit.summary import render_summary
+from scanner.audit.summary import category_counts, render_summary
+from scanner.audit.yearly import by_year, stats_xlsx
+from scanner.decisions import Decision
 from scanner.messages import Msg
 from scanner.report.outputs import link_suffix
 from scanner.report.write import write_output
@@ -72,8 +75,9 @@ def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.dat
 
 
 def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
-               catalogs: Sequence[str]) -> dict[str, Any]:
-    """The counts of the annual 定密统计."""
+               catalogs: Sequence[str], decisions: Sequence[Decision] = ()) -> dict[str, Any]:
+    """The counts of the annual 定密统计 (``by_year``: per 成文日期 year, with the decisions
+    taken that year)."""
     window_end = add_months(as_of, window_months)
     ok = [r for r in rows if r.status == "ok"]
     marked = [r for r in ok if r.level]
@@ -103,6 +107,10 @@ def statistics(rows: Sequence[LedgerRow], as_of: dt.date, window_months: int,
         "by_finding": dict(sorted(by_code.items())),
         "by_format": dict(sorted(Counter(r.file_format for r in rows).items())),
         "decisions": _decision_counts(rows),
+        "by_category": category_counts(rows),
+        "original": sum(1 for r in marked if r.origin == "original"),
+        "derived": sum(1 for r in marked if r.origin == "derived"),
+        "by_year": by_year(rows, decisions),
     }
 
 
@@ -143,6 +151,7 @@ class RunContext:
     formats: tuple[str, ...]
     catalogs: tuple[str, ...]
     stats: dict[str, Any] = field(default_factory=dict)  # set by write_outputs, once
+    decisions: tuple[Decision, ...] = ()  # every reviewer's decision in the audit's database
 
     @property
     def window_end(self) -> dt.date:
@@ -182,6 +191,22 @@ RUN_OUTPUTS: tuple[RunOutput, ...] = (
                                     "documents whose period has run or ends within the window, "
                                     "with the date and the reason"),
               lambda rows, ctx: declassify_csv(rows, ctx.as_of, ctx.window_end, ctx.lang)),
+    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、定密依据",
+                                     "the declassification list as a workbook, one sheet per "
+                                     "classifying office, with 档号, 文号 and basis"),
+              lambda rows, ctx: declassify_xlsx(
+                  declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.lang)),
+    RunOutput("declassify-review.html", Msg(
+        "可打印的解密审核表：每个定密机关一张（A4），含审核意见栏和承办人、定密责任人签字行",
+        "the printable 解密审核表, one per classifying office (A4), with a column for the "
+        "opinion and signature lines"),
+              lambda rows, ctx: as_bytes(review_forms(
+                  declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.as_of, ctx.lang))),
+    RunOutput("stats.xlsx", Msg("年度统计表：按成文日期年度、密级、原始/派生，"
+                                "以及当年的定密、变更、延长、解密决定",
+                                "the yearly statistics: by year of the document date, level, "
+                                "original/derived, and the decisions taken"),
+              lambda rows, ctx: stats_xlsx(ctx.stats["by_year"], ctx.lang)),
     RunOutput("stats.json", Msg("年度定密统计的各项数字", "the counts of the annual 定密统计"),
               _stats),
     RunOutput("summary.html", Msg("一页离线汇总（内嵌 SVG，无脚本）", "one offline summary page "
@@ -198,7 +223,8 @@ OUTPUT_NAMES = tuple(o.name for o in RUN_OUTPUTS)
 def write_outputs(rows_in: Sequence[LedgerRow], out: Path, ctx: RunContext) -> list[LedgerRow]:
     """Write every run-level output into ``out``; returns the ledger rows in path order."""
     rows = sorted(rows_in, key=lambda r: r.relative)
-    ctx = replace(ctx, stats=statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs))
+    ctx = replace(ctx, stats=statistics(rows, ctx.as_of, ctx.window_months, ctx.catalogs,
+                                        ctx.decisions))
     for output in RUN_OUTPUTS:
         write_output(out / output.name, output.build(rows, ctx))
     return rows

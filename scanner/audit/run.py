@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from scanner import ENGINE, catalogs
 from scanner.audit.db import AuditDB, FileRow
+from scanner.audit.facts import ArchiveIds, facts_of
 from scanner.audit.ledger import LedgerRow, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
@@ -239,17 +240,35 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
              rows_wanted: bool) -> None:
     """Write the outputs unless those on disk show exactly these rows under these settings;
     the reports are read from the database only when something needs them."""
-    digest = _outputs_digest(known, order, a, key)
+    decisions = db.decisions()  # the review app's and imported ones: the yearly statistics
+    digest = _outputs_digest(known, order, a, key + decisions.digest())
     fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
     stale = digest != db.get_meta("outputs") or not fresh
     if stale or rows_wanted:
-        result.rows = [ledger_row(r) for r in (db.report_of(p) for p in order) if r is not None]
+        result.rows = _ledger_rows(db, order, a)
     if stale:
         write_outputs(result.rows, a.out, RunContext(a.options.as_of, a.window_months, a.lang,
-                                                     a.formats, tuple(catalog_ids)))
+                                                     a.formats, tuple(catalog_ids),
+                                                     decisions=tuple(decisions)))
         db.set_meta("outputs", digest)
         result.outputs_written = True
     db.flush()
+
+
+def _ledger_rows(db: AuditDB, order: list[str], a: AuditOptions) -> list[LedgerRow]:
+    """The ledger rows of the files found, with what their stored text and their folders add
+    (定密机关, 派生, 档号)."""
+    ids = ArchiveIds()
+    rows = []
+    for path in order:
+        report = db.report_of(path)
+        if report is None:
+            continue
+        src = report["source"]
+        blocks = db.blocks_of(src.get("sha256")) if report["status"] == "ok" else None
+        facts = facts_of(blocks, src["path"], src.get("relative") or src["path"], ids)
+        rows.append(ledger_row(report, facts, derived=a.options.derived))
+    return rows
 
 
 def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,

@@ -11,12 +11,14 @@ from typing import Any
 from urllib.parse import quote
 
 from markers.models import LEVELS
-from scanner.audit.ledger import LedgerRow, worst
+from scanner.audit.ledger import LedgerRow
 from scanner.messages import Msg
 
 BAR_H = 22
-LABEL_W = 220
-CHART_W = 720
+LINE_H = 14  # each further line of a wrapped label
+LABEL_W = 260
+LABEL_UNITS = 20  # character widths of a label line (12 px text in LABEL_W)
+CHART_W = 760
 
 TEXT = {
     "title": Msg("定密审核汇总", "Classification audit summary"),
@@ -30,11 +32,10 @@ TEXT = {
     "items": Msg("匹配最多的保密事项", "Catalogue items most matched"),
     "folders": Msg("发现最多的文件夹", "Folders ranked by findings"),
     "template": Msg("疑似模板式定密的文件夹", "Folders where one mark covers most documents"),
-    "worst": Msg("问题最多的文件", "Files with the most findings"),
+    "worst": Msg("优先处理的文件", "Files to act on first"),
+    "category": Msg("问题类别", "kind"),
     "none": Msg("无", "none"),
     "unmarked": Msg("无标志", "unmarked"),
-    "unreadable": Msg("无法读取", "unreadable"),
-    "needs_ocr": Msg("需 OCR（扫描件、图像）", "needs OCR (scans, images)"),
     "expired": Msg("已到期", "expired"),
     "due": Msg("窗口内到期", "due within the window"),
     "later": Msg("以后到期", "later"),
@@ -53,6 +54,67 @@ TEXT = {
                "This page and the reports it links describe classified documents; handle them "
                "accordingly."),
 }
+# What an officer acts on first: each file falls in the most severe of these it shows, and the
+# cards, the stats (``by_category``: files showing any finding of the category) and the first
+# table use these definitions alone.
+SHOULD_CLASSIFY = ("UNMARKED_MATCH", "LEVEL_STATED_UNMARKED")
+LEVEL_OFF = ("OVER_CLASSIFIED", "UNDER_CLASSIFIED", "DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE")
+BASIS = ("NO_BASIS", "AUTHORITY_EXCEEDED", "PERIOD_ABOVE_CATALOG")
+EXPIRY = ("EXPIRED", "EXPIRY_SOON")
+CATEGORIES = (  # (key, label); the order is the order of severity
+    ("should_classify", Msg("可能应定未定", "likely should be classified")),
+    ("level_off", Msg("可能定密过高/过低", "level likely too high or too low")),
+    ("mark_error", Msg("标志错误", "mark errors")),
+    ("basis", Msg("定密依据或权限存疑", "basis or authority in doubt")),
+    ("expiry", Msg("到期或即将到期", "expired or due")),
+    ("formatting", Msg("格式问题", "formatting")),
+    ("unreadable", Msg("无法读取", "unreadable")),
+    ("needs_ocr", Msg("需 OCR（扫描件、图像）", "needs OCR (scans, images)")),
+    ("unsupported", Msg("不支持的格式", "unsupported format")),
+)
+RANK = {key: i for i, (key, _) in enumerate(CATEGORIES)}
+
+
+def categories(row: LedgerRow) -> set[str]:
+    """Every category ``row`` shows (a file not read shows its status alone)."""
+    if row.status != "ok":
+        return {row.status if row.status in RANK else "unreadable"}
+    out = set()
+    for code, severity in zip(row.codes, row.severities, strict=True):
+        if code in SHOULD_CLASSIFY or (code == "DERIVED_BELOW_SOURCE" and not row.level):
+            out.add("should_classify")
+        elif code in LEVEL_OFF:
+            out.add("level_off")
+        elif code in BASIS:
+            out.add("basis")
+        elif code in EXPIRY:
+            out.add("expiry")
+        elif severity == "error":
+            out.add("mark_error")
+        elif severity == "warning":
+            out.add("formatting")
+    return out
+
+
+def category(row: LedgerRow) -> str | None:
+    """The most severe category of ``row`` (None: nothing to act on)."""
+    found = categories(row)
+    return min(found, key=RANK.__getitem__) if found else None
+
+
+def category_counts(rows: Sequence[LedgerRow]) -> dict[str, int]:
+    """Files showing each category (one file counts in each category it shows)."""
+    counts = Counter(c for r in rows for c in categories(r))
+    return {key: counts[key] for key, _ in CATEGORIES}
+
+
+def ranked(rows: Sequence[LedgerRow], n: int = 50) -> list[tuple[str, LedgerRow]]:
+    """The files to act on first: by category, then by weight, then by path."""
+    found = [(c, r) for r in rows if (c := category(r)) is not None]
+    found.sort(key=lambda x: (RANK[x[0]], -x[1].weight, x[1].relative))
+    return found[:n]
+
+
 COLOURS = {"绝密": "#8b0000", "机密": "#c0392b", "秘密": "#e67e22", "unmarked": "#95a5a6",
            "unreadable": "#34495e", "expired": "#c0392b", "due": "#e67e22", "later": "#27ae60",
            "noperiod": "#7f8c8d"}
@@ -63,6 +125,14 @@ def _t(key: str, lang: str) -> str:
     return TEXT[key].text(lang)
 
 
+SERIOUS = ("should_classify", "level_off", "mark_error")
+LABELS = dict(CATEGORIES)
+
+
+def _label(key: str, lang: str) -> str:
+    return LABELS[key].text(lang)
+
+
 def bar_chart(chart_id: str, title: str, data: Sequence[tuple[str, int, str | None]],
               lang: str) -> str:
     """A horizontal bar chart as inline SVG: (label, value, colour) per bar."""
@@ -71,23 +141,42 @@ def bar_chart(chart_id: str, title: str, data: Sequence[tuple[str, int, str | No
         return (f'<section class="chart" id="{chart_id}"><h2>{e(title)}</h2>'
                 f'<p class="empty">{_t("none", lang)}</p></section>')
     top = max(v for _, v, _ in data) or 1
-    height = BAR_H * len(data) + 10
     span = CHART_W - LABEL_W - 60
+    lines = [wrap(label, LABEL_UNITS) for label, _, _ in data]
+    height = sum(BAR_H + LINE_H * (len(ls) - 1) for ls in lines) + 10
     parts = [f'<section class="chart" id="{chart_id}"><h2>{e(title)}</h2>',
              f'<svg role="img" aria-label="{e(title)}" width="{CHART_W}" height="{height}" '
              f'viewBox="0 0 {CHART_W} {height}" xmlns="http://www.w3.org/2000/svg">']
-    for i, (label, value, colour) in enumerate(data):
-        y = 5 + i * BAR_H
+    y = 5
+    for (label, value, colour), ls in zip(data, lines, strict=True):
         width = max(round(span * value / top), 1 if value else 0)
-        short = label if len(label) <= 24 else label[:23] + "…"
+        tspans = "".join(f'<tspan x="{LABEL_W - 6}" dy="{0 if j == 0 else LINE_H}">{e(t)}</tspan>'
+                         for j, t in enumerate(ls))
         parts.append(
             f'<g class="bar"><title>{e(label)}: {value}</title>'
-            f'<text x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{e(short)}</text>'
+            f'<text class="label" x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">{tspans}</text>'
             f'<rect x="{LABEL_W}" y="{y + 2}" width="{width}" height="{BAR_H - 6}" '
             f'fill="{colour or DEFAULT_COLOUR}" data-value="{value}"/>'
             f'<text x="{LABEL_W + width + 6}" y="{y + 15}">{value}</text></g>')
+        y += BAR_H + LINE_H * (len(ls) - 1)
     parts.append("</svg></section>")
     return "".join(parts)
+
+
+def _units(c: str) -> float:
+    return 1.0 if ord(c) > 0x2E7F else 0.6  # a CJK character is about twice a Latin one
+
+
+def wrap(label: str, units: float) -> list[str]:
+    """``label`` in lines of at most ``units`` character widths (nothing cut off)."""
+    lines, line, used = [], "", 0.0
+    for c in label:
+        if used + _units(c) > units and line:
+            lines.append(line)
+            line, used = "", 0.0
+        line += c
+        used += _units(c)
+    return [*lines, line] if line or not lines else lines
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str) -> str:
@@ -105,9 +194,8 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
     level_data: list[tuple[str, int, str | None]] = [
         (lv, stats["by_level"][lv], COLOURS[lv]) for lv in LEVELS]
     level_data += [(_t("unmarked", lang), stats["unmarked"], COLOURS["unmarked"]),
-                   (_t("unreadable", lang), stats["unreadable"] + stats["unsupported"],
-                    COLOURS["unreadable"]),
-                   (_t("needs_ocr", lang), stats["needs_ocr"], COLOURS["unreadable"])]
+                   *((_label(k, lang), stats[k], COLOURS["unreadable"])
+                     for k in ("unreadable", "needs_ocr", "unsupported"))]
     format_data = [(f, n, None) for f, n in sorted(stats["by_format"].items(),
                                                     key=lambda x: (-x[1], x[0]))]
     codes = Counter(c for r in rows for c in set(r.codes))
@@ -129,19 +217,25 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
                    if n][:15]
 
     worst_rows = [
-        (f'<a href="reports/{quote(r.relative, errors="surrogateescape")}{report_ext}">'
+        (e(_label(c, lang)),
+         f'<a href="reports/{quote(r.relative, errors="surrogateescape")}{report_ext}">'
          f"{e(r.relative)}</a>", e(r.level),
-         e(r.mark), e(" ".join(r.codes) or r.reason))
-        for r in worst(rows)]
+         e(r.mark), e(" ".join(r.codes) or (r.reason if lang == "zh" else r.reason_en)))
+        for c, r in ranked(rows)]
     template_rows = [(e(f), e(m), f"{n}/{total}") for f, m, n, total in templates]
+    by_category = stats["by_category"]
+    serious = [(key, _label(key, lang), by_category[key]) for key, _ in CATEGORIES
+               if key not in ("expiry", "unreadable", "needs_ocr", "unsupported")]
+    counts = [("files", _t("files", lang), stats["files"]),
+              ("marked", _t("marked", lang), stats["marked"]),
+              ("expired", _t("expired", lang), stats["expired"]),
+              ("due", _t("due", lang), stats["due_within_window"]),
+              *((k, _label(k, lang), stats[k]) for k in ("unreadable", "needs_ocr",
+                                                         "unsupported"))]
     cards = "".join(
-        f'<div class="card"><div class="n">{value}</div><div>{e(label)}</div></div>'
-        for label, value in ((_t("files", lang), stats["files"]),
-                             (_t("marked", lang), stats["marked"]),
-                             (_t("expired", lang), stats["expired"]),
-                             (_t("due", lang), stats["due_within_window"]),
-                             (_t("unreadable", lang), stats["unreadable"]),
-                             (_t("needs_ocr", lang), stats["needs_ocr"])))
+        f'<div class="card{" serious" if value and key in SERIOUS else ""}" data-key="{key}">'
+        f'<div class="n">{value}</div><div>{e(label)}</div></div>'
+        for key, label, value in (*serious, *counts))
     body = [
         f"<h1>{_t('title', lang)}</h1>",
         f'<p class="notice">{_t("notice", lang)}</p>',
@@ -150,6 +244,9 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         *([] if stats.get("catalogs")
           else [f'<p class="notice" id="no-catalog">{_t("nocat", lang)}</p>']),
         f'<div class="cards">{cards}</div>',
+        f"<section id=\"worst\"><h2>{_t('worst', lang)}</h2>"
+        + _table([_t("category", lang), _t("path", lang), _t("level", lang), _t("mark", lang),
+                  _t("findings", lang)], worst_rows, "worst") + "</section>",
         bar_chart("chart-levels", _t("levels", lang), level_data, lang),
         bar_chart("chart-codes", _t("codes", lang), code_data, lang),
         bar_chart("chart-formats", _t("formats", lang), format_data, lang),
@@ -161,9 +258,6 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
         + (_table([_t("folder", lang), _t("mark", lang), _t("count", lang)], template_rows,
                   "templates") if template_rows else f"<p>{_t('none', lang)}</p>")
         + "</section>",
-        f"<section id=\"worst\"><h2>{_t('worst', lang)}</h2>"
-        + _table([_t("path", lang), _t("level", lang), _t("mark", lang),
-                  _t("findings", lang)], worst_rows, "worst") + "</section>",
     ]
     return (
         '<!DOCTYPE html><html lang="' + ("zh-CN" if lang == "zh" else "en") + '"><head>'
@@ -175,11 +269,19 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
 
 
 CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;
+max-width:1200px}
 h1{margin-bottom:.2em}.notice{color:#8b0000;font-weight:bold}
 .cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;
 padding:.6em 1.2em;min-width:7em}.card .n{font-size:1.8em;font-weight:bold}
 .chart svg text{font-size:12px;fill:#222}section{margin:1.5em 0}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
+table{border-collapse:collapse;max-width:100%}
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top;
+overflow-wrap:anywhere;word-break:break-word}
 th{background:#f3f3f3}.empty{color:#777}
+table.worst{width:100%;table-layout:fixed}table.worst th:nth-child(1){width:10em}
+table.worst th:nth-child(2){width:32%}table.worst th:nth-child(3){width:4em}
+table.worst th:nth-child(4){width:9em}
+.card.serious{border-color:#c0392b;background:#fdf2f0}.card.serious .n{color:#c0392b}
+.chart svg{max-width:100%;height:auto}
 """

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import sync_playwright
 
+from scanner.audit.ledger import COLUMNS
 from scanner.audit.outputs import OUTPUT_NAMES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -125,7 +127,7 @@ def test_ledger_workbook_opens_with_frozen_header_and_filters(
     wb = openpyxl.load_workbook(out / "ledger.xlsx")
     ws = wb.active
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:P{N_FILES + 1}"
+    assert ws.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}{N_FILES + 1}"
     assert ws.max_row == N_FILES + 1
     assert ws.column_dimensions["A"].width >= 30
     header = [c.value for c in ws[1]]
