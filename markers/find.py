@@ -39,6 +39,8 @@ TRIGGER = re.compile("|".join([  # simplified and traditional forms (markers.nor
     r"年[^日\n]{0,14}日"]))
 DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
 MARKISH = re.compile(r"密|内部|內部")
+# A 文号 cited in a line (派生自…, 根据…, 依据…) names another document, not this one.
+CITING = re.compile(r"派生|依据|根据|参照|按照|转发|见|引用|来文|原文")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -188,6 +190,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     copies, urgencies, scopes, stamps = (found[k] for k in ("copy", "urgency", "scope", "declass"))
     lead_fields: list[Field] = []
     doc_number: str | None = None
+    own_number = False
     readable = readable_blocks(blocks)
     for block in readable:
         in_lead = id(block) in lead
@@ -217,8 +220,13 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                             found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
-        if doc_number is None and ("号" in block.text or "號" in block.text):
-            doc_number = fields.doc_number(block.text)
+        if (doc_number is None or not own_number) and ("号" in block.text
+                                                         or "號" in block.text):
+            found_number = fields.doc_number(block.text)
+            if found_number is not None and CITING.search(block.text) is None:
+                alone = len(compact(block.text).text) <= len(found_number) + 2
+                if doc_number is None or alone:  # a 文号 line of its own is the document's
+                    doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
     date_field, date = _document_date(readable)
     issued = any(fields.issued_date(b.text) for b in readable

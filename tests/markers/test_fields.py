@@ -56,3 +56,18 @@ def test_cn_number(text: str, value: int | None) -> None:
 def test_add_months_clamps() -> None:
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2024, 3, 22), 120) == dt.date(2034, 3, 22)
+
+
+def test_the_document_number_is_its_own_not_one_it_cites() -> None:
+    from markers import Block, find_marks  # noqa: PLC0415
+
+    def number(*lines: str) -> str | None:
+        blocks = [Block(t, f"body.p{i}", "top" if i < 3 else "body", i)
+                  for i, t in enumerate(lines)]
+        return find_marks(blocks).doc_number
+
+    assert number("派生自示政发〔2018〕1号", "示例市人民政府文件", "示政发〔2026〕3号",
+                  "关于某事项的通知") == "示政发〔2026〕3号"
+    assert number("示例市人民政府文件", "示政发〔2026〕3号", "关于某事项的通知",
+                  "根据国办发〔2021〕12号文件精神，现通知如下。") == "示政发〔2026〕3号"
+    assert number("关于转发国办发〔2021〕12号文件的通知", "各单位：") is None
