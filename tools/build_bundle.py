@@ -56,7 +56,8 @@ COMPLETE = Msg("{arch} / Python {py}：每个依赖都有 wheel", "{arch} / Pyth
 INSTALL_SH = r"""#!/bin/sh
 # dingmi offline install: verify the checksums, make a virtual environment, install from wheels/.
 #   sh install.sh [PREFIX]        (default /opt/dingmi; the environment is PREFIX/venv)
-# PYTHON=python3.11 sh install.sh picks the interpreter (3.10, 3.11 or 3.12).
+# PYTHON=python3.11 sh install.sh picks the interpreter (3.10, 3.11 or 3.12); EXTRAS=ocr (or
+# EXTRAS=) installs fewer extras than the bundle holds.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=${1:-/opt/dingmi}
@@ -103,7 +104,7 @@ if [ -z "$found" ]; then
     exit 2
 fi
 "$python" -m venv "$prefix/venv"
-extras=$(cat "$here/EXTRAS")
+extras=${EXTRAS-$(cat "$here/EXTRAS")}   # EXTRAS= sh install.sh: without the bundled extras
 spec="dingmi==$(cat "$here/VERSION")"
 [ -n "$extras" ] && spec="dingmi[$extras]==$(cat "$here/VERSION")"
 # only the bundle: no index, no settings of this machine's pip
