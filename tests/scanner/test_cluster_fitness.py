@@ -135,3 +135,21 @@ def test_a_worker_without_dingmi_is_refused_with_the_fix(scheduler: Scheduler,
     assert "bare" in done.stderr and "has no dingmi" in done.stderr, done.stderr
     assert 'pip install "dingmi[dask]==' in done.stderr, done.stderr
     assert not (tmp_path / "out" / "reports").exists()
+
+
+def test_a_worker_with_another_dingmi_is_refused_with_the_fix(scheduler: Scheduler,
+                                                              tmp_path: Path) -> None:
+    # A worker whose dingmi says it is another version (as one installed from another bundle).
+    scheduler.start("older", [sys.executable, "-c",
+                              "import sys; import scanner.workers.cluster as c; "
+                              "c.ENGINE = 'dingmi/0.0.9'; "
+                              "from distributed.cli.dask_worker import main; "
+                              "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
+                              scheduler.address, "--nthreads", "1", "--no-nanny",
+                              "--no-dashboard", "--name", "older", "--host", "127.0.0.1"])
+    scheduler.wait_for("older")
+    done = audit(scheduler, tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert "older" in done.stderr and "runs dingmi/0.0.9" in done.stderr, done.stderr
+    assert 'pip install "dingmi[dask]==' in done.stderr and "refused" in done.stderr
+    assert not (tmp_path / "out" / "reports").exists()
