@@ -169,6 +169,7 @@ def wait_http(url: str, token: str, proc: subprocess.Popen[bytes], log: Path) ->
             time.sleep(0.3)
 
 
+@pytest.mark.slow
 def test_the_serve_unit_s_command_comes_up(tmp_path: Path) -> None:
     root = Root(tmp_path)
     words, port = root.command("dingmi-serve.service", env={"DINGMI_TOKEN": "s3rvice-token"})
@@ -179,6 +180,7 @@ def test_the_serve_unit_s_command_comes_up(tmp_path: Path) -> None:
         assert b"demo" in body  # the catalogue /etc/dingmi/dingmi.yaml names
 
 
+@pytest.mark.slow
 def test_the_watch_unit_s_command_comes_up_and_reports(tmp_path: Path) -> None:
     root = Root(tmp_path)
     words, _ = root.command("dingmi-watch.service")
@@ -194,6 +196,7 @@ def test_the_watch_unit_s_command_comes_up_and_reports(tmp_path: Path) -> None:
     assert (root.var / "watch" / "state.db").exists()
 
 
+@pytest.mark.slow
 def test_the_review_unit_s_command_comes_up_on_an_audit(tmp_path: Path) -> None:
     root = Root(tmp_path)
     audits = root.var / "audits"
