@@ -6,15 +6,12 @@ import argparse
 import contextlib
 import getpass
 import ipaddress
-import json
-import logging
 import os
 import secrets
 import signal
 import sys
-import threading
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import TextIO
 
 from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
@@ -25,6 +22,7 @@ from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
 from scanner.review.app import ServerSettings, catalog_view, create_app
 from scanner.review.checker import Checker, CheckSettings
+from scanner.review.server import production_server
 from scanner.review.store import AuditStore
 from scanner.workers.pool import Policy
 
@@ -95,52 +93,10 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
                 audit.close()
 
 
-BUSY = Msg("连接数已达上限，请稍后重试", "too many connections: try again shortly")
-
-
-def bounded_server(host: str, port: int, app: Any, *, max_connections: int,
-                   idle_timeout: float) -> Any:
-    """A threaded HTTP server for ``app`` that holds at most ``max_connections`` connections
-    (one thread each; a connection beyond them gets a 503 and is closed at once, no thread
-    started) and closes a connection that sends or reads nothing for ``idle_timeout`` seconds
-    (a stalled upload or a request line never finished)."""
-    from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler  # noqa: PLC0415
-
-    class Handler(WSGIRequestHandler):
-        timeout = idle_timeout  # set on the connection before anything is read
-
-        def log_error(self, format: str, *args: Any) -> None:
-            """No line for a timed-out or malformed request (it would hold what was sent)."""
-
-    refusal = json.dumps({"error": BUSY.en, "error_zh": BUSY.zh, "status": 503},
-                         ensure_ascii=False).encode()
-    answer = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-              b"Retry-After: 2\r\nConnection: close\r\n"
-              + f"Content-Length: {len(refusal)}\r\n\r\n".encode() + refusal)
-
-    class Server(ThreadedWSGIServer):
-        slots = threading.BoundedSemaphore(max_connections)
-
-        def process_request(self, request: Any, client_address: Any) -> None:
-            if not self.slots.acquire(blocking=False):
-                with contextlib.suppress(OSError):
-                    request.settimeout(1)
-                    request.sendall(answer)
-                self.shutdown_request(request)
-                return
-            try:
-                super().process_request(request, client_address)
-            except BaseException:
-                self.slots.release()
-                raise
-
-        def process_request_thread(self, request: Any, client_address: Any) -> None:
-            try:
-                super().process_request_thread(request, client_address)
-            finally:
-                self.slots.release()
-
-    return Server(host, port, app, handler=Handler)
+def server_threads(args: argparse.Namespace, jobs: int) -> int:
+    """Request threads: one for each check a worker runs, one for each that may wait in the
+    queue (beyond them a check is refused as busy, not held), and four for pages and health."""
+    return jobs + max(int(args.queue), 0) + 4
 
 
 class Stopped(Exception):
@@ -178,18 +134,18 @@ def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSetti
                                     lang=lang))
     settings.checker = checker
     try:
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request (or path)
         try:
-            server = bounded_server(args.host, args.port, create_app(settings),
-                                    max_connections=args.max_connections,
-                                    idle_timeout=args.idle_timeout)
-        except OSError as exc:
-            raise ConfigError(f"无法监听 {args.host}:{args.port}：{exc.strerror}",
-                              f"cannot listen on {args.host}:{args.port}: {exc.strerror}"
-                              ) from exc
+            server = production_server(
+                args.host, args.port, create_app(settings), threads=server_threads(args, jobs),
+                max_connections=args.max_connections, idle_timeout=args.idle_timeout,
+                max_body=2 * settings.max_body_mb * 1024 * 1024 + (1 << 20))
+        except (OSError, ValueError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise ConfigError(f"无法监听 {args.host}:{args.port}：{why}",
+                              f"cannot listen on {args.host}:{args.port}: {why}") from exc
         try:
             host = f"[{args.host}]" if ":" in args.host else args.host
-            url = f"http://{host}:{server.server_port}/"
+            url = f"http://{host}:{server.effective_port}/"
             print(LISTENING.format(url=url).text(lang), file=out, flush=True)
             token = settings.token
             if token is not None:
@@ -197,9 +153,9 @@ def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSetti
                       file=out, flush=True)
             if empty:
                 print(EMPTY_TOKEN.text(lang), file=out, flush=True)
-            server.serve_forever()
+            server.run()
         finally:
-            server.server_close()
+            server.close_all()
     finally:
         checker.close()
     return 0

@@ -247,7 +247,7 @@ def _guards(app: Flask, settings: ServerSettings) -> None:
     names = host_names(settings)
 
     def local_address() -> str | None:
-        sock = request.environ.get("werkzeug.socket")
+        sock = request.environ.get("dingmi.socket") or request.environ.get("werkzeug.socket")
         try:
             return str(sock.getsockname()[0]) if sock is not None else None
         except (OSError, IndexError, TypeError):

@@ -21,6 +21,7 @@ archive elsewhere; reports keep the coordinator's paths.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -56,6 +57,59 @@ def identity(paths: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         return ENGINE, tuple(c.sha256 for c in catalogs.load(paths)) if paths else ()
     except ConfigError as exc:
         return ENGINE, (f"error: {exc.message('en')}",)
+
+
+def fitness() -> tuple[str, bool]:
+    """What a worker runs and whether its process is daemonic (a Dask worker under a nanny, as
+    ``dask worker ADDRESS`` starts it by default: it may not start the processes an audit runs
+    each file in)."""
+    return ENGINE, bool(multiprocessing.current_process().daemon)
+
+
+UNFIT_DAEMONIC = Msg(
+    "Dask 工作进程 {worker} 是守护进程（dask worker 默认经 nanny 启动），不能为每个文件启动子进程，"
+    "已拒绝。请以 DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker {address} 重启该工作进程，"
+    "或加 --no-nanny 启动",
+    "the Dask worker {worker} is a daemonic process (dask worker starts it under a nanny by "
+    "default) and cannot start a process per file: refused. Restart it as "
+    "DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker {address}, or with --no-nanny")
+UNFIT_MISSING = Msg(
+    "Dask 工作进程 {worker} 没有安装 dingmi（{error}），已拒绝。请在该机器上工作进程所用的 Python "
+    "环境中安装 pip install \"dingmi[dask]=={version}\"（离线时用同一版本的离线安装包）后重启它",
+    "the Dask worker {worker} has no dingmi ({error}): refused. Install it in the Python "
+    "environment the worker runs in: pip install \"dingmi[dask]=={version}\" (offline: the "
+    "bundle of the same version), then restart the worker")
+UNFIT_VERSION = Msg(
+    "Dask 工作进程 {worker} 运行的是 {theirs}，本机是 {mine}，已拒绝。请在该工作进程的环境中安装 "
+    "pip install \"dingmi[dask]=={version}\" 后重启它",
+    "the Dask worker {worker} runs {theirs} and this machine {mine}: refused. Install "
+    "pip install \"dingmi[dask]=={version}\" in the worker's environment, then restart it")
+
+
+def refuse_unfit_workers(client: Any, address: str) -> None:
+    """Refuse, by name and with the fix, a worker that cannot run an audit: one without dingmi
+    (or without what it imports), one with another dingmi, a daemonic one. Runs before any file
+    is sent."""
+    seen = client.run(fitness, on_error="return")
+    names = {a: w.get("name") for a, w in client.scheduler_info()["workers"].items()}
+    version = ENGINE.partition("/")[2]
+    for where, got in sorted(seen.items()):
+        worker = f"{names.get(where, '')} ({where})".strip()
+        if isinstance(got, ImportError) or "No module named" in str(got):
+            # (Dask hands back an unpickling failure as a plain Exception naming the import)
+            missing = str(got).partition("No module named")[2].partition(";")[0].strip(" '\")")
+            why = UNFIT_MISSING.format(worker=worker, version=version,
+                                       error=f"No module named {missing or 'scanner'}")
+        elif isinstance(got, BaseException):
+            continue  # reported with its reason by the identity check
+        elif got[0] != ENGINE:
+            why = UNFIT_VERSION.format(worker=worker, theirs=got[0], mine=ENGINE,
+                                       version=version)
+        elif got[1]:
+            why = UNFIT_DAEMONIC.format(worker=worker, address=address)
+        else:
+            continue
+        raise ConfigError(why.zh, why.en)
 
 
 def run_batch(tasks: list[Task], job: Job, policy: Policy) -> list[Result]:
@@ -107,6 +161,7 @@ class DaskExecutor(Executor):
         if not seen:
             raise ConfigError(f"Dask 调度器 {self.settings.address} 没有工作进程",
                               f"the Dask scheduler {self.settings.address} has no workers")
+        refuse_unfit_workers(self.client, self.settings.address)
         names = {a: w.get("name") for a, w in self.client.scheduler_info()["workers"].items()}
         for address, theirs in seen.items():
             worker = f"{names.get(address, '')} ({address})".strip()
