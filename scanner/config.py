@@ -22,7 +22,8 @@ from scanner.verdicts import parse_authority
 from scanner.yamlconf import Checker, read
 
 NAME = "dingmi.yaml"
-LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth"}
+LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth",
+              "max_megapixels"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
         "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor"}
 SEVERITIES = ("error", "warning", "info", "never")

@@ -164,7 +164,10 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
              "DOCX 解压后总大小上限 / most a DOCX may inflate to"),
             ("--max-ratio", "max_ratio", "压缩比上限 / highest compression ratio of a part"),
             ("--max-xml-depth", "max_xml_depth",
-             "XML 嵌套层数上限（8-256）/ deepest XML nesting (8-256)")):
+             "XML 嵌套层数上限（8-256）/ deepest XML nesting (8-256)"),
+            ("--max-megapixels", "max_megapixels",
+             "OCR 时图像或页面解码、渲染的像素上限（百万）/ most megapixels an image or page is "
+             "decoded or rendered to for OCR")):
         p.add_argument(flag, type=_positive, default=getattr(d, field), dest=field,
                        metavar="N", help=f"{text} (default {getattr(d, field)})")
     p.add_argument("--ocr", choices=OCR_MODES, default=d.ocr,
