@@ -110,6 +110,13 @@ def _ocr_page(page: pdfium.PdfPage, number: int, meta: dict[str, str]
         "what": f"PDF 第 {number} 页", "what_en": f"page {number} of the PDF",
         "width": f"{width:.0f}", "height": f"{height:.0f}", "unit": f"磅，按 {ocr.DPI} dpi 渲染时",
         "unit_en": f"pt, rendered at {ocr.DPI} dpi", "verb": "渲染", "verb_en": "rendered"})
+    for picture in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        px_width, px_height = picture.get_px_size()  # from its dictionary: nothing decoded
+        ocr.check_pixels(px_width * px_height, {
+            "what": f"PDF 第 {number} 页上的图片",
+            "what_en": f"a picture on page {number} of the PDF",
+            "width": px_width, "height": px_height, "unit": "像素", "unit_en": "pixels",
+            "verb": "渲染", "verb_en": "rendered"})
     image = page.render(scale=scale).to_numpy()
     got = ocr.recognise(image, mode)
     ocr.note_ocr(meta, got)

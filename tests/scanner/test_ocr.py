@@ -148,38 +148,45 @@ def huge_png(path: Path, side: int) -> Path:
     return path
 
 
-def huge_page_pdf(path: Path, points: int) -> Path:
-    """A tiny PDF whose one page, ``points`` square, is a small picture and no text."""
+def huge_page_pdf(path: Path, points: int, picture: int = 8) -> Path:
+    """A tiny PDF whose one page, ``points`` square, is a grey picture of ``picture`` pixels
+    square (zeros, compressed) and no text."""
     from builders import pdf_bytes  # noqa: PLC0415
 
-    pixels = bytes([128]) * (8 * 8 * 3)
+    pack = zlib.compressobj(9)
+    row = bytes(picture)
+    pixels = b"".join(pack.compress(row) for _ in range(picture)) + pack.flush()
     draw = f"q {points} 0 0 {points} 0 0 cm /Im1 Do Q".encode()
     path.write_bytes(pdf_bytes([
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points} {points}] /Contents 4 0 R "
         "/Resources << /XObject << /Im1 5 0 R >> >> >>".encode(),
         b"<< /Length " + str(len(draw)).encode() + b" >>\nstream\n" + draw + b"\nendstream",
-        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceRGB "
-        b"/BitsPerComponent 8 /Length " + str(len(pixels)).encode() + b" >>\nstream\n" + pixels
-        + b"\nendstream"]))
+        f"<< /Type /XObject /Subtype /Image /Width {picture} /Height {picture} /ColorSpace "
+        f"/DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {len(pixels)} >>\n"
+        "stream\n".encode() + pixels + b"\nendstream"]))
     return path
 
 
 def test_h14_check_never_decodes_or_renders_past_the_pixel_limit(tmp_path: Path) -> None:
     """Issue 26, 14: a 30000×30000 PNG of under 1 MB and a 14400 pt PDF page took 5.4 GB and
-    4.8 GB in ``dingmi check``. Their sizes are read first: needs_ocr with the reason, and the
-    process stays small (run under a 6 GB address-space limit, its peak measured)."""
+    4.8 GB in ``dingmi check`` (a 30000×30000 picture on an A4 page, 760 MB and 13 s). Their
+    sizes are read first: needs_ocr with the reason, and the process stays small (run under a
+    6 GB address-space limit, its peak measured)."""
     folder = tmp_path / "in"
     folder.mkdir()
     png_file = huge_png(folder / "huge.png", 30000)
     pdf_file = huge_page_pdf(folder / "huge.pdf", 14400)
+    picture = huge_page_pdf(folder / "picture.pdf", 595, 30000)  # an A4 page, a huge picture
     assert png_file.stat().st_size < 1_000_000 and pdf_file.stat().st_size < 1000
-    code, peak, said = _run_measured(["check", str(png_file), str(pdf_file)], tmp_path / "o.txt")
+    code, peak, said = _run_measured(["check", str(png_file), str(pdf_file), str(picture)],
+                                     tmp_path / "o.txt")
     assert code == 3, said
-    assert said.count("NEEDS OCR") == 2, said
+    assert said.count("NEEDS OCR") == 3, said
     assert "the image is 30000×30000 pixels (900 megapixels), above the limit of 100 " \
            "megapixels for OCR (--max-megapixels): not decoded" in said, said
     assert "page 1 of the PDF is 14400×14400 pt, rendered at 200 dpi (1600 megapixels)" in said
+    assert "a picture on page 1 of the PDF is 30000×30000 pixels (900 megapixels)" in said
     assert peak < 700, f"peak resident memory {peak} MB"
     # the same limit in the commands whose worker processes read files
     import json  # noqa: PLC0415
@@ -189,7 +196,7 @@ def test_h14_check_never_decodes_or_renders_past_the_pixel_limit(tmp_path: Path)
     assert code == 3, said
     got = {p.name: json.loads(p.read_text("utf-8"))
            for p in (tmp_path / "r2").rglob("*.report.json")}
-    for name in ("huge.png.report.json", "huge.pdf.report.json"):
+    for name in ("huge.png.report.json", "huge.pdf.report.json", "picture.pdf.report.json"):
         assert got[name]["status"] == "needs_ocr", got[name]
         assert "limit of 100 megapixels" in got[name]["reason_en"], got[name]
 
