@@ -8,6 +8,7 @@ middle). Other pages are read as plain text lines.
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -111,11 +112,13 @@ def _ocr_page(page: pdfium.PdfPage, number: int, meta: dict[str, str]
         "width": f"{width:.0f}", "height": f"{height:.0f}", "unit": f"磅，按 {ocr.DPI} dpi 渲染时",
         "unit_en": f"pt, rendered at {ocr.DPI} dpi", "verb": "渲染", "verb_en": "rendered"})
     for picture in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        px_width, px_height = picture.get_px_size()  # from its dictionary: nothing decoded
-        ocr.check_pixels(px_width * px_height, {
+        px_width, px_height = ctypes.c_uint(0), ctypes.c_uint(0)  # from its dictionary:
+        pdfium_raw.FPDFImageObj_GetImagePixelSize(  # nothing decoded
+            picture.raw, ctypes.byref(px_width), ctypes.byref(px_height))
+        ocr.check_pixels(px_width.value * px_height.value, {
             "what": f"PDF 第 {number} 页上的图片",
             "what_en": f"a picture on page {number} of the PDF",
-            "width": px_width, "height": px_height, "unit": "像素", "unit_en": "pixels",
+            "width": px_width.value, "height": px_height.value, "unit": "像素", "unit_en": "pixels",
             "verb": "渲染", "verb_en": "rendered"})
     image = page.render(scale=scale).to_numpy()
     got = ocr.recognise(image, mode)
