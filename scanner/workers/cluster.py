@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import queue
 import sys
@@ -65,9 +66,12 @@ NOT_THIS_FILE = Msg("集群工作进程读取的文件（{remote}）与本机的
                     "the file a cluster worker read ({remote}) is not this file ({what}): its "
                     "result is not used; check --path-map, or whether the worker's copy is stale")
 SIZES_DIFFER = Msg("那里 {there} 字节，本机 {here} 字节", "{there} bytes there, {here} here")
+MODIFIED_DIFFER = Msg("那里修改于 {there}，本机修改于 {here}",
+                      "modified {there} there, {here} here")
 GONE_HERE = Msg("本机已没有该文件", "the file is no longer here")
 HASH_DIFFERS = Msg("内容哈希与本机文件上次审核时不同", "its content hash is not the one this "
                    "unchanged file had when it was last audited")
+MTIME_SLACK_NS = 2_000_000_000  # file systems keep modification times to 2 s (FAT) or better
 WAIT_FOR_WORKER = 30.0  # seconds to wait for a checked worker when none is left
 REFRESH_EVERY = 1.0  # seconds between looks at the scheduler's list of workers
 _LOCAL = threading.local()  # one pool per Dask worker thread
@@ -138,6 +142,10 @@ def own_identity(paths: tuple[str, ...]) -> Identity:
     return _IDENTITIES[key]
 
 
+def _when(mtime_ns: int) -> str:
+    return dt.datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _this_worker() -> str:
     try:
         from distributed import get_worker  # noqa: PLC0415
@@ -192,8 +200,9 @@ class DaskExecutor(Executor):
     catalogues (looked at every second); a worker that differs gets no work, and one line says
     so. Each batch checks its worker again before it runs (a worker restarted in between) and
     refuses to run on a different one: the batch goes elsewhere and the worker is dropped.
-    Each result's file is compared with the coordinator's own: a size that differs (or, for a
-    file unchanged since its last audit, a content hash) means the worker read another file
+    Each result's file is compared with the coordinator's own: a size or a modification time
+    that differs (or, for a file unchanged since its last audit, a content hash) means the
+    worker read another file
     (a wrong ``--path-map``, a stale copy): that file gets an ``unreadable`` report saying so.
     """
 
@@ -309,8 +318,8 @@ class DaskExecutor(Executor):
 
     def _mismatch(self, task: Task, result: Result) -> tuple[Msg | None, tuple[int, int] | None]:
         """Why the file the worker read is not the coordinator's file (None: it is, as far as
-        its size, and a content hash known from an unchanged file's last audit, can tell), and
-        the coordinator's own size and modification time of it."""
+        its size, its modification time and a content hash known from an unchanged file's last
+        audit can tell), and the coordinator's own size and modification time of it."""
         here = _stamp(task.path)
         if result.size is None:
             return None, here  # nothing was read there: its report says why
@@ -318,6 +327,8 @@ class DaskExecutor(Executor):
             return GONE_HERE, None
         if here[0] != result.size:
             return SIZES_DIFFER.format(there=result.size, here=here[0]), here
+        if result.mtime_ns is not None and abs(result.mtime_ns - here[1]) > MTIME_SLACK_NS:
+            return MODIFIED_DIFFER.format(there=_when(result.mtime_ns), here=_when(here[1])), here
         row = self.known.get(task.name)
         if (row is not None and (row.size, row.mtime_ns) == here and row.sha256
                 and result.sha256 and row.sha256 != result.sha256):
