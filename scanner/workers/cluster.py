@@ -237,8 +237,15 @@ class DaskExecutor(Executor):
                               f"cannot reach the Dask scheduler {settings.address}: {exc}"
                               ) from exc
         _quiet_dask()  # (the client's loggers exist now)
-        self._check_workers(start=True)
-        threads = sum(self.client.nthreads().values()) or 1
+        try:
+            self._check_workers(start=True)
+            threads = sum(self.client.nthreads().values()) or 1
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise self._lost(exc) from None
+        except ConfigError:
+            self.close()
+            raise
         self.inflight = settings.inflight or 4 * threads
 
     def _workers(self) -> dict[str, str]:
@@ -259,9 +266,7 @@ class DaskExecutor(Executor):
             return
         try:
             seen = self.client.run(identity, self.paths, workers=new, on_error="return")
-        except (OSError, TimeoutError, ValueError, KeyError):
-            if start:
-                raise
+        except (ValueError, KeyError):
             return  # a worker that left meanwhile: the next look sees the cluster as it is
         for address, theirs in seen.items():
             worker = workers.get(address, address)
