@@ -406,7 +406,7 @@ class DaskExecutor(Executor):
                 yield failed(batch[0], self.job, KILLED_TWICE)
             return
         except WorkerRefused as exc:  # restarted, or joined between two looks
-            self._refuse(exc.address, self.refused.get(exc.address, exc.address),
+            self._refuse(exc.address, self._workers().get(exc.address, exc.address),
                          _shown(exc.theirs))
             self.retried.append(batch)
             return
