@@ -72,6 +72,8 @@ GONE_HERE = Msg("本机已没有该文件", "the file is no longer here")
 HASH_DIFFERS = Msg("内容哈希与本机文件上次审核时不同", "its content hash is not the one this "
                    "unchanged file had when it was last audited")
 MTIME_SLACK_NS = 2_000_000_000  # file systems keep modification times to 2 s (FAT) or better
+ANSWER_WITHIN = 20.0  # seconds a worker has to say what it runs
+ASK_AGAIN = 120.0  # seconds before a worker that did not answer is asked again
 WAIT_FOR_WORKER = 30.0  # seconds to wait for a checked worker when none is left
 REFRESH_EVERY = 1.0  # seconds between looks at the scheduler's list of workers
 _LOCAL = threading.local()  # one pool per Dask worker thread
@@ -222,6 +224,7 @@ class DaskExecutor(Executor):
         self.mine = identity(self.paths)
         self.verified: set[str] = set()  # worker addresses checked, alive at the last look
         self.refused: dict[str, str] = {}  # address: how the worker is named
+        self.silent: dict[str, float] = {}  # address: when to ask again a worker that was silent
         self.last_look = time.monotonic()
         self.source: Iterator[Task] = iter(())
         self.pending: dict[Any, tuple[list[Task], frozenset[str]]] = {}  # future: batch, where
@@ -261,13 +264,20 @@ class DaskExecutor(Executor):
             raise ConfigError(f"Dask 调度器 {self.settings.address} 没有工作进程",
                               f"the Dask scheduler {self.settings.address} has no workers")
         self.verified &= set(workers)
-        new = [a for a in workers if a not in self.verified and a not in self.refused]
+        now = time.monotonic()
+        new = [a for a in workers if a not in self.verified and a not in self.refused
+               and self.silent.get(a, 0.0) <= now]
         if not new:
             return
         try:
-            seen = self.client.run(identity, self.paths, workers=new, on_error="return")
+            seen = self.client.run(identity, self.paths, workers=new, on_error="return",
+                                   callback_timeout=ANSWER_WITHIN)
         except (ValueError, KeyError):
             return  # a worker that left meanwhile: the next look sees the cluster as it is
+        except TimeoutError:  # one does not answer (stopped, overloaded): no work, ask later
+            for address in new:
+                self.silent[address] = time.monotonic() + ASK_AGAIN
+            return
         for address, theirs in seen.items():
             worker = workers.get(address, address)
             if isinstance(theirs, BaseException):
