@@ -65,6 +65,9 @@ NOT_THIS_FILE = Msg("集群工作进程读取的文件（{remote}）与本机的
                     "结果未采用：请检查 --path-map，或工作进程上的副本是否过期",
                     "the file a cluster worker read ({remote}) is not this file ({what}): its "
                     "result is not used; check --path-map, or whether the worker's copy is stale")
+NOT_READ_THERE = Msg("集群工作进程无法读取 {remote}（{reason}），本机却有该文件：请检查 --path-map",
+                     "a cluster worker could not read {remote} ({reason}) though the file is "
+                     "here: check --path-map")
 SIZES_DIFFER = Msg("那里 {there} 字节，本机 {here} 字节", "{there} bytes there, {here} here")
 MODIFIED_DIFFER = Msg("那里修改于 {there}，本机修改于 {here}",
                       "modified {there} there, {here} here")
@@ -358,12 +361,18 @@ class DaskExecutor(Executor):
                 yield result
                 continue
             why, here = self._mismatch(own, result)
+            remote = _remote(own, self.settings.path_map).path
+            if result.size is None and here is not None and remote != own.path:
+                data = result.json()  # read here, not where the map points: say where
+                text = Msg(NOT_READ_THERE.zh.format(remote=remote, reason=data.get("reason_zh")),
+                           NOT_READ_THERE.en.format(remote=remote, reason=data.get("reason_en")))
+                yield replace(failed(own, self.job, text), mtime_ns=None)
+                continue
             if why is None:  # recorded with the coordinator's stat, which its next walk sees
                 read = here is not None and result.size is not None
                 yield replace(result, task=own,
                               mtime_ns=here[1] if read and here else result.mtime_ns)
                 continue
-            remote = _remote(own, self.settings.path_map).path
             text = Msg(NOT_THIS_FILE.zh.format(remote=remote, what=why.zh),
                        NOT_THIS_FILE.en.format(remote=remote, what=why.en))
             # no modification time kept: the next run reads the file again (a fixed --path-map)

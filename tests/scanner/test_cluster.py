@@ -352,22 +352,24 @@ def test_h11_a_wrong_path_map_gives_unreadable_reports_not_other_files_results(
     (there / "older.txt").write_text("秘密★10年\n通知\n", encoding="utf-8")
     day_ago = (here / "older.txt").stat().st_mtime - 86400
     os.utime(there / "older.txt", (day_ago, day_ago))
+    (here / "missing.txt").write_text("秘密\n通知\n", encoding="utf-8")  # and none there
     done = audit(here, out, *executor, "--path-map", f"{here}={there}", "--lang", "en")
     assert done.returncode == 3
     got = statuses()
     assert got["same"]["status"] == "ok" and got["same"]["marking"]["raw"] == "秘密★5年"
-    for name in ("longer", "stale", "older"):
+    for name in ("longer", "stale", "older", "missing"):
         assert got[name]["status"] == "unreadable", got[name]
         assert f"{there}/{name}.txt" in got[name]["reason_en"], got[name]["reason_en"]
         assert "check --path-map" in got[name]["reason_en"]
     assert "bytes there" in got["longer"]["reason_en"]
     assert "content hash" in got["stale"]["reason_en"]
     assert "modified" in got["older"]["reason_en"], got["older"]["reason_en"]
-    done = audit(here, out, *executor, "--lang", "en")  # the map fixed: those three read again
-    assert "processed 3, reused 1" in done.stdout, done.stdout
+    assert "could not read" in got["missing"]["reason_en"], got["missing"]["reason_en"]
+    done = audit(here, out, *executor, "--lang", "en")  # the map fixed: those four read again
+    assert "processed 4, reused 1" in done.stdout, done.stdout
     got = statuses()
     assert {k: v["status"] for k, v in got.items()} == dict.fromkeys(
-        ("same", "longer", "stale", "older"), "ok")
+        ("same", "longer", "stale", "older", "missing"), "ok")
     assert got["stale"]["marking"]["raw"] == "绝密★20年"
 
 
