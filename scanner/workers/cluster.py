@@ -228,6 +228,7 @@ class DaskExecutor(Executor):
         self.verified: set[str] = set()  # worker addresses checked, alive at the last look
         self.refused: dict[str, str] = {}  # address: how the worker is named
         self.silent: dict[str, float] = {}  # address: when to ask again a worker that was silent
+        self.names: dict[str, str] = {}  # address: name, of the workers that were silent
         self.last_look = time.monotonic()
         self.source: Iterator[Task] = iter(())
         self.pending: dict[Any, tuple[list[Task], frozenset[str]]] = {}  # future: batch, where
@@ -272,15 +273,11 @@ class DaskExecutor(Executor):
                and self.silent.get(a, 0.0) <= now]
         if not new:
             return
-        try:
-            seen = self.client.run(identity, self.paths, workers=new, on_error="return",
-                                   callback_timeout=ANSWER_WITHIN)
-        except (ValueError, KeyError):
-            return  # a worker that left meanwhile: the next look sees the cluster as it is
-        except TimeoutError:  # one does not answer (stopped, overloaded): no work, ask later
-            for address in new:
+        seen = self._ask(new)
+        for address in new:
+            if address not in seen:
                 self.silent[address] = time.monotonic() + ASK_AGAIN
-            return
+                self.names[address] = workers.get(address, address)
         for address, theirs in seen.items():
             worker = workers.get(address, address)
             if isinstance(theirs, BaseException):
@@ -303,6 +300,23 @@ class DaskExecutor(Executor):
             else:
                 self.verified.add(address)
 
+    def _ask(self, addresses: list[str]) -> dict[str, Any]:
+        """What each worker runs, by address; one that does not answer within
+        :data:`ANSWER_WITHIN` (stopped, overloaded) or left meanwhile is missing."""
+        try:
+            answers: dict[str, Any] = self.client.run(
+                identity, self.paths, workers=addresses, on_error="return",
+                callback_timeout=ANSWER_WITHIN)
+        except (ValueError, KeyError):
+            return {}  # a worker that left meanwhile: the next look sees the cluster as it is
+        except TimeoutError:
+            if len(addresses) == 1:
+                return {}
+            answers = {}
+            for address in addresses:  # one at a time: the silent one alone is left out
+                answers.update(self._ask([address]))
+        return answers
+
     def _refuse(self, address: str, worker: str, theirs: Msg) -> None:
         self.verified.discard(address)
         if address in self.refused:
@@ -322,9 +336,12 @@ class DaskExecutor(Executor):
             if self.verified:
                 return set(self.verified)
             if time.monotonic() > deadline:
-                refused = ", ".join(self.refused.values()) or "-"
-                raise WorkerError(*NO_WORKER_LEFT.format(address=self.settings.address,
-                                                         refused=refused))
+                said = Msg(*(", ".join([*self.refused.values(),
+                                         *(f"{self.names[a]} {note}" for a in self.silent)])
+                             or "-" for note in ("无应答", "no answer")))
+                raise WorkerError(
+                    NO_WORKER_LEFT.zh.format(address=self.settings.address, refused=said.zh),
+                    NO_WORKER_LEFT.en.format(address=self.settings.address, refused=said.en))
             time.sleep(0.5)
 
     def _submit(self, batch: list[Task]) -> tuple[Any, frozenset[str]]:

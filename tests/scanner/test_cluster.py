@@ -302,6 +302,30 @@ def test_h10_a_worker_joining_mid_run_with_other_catalogues_gets_no_work(
     assert "odd" in err and "不分配任务" in err, err  # (Chinese: the default language)
 
 
+def test_h10_a_worker_that_does_not_answer_gets_no_work_and_holds_nothing(
+        cluster: Cluster, tmp_path: Path) -> None:
+    """A worker that joined and then stopped answering (SIGSTOP) cannot say what it runs: it
+    gets no work, and the audit is not held waiting for it (before, the check waited for it
+    for ever)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"a{i}.txt").write_text(f"秘密★5年\n关于某事项的通知{i}\n", encoding="utf-8")
+    frozen = cluster.add_worker("frozen")
+    os.kill(frozen.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        done = audit(folder, tmp_path / "out", "--executor", f"dask://127.0.0.1:{cluster.port}",
+                     "--batch", "1")
+        assert time.monotonic() - started < 120
+    finally:
+        frozen.kill()
+        frozen.wait()
+        cluster.workers.remove(frozen)
+    assert done.returncode == 0, done.stderr
+    assert len(reports(tmp_path / "out")) == 12
+
+
 def test_h10_a_batch_refuses_to_run_on_a_different_worker() -> None:
     """The check in the task itself (a worker restarted with other catalogues at the address
     already checked): the batch raises, naming what the worker runs, and reads nothing."""
