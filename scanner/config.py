@@ -24,7 +24,7 @@ from scanner.yamlconf import Checker, read
 
 NAME = "dingmi.yaml"
 LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth",
-              "max_package_mb"}
+              "max_package_mb", "max_megapixels"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
         "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor"}
 

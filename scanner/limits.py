@@ -30,10 +30,11 @@ class Limits:
     max_xml_depth: int = LIBXML2_MAX_DEPTH  # element nesting in an XML part
     max_package_mb: int = 4096  # all members of a ZIP package together, inflated
     ocr: str = "top"  # pages without text: off, top (then page 1 if no mark), page1, all
+    max_megapixels: int = 100  # an image or a page decoded or rendered for OCR, before decoding
 
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio",
-                     "max_package_mb"):
+                     "max_package_mb", "max_megapixels"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if not 8 <= self.max_xml_depth <= LIBXML2_MAX_DEPTH:

@@ -219,7 +219,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         db.flush()
         if todo:
             remove_stale_temporaries(reports_dir)  # reports a killed run left half-written
-            result.processed = _process(db, todo, a, out, key=key, stderr=stderr)
+            result.processed = _process(db, todo, a, out, key=key, stderr=stderr, known=known)
         db.flush()
         if result.processed:
             known = db.known()
@@ -281,13 +281,13 @@ def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputO
 
 
 def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions, *, key: str,
-             stderr: TextIO) -> int:
+             stderr: TextIO, known: dict[str, FileRow] | None = None) -> int:
     jobs = a.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(todo)))
     job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True,
               decisions=a.decisions)
     progress = _Progress(len(todo), stderr, a.lang)
-    pool = executor_for(a, job, jobs)
+    pool = executor_for(a, job, jobs, known=known, stderr=stderr)
     assert out.out is not None
     n = 0
     last_commit = time.monotonic()
@@ -308,8 +308,11 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
     return n
 
 
-def executor_for(a: AuditOptions, job: Job, jobs: int) -> Executor:
-    """Worker processes here, or the Dask cluster ``a.executor`` names."""
+def executor_for(a: AuditOptions, job: Job, jobs: int, *,
+                 known: dict[str, FileRow] | None = None, stderr: TextIO | None = None
+                 ) -> Executor:
+    """Worker processes here, or the Dask cluster ``a.executor`` names (``known``: what the
+    database knew of each file, which a cluster's results are compared with)."""
     policy = Policy(a.timeout, a.memory_mb)
     if a.executor == "local":
         return ProcessPool(job, jobs, policy)
@@ -318,7 +321,8 @@ def executor_for(a: AuditOptions, job: Job, jobs: int) -> Executor:
     scheme, _, where = a.executor.partition("://")
     address = f"{'tcp' if scheme == 'dask' else scheme}://{where}"
     return DaskExecutor(job, policy, ClusterSettings(address, batch=a.batch,
-                                                     path_map=a.path_map))
+                                                     path_map=a.path_map),
+                        known=known, stderr=stderr)
 
 
 def _outputs_digest(known: dict[str, FileRow], order: list[str], a: AuditOptions,

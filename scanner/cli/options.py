@@ -15,7 +15,7 @@ from scanner.limits import Limits
 from scanner.pipeline import ScanOptions
 
 LIMIT_FIELDS = ("max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth",
-                "max_package_mb", "ocr")
+                "max_package_mb", "ocr", "max_megapixels")
 
 
 def limits(args: argparse.Namespace) -> Limits:

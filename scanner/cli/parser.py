@@ -197,7 +197,10 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
              "XML 嵌套层数上限（8-256）/ deepest XML nesting (8-256)"),
             ("--max-package-mb", "max_package_mb",
              "ZIP 压缩包全部文件解压后总大小上限 / most all members of a ZIP package may "
-             "inflate to together")):
+             "inflate to together"),
+            ("--max-megapixels", "max_megapixels",
+             "OCR 时图像或页面解码、渲染的像素上限（百万）/ most megapixels an image or page is "
+             "decoded or rendered to for OCR")):
         p.add_argument(flag, type=_positive, default=getattr(d, field), dest=field,
                        metavar="N", help=f"{text} (default {getattr(d, field)})")
     p.add_argument("--ocr", choices=OCR_MODES, default=d.ocr,

@@ -20,6 +20,7 @@ from markers import Block
 from markers.models import Evidence, Finding, MarkSet
 from scanner.document import Document
 from scanner.errors import ExtractError, NeedsOcr
+from scanner.extract.imagesize import image_sizes
 from scanner.extract.layout import TOP_FRACTION, Line, group, page1_blocks
 from scanner.limits import current
 
@@ -91,12 +92,32 @@ def recognise(image: Any, mode: str) -> Recognised:
     return Recognised(group([p[:5] for p in pieces]), lowest, read, low)
 
 
-def decode_image(data: bytes) -> Any:
-    """An image file's pixels (BGR, as OpenCV reads them; OpenCV comes with the extra)."""
+def decode_image(data: bytes, page: int = 0) -> Any:
+    """Page ``page`` of an image file, its pixels (BGR, as OpenCV reads them; OpenCV comes with
+    the extra). Check its size first (:func:`check_pixels`): this decodes whatever it declares."""
     import cv2  # noqa: PLC0415
     import numpy as np  # noqa: PLC0415
 
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    buffer = np.frombuffer(data, np.uint8)
+    if page == 0:
+        return cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+    ok, frames = cv2.imdecodemulti(buffer, cv2.IMREAD_COLOR, range=(page, page + 1))
+    return frames[0] if ok and frames else None
+
+
+TOO_MANY_PIXELS = ("{what}为 {width}×{height} {unit}（{mp} 百万像素），"
+                   "超过 OCR 的上限 {limit} 百万像素（--max-megapixels）：未{verb}，请人工查看",
+                   "{what_en} is {width}×{height} {unit_en} ({mp} megapixels), above the limit of "
+                   "{limit} megapixels for OCR (--max-megapixels): not {verb_en}; check it by hand")
+
+
+def check_pixels(pixels: float, values: dict[str, object]) -> None:
+    """Refuse (``needs_ocr``) a picture of more than the limit of pixels, before it is decoded or
+    rendered; ``values`` say what it is, for the message."""
+    limit = current().max_megapixels
+    if pixels > limit * 1_000_000:
+        given = {"mp": f"{pixels / 1_000_000:.0f}", "limit": limit, **values}
+        raise NeedsOcr(TOO_MANY_PIXELS[0].format(**given), TOO_MANY_PIXELS[1].format(**given))
 
 
 NO_ENGINE = ("；未安装 OCR 组件（pip install \"dingmi[ocr]\"）",
@@ -144,21 +165,65 @@ IMAGE_NEEDS = ("这是图像文件：需要 OCR 识别后才能检查密级标�
                "an image: it needs OCR before its mark can be checked")
 
 
+def page_blocks(lines: list[Line], number: int, blocks: list[Block]) -> None:
+    """The lines of page ``number`` (after page 1) as body blocks, as a PDF page's text is."""
+    text = "\n".join(line.text() for line in lines)
+    for i, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            blocks.append(Block(line, f"page{number}.l{i}", "body", len(blocks)))
+
+
+TOO_MANY_PAGES = ("图像文件页数超过上限 {limit}（--max-pages）",
+                  "the image has more than {limit} pages, the limit (--max-pages)")
+DAMAGED_IMAGE = ("图像文件已损坏，无法解码", "damaged image: it cannot be decoded")
+
+
+def _image_values(page: int, pages: int, width: int, height: int) -> dict[str, object]:
+    if pages == 1:
+        what, what_en = "图像", "the image"
+    else:
+        what, what_en = f"图像第 {page} 页", f"page {page} of the image"
+    return {"what": what, "what_en": what_en, "width": width, "height": height,
+            "unit": "像素", "unit_en": "pixels", "verb": "解码", "verb_en": "decoded"}
+
+
 def read_image(path: Path, data: bytes | None) -> Document:
-    """An image file read by OCR (``needs_ocr`` when OCR is off or not installed)."""
+    """An image file read by OCR (``needs_ocr`` when OCR is off or not installed): page 1 as
+    page 1 of a document, and with ``--ocr all`` every further page of a multi-page TIFF. Each
+    page's size is read from the headers and checked against ``--max-megapixels`` before it is
+    decoded."""
     mode = current().ocr
     if mode == "off" or not available():
         zh, en = IMAGE_NEEDS
         if mode != "off":
             zh, en = zh + NO_ENGINE[0], en + NO_ENGINE[1]
         raise NeedsOcr(zh, en)
-    image = decode_image(path.read_bytes() if data is None else data)
-    if image is None:
-        raise ExtractError("图像文件已损坏，无法解码", "damaged image: it cannot be decoded")
-    got = recognise(image, mode)
+    data = path.read_bytes() if data is None else data
+    limit = current().max_pages
+    sizes = image_sizes(data, limit)
+    if len(sizes) > limit:
+        raise ExtractError(TOO_MANY_PAGES[0].format(limit=limit),
+                           TOO_MANY_PAGES[1].format(limit=limit))
+    wanted = sizes if mode == "all" else sizes[:1]
+    for number, (width, height) in enumerate(wanted, 1):  # all of them before any is decoded
+        check_pixels(width * height, _image_values(number, len(sizes), width, height))
     meta: dict[str, str] = {}
-    note_ocr(meta, got)
     blocks: list[Block] = []
-    page1_blocks(got.lines, float(image.shape[1]), float(image.shape[0]), blocks, y_down=True)
-    return Document(path=path, kind="image", blocks=tuple(blocks), pages=1, meta=meta,
+    for index in range(len(wanted)):
+        image = decode_image(data, index)
+        if image is None:
+            raise ExtractError(*DAMAGED_IMAGE)
+        if index == 0:
+            got = recognise(image, mode)
+            page1_blocks(got.lines, float(image.shape[1]), float(image.shape[0]), blocks,
+                         y_down=True)
+        else:
+            try:
+                got = recognise(image, mode)
+            except NeedsOcr:  # a blank page after the first
+                continue
+            page_blocks(got.lines, index + 1, blocks)
+        note_ocr(meta, got)
+        del image
+    return Document(path=path, kind="image", blocks=tuple(blocks), pages=len(sizes), meta=meta,
                     spacing_reliable=False)

@@ -8,6 +8,7 @@ middle). Other pages are read as plain text lines.
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -94,15 +95,32 @@ def _pictures_only(page: pdfium.PdfPage) -> bool:
                                               max_depth=3))
 
 
-def _ocr_page(page: pdfium.PdfPage, meta: dict[str, str]) -> tuple[list[Line], float, float]:
-    """OCR of a page without text: its lines (pixels, y upward), width and height."""
+def _ocr_page(page: pdfium.PdfPage, number: int, meta: dict[str, str]
+              ) -> tuple[list[Line], float, float]:
+    """OCR of page ``number``, which has no text: its lines (pixels, y upward), width and
+    height. A page that would render to more than ``--max-megapixels`` is not rendered."""
     mode = current().ocr
     if mode == "off" or not ocr.available():
         zh, en = SCANNED
         if mode != "off":
             zh, en = zh + ocr.NO_ENGINE[0], en + ocr.NO_ENGINE[1]
         raise NeedsOcr(zh, en)  # where marks stand there is only a picture: never "clean"
-    image = page.render(scale=ocr.DPI / 72).to_numpy()
+    width, height = page.get_size()
+    scale = ocr.DPI / 72
+    ocr.check_pixels((width * scale) * (height * scale), {
+        "what": f"PDF 第 {number} 页", "what_en": f"page {number} of the PDF",
+        "width": f"{width:.0f}", "height": f"{height:.0f}", "unit": f"磅，按 {ocr.DPI} dpi 渲染时",
+        "unit_en": f"pt, rendered at {ocr.DPI} dpi", "verb": "渲染", "verb_en": "rendered"})
+    for picture in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        px_width, px_height = ctypes.c_uint(0), ctypes.c_uint(0)  # from its dictionary:
+        pdfium_raw.FPDFImageObj_GetImagePixelSize(  # nothing decoded
+            picture.raw, ctypes.byref(px_width), ctypes.byref(px_height))
+        ocr.check_pixels(px_width.value * px_height.value, {
+            "what": f"PDF 第 {number} 页上的图片",
+            "what_en": f"a picture on page {number} of the PDF",
+            "width": px_width.value, "height": px_height.value, "unit": "像素", "unit_en": "pixels",
+            "verb": "渲染", "verb_en": "rendered"})
+    image = page.render(scale=scale).to_numpy()
     got = ocr.recognise(image, mode)
     ocr.note_ocr(meta, got)
     return got.lines, float(image.shape[1]), float(image.shape[0])
@@ -112,7 +130,7 @@ def _add_page1(page: pdfium.PdfPage, blocks: list[Block], meta: dict[str, str]) 
     width, height = page.get_size()
     lines = _page1_lines(page)
     if not lines and _pictures_only(page):
-        lines, width, height = _ocr_page(page, meta)
+        lines, width, height = _ocr_page(page, 1, meta)
         page1_blocks(lines, width, height, blocks, y_down=True)
         return
     page1_blocks(lines, width, height, blocks)
@@ -126,8 +144,9 @@ def _add_page(page: pdfium.PdfPage, number: int, blocks: list[Block],
     finally:
         textpage.close()
     if not text.strip() and current().ocr == "all" and ocr.available() and _pictures_only(page):
-        lines, _, _ = _ocr_page(page, meta)
-        text = "\n".join(line.text() for line in lines)
+        lines, _, _ = _ocr_page(page, number, meta)
+        ocr.page_blocks(lines, number, blocks)
+        return
     for i, line in enumerate(text.splitlines(), 1):
         if line.strip():
             blocks.append(Block(line, f"page{number}.l{i}", "body", len(blocks)))

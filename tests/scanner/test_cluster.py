@@ -3,7 +3,9 @@ with the ``dask`` command-line programs on 127.0.0.1. The generated 300-file arc
 same outputs as a local ``--jobs 2`` run; a worker killed with SIGKILL mid-run costs nothing (every
 file one report, one database row); a coordinator killed mid-run resumes without processing a file
 twice; a file past its time limit and one past its memory limit get ``unreadable`` reports and the
-workers survive; a worker with other catalogues is refused."""
+workers survive; a worker with other catalogues is refused, at the start or when it joins
+mid-run; a wrong --path-map gives unreadable reports, not other files' results; losing the
+scheduler is one line and exit 2."""
 
 from __future__ import annotations
 
@@ -238,6 +240,189 @@ def test_a_worker_with_other_catalogues_is_refused(cluster: Cluster, archive: Pa
     finally:
         worker.kill()
         worker.wait()
+
+
+def _odd_worker(cluster: Cluster, folder: Path, name: str = "odd") -> subprocess.Popen[bytes]:
+    """A worker run where ``rules/catalogs/demo.yaml`` holds another content (a relative
+    catalogue path is read by each worker in its own folder)."""
+    (folder / "rules" / "catalogs").mkdir(parents=True)
+    text = (REPO / "rules" / "catalogs" / "demo.yaml").read_text(encoding="utf-8")
+    (folder / "rules" / "catalogs" / "demo.yaml").write_text(
+        text.replace('version: "2026.1"', 'version: "9"'), encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-P", "-c",  # -P: its folder is not on the import path
+         "import os, sys; os.chdir(sys.argv[1]); "
+         "from distributed.cli.dask_worker import main; sys.argv = ['dask-worker'] + "
+         "sys.argv[2:]; main()", str(folder), cluster.address, "--nthreads", "1", "--no-nanny",
+         "--no-dashboard", "--name", name], cwd=REPO, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+
+
+def test_h10_a_worker_joining_mid_run_with_other_catalogues_gets_no_work(
+        cluster: Cluster, archive: Path, tmp_path: Path) -> None:
+    """Issue 26, 10: workers were checked only at the start. Mid-run the two good workers are
+    stopped (SIGSTOP) and a worker with another catalogue joins: before the fix Dask gave it
+    the waiting batches (its catalogue version in the outputs); now it is checked, named, and
+    left without work, and the outputs are those of the local run."""
+    out, local = tmp_path / "out", tmp_path / "local"
+
+    def cmd(where: Path, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "scanner.cli", "audit", str(archive), "--out", str(where),
+                "--as-of", AS_OF.isoformat(), "--catalog", "rules/catalogs/demo.yaml", *extra]
+
+    subprocess.run(cmd(local, "--jobs", "2"), cwd=REPO, capture_output=True, timeout=600,
+                   check=False)
+    proc = subprocess.Popen(cmd(out, "--executor", f"dask://127.0.0.1:{cluster.port}"),
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    good = [w for w in cluster.workers if w.poll() is None]
+    deadline = time.monotonic() + 300
+    while not ((out / "reports").exists() and len(reports(out)) >= 10):
+        assert time.monotonic() < deadline and proc.poll() is None, "the audit did not start"
+        time.sleep(0.02)
+    for w in good:
+        os.kill(w.pid, signal.SIGSTOP)
+    odd = None
+    try:
+        odd = _odd_worker(cluster, tmp_path / "odd")
+        cluster._wait(len(good) + 1)
+        time.sleep(3)  # time for the scheduler to hand it waiting batches, were it allowed to
+    finally:
+        for w in good:
+            os.kill(w.pid, signal.SIGCONT)
+    try:
+        _, err = proc.communicate(timeout=900)
+    finally:
+        if odd is not None:
+            odd.kill()
+            odd.wait()
+    assert proc.returncode in (0, 1, 3), err
+    assert len(reports(out)) == N_FILES and set(rows(out).values()) == {1}
+    assert diff(local, out) == 0  # no report made with the odd worker's catalogue
+    assert "odd" in err and "不分配任务" in err, err  # (Chinese: the default language)
+
+
+def test_h10_a_worker_that_does_not_answer_gets_no_work_and_holds_nothing(
+        cluster: Cluster, tmp_path: Path) -> None:
+    """A worker that joined and then stopped answering (SIGSTOP) cannot say what it runs: it
+    gets no work, and the audit is not held waiting for it (before, the check waited for it
+    for ever)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"a{i}.txt").write_text(f"秘密★5年\n关于某事项的通知{i}\n", encoding="utf-8")
+    frozen = cluster.add_worker("frozen")
+    os.kill(frozen.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        done = audit(folder, tmp_path / "out", "--executor", f"dask://127.0.0.1:{cluster.port}",
+                     "--batch", "1")
+        assert time.monotonic() - started < 120
+    finally:
+        frozen.kill()
+        frozen.wait()
+        cluster.workers.remove(frozen)
+    assert done.returncode == 0, done.stderr
+    assert len(reports(tmp_path / "out")) == 12
+
+
+def test_h10_a_batch_refuses_to_run_on_a_different_worker() -> None:
+    """The check in the task itself (a worker restarted with other catalogues at the address
+    already checked): the batch raises, naming what the worker runs, and reads nothing."""
+    from scanner.pipeline import ScanOptions  # noqa: PLC0415
+    from scanner.workers.cluster import WorkerRefused, identity, run_batch  # noqa: PLC0415
+    from scanner.workers.pool import Policy  # noqa: PLC0415
+    from scanner.workers.task import Job, Task  # noqa: PLC0415
+
+    demo = str(REPO / "rules" / "catalogs" / "demo.yaml")
+    job = Job({"": ScanOptions(as_of=AS_OF, catalogs=(demo,))}, ())
+    engine, hashes = identity((demo,))
+    with pytest.raises(WorkerRefused) as refused:
+        run_batch([Task("/nonexistent/a.txt", "a.txt")], job, Policy(), (engine, ("0" * 64,)))
+    assert refused.value.theirs == (engine, hashes)
+    with pytest.raises(WorkerRefused):
+        run_batch([Task("/nonexistent/a.txt", "a.txt")], job, Policy(), ("other", hashes))
+
+
+def test_h11_a_wrong_path_map_gives_unreadable_reports_not_other_files_results(
+        cluster: Cluster, tmp_path: Path) -> None:
+    """Issue 26, 11: with a wrong --path-map the workers read other files of the same names,
+    and their results were reported under the local names. Now a size that differs, or (for a
+    file unchanged since its last audit) a content hash, makes the file unreadable with the
+    reason; with the map fixed, the next run reads those files again."""
+    import json  # noqa: PLC0415
+
+    here, there = tmp_path / "here", tmp_path / "there"
+    for folder in (here, there):
+        folder.mkdir()
+    (here / "same.txt").write_text("秘密★5年\n关于某事项的通知\n", encoding="utf-8")
+    (there / "same.txt").write_text("秘密★5年\n关于某事项的通知\n", encoding="utf-8")
+    (here / "longer.txt").write_text("机密★10年\n关于某事项的通知\n", encoding="utf-8")
+    (there / "longer.txt").write_text("关于某事项的通知\n", encoding="utf-8")
+    (here / "stale.txt").write_text("绝密★20年\n通知\n", encoding="utf-8")
+    (there / "stale.txt").write_text("机密★20年\n通知\n", encoding="utf-8")  # same size
+    assert (here / "stale.txt").stat().st_size == (there / "stale.txt").stat().st_size
+    out = tmp_path / "out"
+    executor = ("--executor", f"dask://127.0.0.1:{cluster.port}")
+    audit(here, out, *executor)  # right: every hash known
+
+    def statuses() -> dict[str, dict[str, str]]:
+        return {p.name.split(".")[0]: json.loads(p.read_text("utf-8")) for p in reports(out)}
+
+    assert {k: v["status"] for k, v in statuses().items()} == dict.fromkeys(
+        ("same", "longer", "stale"), "ok")
+    # a file new since: no hash known, the same size, but the worker's copy is a day older
+    (here / "older.txt").write_text("机密★10年\n通知\n", encoding="utf-8")
+    (there / "older.txt").write_text("秘密★10年\n通知\n", encoding="utf-8")
+    day_ago = (here / "older.txt").stat().st_mtime - 86400
+    os.utime(there / "older.txt", (day_ago, day_ago))
+    (here / "missing.txt").write_text("秘密\n通知\n", encoding="utf-8")  # and none there
+    done = audit(here, out, *executor, "--path-map", f"{here}={there}", "--lang", "en")
+    assert done.returncode == 3
+    got = statuses()
+    assert got["same"]["status"] == "ok" and got["same"]["marking"]["raw"] == "秘密★5年"
+    for name in ("longer", "stale", "older", "missing"):
+        assert got[name]["status"] == "unreadable", got[name]
+        assert f"{there}/{name}.txt" in got[name]["reason_en"], got[name]["reason_en"]
+        assert "check --path-map" in got[name]["reason_en"]
+    assert "bytes there" in got["longer"]["reason_en"]
+    assert "content hash" in got["stale"]["reason_en"]
+    assert "modified" in got["older"]["reason_en"], got["older"]["reason_en"]
+    assert "could not read" in got["missing"]["reason_en"], got["missing"]["reason_en"]
+    done = audit(here, out, *executor, "--lang", "en")  # the map fixed: those four read again
+    assert "processed 4, reused 1" in done.stdout, done.stdout
+    got = statuses()
+    assert {k: v["status"] for k, v in got.items()} == dict.fromkeys(
+        ("same", "longer", "stale", "older", "missing"), "ok")
+    assert got["stale"]["marking"]["raw"] == "绝密★20年"
+
+
+def test_h16_losing_the_scheduler_mid_audit_is_one_line_and_exit_2(
+        archive: Path, tmp_path: Path) -> None:
+    """Issue 26, 16: a scheduler killed mid-audit gave three tracebacks and exit 1 (the code
+    of findings). Now one line says what happened (in English with --lang en, in Chinese
+    otherwise) and the exit code is 2; the audit resumes where it stopped."""
+    for lang, words in (("en", "lost the connection to the Dask scheduler"),
+                        ("zh", "与 Dask 调度器")):
+        (tmp_path / f"cluster-{lang}").mkdir()
+        own = Cluster(tmp_path / f"cluster-{lang}")
+        out = tmp_path / f"out-{lang}"
+        try:
+            proc = subprocess.Popen(
+                audit_cmd(archive, out, "--executor", f"dask://127.0.0.1:{own.port}", "--lang",
+                          lang), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                text=True)
+            _kill_when(out, own.scheduler.pid, 40)
+            _, err = proc.communicate(timeout=300)
+        finally:
+            own.close()
+        mine = [line for line in err.splitlines() if line.startswith("dingmi:")]
+        assert proc.returncode == 2, err
+        assert "Traceback" not in err and len(mine) == 1, err
+        assert words in mine[0], err
+        assert 40 <= len(rows(out)) < N_FILES
+    audit(archive, out, "--jobs", "2")  # resumes (here on local workers): nothing twice
+    assert len(rows(out)) == N_FILES and set(rows(out).values()) == {1}
 
 
 def test_a_worker_killed_mid_run_costs_nothing(cluster: Cluster, archive: Path, local: Path,

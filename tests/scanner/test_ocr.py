@@ -5,6 +5,8 @@ at least 90 % of the cases, and prose about secrecy rendered the same way gives 
 from __future__ import annotations
 
 import datetime as dt
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,158 @@ def test_a_mark_read_with_low_confidence_gets_a_finding(tmp_path: Path) -> None:
     assert worn.ocr_confidence is not None and worn.ocr_confidence < ocr.LOW_CONFIDENCE
     assert "机密" in low[0].evidence[0].excerpt and "0." in low[0].message_en
     assert low[0].location == worn.marks.effective.location  # type: ignore[union-attr]
+
+
+# Hardening, second round ──────────────────────────────────────────────────────────────────────
+def _run_measured(args: list[str], out: Path, limit_gb: int = 6) -> tuple[int, int, str]:
+    """``dingmi ARGS --lang en`` as a process under an address-space limit: its exit code, its
+    peak resident memory (MB) and what it printed."""
+    import os  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from conftest import REPO  # noqa: PLC0415
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_gb << 30, limit_gb << 30))
+
+    with out.open("wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", *args, "--lang", "en"],
+                                stdout=fh, stderr=subprocess.STDOUT, cwd=REPO,
+                                preexec_fn=cap)  # noqa: PLW1509 - a limit, no threads here
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss // 1024, out.read_text(encoding="utf-8")
+
+
+def huge_png(path: Path, side: int) -> Path:
+    """A grey PNG of zeros that declares ``side``×``side`` pixels (under 1 MB for 30000)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    pack = zlib.compressobj(9)
+    row = bytes(side + 1)
+    body = b"".join(pack.compress(row) for _ in range(side)) + pack.flush()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    return path
+
+
+def huge_page_pdf(path: Path, points: int, picture: int = 8) -> Path:
+    """A tiny PDF whose one page, ``points`` square, is a grey picture of ``picture`` pixels
+    square (zeros, compressed) and no text."""
+    from builders import pdf_bytes  # noqa: PLC0415
+
+    pack = zlib.compressobj(9)
+    row = bytes(picture)
+    pixels = b"".join(pack.compress(row) for _ in range(picture)) + pack.flush()
+    draw = f"q {points} 0 0 {points} 0 0 cm /Im1 Do Q".encode()
+    path.write_bytes(pdf_bytes([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points} {points}] /Contents 4 0 R "
+        "/Resources << /XObject << /Im1 5 0 R >> >> >>".encode(),
+        b"<< /Length " + str(len(draw)).encode() + b" >>\nstream\n" + draw + b"\nendstream",
+        f"<< /Type /XObject /Subtype /Image /Width {picture} /Height {picture} /ColorSpace "
+        f"/DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length {len(pixels)} >>\n"
+        "stream\n".encode() + pixels + b"\nendstream"]))
+    return path
+
+
+def test_h14_check_never_decodes_or_renders_past_the_pixel_limit(tmp_path: Path) -> None:
+    """Issue 26, 14: a 30000×30000 PNG of under 1 MB and a 14400 pt PDF page took 5.4 GB and
+    4.8 GB in ``dingmi check`` (a 30000×30000 picture on an A4 page, 760 MB and 13 s). Their
+    sizes are read first: needs_ocr with the reason, and the process stays small (run under a
+    6 GB address-space limit, its peak measured)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    png_file = huge_png(folder / "huge.png", 30000)
+    pdf_file = huge_page_pdf(folder / "huge.pdf", 14400)
+    picture = huge_page_pdf(folder / "picture.pdf", 595, 30000)  # an A4 page, a huge picture
+    assert png_file.stat().st_size < 1_000_000 and pdf_file.stat().st_size < 1000
+    code, peak, said = _run_measured(["check", str(png_file), str(pdf_file), str(picture)],
+                                     tmp_path / "o.txt")
+    assert code == 3, said
+    assert said.count("NEEDS OCR") == 3, said
+    assert "the image is 30000×30000 pixels (900 megapixels), above the limit of 100 " \
+           "megapixels for OCR (--max-megapixels): not decoded" in said, said
+    assert "page 1 of the PDF is 14400×14400 pt, rendered at 200 dpi (1600 megapixels)" in said
+    assert "a picture on page 1 of the PDF is 30000×30000 pixels (900 megapixels)" in said
+    assert peak < 700, f"peak resident memory {peak} MB"
+    # the same limit in the commands whose worker processes read files
+    import json  # noqa: PLC0415
+
+    code, _, said = _run_measured(["scan", str(folder), "--out", str(tmp_path / "r2"), "--jobs",
+                                   "1"], tmp_path / "s2.txt")
+    assert code == 3, said
+    got = {p.name: json.loads(p.read_text("utf-8"))
+           for p in (tmp_path / "r2").rglob("*.report.json")}
+    for name in ("huge.png.report.json", "huge.pdf.report.json", "picture.pdf.report.json"):
+        assert got[name]["status"] == "needs_ocr", got[name]
+        assert "limit of 100 megapixels" in got[name]["reason_en"], got[name]
+
+
+def _page(pdf: Path) -> object:
+    import numpy as np  # noqa: PLC0415 - comes with the OCR extra
+
+    rgb, width, height = page_pixels(pdf)
+    return np.frombuffer(rgb, np.uint8).reshape(height, width, 3)[:, :, ::-1].copy()
+
+
+def multipage_tiff(path: Path, pages: list[object]) -> Path:
+    import cv2  # noqa: PLC0415
+
+    ok, data = cv2.imencodemulti(".tiff", pages)
+    assert ok
+    path.write_bytes(data.tobytes())
+    return path
+
+
+def test_h12_every_page_of_a_tiff_is_read_with_ocr_all(tmp_path: Path) -> None:
+    """Issue 26, 12: a multi-page TIFF was read on page 1 only, even with ``--ocr all``. Page 1
+    has 秘密, page 2 is blank, page 3 holds 机密 and 密级：秘密: with ``all`` page 3 is read
+    (and its mark conflicts with page 1's); by default page 1 only, as for a scanned PDF."""
+    import numpy as np  # noqa: PLC0415
+
+    from scanner.extract.ocr import read_image  # noqa: PLC0415
+    from scanner.limits import Limits, applied  # noqa: PLC0415
+
+    first, third = _page(PDF_FIXTURES / "declass_ok.pdf"), _page(PDF_FIXTURES / "conflict.pdf")
+    blank = np.full_like(first, 255)  # type: ignore[call-overload]
+    tiff = multipage_tiff(tmp_path / "scan.tif", [first, blank, third])
+    with applied(Limits(ocr="all")):
+        doc = read_image(tiff, None)
+    assert doc.pages == 3
+    later = " ".join(b.text for b in doc.blocks if b.location.startswith("page3."))
+    assert "机密" in later and "测绘" in later, [b.location for b in doc.blocks]
+    assert not any(b.location.startswith("page2.") for b in doc.blocks)
+    with applied(Limits(ocr="top")):
+        top = read_image(tiff, None)
+    assert top.pages == 3 and not any(b.location.startswith("page3.") for b in top.blocks)
+    all_pages = scan_file(tiff, ScanOptions(as_of=OPTIONS.as_of, limits=Limits(ocr="all")))
+    assert all_pages.status == "ok" and all_pages.level == "秘密"
+    # at most --max-pages pages, counted before anything is decoded
+    many = scan_file(tiff, ScanOptions(as_of=OPTIONS.as_of, limits=Limits(ocr="all",
+                                                                          max_pages=2)))
+    assert many.status == "unreadable"
+    assert "more than 2 pages" in (many.reason_en or ""), many.reason_en
+
+
+def test_h14_sizes_are_read_from_the_headers_as_decoders_see_them() -> None:
+    import cv2  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    from scanner.errors import ExtractError  # noqa: PLC0415
+    from scanner.extract.imagesize import image_sizes  # noqa: PLC0415
+
+    image = np.zeros((37, 53, 3), np.uint8)
+    for ext in (".png", ".jpg", ".bmp", ".tiff"):
+        ok, data = cv2.imencode(ext, image)
+        assert ok
+        assert image_sizes(data.tobytes(), 10) == [(53, 37)], ext
+        with pytest.raises(ExtractError):
+            image_sizes(data.tobytes()[:10], 10)  # cut in its header: damaged, not decoded
+    ok, data = cv2.imencodemulti(".tiff", [image, np.zeros((5, 7, 3), np.uint8)])
+    assert image_sizes(data.tobytes(), 10) == [(53, 37), (7, 5)]
+    assert len(image_sizes(data.tobytes(), 1)) == 2  # enough to say there are too many
