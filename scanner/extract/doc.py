@@ -440,6 +440,9 @@ def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
     out = []
     for prop in found:
         name, value = str(prop.get("property_name", "")).strip(), prop.get("value")
+        if isinstance(value, bytes) and len(value) % 2 == 0 and value[1::2].count(0) * 2 > len(
+                value) // 2:  # UTF-16 (a wide string stored as bytes)
+            value = value.decode("utf-16-le", "replace")
         if isinstance(value, bytes):
             try:
                 value = value.decode("utf-8")

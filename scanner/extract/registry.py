@@ -65,6 +65,30 @@ def _text(path: Path, data: bytes | None) -> Document:
     return extract_text(path, data)
 
 
+def _xlsx(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.sheet import extract_xlsx  # noqa: PLC0415
+
+    return extract_xlsx(path, data)
+
+
+def _xls(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.sheet import extract_xls  # noqa: PLC0415
+
+    return extract_xls(path, data)
+
+
+def _pptx(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.slides import extract_pptx  # noqa: PLC0415
+
+    return extract_pptx(path, data)
+
+
+def _ppt(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.slides import extract_ppt  # noqa: PLC0415
+
+    return extract_ppt(path, data)
+
+
 EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
@@ -74,6 +98,17 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
               ("ole",)),
     Extractor("ofd", (".ofd",), _ofd, Msg("OFD 版式文件", "OFD documents (GB/T 33190)"), (),
               flowing=True),
+    Extractor("xlsx", (".xlsx", ".xlsm"), _xlsx,
+              Msg("Excel 工作簿（读取工作表 XML）", "Excel workbooks (the sheet XML)"), ("zip",)),
+    Extractor("xls", (".xls", ".et", ".xlt", ".ett"), _xls,
+              Msg("Excel 二进制工作簿（含 WPS 的 .et；xlrd 读取）",
+                  "Excel binary workbooks (WPS .et too; read by xlrd)"), ("ole",)),
+    Extractor("pptx", (".pptx", ".pptm"), _pptx,
+              Msg("PowerPoint 演示文稿（读取幻灯片 XML）",
+                  "PowerPoint presentations (the slide XML)"), ("zip",)),
+    Extractor("ppt", (".ppt", ".dps", ".pps", ".dpt"), _ppt,
+              Msg("PowerPoint 二进制演示文稿（含 WPS 的 .dps）",
+                  "PowerPoint binary presentations (WPS .dps too)"), ("ole",)),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
               Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
     Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,
