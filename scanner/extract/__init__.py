@@ -12,7 +12,7 @@ from pathlib import Path
 from scanner.containers import is_container
 from scanner.document import Document
 from scanner.errors import ExtractError, UnsupportedFormat
-from scanner.extract.registry import for_path, supported_text
+from scanner.extract.registry import EXTRACTORS, for_path, supported_text
 from scanner.extract.sniff import KIND_NAMES, sniff, zip_kind
 
 
@@ -45,6 +45,8 @@ def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
                            "the file is a password-protected Office document")
     if got in want.sniffed:
         return want.read(path, data)  # the reader checks the rest (one opening of a package)
+    if got == "rtf" and want.kind == "doc":  # Word and WPS save RTF under .doc too
+        return EXTRACTORS["rtf"].read(path, data)
     if got == "zip":
         got = zip_kind(path, data)
     if got != want.kind:

@@ -89,6 +89,30 @@ def _ppt(path: Path, data: bytes | None) -> Document:
     return extract_ppt(path, data)
 
 
+def _rtf(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.rtf import extract_rtf  # noqa: PLC0415
+
+    return extract_rtf(path, data)
+
+
+def _html(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.web import extract_html  # noqa: PLC0415
+
+    return extract_html(path, data)
+
+
+def _mht(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.web import extract_mht  # noqa: PLC0415
+
+    return extract_mht(path, data)
+
+
+def _eml(path: Path, data: bytes | None) -> Document:
+    from scanner.mail import mail_document  # noqa: PLC0415
+
+    return mail_document(path, data)
+
+
 EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
@@ -109,6 +133,17 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("ppt", (".ppt", ".dps", ".pps", ".dpt"), _ppt,
               Msg("PowerPoint 二进制演示文稿（含 WPS 的 .dps）",
                   "PowerPoint binary presentations (WPS .dps too)"), ("ole",)),
+    Extractor("rtf", (".rtf",), _rtf, Msg("RTF 文档（自有解析器）", "RTF documents (own reader)"),
+              ("rtf",)),
+    Extractor("web", (".htm", ".html", ".xhtml"), _html,
+              Msg("网页（lxml.html 解析）", "web pages (parsed by lxml.html)"), ("text",)),
+    Extractor("mht", (".mht", ".mhtml"), _mht,
+              Msg("单文件网页档案（标准库 email 解析）",
+                  "single-file web archives (the standard library's email)"), ("text",)),
+    Extractor("eml", (".eml",), _eml,
+              Msg("邮件（正文与附件分别检查，如压缩包中的文件）",
+                  "mail files (the body and each attachment checked like ZIP members)"),
+              ("text",)),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
               Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
     Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,

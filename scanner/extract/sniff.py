@@ -26,6 +26,7 @@ KIND_NAMES = {
     "empty": Msg("空文件", "an empty file"),
     "binary": Msg("无法识别的二进制数据", "unrecognised binary data"),
     "text": Msg("文本文件", "a text file"),
+    "rtf": Msg("RTF 文档", "an RTF document"),
     "image": Msg("图像文件", "an image"),
 }
 
@@ -43,6 +44,8 @@ def sniff(path: Path, head: bytes, data: bytes | None = None) -> str:
         return "zip"
     if head.startswith(IMAGE_MAGIC):
         return "image"
+    if head.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     if _looks_text(head):
         return "text"
     return "binary"
