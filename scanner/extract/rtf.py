@@ -227,13 +227,16 @@ class _Parser:
             _control(self.r, self.st, b"par", None, self.state)
 
     def text(self, text: bytes) -> None:
-        _flush(self.r, self.st)
-        piece = text.decode("latin-1")
         if self.skip:
-            cut = min(self.skip, len(piece))
-            piece, self.skip = piece[cut:], self.skip - cut
-        if self.st.dest != "info":
-            _text(self.r, self.st, piece)
+            cut = min(self.skip, len(text))
+            text, self.skip = text[cut:], self.skip - cut
+        if self.st.dest == "info" or not text:
+            return
+        if max(text) >= 0x80:  # raw bytes in the code page (some writers do not escape them)
+            self.r.pending.extend(text)
+            return
+        _flush(self.r, self.st)
+        _text(self.r, self.st, text.decode("ascii"))
 
     def run(self, data: bytes) -> None:
         for m in TOKEN.finditer(data):
