@@ -8,7 +8,8 @@ python-pptx (60 slides), and an RTF file with LibreOffice, then times:
 - .xlsx: dingmi's lxml reader (scanner.extract.sheet) versus openpyxl's read-only mode;
 - .xls: xlrd (the only maintained BIFF reader on PyPI) through dingmi's reader;
 - .pptx: dingmi's lxml reader (scanner.extract.slides) versus python-pptx;
-- .rtf: dingmi's reader (scanner.extract.rtf) versus striprtf, when installed.
+- .rtf: dingmi's reader (scanner.extract.rtf) versus striprtf, when installed (a 3,000-paragraph
+  RTF written by LibreOffice Writer).
 
 Each figure is the best of ``repeat`` runs; the text each side read is compared by characters.
 """
@@ -125,6 +126,35 @@ def main() -> None:
         print(f"presentation: 60 slides\n  pptx lxml (dingmi)      {t:.3f} s  {chars(doc)} chars")
         t, n = best(lambda: pptx_text(deck), args.repeat)
         print(f"  pptx python-pptx        {t:.3f} s  {n} chars")
+        if soffice:
+            rtf_bench(folder, soffice, args.repeat)
+
+
+def rtf_bench(folder: Path, soffice: str, repeat: int) -> None:
+    import docx  # noqa: PLC0415
+
+    from scanner.extract.rtf import extract_rtf  # noqa: PLC0415
+
+    d = docx.Document()
+    for i in range(3000):
+        d.add_paragraph(f"第{i}条 某单位应当加强保密管理，严格控制知悉范围，做好定密工作。")
+    d.save(str(folder / "long.docx"))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
+                    "--convert-to", "rtf", "--outdir", str(folder), str(folder / "long.docx")],
+                   check=True, capture_output=True, timeout=600)
+    rtf = folder / "long.rtf"
+    t, doc = best(lambda: extract_rtf(rtf), repeat)
+    print(f"rtf: 3000 paragraphs, {rtf.stat().st_size // 1024} KB\n"
+          f"  rtf own reader (dingmi) {t:.3f} s  {chars(doc)} chars")
+    try:
+        from striprtf.striprtf import rtf_to_text  # noqa: PLC0415
+    except ImportError:
+        print("  striprtf not installed")
+        return
+    text = rtf.read_text("latin-1")
+    t, out = best(lambda: rtf_to_text(text, encoding="cp936"), repeat)
+    n = sum(len(line.strip()) for line in str(out).splitlines())
+    print(f"  striprtf                {t:.3f} s  {n} chars")
 
 
 if __name__ == "__main__":
