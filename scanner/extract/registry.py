@@ -145,7 +145,7 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
                   "mail files (the body and each attachment checked like ZIP members)"),
               ("text",)),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
-              Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
+              Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text", "rtf")),
     Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,
               Msg("图像（OCR 识别；未安装 OCR 时状态为 needs_ocr）",
                   "images (read by OCR; status needs_ocr without it)"), ("image",), flowing=True),

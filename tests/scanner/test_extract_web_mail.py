@@ -155,3 +155,32 @@ def test_a_mail_read_on_its_own_names_its_attachments(pages: dict[str, Path],
     broken = tmp_path / "broken.eml"
     broken.write_bytes(b"\x00" * 64)
     assert scan_file(broken, OPTIONS).status == "unreadable"
+
+
+def test_pages_saved_under_office_names_are_read_as_pages(tmp_path: Path) -> None:
+    """Word saves web pages and single-file web archives under .doc, and many systems export
+    tables as HTML under .xls: the content decides."""
+    html = ("<html><head><meta charset='utf-8'></head><body><table><tr><td>密级</td>"
+            "<td>机密</td></tr><tr><td>保密期限</td><td>10年</td></tr></table></body></html>")
+    archive = MIMEMultipart("related")
+    archive.attach(MIMEText(html, "html", "utf-8"))
+    cases = {"export.xls": html.encode(), "page.doc": html.encode(),
+             "archive.doc": archive.as_bytes()}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        report = scan_file(path, OPTIONS)
+        assert report.status == "ok", (name, report.reason_en)
+        assert report.source.kind == ("mht" if name == "archive.doc" else "web"), name
+        eff = report.marks.effective if report.marks else None
+        assert eff is not None and (eff.level, eff.term.years) == ("机密", 10), name
+    plain = tmp_path / "notes.doc"
+    plain.write_text("机密★5年\n只是文字\n", encoding="utf-8")
+    assert scan_file(plain, OPTIONS).status == "unreadable"  # text named .doc: still refused
+
+
+def test_rtf_named_txt_is_still_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "source.txt"
+    path.write_bytes(b"{\\rtf1 \\'c3\\'d8\\'c3\\'dc}\n")
+    report = scan_file(path, OPTIONS)
+    assert report.status == "ok" and report.source.kind == "text"
