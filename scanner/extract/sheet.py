@@ -303,7 +303,8 @@ def extract_xls(path: Path, data: bytes | None = None) -> Document:
                 if r >= MAX_ROWS:
                     sheet.cut = True
                     break
-                cells = [(c, _biff_text(sh.cell(r, c))) for c in range(sh.row_len(r))]
+                cells = [(c, _biff_text(sh.cell(r, c), book.datemode))
+                         for c in range(sh.row_len(r))]
                 cells = [(c, t) for c, t in cells if t]
                 if not budget.take(len(cells)):
                     sheet.cut = True
@@ -377,12 +378,19 @@ def _check_workbook_stream(content: bytes) -> None:
                        "another Office file?)")
 
 
-def _biff_text(cell: object) -> str:
+def _biff_text(cell: object, datemode: int) -> str:
+    """A cell's text; a date cell as the date written out (2026年3月2日), as it shows."""
     import xlrd  # noqa: PLC0415
 
     kind, value = getattr(cell, "ctype", 0), getattr(cell, "value", "")
     if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
         return ""
+    if kind == xlrd.XL_CELL_DATE and isinstance(value, float):
+        try:
+            when = xlrd.xldate.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return str(value)
+        return f"{when.year}年{when.month}月{when.day}日"
     if kind == xlrd.XL_CELL_NUMBER and isinstance(value, float) and value.is_integer():
         return str(int(value))
     if kind == xlrd.XL_CELL_BOOLEAN:
