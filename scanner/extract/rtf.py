@@ -33,6 +33,7 @@ HEADERS = {b"header": "header", b"headerl": "header", b"headerr": "header",
            b"headerf": "header", b"footer": "footer", b"footerl": "footer",
            b"footerr": "footer", b"footerf": "footer"}
 PROPS = {b"title", b"subject", b"keywords"}
+ALIGNS = {1: "center", 2: "right"}
 CHARS = {b"tab": "\t", b"line": "\n", b"emdash": "—", b"endash": "–", b"lquote": "‘",
          b"rquote": "’", b"ldblquote": "“", b"rdblquote": "”", b"bullet": "•",
          b"~": "\xa0", b"-": "", b"_": "-"}
@@ -60,7 +61,7 @@ class _Reader:
         self.props: dict[str, list[str]] = {}
         self.pending: list[int] = []  # bytes of \'hh escapes not yet decoded
 
-    def emit(self, text: str, dest: str, region: str) -> None:
+    def emit(self, text: str, dest: str, region: str, align: str | None = None) -> None:
         text = " ".join(t.strip() for t in text.replace("\xa0", " ").split("\n") if t.strip())
         if not text:
             return
@@ -70,12 +71,12 @@ class _Reader:
             self.top_open = self.top_seen <= TOP_LINES and len(text) <= LONG_LINE
             region = "top" if self.top_open else region
         self.blocks.append(Block(text, f"{dest}.p{self.counts[dest]}", region,  # type: ignore[arg-type]
-                                 len(self.blocks)))
+                                 len(self.blocks), align))
 
-    def paragraph(self, dest: str) -> None:
+    def paragraph(self, dest: str, align: str | None = None) -> None:
         text = "".join(self.line.pop(dest, []))
         region = "body" if dest == "body" else dest.rstrip("0123456789")
-        self.emit(text, dest, region)
+        self.emit(text, dest, region, align)
 
     def cells_part(self, text: str) -> None:
         """A paragraph inside the open table cell."""
@@ -150,9 +151,11 @@ def _control(r: _Reader, st: _State, word: bytes, arg: int | None,
             else:
                 if st.dest == "body" and r.in_table:
                     r.end_table()
-                r.paragraph(st.dest)
+                r.paragraph(st.dest, ALIGNS.get(state.get("align", 0)))
     elif word == b"pard":
-        state["intbl"] = 0
+        state["intbl"] = state["align"] = 0
+    elif word in (b"qc", b"qr", b"ql", b"qj"):
+        state["align"] = {b"qc": 1, b"qr": 2}.get(word, 0)
     elif word == b"intbl":
         state["intbl"] = 1
     elif word == b"cell" and st.dest == "body":

@@ -85,7 +85,7 @@ class _Page:
             self.top_seen += 1
             self.top_open = self.top_seen <= TOP_LINES and len(text) <= LONG_LINE
             region = "top" if self.top_open else region
-        self.blocks.append(Block(text, f"p{self.n}", region, len(self.blocks),  # type: ignore[arg-type]
+        self.blocks.append(Block(text, f"body.p{self.n}", region, len(self.blocks),  # type: ignore[arg-type]
                                  self.align))
         self.align = None
 
