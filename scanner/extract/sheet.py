@@ -133,6 +133,24 @@ def blocks_of(sheets: list[Sheet], props: Iterable[tuple[str, str]]) -> tuple[li
 
 # --- OOXML (.xlsx, .xlsm) ---------------------------------------------------------------------
 
+STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", S.encode()),
+          (b"http://purl.oclc.org/ooxml/officeDocument/relationships", R.encode()),
+          (b"http://purl.oclc.org/ooxml/presentationml/main",
+           b"http://schemas.openxmlformats.org/presentationml/2006/main"),
+          (b"http://purl.oclc.org/ooxml/drawingml/main",
+           b"http://schemas.openxmlformats.org/drawingml/2006/main"))
+
+
+def content_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
+    """A part as :func:`read_part` gives it, with the namespaces of Strict Open XML (Excel's and
+    PowerPoint's "Strict" save) mapped to the transitional ones the readers know."""
+    data = read_part(zf, name)
+    if data is not None and b"purl.oclc.org/ooxml/" in data[:4096]:
+        for strict, transitional in STRICT:
+            data = data.replace(strict, transitional)
+    return data
+
+
 def part_rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     folder, name = posixpath.split(part)
     data = read_part(zf, posixpath.join(folder, "_rels", name + ".rels"))
@@ -150,7 +168,7 @@ def part_rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 
 def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
-    data = read_part(zf, part) if part else None
+    data = content_part(zf, part) if part else None
     if data is None:
         return []
     root = parse_xml(data, part or "sharedStrings.xml")
@@ -255,7 +273,7 @@ def ooxml_props(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
 def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
     """Read an OOXML workbook (.xlsx, .xlsm) from its sheet XML."""
     with open_package(path, data, "XLSX") as zf:
-        book = read_part(zf, "xl/workbook.xml")
+        book = content_part(zf, "xl/workbook.xml")
         if book is None:
             raise ExtractError("XLSX 包中没有工作簿部件（xl/workbook.xml），不是 Excel 工作簿",
                                "not an Excel workbook: the package has no xl/workbook.xml")
@@ -269,7 +287,7 @@ def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
             sheet = Sheet(el.get("name") or f"Sheet{len(sheets) + 1}",
                           hidden=el.get("state") in ("hidden", "veryHidden"))
             part = rels.get(el.get(f"{{{R}}}id", ""))
-            body = read_part(zf, part) if part else None
+            body = content_part(zf, part) if part else None
             if body is not None and part is not None:
                 _read_sheet(body, part, sheet, strings, budget)
             sheets.append(sheet)

@@ -27,8 +27,8 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.doc import ole_properties
-from scanner.extract.ooxml import open_package, parse_xml, read_part
-from scanner.extract.sheet import ooxml_props, part_rels
+from scanner.extract.ooxml import open_package, parse_xml
+from scanner.extract.sheet import content_part, ooxml_props, part_rels
 from scanner.extract.text import LONG_LINE, TOP_LINES
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -124,7 +124,7 @@ def extract_pptx(path: Path, data: bytes | None = None) -> Document:
     """Read an OOXML presentation from its slide XML."""
     with open_package(path, data, "PPTX") as zf:
         main = "ppt/presentation.xml"
-        pres = read_part(zf, main)
+        pres = content_part(zf, main)
         if pres is None:
             raise ExtractError("PPTX 包中没有演示文稿部件（ppt/presentation.xml），不是演示文稿",
                                "not a presentation: the package has no ppt/presentation.xml")
@@ -148,13 +148,13 @@ def extract_pptx(path: Path, data: bytes | None = None) -> Document:
 
 
 def _slide(zf: zipfile.ZipFile, part: str, n: int, out: _Out) -> None:
-    data = read_part(zf, part) if part else None
+    data = content_part(zf, part) if part else None
     if data is None:
         return
     _shapes(parse_xml(data, part), f"{SLIDE}{n}", out)
     notes = next((t for t in _typed_rels(zf, part) if t.rsplit("/", 1)[-1].startswith("notes")),
                  None)
-    body = read_part(zf, notes) if notes else None
+    body = content_part(zf, notes) if notes else None
     if body is not None and notes is not None:
         _shapes(parse_xml(body, notes), f"{SLIDE}{n}.{NOTES}", out, notes=True)
 

@@ -159,3 +159,25 @@ def test_a_word_file_named_xls_says_what_it_is(tmp_path: Path) -> None:
     report = scan_file(path, OPTIONS)
     assert report.status == "unreadable"
     assert "content is a Word document" in (report.reason_en or "")
+
+
+def test_a_strict_open_xml_workbook_is_read(books: dict[str, Path], tmp_path: Path) -> None:
+    """Excel's "Strict Open XML" save uses other namespaces for the same elements."""
+    import zipfile  # noqa: PLC0415
+
+    strict = tmp_path / "strict.xlsx"
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rels = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(books["ledger.xlsx"]) as src, zipfile.ZipFile(strict, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/") and not info.filename.endswith(".rels"):
+                data = data.replace(main, b"http://purl.oclc.org/ooxml/spreadsheetml/main")
+                data = data.replace(rels, b"http://purl.oclc.org/ooxml/officeDocument/"
+                                          b"relationships")
+            dst.writestr(info, data)
+    with zipfile.ZipFile(strict) as zf:
+        assert b"purl.oclc.org" in zf.read("xl/workbook.xml")
+    report = scan_file(strict, OPTIONS)
+    eff = report.marks.effective if report.marks else None
+    assert eff is not None and eff.location == "台账!A1"
