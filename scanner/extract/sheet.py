@@ -16,6 +16,7 @@ behind both choices.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import posixpath
 import re
@@ -193,7 +194,56 @@ def _ref_column(ref: str | None, fallback: int) -> int:
     return n - 1 if n else fallback
 
 
-def _cell_text(c: etree._Element, strings: list[str]) -> str:
+DATE_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+class Book:
+    """What a workbook says about all its cells: shared strings, which styles are dates, and
+    its date system."""
+
+    def __init__(self, strings: list[str], dates: set[int], date1904: bool) -> None:
+        self.strings, self.dates = strings, dates
+        self.epoch = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+
+    def date(self, value: str) -> str | None:
+        """A date serial number written out (2026年3月2日); None when it is not one."""
+        try:
+            serial = float(value)
+            day = self.epoch + dt.timedelta(days=int(serial))
+        except (ValueError, OverflowError):
+            return None
+        return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[int]:
+    """The indexes of the cell styles that show a number as a date."""
+    data = content_part(zf, "xl/styles.xml")
+    if data is None:
+        return set()
+    root = parse_xml(data, "xl/styles.xml")
+    custom = set()
+    for fmt in root.iter(s("numFmt")):
+        code = LITERALS.sub("", fmt.get("formatCode", ""))
+        if re.search("[yYdD年日]", code):
+            try:
+                custom.add(int(fmt.get("numFmtId", "")))
+            except ValueError:
+                continue
+    xfs = root.find(s("cellXfs"))
+    out = set()
+    for k, xf in enumerate(xfs if xfs is not None else []):
+        try:
+            fmt_id = int(xf.get("numFmtId", "0"))
+        except ValueError:
+            continue
+        if fmt_id in DATE_IDS or fmt_id in custom:
+            out.add(k)
+    return out
+
+
+def _cell_text(c: etree._Element, book: Book) -> str:
+    strings = book.strings
     kind = c.get("t")
     if kind == "inlineStr":
         return "".join(t.text or "" for t in c.iter(s("t"))).strip()
@@ -206,10 +256,14 @@ def _cell_text(c: etree._Element, strings: list[str]) -> str:
             return ""
     if kind == "b":
         return "TRUE" if value == "1" else "FALSE"
+    style = c.get("s")
+    if kind in (None, "n") and style and value and book.dates and style.isdigit() and int(
+            style) in book.dates:
+        return book.date(value) or value.strip()
     return value.strip()
 
 
-def _read_sheet(data: bytes, part: str, sheet: Sheet, strings: list[str],
+def _read_sheet(data: bytes, part: str, sheet: Sheet, book: Book,
                 budget: Budget) -> None:
     """Stream one worksheet part: its rows (up to the limits) and its header and footer."""
     if b"<!DOCTYPE" in data[:4096]:
@@ -234,7 +288,7 @@ def _read_sheet(data: bytes, part: str, sheet: Sheet, strings: list[str],
                 number = int(el.get("r") or len(sheet.rows) + 1)
             except ValueError:
                 number = len(sheet.rows) + 1
-            cells = [(_ref_column(c.get("r"), k), _cell_text(c, strings))
+            cells = [(_ref_column(c.get("r"), k), _cell_text(c, book))
                      for k, c in enumerate(el.iter(s("c")))]
             cells = [(col, text) for col, text in cells if text]
             el.clear()
@@ -273,14 +327,17 @@ def ooxml_props(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
 def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
     """Read an OOXML workbook (.xlsx, .xlsm) from its sheet XML."""
     with open_package(path, data, "XLSX") as zf:
-        book = content_part(zf, "xl/workbook.xml")
-        if book is None:
+        workbook = content_part(zf, "xl/workbook.xml")
+        if workbook is None:
             raise ExtractError("XLSX 包中没有工作簿部件（xl/workbook.xml），不是 Excel 工作簿",
                                "not an Excel workbook: the package has no xl/workbook.xml")
-        root = parse_xml(book, "xl/workbook.xml")
+        root = parse_xml(workbook, "xl/workbook.xml")
         rels = part_rels(zf, "xl/workbook.xml")
         strings_part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
         strings = _shared_strings(zf, strings_part or "xl/sharedStrings.xml")
+        pr = root.find(s("workbookPr"))
+        book = Book(strings, _date_styles(zf),
+                    pr is not None and pr.get("date1904", "").lower() in ("1", "true"))
         budget = Budget()
         sheets: list[Sheet] = []
         for el in root.iter(s("sheet")):
@@ -289,7 +346,7 @@ def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
             part = rels.get(el.get(f"{{{R}}}id", ""))
             body = content_part(zf, part) if part else None
             if body is not None and part is not None:
-                _read_sheet(body, part, sheet, strings, budget)
+                _read_sheet(body, part, sheet, book, budget)
             sheets.append(sheet)
         props = ooxml_props(zf)
     blocks, meta = blocks_of(sheets, props)
