@@ -15,6 +15,9 @@ listing itself at most :data:`LIST_SECONDS`. A package past any of them is one r
 why. Its directory is parsed once per process: the package last read stays open for its next
 member (checked to be the same file), instead of being parsed again for each.
 
+A mail file (.eml) is opened the same way: its body and attachments are its members
+(:func:`mail_members`, :func:`read_mail_member`).
+
 Names written by Chinese Windows tools are GBK without the zip's UTF-8 flag; they are decoded as
 such (the zipfile module would show them as CP437 mojibake).
 """
@@ -42,7 +45,8 @@ MAX_DEPTH = 2  # a package inside a package is opened; one more level is not
 MAX_MEMBERS = 100_000  # entries a package may list, those of the packages inside it included
 LIST_SECONDS = 60.0  # time listing a package (and the packages inside it) may take
 LOCAL_HEADER = 30  # bytes of a member's local header before its name
-SUFFIXES = (".zip",)
+SUFFIXES = (".zip", ".eml")  # mail files: the body and attachments are members (scanner.mail)
+ZIP_SUFFIX = ".zip"
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
 
@@ -180,6 +184,8 @@ def members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> list[Mem
     """Every member of the package at ``path`` (packages inside it opened, at most
     :data:`MAX_DEPTH` deep); names ``skip`` rejects (lock and temporary files) are left out.
     Raises :class:`ContainerError` when the package itself cannot be listed or holds nothing."""
+    if path.name.lower().endswith(".eml"):
+        return mail_members(path, limits, skip)
     try:
         zf, fh = _zip(path)
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
@@ -253,7 +259,7 @@ class _Lister:
             name = unique(name, taken, lambda candidate: self.on_disk(prefix + candidate))
             here = (*chain, (index, info.filename))
             label = prefix + name
-            if not is_container(base):
+            if not base.lower().endswith(ZIP_SUFFIX):  # a mail inside a package: a file
                 self.charge(info)
                 yield Member(here, label)
             elif len(here) >= MAX_DEPTH:
@@ -345,6 +351,8 @@ def read_member(path: Path, chain: Chain, limits: Limits) -> bytes:
     """The bytes of the member ``chain`` of the package at ``path``. The package's directory
     (and that of the package inside it) is parsed once for all the members read one after
     another."""
+    if path.name.lower().endswith(".eml"):
+        return read_mail_member(path, chain, limits)
     with _last_lock:
         try:
             package = _package(path)
@@ -373,3 +381,62 @@ def _forget() -> None:
     if _last is not None:
         _last.close()
         _last = None
+
+
+MAIL_DAMAGED = Msg("邮件文件无法解析（{why}）", "the mail file cannot be parsed ({why})")
+
+
+def _mail_bytes(path: Path, limits: Limits) -> bytes:
+    opened = open_regular(path)
+    if isinstance(opened, Msg):
+        raise ContainerError(opened)
+    fh, st = opened
+    with fh:
+        if st.st_size > limits.max_file_mb * MB:
+            raise ContainerError(MEMBER_TOO_LARGE.format(mb=st.st_size / MB,
+                                                         limit=limits.max_file_mb))
+        return fh.read()
+
+
+def mail_members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> list[Member]:
+    """The members of a mail file: its body (``正文.txt``) and each attachment, under names made
+    safe and unique as a ZIP's are; an attached ZIP is named with the reason it is not opened."""
+    from scanner import mail  # noqa: PLC0415 - the mail reader, for mail files only
+
+    try:
+        msg = mail.parse(_mail_bytes(path, limits))
+        found = mail.attachments(msg)
+    except ContainerError:
+        raise
+    except Exception as exc:  # the email package raises many kinds on a damaged file
+        raise ContainerError(MAIL_DAMAGED.format(why=_why(exc))) from exc
+    taken: set[str] = set()
+    out = [Member(((mail.BODY_INDEX, mail.BODY),), unique(mail.BODY, taken))]
+    for index, raw in found:
+        name = clean_name(raw).rpartition("/")[2] or f"附件{index}.bin"
+        if skip(name):
+            continue
+        shown = unique(name, taken, lambda c: os.path.lexists(f"{path}{SEP}{c}"))
+        why = mail.ZIP_IN_MAIL if name.lower().endswith(ZIP_SUFFIX) else None
+        out.append(Member(((index, raw),), shown, why))
+    return out
+
+
+def read_mail_member(path: Path, chain: Chain, limits: Limits) -> bytes:
+    """The bytes of one member of a mail file (see :func:`mail_members`)."""
+    from scanner import mail  # noqa: PLC0415
+
+    if len(chain) != 1:
+        raise ContainerError(CHANGED)
+    index, raw = chain[0]
+    try:
+        data = mail.member_bytes(_mail_bytes(path, limits), index, raw)
+    except ContainerError:
+        raise
+    except Exception as exc:  # the email package raises many kinds on a damaged file
+        raise ContainerError(MAIL_DAMAGED.format(why=_why(exc))) from exc
+    if data is None:
+        raise ContainerError(CHANGED)
+    if len(data) > limits.max_file_mb * MB:
+        raise ContainerError(MEMBER_TOO_LARGE.format(mb=len(data) / MB, limit=limits.max_file_mb))
+    return data

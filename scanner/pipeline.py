@@ -225,7 +225,10 @@ def assess(doc: Document, source: Source, options: ScanOptions,
         end = expires_on(marks.effective, date)
     source = Source(source.path, source.sha256, source.size, source.mtime, doc.kind, doc.pages)
     timings = {**timings, "marks": t1 - t0, "rules": time.perf_counter() - t1}
-    return FileReport(source, "ok", ENGINE, options.as_of, marks=marks, findings=findings,
+    # A reading note (a code page read as another, rows cut at a limit) rides in the reason
+    # fields of an ``ok`` report.
+    return FileReport(source, "ok", ENGINE, options.as_of, doc.meta.get("note_zh"),
+                      doc.meta.get("note_en"), marks=marks, findings=findings,
                       expires_on=end, title=document_title(doc, marks), timings=timings,
                       hits=hits,
                       suggestion=suggestion,

@@ -19,6 +19,7 @@ refused with what it is.
 from __future__ import annotations
 
 import bisect
+import codecs
 import io
 import re
 import struct
@@ -40,6 +41,8 @@ CCP = {"text": 0x4C, "ftn": 0x50, "hdd": 0x54, "mcr": 0x58, "atn": 0x5C, "edn": 
 STORIES = ("text", "ftn", "hdd", "mcr", "atn", "edn", "txbx", "hdrtxbx")
 FC_PLCFHDD, FC_PLCFBTEPAPX, FC_CLX = 0xF2, 0x102, 0x1A2
 SPRM_PJC = (0x2403, 0x2461)  # paragraph alignment (Word 97 and later forms)
+SPRM_IN_TABLE, SPRM_TTP = 0x2416, 0x2417  # in a table; the mark that ends a table row
+IN_TABLE, ROW_END = 1, 2  # flags of a paragraph (see _paragraph_props)
 ALIGN = {1: "center", 2: "right"}
 FKP = 512
 PARA_END = re.compile("[\r\x07]")
@@ -97,21 +100,31 @@ def _sprm_size(sprm: int, grpprl: bytes, at: int) -> int:
     return {0: 1, 1: 1, 2: 2, 3: 4, 4: 2, 5: 2, 7: 3}[spra]
 
 
-def _alignment(grpprl: bytes) -> str | None:
-    """The alignment a paragraph's properties set (None: left or not said)."""
-    i, found = 0, None
+def _alignment(grpprl: bytes) -> tuple[str | None, int]:
+    """The alignment a paragraph's properties set (None: left or not said) and its table flags
+    (:data:`IN_TABLE`, :data:`ROW_END`)."""
+    i, found, flags = 0, None, 0
     while i + 2 <= len(grpprl):
         sprm = struct.unpack_from("<H", grpprl, i)[0]
         size = _sprm_size(sprm, grpprl, i + 2)
-        if sprm in SPRM_PJC and i + 3 <= len(grpprl):
-            found = ALIGN.get(grpprl[i + 2])
+        if i + 3 <= len(grpprl):
+            operand = grpprl[i + 2]
+            if sprm in SPRM_PJC:
+                found = ALIGN.get(operand)
+            elif sprm == SPRM_IN_TABLE:
+                flags = flags | IN_TABLE if operand else flags & ~IN_TABLE
+            elif sprm == SPRM_TTP:
+                flags = flags | ROW_END if operand else flags & ~ROW_END
         i += 2 + size
-    return found
+    return found, flags
 
 
-def _paragraph_runs(word: bytes, table: bytes) -> list[tuple[int, int, str | None]]:
-    """(first byte, end byte, alignment) of paragraph runs, from the paragraph property pages
-    (FKPs) of PlcBtePapx; empty when that table is missing or damaged."""
+Run = tuple[int, int, str | None, int]  # first byte, end byte, alignment, table flags
+
+
+def _paragraph_runs(word: bytes, table: bytes) -> list[Run]:
+    """(first byte, end byte, alignment, table flags) of paragraph runs, from the paragraph
+    property pages (FKPs) of PlcBtePapx; empty when that table is missing or damaged."""
     fc, lcb = _u32(word, FC_PLCFBTEPAPX), _u32(word, FC_PLCFBTEPAPX + 4)
     if lcb < 12 or fc + lcb > len(table) or (lcb - 4) % 8:
         return []
@@ -128,12 +141,12 @@ def _paragraph_runs(word: bytes, table: bytes) -> list[tuple[int, int, str | Non
         fcs = struct.unpack_from(f"<{crun + 1}I", page, 0)
         for k in range(crun):
             offset = 2 * page[4 * (crun + 1) + 13 * k]
-            align = None
+            align, flags = None, 0
             if offset and offset < FKP - 1:
                 cb = page[offset]
                 start, size = (offset + 1, 2 * cb - 1) if cb else (offset + 2, 2 * page[offset + 1])
-                align = _alignment(page[start + 2:start + size])  # after the style index
-            runs.append((fcs[k], fcs[k + 1], align))
+                align, flags = _alignment(page[start + 2:start + size])  # after the style index
+            runs.append((fcs[k], fcs[k + 1], align, flags))
     return runs
 
 
@@ -186,16 +199,17 @@ def _paragraphs(text: str, first_cp: int = 0) -> list[tuple[str, bool, int]]:
     return out
 
 
-def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[tuple[int, int, str | None]],
-                text: str) -> dict[int, str]:
-    """Alignment by the character position of each paragraph mark that has one."""
+def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[Run],
+                text: str) -> dict[int, tuple[str | None, int]]:
+    """Alignment and table flags by the character position of each paragraph mark that has
+    either."""
     if not runs:
         return {}
     runs.sort()
     starts = [r[0] for r in runs]
     ordered = sorted(pieces)
     firsts = [p[0] for p in ordered]
-    out: dict[int, str] = {}
+    out: dict[int, tuple[str | None, int]] = {}
     for m in PARA_END.finditer(text):
         cp = m.start()
         i = bisect.bisect_right(firsts, cp) - 1
@@ -204,20 +218,27 @@ def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[tuple[int, 
         cp0, _, fc, compressed = ordered[i]
         byte = fc + (cp - cp0) * (1 if compressed else 2)
         k = bisect.bisect_right(starts, byte) - 1
-        align = runs[k][2] if k >= 0 and byte < runs[k][1] else None
-        if align:
-            out[cp] = align
+        if k >= 0 and byte < runs[k][1] and (runs[k][2] or runs[k][3]):
+            out[cp] = (runs[k][2], runs[k][3])
     return out
 
 
 class _Out:
-    def __init__(self, align_at: dict[int, str] | None = None) -> None:
+    def __init__(self, props_at: dict[int, tuple[str | None, int]] | None = None) -> None:
         self.blocks: list[Block] = []
-        self.align_at = align_at or {}  # alignment by the position of a paragraph's start
+        self.props_at = props_at or {}  # alignment and table flags by a paragraph mark's position
+        self.tables = 0
 
     def story(self, text: str, prefix: str, region: str, first_cp: int = 0) -> None:
         top_open, seen = region == "body", 0  # the body's first short lines: page 1's top
+        rows = _Rows(self, region) if region == "body" else None
         for n, (para, cell, cp) in enumerate(_paragraphs(text, first_cp), 1):
+            align, flags = self.props_at.get(cp, (None, 0))
+            if rows is not None and (flags & IN_TABLE or cell) and rows.take(para, cell, flags):
+                top_open = False
+                continue
+            if rows is not None:
+                rows.close()
             if not para:
                 continue
             where = "table" if cell and region == "body" else region
@@ -226,7 +247,56 @@ class _Out:
                 top_open = seen <= TOP_LINES and len(para) <= LONG_LINE
                 where = "top" if top_open else where
             self.blocks.append(Block(para, f"{prefix}.p{n}", where,  # type: ignore[arg-type]
-                                     len(self.blocks), self.align_at.get(cp)))
+                                     len(self.blocks), align))
+        if rows is not None:
+            rows.close()
+
+
+class _Rows:
+    """The cells of the body's tables gathered into rows: one block per row, its cells'
+    texts joined by tabs, at ``tableN.rR`` in region ``table`` (as DOCX). Only paragraphs whose
+    properties say they stand in a table are gathered (a file without readable paragraph
+    properties keeps a block per cell)."""
+
+    def __init__(self, out: _Out, region: str) -> None:
+        self.out, self.region = out, region
+        self.parts: list[str] = []  # the paragraphs of the open cell
+        self.cells: list[str] = []  # the open row's finished cells
+        self.row = 0
+        self.open = False
+
+    def take(self, para: str, cell: bool, flags: int) -> bool:
+        """Gather one paragraph; False when it does not belong to a table."""
+        if not flags & IN_TABLE and not (cell and self.open):
+            return False
+        if not self.open:
+            self.out.tables += 1
+            self.open, self.row = True, 0
+        if flags & ROW_END:
+            self._row()
+            return True
+        if para:
+            self.parts.append(" ".join(line.strip() for line in para.split("\n") if line.strip()))
+        if cell:
+            self.cells.append(" ".join(self.parts))
+            self.parts = []
+        return True
+
+    def _row(self) -> None:
+        if self.parts:
+            self.cells.append(" ".join(self.parts))
+        self.row += 1
+        if any(c.strip() for c in self.cells):
+            self.out.blocks.append(Block("\t".join(self.cells),
+                                         f"table{self.out.tables}.r{self.row}", "table",
+                                         len(self.out.blocks)))
+        self.cells, self.parts = [], []
+
+    def close(self) -> None:
+        """End the open table (a row left without its end mark still counts)."""
+        if self.open and (self.cells or self.parts):
+            self._row()
+        self.open = False
 
 
 def _header_stories(table: bytes, word: bytes, hdd: str) -> list[tuple[str, str]]:
@@ -247,6 +317,33 @@ def _header_stories(table: bytes, word: bytes, hdd: str) -> list[tuple[str, str]
     return out
 
 
+def _not_word(streams: set[str]) -> Exception:
+    """Why an OLE file without a Word stream is not read (what it is, where that shows)."""
+    lower = {s.lower() for s in streams}
+    if lower & {"matost", "contents", "sprmcontents"}:
+        return UnsupportedFormat("这是 Microsoft Works 的 .wps 文件（与 WPS Office 不同的格式），"
+                                 "暂不支持",
+                                 "a Microsoft Works .wps file (not WPS Office's format): "
+                                 "not supported")
+    if lower & {"workbook", "book"}:
+        return ExtractError("文件扩展名是 Word 文档，但内容是 Excel 工作簿；请核对文件",
+                            "the name says Word document but the content is an Excel workbook")
+    if "powerpoint document" in lower:
+        return ExtractError("文件扩展名是 Word 文档，但内容是 PowerPoint 演示文稿；请核对文件",
+                            "the name says Word document but the content is a PowerPoint "
+                            "presentation")
+    return ExtractError("OLE 文件中没有 Word 正文流（可能是其他 Office 文件）",
+                        "an OLE file without a Word document stream (another Office file?)")
+
+
+def _named(streams: set[str], name: str) -> str | None:
+    """The stream called ``name``, or one whose name differs only in case (some writers store
+    ``worddocument``); None when there is neither."""
+    if name in streams:
+        return name
+    return next((s for s in sorted(streams) if s.lower() == name.lower()), None)
+
+
 def extract_doc(path: Path, data: bytes | None = None) -> Document:
     """Read a Word binary document (from ``data`` when the caller already read it)."""
     try:
@@ -255,16 +352,10 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
         raise _damaged(f"not a readable OLE file ({exc})") from exc
     with ole:
         streams = {"/".join(s) for s in ole.listdir()}
-        if "WordDocument" not in streams:
-            if any(s.lower() in ("matost", "contents", "sprmcontents") for s in streams):
-                raise UnsupportedFormat("这是 Microsoft Works 的 .wps 文件"
-                                        "（与 WPS Office 不同的格式），暂不支持",
-                                        "a Microsoft Works .wps file (not WPS Office's format): "
-                                        "not supported")
-            raise ExtractError("OLE 文件中没有 Word 正文流（可能是 Excel 或其他 Office 文件）",
-                               "an OLE file without a Word document stream (Excel or another "
-                               "Office file?)")
-        word = ole.openstream("WordDocument").read()
+        word_name = _named(streams, "WordDocument")
+        if word_name is None:
+            raise _not_word(streams)
+        word = ole.openstream(word_name).read()
         if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
             raise _damaged("the file information block is missing")
         flags = struct.unpack_from("<H", word, FLAGS)[0]
@@ -273,12 +364,14 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
                                "the Word document is encrypted (password-protected)")
         nfib = struct.unpack_from("<H", word, NFIB)[0]
         if nfib < WORD97_NFIB:
-            raise UnsupportedFormat("这是 Word 6.0/95 格式的文档，暂不支持；请另存为 .docx",
-                                    "a Word 6.0/95 document: not supported yet (save it as "
-                                    ".docx)")
-        table_name = "1Table" if flags & 0x0200 else "0Table"
-        if table_name not in streams:
-            raise _damaged(f"the {table_name} stream is missing")
+            raise UnsupportedFormat(f"这是 Word 6.0/95 格式的文档（nFib 0x{nfib:04X}），暂不支持；"
+                                    "请另存为 .docx",
+                                    f"a Word 6.0/95 document (nFib 0x{nfib:04X}): not supported "
+                                    "yet (save it as .docx)")
+        wanted = "1Table" if flags & 0x0200 else "0Table"
+        table_name = _named(streams, wanted)
+        if table_name is None:
+            raise _damaged(f"the {wanted} stream is missing")
         table = ole.openstream(table_name).read()
         lengths = {k: _u32(word, at) for k, at in CCP.items()}
         total = sum(lengths.values())
@@ -307,10 +400,29 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
     out.story(stories["edn"], "endnote", "body")
     out.story(stories["txbx"], "textbox", "textbox")
     out.story(stories["hdrtxbx"], "header.textbox", "header")
-    props = [(f"props.{k}", meta[k]) for k in ("title", "subject", "keywords") if meta.get(k)]
-    for where, value in props + [(f"props.custom.{n}", v) for n, v in custom]:
+    for where, value in _prop_blocks(meta, custom):
         out.blocks.append(Block(value, where, "props", len(out.blocks)))
     return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
+
+
+def _prop_blocks(meta: dict[str, str], custom: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    props = [(f"props.{k}", meta[k]) for k in ("title", "subject", "keywords") if meta.get(k)]
+    return props + [(f"props.custom.{n}", v) for n, v in custom]
+
+
+def ole_properties(content: bytes) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The (location, text) of the title, subject, keywords and custom properties of any OLE
+    file (an Excel or PowerPoint binary file too), and its metadata; nothing when the file or
+    its property sets cannot be read."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(content))
+    except Exception:  # the caller's reader says what is wrong with the file
+        return [], {}
+    with ole:
+        streams = {"/".join(s) for s in ole.listdir()}
+        meta = _meta(ole)
+        custom = _custom(ole, streams)
+    return _prop_blocks(meta, custom), meta
 
 
 USER_DEFINED = "\x05DocumentSummaryInformation"
@@ -328,6 +440,9 @@ def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
     out = []
     for prop in found:
         name, value = str(prop.get("property_name", "")).strip(), prop.get("value")
+        if isinstance(value, bytes) and len(value) % 2 == 0 and value[1::2].count(0) * 2 > len(
+                value) // 2:  # UTF-16 (a wide string stored as bytes)
+            value = value.decode("utf-16-le", "replace")
         if isinstance(value, bytes):
             try:
                 value = value.decode("utf-8")
@@ -338,30 +453,48 @@ def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
     return out
 
 
-CODEPAGES = {65001: "utf-8", 1200: "utf-16-le", 1201: "utf-16-be", 20127: "ascii"}
+# Code pages a property set may name that Python knows under another name (or not at all); the
+# code page is a signed 16-bit value, so UTF-8 (65001) is often stored as -535.
+CODEPAGES = {65001: "utf-8", 1200: "utf-16-le", 1201: "utf-16-be", 10000: "mac_roman",
+             10001: "shift_jis", 10002: "big5", 10003: "euc_kr", 10008: "gb2312",
+             10029: "mac_latin2", 10007: "mac_cyrillic", 10006: "mac_greek", 10081: "mac_turkish",
+             20127: "ascii", 20936: "gb2312", 28591: "latin-1", 54936: "gb18030"}
+FALLBACK = "cp1252"
 
 
-def _decode_property(value: bytes, codepage: int) -> str:
-    """A property's bytes in the code page the property set names (stored as a signed 16-bit
-    number: UTF-8's 65001 reads as -535); one Python does not know is read as GB18030."""
-    codepage &= 0xFFFF
+def codec_of(codepage: object) -> tuple[str, bool]:
+    """The Python codec for a property set's code page, and whether it is a stand-in (a code
+    page Python does not know is read as cp1252, and the caller says so)."""
+    if not isinstance(codepage, int):
+        return "cp936", False
+    number = codepage & 0xFFFF
+    name = CODEPAGES.get(number, f"cp{number}")
     try:
-        return value.decode(CODEPAGES.get(codepage, f"cp{codepage}"), "replace")
+        codecs.lookup(name)
     except LookupError:
-        return value.decode("gb18030", "replace")
+        return FALLBACK, True
+    return name, False
 
 
 def _meta(ole: olefile.OleFileIO) -> dict[str, str]:
-    """Title, subject and keywords from the summary information (decoded as the file says)."""
+    """Title, subject and keywords from the summary information (decoded as the file says; a
+    code page Python does not know is read as cp1252 and noted in ``note_zh``/``note_en``)."""
     try:
         info = ole.get_metadata()
     except Exception:  # a damaged property set: the text is still worth reading
         return {}
     out = {}
+    codec, stand_in = codec_of(getattr(info, "codepage", None))
     for key in ("title", "subject", "keywords"):
         value = getattr(info, key, None)
         if isinstance(value, bytes):
-            value = _decode_property(value, getattr(info, "codepage", None) or 936)
+            value = value.decode(codec, "replace")
         if isinstance(value, str) and value.strip("\x00 ").strip():
             out[key] = value.strip("\x00 ").strip()
+    if stand_in:
+        number = getattr(info, "codepage", 0)
+        out["note_zh"] = (f"文档属性使用了无法识别的代码页 {number}，已按 cp1252 读取"
+                          "（正文不受影响）")
+        out["note_en"] = (f"the document properties name an unknown code page ({number}): "
+                          "read as cp1252 (the text itself is not affected)")
     return out

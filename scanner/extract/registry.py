@@ -65,6 +65,54 @@ def _text(path: Path, data: bytes | None) -> Document:
     return extract_text(path, data)
 
 
+def _xlsx(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.sheet import extract_xlsx  # noqa: PLC0415
+
+    return extract_xlsx(path, data)
+
+
+def _xls(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.sheet import extract_xls  # noqa: PLC0415
+
+    return extract_xls(path, data)
+
+
+def _pptx(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.slides import extract_pptx  # noqa: PLC0415
+
+    return extract_pptx(path, data)
+
+
+def _ppt(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.slides import extract_ppt  # noqa: PLC0415
+
+    return extract_ppt(path, data)
+
+
+def _rtf(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.rtf import extract_rtf  # noqa: PLC0415
+
+    return extract_rtf(path, data)
+
+
+def _html(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.web import extract_html  # noqa: PLC0415
+
+    return extract_html(path, data)
+
+
+def _mht(path: Path, data: bytes | None) -> Document:
+    from scanner.extract.web import extract_mht  # noqa: PLC0415
+
+    return extract_mht(path, data)
+
+
+def _eml(path: Path, data: bytes | None) -> Document:
+    from scanner.mail import mail_document  # noqa: PLC0415
+
+    return mail_document(path, data)
+
+
 EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
     Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
@@ -74,8 +122,30 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
               ("ole",)),
     Extractor("ofd", (".ofd",), _ofd, Msg("OFD 版式文件", "OFD documents (GB/T 33190)"), (),
               flowing=True),
+    Extractor("xlsx", (".xlsx", ".xlsm"), _xlsx,
+              Msg("Excel 工作簿（读取工作表 XML）", "Excel workbooks (the sheet XML)"), ("zip",)),
+    Extractor("xls", (".xls", ".et", ".xlt", ".ett"), _xls,
+              Msg("Excel 二进制工作簿（含 WPS 的 .et；xlrd 读取）",
+                  "Excel binary workbooks (WPS .et too; read by xlrd)"), ("ole",)),
+    Extractor("pptx", (".pptx", ".pptm"), _pptx,
+              Msg("PowerPoint 演示文稿（读取幻灯片 XML）",
+                  "PowerPoint presentations (the slide XML)"), ("zip",)),
+    Extractor("ppt", (".ppt", ".dps", ".pps", ".dpt"), _ppt,
+              Msg("PowerPoint 二进制演示文稿（含 WPS 的 .dps）",
+                  "PowerPoint binary presentations (WPS .dps too)"), ("ole",)),
+    Extractor("rtf", (".rtf",), _rtf, Msg("RTF 文档（自有解析器）", "RTF documents (own reader)"),
+              ("rtf",)),
+    Extractor("web", (".htm", ".html", ".xhtml"), _html,
+              Msg("网页（lxml.html 解析）", "web pages (parsed by lxml.html)"), ("text",)),
+    Extractor("mht", (".mht", ".mhtml"), _mht,
+              Msg("单文件网页档案（标准库 email 解析）",
+                  "single-file web archives (the standard library's email)"), ("text",)),
+    Extractor("eml", (".eml",), _eml,
+              Msg("邮件（正文与附件分别检查，如压缩包中的文件）",
+                  "mail files (the body and each attachment checked like ZIP members)"),
+              ("text",)),
     Extractor("text", (".txt", ".md", ".markdown"), _text,
-              Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text",)),
+              Msg("纯文本（自动识别编码）", "plain text (encoding detected)"), ("text", "rtf")),
     Extractor("image", (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"), _image,
               Msg("图像（OCR 识别；未安装 OCR 时状态为 needs_ocr）",
                   "images (read by OCR; status needs_ocr without it)"), ("image",), flowing=True),

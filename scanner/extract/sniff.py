@@ -16,13 +16,17 @@ KIND_NAMES = {
     "pdf": Msg("PDF 文件", "a PDF file"),
     "docx": Msg("Word（.docx）文件", "a Word .docx file"),
     "ofd": Msg("OFD 版式文件", "an OFD file"),
+    "xlsx": Msg("Excel（.xlsx）工作簿", "an Excel .xlsx workbook"),
+    "pptx": Msg("PowerPoint（.pptx）演示文稿", "a PowerPoint .pptx presentation"),
     "zip": Msg("ZIP 压缩包", "a ZIP archive"),
     "zip-damaged": Msg("损坏的 ZIP 包", "a damaged ZIP package"),
-    "ole": Msg("旧版 Office（.doc/.wps）文件", "a legacy Office (.doc/.wps) file"),
+    "ole": Msg("旧版 Office（.doc/.wps/.xls/.ppt）文件",
+               "a legacy Office (.doc/.wps/.xls/.ppt) file"),
     "ole-encrypted": Msg("加密的 Office 文件", "a password-protected Office file"),
     "empty": Msg("空文件", "an empty file"),
     "binary": Msg("无法识别的二进制数据", "unrecognised binary data"),
     "text": Msg("文本文件", "a text file"),
+    "rtf": Msg("RTF 文档", "an RTF document"),
     "image": Msg("图像文件", "an image"),
 }
 
@@ -40,6 +44,8 @@ def sniff(path: Path, head: bytes, data: bytes | None = None) -> str:
         return "zip"
     if head.startswith(IMAGE_MAGIC):
         return "image"
+    if head.lstrip()[:5] == b"{\\rtf":
+        return "rtf"
     if _looks_text(head):
         return "text"
     return "binary"
@@ -64,6 +70,10 @@ def zip_kind(path: Path, data: bytes | None = None) -> str:
         return "docx"
     if "OFD.xml" in names:
         return "ofd"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
     return "zip"
 
 

@@ -163,6 +163,64 @@ def _random(path: Path, seed: int) -> None:
     path.write_bytes(bytes(rng.randrange(256) for _ in range(8192)))
 
 
+def _workbook(path: Path) -> None:
+    import openpyxl  # noqa: PLC0415 - test extra
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "机密★5年"
+    wb.active["A2"] = "某项目人员名单"
+    wb.save(str(path))
+
+
+def _deck(path: Path) -> None:
+    from pptx import Presentation  # noqa: PLC0415 - test extra
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[0])
+    slide.shapes.title.text = "机密★5年"
+    prs.save(str(path))
+
+
+def _truncated_made(make: Callable[[Path], None], path: Path, fraction: float) -> None:
+    make(path)
+    _truncated(path, path, fraction)
+
+
+def _encrypted_xlsx(path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415 - test extra
+
+    plain = path.with_suffix(".plain")
+    _workbook(plain)
+    with plain.open("rb") as src, path.open("wb") as out:
+        OOXMLFile(src).encrypt("secret", out)
+    plain.unlink()
+
+
+def _sheet_bomb(path: Path) -> None:
+    _workbook(path)
+    _forge_size(path, "xl/worksheets/sheet1.xml", 4_000_000_000)
+
+
+def _sheet_doctype(path: Path) -> None:
+    base = path.with_suffix(".base")
+    _workbook(base)
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+              "</sheetData></worksheet>")
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, laughs.encode() if info.filename.endswith("sheet1.xml") else data)
+    base.unlink()
+
+
+def _deep_rtf(path: Path) -> None:
+    path.write_bytes(b"{\\rtf1 " + b"{" * 5000 + "机密★5年".encode("gb18030") + b"}" * 5000
+                     + b"}")
+
+
 def _truncated(src: Path, path: Path, fraction: float) -> None:
     data = src.read_bytes()
     path.write_bytes(data[: int(len(data) * fraction)])
@@ -217,6 +275,23 @@ def make_corpus(out: Path) -> list[Case]:
             lambda p, s=i: _random(p, s))
     add("random.doc", "unreadable", "binary", "random bytes named .doc",
         lambda p: _random(p, 9))
+    add("truncated_50.xlsx", "unreadable", "damaged", "XLSX truncated at 50%",
+        lambda p: _truncated_made(_workbook, p, 0.5))
+    add("truncated_50.pptx", "unreadable", "damaged", "PPTX truncated at 50%",
+        lambda p: _truncated_made(_deck, p, 0.5))
+    add("encrypted.xlsx", "unreadable", "password", "password-protected XLSX (encrypted OLE "
+        "package)", _encrypted_xlsx)
+    add("zipbomb_declared.xlsx", "unreadable", "limit", "XLSX whose sheet part declares 4 GB",
+        _sheet_bomb)
+    add("billion_laughs.xlsx", "unreadable", "DOCTYPE",
+        "XLSX whose sheet declares nested entities (billion laughs)", _sheet_doctype)
+    add("deep_groups.rtf", "unreadable", "nested", "RTF with groups nested 5,000 deep",
+        _deep_rtf)
+    for i, ext in enumerate((".xls", ".ppt", ".rtf")):
+        add(f"random{ext}", "unreadable", "binary", f"random bytes named {ext}",
+            lambda p, s=20 + i: _random(p, s))
+    add("random.eml", "unreadable", "mail", "random bytes named .eml (opened as a mail)",
+        lambda p: _random(p, 30))
     add("名字 有空格.docx", "ok", "", "file name with spaces",
         lambda p: shutil.copy(MARK_DOC, p))
     add("换行\n名字.docx", "ok", "", "file name with a newline",

@@ -1,0 +1,485 @@
+"""Spreadsheets (.xlsx and .xlsm, .xls and WPS .et) as blocks: a row a block, at ``工作表!A1``.
+
+Officers put the mark where the eye falls first: the first rows of a sheet (often alone in A1 or
+in a merged title row), the printed header or footer, or the document properties. So each row
+becomes one block at the location of its first filled cell; a row with one filled cell is a
+line (``top`` for the first rows of each sheet, as each printed sheet carries the mark;
+``body`` after), a row with several is a table row whose cells are joined by tabs (region
+``table``, so ``密级 | 机密`` pairs as in a DOCX table). Hidden sheets are read like the
+others. Each sheet is read up to :data:`MAX_ROWS` rows and all sheets together up to
+:data:`MAX_CELLS` cells; past either the rest is left unread and the report says so.
+
+The OOXML workbook is read from its sheet XML with lxml (streamed, under the package limits of
+:mod:`.ooxml`); the BIFF workbook (.xls, .et) with xlrd. docs/benchmarks.md has the figures
+behind both choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import struct
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import olefile
+from lxml import etree
+
+from markers import Block
+from scanner.document import Document
+from scanner.errors import ExtractError
+from scanner.extract.doc import ole_properties
+from scanner.extract.ooxml import open_package, parse_xml, read_part
+
+MAX_ROWS = 5_000  # rows read in one sheet
+MAX_CELLS = 200_000  # filled cells read in the whole workbook
+TOP_ROWS = 6  # the first rows of a sheet stand where a mark stands
+
+S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+HF_CODE = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTZFAGSUXYBIKE&]|K[0-9A-Fa-f]{6})')
+
+
+def s(tag: str) -> str:
+    return f"{{{S}}}{tag}"
+
+
+def column(n: int) -> str:
+    """The letters of column ``n`` (0 → A, 26 → AA)."""
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def header_footer_text(raw: str) -> str:
+    """The text of an Excel header or footer without its codes (&L, &C, &"宋体,常规", &12)."""
+    return " ".join(part.strip() for part in HF_CODE.split(raw) if part.strip())
+
+
+@dataclass
+class Sheet:
+    """One sheet as read: its name, whether hidden, its rows (row number, [(column, text)]),
+    its header and footer texts, and whether rows were left unread."""
+
+    name: str
+    hidden: bool = False
+    rows: list[tuple[int, list[tuple[int, str]]]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    footers: list[str] = field(default_factory=list)
+    cut: bool = False
+
+
+class Budget:
+    """The cells left to read in a workbook."""
+
+    def __init__(self) -> None:
+        self.cells = MAX_CELLS
+        self.cut = False
+
+    def take(self, n: int) -> bool:
+        if n > self.cells:
+            self.cut = True
+            return False
+        self.cells -= n
+        return True
+
+
+def blocks_of(sheets: list[Sheet], props: Iterable[tuple[str, str]]) -> tuple[list[Block],
+                                                                               dict[str, str]]:
+    """The blocks of a workbook's sheets and properties, and the reading note (when cut)."""
+    out: list[Block] = []
+
+    def add(text: str, location: str, region: str) -> None:
+        out.append(Block(text, location, region, len(out)))  # type: ignore[arg-type]
+
+    for sh in sheets:
+        for k, text in enumerate(sh.headers, 1):
+            add(text, f"{sh.name}!页眉{k if k > 1 else ''}", "header")
+        for n, (row, cells) in enumerate(sh.rows):
+            filled = [(c, t) for c, t in cells if t]
+            if not filled:
+                continue
+            where = f"{sh.name}!{column(filled[0][0])}{row}"
+            if len(filled) > 1:
+                add("\t".join(t for _, t in filled), where, "table")
+            else:
+                top = n < TOP_ROWS
+                add(filled[0][1], where, "top" if top else "body")
+        for k, text in enumerate(sh.footers, 1):
+            add(text, f"{sh.name}!页脚{k if k > 1 else ''}", "footer")
+    for where, value in props:
+        add(value, where, "props")
+    meta: dict[str, str] = {}
+    cut = [sh.name for sh in sheets if sh.cut]
+    if cut:
+        names = "、".join(cut[:5])
+        meta["note_zh"] = (f"表格过大：工作表 {names} 只读取了前 {MAX_ROWS} 行"
+                           f"（整个工作簿最多 {MAX_CELLS} 个单元格）")
+        meta["note_en"] = (f"large spreadsheet: only the first {MAX_ROWS} rows of sheet(s) "
+                           f"{', '.join(cut[:5])} were read (at most {MAX_CELLS} cells in the "
+                           "workbook)")
+    return out, meta
+
+
+# --- OOXML (.xlsx, .xlsm) ---------------------------------------------------------------------
+
+STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", S.encode()),
+          (b"http://purl.oclc.org/ooxml/officeDocument/relationships", R.encode()),
+          (b"http://purl.oclc.org/ooxml/presentationml/main",
+           b"http://schemas.openxmlformats.org/presentationml/2006/main"),
+          (b"http://purl.oclc.org/ooxml/drawingml/main",
+           b"http://schemas.openxmlformats.org/drawingml/2006/main"))
+
+
+def content_part(zf: zipfile.ZipFile, name: str) -> bytes | None:
+    """A part as :func:`read_part` gives it, with the namespaces of Strict Open XML (Excel's and
+    PowerPoint's "Strict" save) mapped to the transitional ones the readers know."""
+    data = read_part(zf, name)
+    if data is not None and b"purl.oclc.org/ooxml/" in data[:4096]:
+        for strict, transitional in STRICT:
+            data = data.replace(strict, transitional)
+    return data
+
+
+def part_rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = posixpath.split(part)
+    data = read_part(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    if data is None:
+        return {}
+    out = {}
+    for rel in parse_xml(data, name + ".rels").iter(f"{{{REL}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out[rel.get("Id", "")] = path
+    return out
+
+
+def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
+    data = content_part(zf, part) if part else None
+    if data is None:
+        return []
+    root = parse_xml(data, part or "sharedStrings.xml")
+    phonetic = s("rPh")
+    out = []
+    for si in root.iter(s("si")):
+        texts = [t.text or "" for t in si.iter(s("t"))
+                 if not any(a.tag == phonetic for a in t.iterancestors())]
+        out.append("".join(texts))
+    return out
+
+
+def _ref_column(ref: str | None, fallback: int) -> int:
+    if not ref:
+        return fallback
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1 if n else fallback
+
+
+DATE_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+class Book:
+    """What a workbook says about all its cells: shared strings, which styles are dates, and
+    its date system."""
+
+    def __init__(self, strings: list[str], dates: set[int], date1904: bool) -> None:
+        self.strings, self.dates = strings, dates
+        self.epoch = dt.date(1904, 1, 1) if date1904 else dt.date(1899, 12, 30)
+
+    def date(self, value: str) -> str | None:
+        """A date serial number written out (2026年3月2日); None when it is not one."""
+        try:
+            serial = float(value)
+            day = self.epoch + dt.timedelta(days=int(serial))
+        except (ValueError, OverflowError):
+            return None
+        return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date_styles(zf: zipfile.ZipFile) -> set[int]:
+    """The indexes of the cell styles that show a number as a date."""
+    data = content_part(zf, "xl/styles.xml")
+    if data is None:
+        return set()
+    root = parse_xml(data, "xl/styles.xml")
+    custom = set()
+    for fmt in root.iter(s("numFmt")):
+        code = LITERALS.sub("", fmt.get("formatCode", ""))
+        if re.search("[yYdD年日]", code):
+            try:
+                custom.add(int(fmt.get("numFmtId", "")))
+            except ValueError:
+                continue
+    xfs = root.find(s("cellXfs"))
+    out = set()
+    for k, xf in enumerate(xfs if xfs is not None else []):
+        try:
+            fmt_id = int(xf.get("numFmtId", "0"))
+        except ValueError:
+            continue
+        if fmt_id in DATE_IDS or fmt_id in custom:
+            out.add(k)
+    return out
+
+
+def _cell_text(c: etree._Element, book: Book) -> str:
+    strings = book.strings
+    kind = c.get("t")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in c.iter(s("t"))).strip()
+    v = c.find(s("v"))
+    value = (v.text or "") if v is not None else ""
+    if kind == "s":
+        try:
+            return strings[int(value)].strip()
+        except (ValueError, IndexError):
+            return ""
+    if kind == "b":
+        return "TRUE" if value == "1" else "FALSE"
+    style = c.get("s")
+    if kind in (None, "n") and style and value and book.dates and style.isdigit() and int(
+            style) in book.dates:
+        return book.date(value) or value.strip()
+    return value.strip()
+
+
+def _read_sheet(data: bytes, part: str, sheet: Sheet, book: Book,
+                budget: Budget) -> None:
+    """Stream one worksheet part: its rows (up to the limits) and its header and footer."""
+    if b"<!DOCTYPE" in data[:4096]:
+        parse_xml(data, part)  # refuses it with the reason
+    events = etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
+                             no_network=True, huge_tree=False, load_dtd=False,
+                             tag=(s("row"), s("headerFooter")))
+    try:
+        for _, el in events:
+            if el.tag == s("headerFooter"):
+                for child in el:
+                    text = header_footer_text(child.text or "")
+                    if not text:
+                        continue
+                    local = etree.QName(child).localname
+                    (sheet.headers if "Header" in local else sheet.footers).append(text)
+                continue
+            if sheet.cut:
+                el.clear()
+                continue
+            try:
+                number = int(el.get("r") or len(sheet.rows) + 1)
+            except ValueError:
+                number = len(sheet.rows) + 1
+            cells = [(_ref_column(c.get("r"), k), _cell_text(c, book))
+                     for k, c in enumerate(el.iter(s("c")))]
+            cells = [(col, text) for col, text in cells if text]
+            el.clear()
+            if len(sheet.rows) >= MAX_ROWS or not budget.take(len(cells)):
+                sheet.cut = True
+                continue
+            if cells:
+                sheet.rows.append((number, cells))
+    except etree.XMLSyntaxError as exc:
+        raise ExtractError(f"文件内部件 {part} 不是有效的 XML：{exc}",
+                           f"part {part} is not valid XML: {exc}") from exc
+
+
+def ooxml_props(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    out = []
+    core = read_part(zf, "docProps/core.xml")
+    if core is not None:
+        root = parse_xml(core, "docProps/core.xml")
+        for ns, tag in ((DC, "title"), (DC, "subject"), (CP, "keywords"), (DC, "description"),
+                        (CP, "category")):
+            el = root.find(f"{{{ns}}}{tag}")
+            value = (el.text or "").strip() if el is not None else ""
+            if value:
+                out.append((f"props.{tag}", value))
+    custom = read_part(zf, "docProps/custom.xml")
+    if custom is not None:
+        root = parse_xml(custom, "docProps/custom.xml")
+        for prop in root.iter(f"{{{CUSTOM}}}property"):
+            value = "".join(str(x) for x in prop.itertext()).strip()
+            name = prop.get("name", "")
+            if value and name:
+                out.append((f"props.custom.{name}", value))
+    return out
+
+
+def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
+    """Read an OOXML workbook (.xlsx, .xlsm) from its sheet XML."""
+    with open_package(path, data, "XLSX") as zf:
+        workbook = content_part(zf, "xl/workbook.xml")
+        if workbook is None:
+            raise ExtractError("XLSX 包中没有工作簿部件（xl/workbook.xml），不是 Excel 工作簿",
+                               "not an Excel workbook: the package has no xl/workbook.xml")
+        root = parse_xml(workbook, "xl/workbook.xml")
+        rels = part_rels(zf, "xl/workbook.xml")
+        strings_part = next((p for p in rels.values() if p.endswith("sharedStrings.xml")), None)
+        strings = _shared_strings(zf, strings_part or "xl/sharedStrings.xml")
+        pr = root.find(s("workbookPr"))
+        book = Book(strings, _date_styles(zf),
+                    pr is not None and pr.get("date1904", "").lower() in ("1", "true"))
+        budget = Budget()
+        sheets: list[Sheet] = []
+        for el in root.iter(s("sheet")):
+            sheet = Sheet(el.get("name") or f"Sheet{len(sheets) + 1}",
+                          hidden=el.get("state") in ("hidden", "veryHidden"))
+            part = rels.get(el.get(f"{{{R}}}id", ""))
+            body = content_part(zf, part) if part else None
+            if body is not None and part is not None:
+                _read_sheet(body, part, sheet, book, budget)
+            sheets.append(sheet)
+        props = ooxml_props(zf)
+    blocks, meta = blocks_of(sheets, props)
+    meta.update({k.split(".", 1)[1]: v for k, v in props if k.count(".") == 1})
+    return Document(path=path, kind="xlsx", blocks=tuple(blocks), meta=meta)
+
+
+# --- BIFF (.xls, WPS .et) ---------------------------------------------------------------------
+
+def extract_xls(path: Path, data: bytes | None = None) -> Document:
+    """Read a BIFF workbook (.xls, WPS .et) with xlrd."""
+    import xlrd  # noqa: PLC0415 - loaded for BIFF files only
+
+    content = data if data is not None else path.read_bytes()
+    _check_workbook_stream(content)
+    try:
+        book = xlrd.open_workbook(file_contents=content, on_demand=True,
+                                  logfile=io.StringIO(), formatting_info=False)
+    except Exception as exc:  # xlrd raises many kinds on a damaged file
+        raise _biff_error(exc) from exc
+    budget = Budget()
+    sheets: list[Sheet] = []
+    printed = _biff_headers(content)
+    try:
+        for index in range(book.nsheets):
+            sh = book.sheet_by_index(index)
+            sheet = Sheet(sh.name, hidden=bool(getattr(sh, "visibility", 0)))
+            for r in range(sh.nrows):
+                if r >= MAX_ROWS:
+                    sheet.cut = True
+                    break
+                cells = [(c, _biff_text(sh.cell(r, c), book.datemode))
+                         for c in range(sh.row_len(r))]
+                cells = [(c, t) for c, t in cells if t]
+                if not budget.take(len(cells)):
+                    sheet.cut = True
+                    break
+                if cells:
+                    sheet.rows.append((r + 1, cells))
+            if len(printed) == book.nsheets:
+                sheet.headers, sheet.footers = printed[index]
+            sheets.append(sheet)
+            book.unload_sheet(index)
+    except Exception as exc:
+        raise _biff_error(exc) from exc
+    finally:
+        book.release_resources()
+    props, info = ole_properties(content)
+    blocks, meta = blocks_of(sheets, props)
+    return Document(path=path, kind="xls", blocks=tuple(blocks), meta={**info, **meta})
+
+
+BOF, HEADER, FOOTER, WORKSHEET = 0x0809, 0x0014, 0x0015, 0x0010
+
+
+def _biff_headers(content: bytes) -> list[tuple[list[str], list[str]]]:
+    """The printed header and footer texts of each worksheet, in stream order, from the HEADER
+    and FOOTER records (xlrd does not read them); empty when the stream cannot be walked."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(content))
+        with ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            data = ole.openstream(name).read() if name else b""
+    except Exception:  # xlrd has read the file: only the headers are lost
+        return []
+    out: list[tuple[list[str], list[str]]] = []
+    at = 0
+    while at + 4 <= len(data):
+        typ, size = struct.unpack_from("<HH", data, at)
+        body = data[at + 4:at + 4 + size]
+        at += 4 + size
+        if typ == BOF and len(body) >= 4:
+            if struct.unpack_from("<H", body, 2)[0] == WORKSHEET:
+                out.append(([], []))
+        elif typ in (HEADER, FOOTER) and out and len(body) >= 3:
+            count, wide = struct.unpack_from("<H", body, 0)[0], body[2] & 1
+            raw = body[3:3 + count * (2 if wide else 1)]
+            text = header_footer_text(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
+            if text:
+                out[-1][0 if typ == HEADER else 1].append(text)
+    return out
+
+
+def _check_workbook_stream(content: bytes) -> None:
+    """Refuse, saying what it is, an OLE file without an Excel workbook stream."""
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(content))
+    except Exception as exc:  # olefile raises many kinds on a damaged file
+        raise ExtractError(f"Excel 工作簿已损坏（不是可读的 OLE 文件）：{exc}",
+                           f"damaged Excel workbook: not a readable OLE file ({exc})") from exc
+    with ole:
+        lower = {"/".join(e).lower() for e in ole.listdir()}
+    if lower & {"workbook", "book"}:
+        return
+    if "worddocument" in lower:
+        raise ExtractError("文件扩展名是 Excel 工作簿，但内容是 Word 文档；请核对文件",
+                           "the name says Excel workbook but the content is a Word document")
+    if "powerpoint document" in lower:
+        raise ExtractError("文件扩展名是 Excel 工作簿，但内容是 PowerPoint 演示文稿；请核对文件",
+                           "the name says Excel workbook but the content is a PowerPoint "
+                           "presentation")
+    raise ExtractError("OLE 文件中没有 Excel 工作簿流（可能是 Excel 5.0 之前或其他 Office 文件）",
+                       "an OLE file without an Excel workbook stream (older than Excel 5, or "
+                       "another Office file?)")
+
+
+def _biff_text(cell: object, datemode: int) -> str:
+    """A cell's text; a date cell as the date written out (2026年3月2日), as it shows."""
+    import xlrd  # noqa: PLC0415
+
+    kind, value = getattr(cell, "ctype", 0), getattr(cell, "value", "")
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    if kind == xlrd.XL_CELL_DATE and isinstance(value, float):
+        try:
+            when = xlrd.xldate.xldate_as_datetime(value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return str(value)
+        return f"{when.year}年{when.month}月{when.day}日"
+    if kind == xlrd.XL_CELL_NUMBER and isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return "TRUE" if value else "FALSE"
+    return str(value).strip()
+
+
+def _biff_error(exc: Exception) -> ExtractError:
+    text = str(exc)
+    if "encrypt" in text.lower() or "FILEPASS" in text:
+        return ExtractError("Excel 工作簿已加密（受密码保护），无法读取",
+                            "the Excel workbook is encrypted (password-protected)")
+    if "Workbook" in text and "not found" in text.lower():
+        return ExtractError("OLE 文件中没有 Excel 工作簿流",
+                            "an OLE file without an Excel workbook stream")
+    return ExtractError(f"Excel 工作簿已损坏：{type(exc).__name__}: {text[:200]}",
+                        f"damaged Excel workbook: {type(exc).__name__}: {text[:200]}")

@@ -1,0 +1,338 @@
+"""Presentations (.pptx and .pptm; .ppt and WPS .dps) as blocks at ``幻灯片N.pK``.
+
+A mark stands on the title slide (alone in a text box at the top, or in the subtitle) or on
+every slide's header or footer. The slides are read in the presentation's order: each
+paragraph of each shape is a block (``top`` for the first short lines of slide 1, ``body``
+after), a table row is a block with its cells joined by tabs (region ``table``), the header,
+footer and date placeholders are ``header``/``footer`` blocks, and the speaker notes follow
+their slide at ``幻灯片N.备注.pK``. Properties are read as for a workbook.
+
+The OOXML presentation is read from its slide XML with lxml; the binary one (PowerPoint 97 and
+later, which WPS's .dps also is) from the records of its ``PowerPoint Document`` stream with
+olefile: the text atoms of each slide and its notes, and the header and footer atoms. Word 95
+era PowerPoint files (no such stream) are refused with what they are.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from pathlib import Path
+
+import olefile
+from lxml import etree
+
+from markers import Block
+from scanner.document import Document
+from scanner.errors import ExtractError
+from scanner.extract.doc import ole_properties
+from scanner.extract.ooxml import open_package, parse_xml
+from scanner.extract.sheet import content_part, ooxml_props, part_rels
+from scanner.extract.text import LONG_LINE, TOP_LINES
+
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NOTES_REL = "notesSlide"
+MAX_SLIDES = 2_000
+SLIDE = "幻灯片"
+NOTES = "备注"
+HEADER_TYPES = {"hdr": "header", "ftr": "footer", "dt": "footer"}
+SKIP_TYPES = {"sldNum", "sldImg"}
+
+
+def _a(tag: str) -> str:
+    return f"{{{A}}}{tag}"
+
+
+def _p(tag: str) -> str:
+    return f"{{{P}}}{tag}"
+
+
+class _Out:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.top_seen = 0
+
+    def add(self, text: str, location: str, region: str) -> None:
+        text = " ".join(text.replace("\x0b", "\n").split("\n")).strip()
+        if not text:
+            return
+        if region == "body" and location.startswith(f"{SLIDE}1.") and NOTES not in location:
+            self.top_seen += 1
+            if self.top_seen <= TOP_LINES and len(text) <= LONG_LINE:
+                region = "top"
+        self.blocks.append(Block(text, location, region, len(self.blocks)))  # type: ignore[arg-type]
+
+
+# --- OOXML (.pptx, .pptm) ---------------------------------------------------------------------
+
+def _paragraph_text(p: etree._Element) -> str:
+    parts = []
+    for el in p.iter(_a("t"), _a("br")):
+        parts.append("\n" if el.tag == _a("br") else (el.text or ""))
+    return "".join(parts)
+
+
+TOP_BAND_EMU = 731_520  # 0.8 inch: a text box above this on the title slide is read first
+TOP_BAND_MASTER = 460  # the same in the binary format's master units (576 an inch)
+
+
+def _in_top_band(el: etree._Element) -> bool:
+    """Whether a shape is placed in the top band of its slide (a placeholder that inherits its
+    position is not)."""
+    off = el.find(f"{_p('spPr')}/{_a('xfrm')}/{_a('off')}")
+    try:
+        return off is not None and int(off.get("y", "")) < TOP_BAND_EMU
+    except ValueError:
+        return False
+
+
+def _shapes(root: etree._Element, prefix: str, out: _Out, notes: bool = False) -> None:
+    """The text of a slide's (or notes page's) shapes and tables in document order."""
+    n = 0
+    tables = 0
+    shapes = list(root.iter(_p("sp"), _a("tbl")))
+    if prefix == f"{SLIDE}1":
+        shapes.sort(key=lambda el: not _in_top_band(el))  # stable: the band first, in order
+    for el in shapes:
+        if el.tag == _a("tbl"):
+            tables += 1
+            for r, tr in enumerate(el.iter(_a("tr")), 1):
+                cells = [" ".join(t for t in (_paragraph_text(p).strip()
+                                              for p in tc.iter(_a("p"))) if t)
+                         for tc in tr.iter(_a("tc"))]
+                if any(cells):
+                    out.add("\t".join(c for c in cells if c), f"{prefix}.table{tables}.r{r}",
+                            "table")
+            continue
+        ph = el.find(f"{_p('nvSpPr')}/{_p('nvPr')}/{_p('ph')}")
+        kind = ph.get("type", "") if ph is not None else ""
+        if kind in SKIP_TYPES or (notes and kind in ("hdr", "ftr", "dt")):
+            continue
+        region = HEADER_TYPES.get(kind, "body")
+        body = el.find(_p("txBody"))
+        if body is None:
+            continue
+        for para in body.iter(_a("p")):
+            n += 1
+            out.add(_paragraph_text(para), f"{prefix}.p{n}", region)
+
+
+def extract_pptx(path: Path, data: bytes | None = None) -> Document:
+    """Read an OOXML presentation from its slide XML."""
+    with open_package(path, data, "PPTX") as zf:
+        main = "ppt/presentation.xml"
+        pres = content_part(zf, main)
+        if pres is None:
+            raise ExtractError("PPTX 包中没有演示文稿部件（ppt/presentation.xml），不是演示文稿",
+                               "not a presentation: the package has no ppt/presentation.xml")
+        root = parse_xml(pres, main)
+        rels = part_rels(zf, main)
+        out = _Out()
+        slide_ids = root.find(_p("sldIdLst"))
+        parts = [rels.get(el.get(f"{{{R}}}id", ""), "")
+                 for el in (slide_ids if slide_ids is not None else [])]
+        for n, part in enumerate(parts[:MAX_SLIDES], 1):
+            _slide(zf, part, n, out)
+        props = ooxml_props(zf)
+    meta = {k.split(".", 1)[1]: v for k, v in props if k.count(".") == 1}
+    if len(parts) > MAX_SLIDES:
+        meta["note_zh"] = f"演示文稿过大：只读取了前 {MAX_SLIDES} 张幻灯片"
+        meta["note_en"] = f"large presentation: only the first {MAX_SLIDES} slides were read"
+    for where, value in props:
+        out.blocks.append(Block(value, where, "props", len(out.blocks)))
+    return Document(path=path, kind="pptx", blocks=tuple(out.blocks), pages=len(parts),
+                    meta=meta)
+
+
+def _slide(zf: zipfile.ZipFile, part: str, n: int, out: _Out) -> None:
+    data = content_part(zf, part) if part else None
+    if data is None:
+        return
+    _shapes(parse_xml(data, part), f"{SLIDE}{n}", out)
+    notes = next((t for t in _typed_rels(zf, part) if t.rsplit("/", 1)[-1].startswith("notes")),
+                 None)
+    body = content_part(zf, notes) if notes else None
+    if body is not None and notes is not None:
+        _shapes(parse_xml(body, notes), f"{SLIDE}{n}.{NOTES}", out, notes=True)
+
+
+def _typed_rels(zf: zipfile.ZipFile, part: str) -> list[str]:
+    return list(part_rels(zf, part).values())
+
+
+# --- binary (.ppt, WPS .dps) ------------------------------------------------------------------
+
+CONTAINER_VER = 0xF
+SLWT, SLIDE_PERSIST = 0x0FF0, 0x03F3
+TEXT_CHARS, TEXT_BYTES, CSTRING = 0x0FA0, 0x0FA8, 0x0FBA
+SLIDE_REC, NOTES_REC, NOTES_ATOM, HEADERS_FOOTERS = 0x03EE, 0x03F0, 0x03F1, 0x0FD9
+SHAPE, CLIENT_ANCHOR = 0xF004, 0xF010
+MAX_RECORDS = 1_000_000
+MAX_DEPTH = 32
+
+
+def _records(data: bytes, start: int, end: int, depth: int,
+             count: list[int]) -> list[tuple[int, int, int, int, int]]:
+    """(type, instance, first byte of the body, end byte, depth) of every record between
+    ``start`` and ``end``, containers before their children; a damaged length stops the walk at
+    that record."""
+    out = []
+    at = start
+    while at + 8 <= end:
+        count[0] += 1
+        if count[0] > MAX_RECORDS:
+            raise ExtractError("演示文稿记录过多，疑似损坏或恶意构造，未读取",
+                               "too many records in the presentation: damaged or hostile")
+        ver_inst, typ, size = struct.unpack_from("<HHI", data, at)
+        body, stop = at + 8, at + 8 + size
+        if stop > end:
+            break
+        out.append((typ, ver_inst >> 4, body, stop, depth))
+        if ver_inst & 0xF == CONTAINER_VER and depth < MAX_DEPTH:
+            out.extend(_records(data, body, stop, depth + 1, count))
+        at = stop
+    return out
+
+
+def _atom_text(data: bytes, typ: int, body: int, stop: int) -> str:
+    raw = data[body:stop]
+    if typ == TEXT_BYTES:
+        return raw.decode("latin-1")
+    return raw[:len(raw) // 2 * 2].decode("utf-16-le", "replace")
+
+
+def extract_ppt(path: Path, data: bytes | None = None) -> Document:
+    """Read a binary presentation (PowerPoint 97 and later, WPS .dps)."""
+    content = data if data is not None else path.read_bytes()
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(content))
+    except Exception as exc:  # olefile raises many kinds on a damaged file
+        raise ExtractError(f"演示文稿已损坏（不是可读的 OLE 文件）：{exc}",
+                           f"damaged presentation: not a readable OLE file ({exc})") from exc
+    with ole:
+        streams = {"/".join(s) for s in ole.listdir()}
+        if "EncryptedSummary" in streams:
+            raise ExtractError("演示文稿已加密（受密码保护），无法读取",
+                               "the presentation is encrypted (password-protected)")
+        if "PowerPoint Document" not in streams:
+            if "WordDocument" in streams or "Workbook" in streams or "Book" in streams:
+                raise ExtractError("OLE 文件中没有 PowerPoint 演示文稿流（是 Word 或 Excel 文件）",
+                                   "an OLE file without a PowerPoint document stream (a Word or "
+                                   "Excel file)")
+            raise ExtractError("OLE 文件中没有 PowerPoint 演示文稿流（可能是 PowerPoint 95 "
+                               "或更早的格式）",
+                               "an OLE file without a PowerPoint document stream (PowerPoint 95 "
+                               "or older?)")
+        stream = ole.openstream("PowerPoint Document").read()
+    walk = _Walk(stream)
+    walk.run()
+    slides, notes, headers = walk.slides, walk.notes, walk.headers
+    out = _Out()
+    seen = set()
+    for region, text in headers:
+        if (region, text) not in seen:
+            seen.add((region, text))
+            out.add(text, f"{SLIDE}.{'页眉' if region == 'header' else '页脚'}{len(seen)}", region)
+    for n, texts in enumerate(slides[:MAX_SLIDES], 1):
+        _binary_slide(texts, f"{SLIDE}{n}", out)
+        if n - 1 < len(notes):
+            _binary_slide(notes[n - 1], f"{SLIDE}{n}.{NOTES}", out)
+    props, meta = ole_properties(content)
+    for where, value in props:
+        out.blocks.append(Block(value, where, "props", len(out.blocks)))
+    return Document(path=path, kind="ppt", blocks=tuple(out.blocks), pages=len(slides),
+                    meta=meta)
+
+
+class _Walk:
+    """The texts of each slide and each notes page, and the header and footer texts, gathered
+    from the records of a ``PowerPoint Document`` stream in one pass. Text is kept either in the
+    slide list (older writers) or in each slide's drawing (newer ones and LibreOffice); on the
+    title slide the shapes anchored in its top band come first."""
+
+    def __init__(self, stream: bytes) -> None:
+        self.stream = stream
+        self.slides: list[list[str]] = []
+        self.notes: list[list[str]] = []
+        self.headers: list[tuple[str, str]] = []
+        self.drawn: list[list[str]] = []
+        self.slide_ids: list[int] = []  # the slides' ids, in the presentation's order
+        self.drawn_notes: dict[int, list[str]] = {}  # notes text by the id of its slide
+        self.top_band: list[str] = []
+        self.current: list[str] | None = None  # the slide list's open slide
+        self.note: list[str] | None = None
+        self.ends = {"slwt": -1, "slide": -1, "hf": -1, "notes": -1, "shape": -1, "band": -1}
+        self.slwt_instance = -1
+
+    def run(self) -> None:
+        for typ, inst, body, stop, _ in _records(self.stream, 0, len(self.stream), 0, [0]):
+            for key, end in self.ends.items():
+                if body >= end:
+                    self.ends[key] = -1
+            if self.ends["slwt"] < 0:
+                self.current = None
+            if self.ends["notes"] < 0:
+                self.note = None
+            self.record(typ, inst, body, stop)
+        self.title_band_first()
+        if not any(self.slides) and any(self.drawn):
+            self.slides = self.drawn
+        if not any(self.notes) and self.drawn_notes:
+            self.notes = [self.drawn_notes.get(i, []) for i in self.slide_ids]
+
+    def record(self, typ: int, inst: int, body: int, stop: int) -> None:
+        ends = self.ends
+        if typ == SLWT:
+            ends["slwt"], self.slwt_instance = stop, inst
+        elif typ == SLIDE_PERSIST and ends["slwt"] >= 0 and self.slwt_instance in (0, 2):
+            self.current = []
+            (self.slides if self.slwt_instance == 0 else self.notes).append(self.current)
+            if self.slwt_instance == 0 and stop - body >= 16:
+                self.slide_ids.append(struct.unpack_from("<I", self.stream, body + 12)[0])
+        elif typ == SLIDE_REC:
+            self.title_band_first()
+            self.drawn.append([])
+            ends["slide"] = stop
+        elif typ in (NOTES_REC, HEADERS_FOOTERS, SHAPE):
+            ends[{NOTES_REC: "notes", HEADERS_FOOTERS: "hf", SHAPE: "shape"}[typ]] = stop
+        elif typ == NOTES_ATOM and ends["notes"] >= 0 and stop - body >= 4:
+            ref = struct.unpack_from("<I", self.stream, body)[0]
+            self.note = self.drawn_notes.setdefault(ref, [])
+        elif (typ == CLIENT_ANCHOR and ends["slide"] >= 0 and stop - body == 8
+              and body < ends["shape"]
+              and struct.unpack_from("<h", self.stream, body)[0] < TOP_BAND_MASTER):
+            ends["band"] = ends["shape"]
+        elif typ in (TEXT_CHARS, TEXT_BYTES):
+            self.text(_atom_text(self.stream, typ, body, stop))
+        elif typ == CSTRING and ends["hf"] >= 0 and inst in (1, 2):
+            text = _atom_text(self.stream, TEXT_CHARS, body, stop).strip()
+            if text:
+                self.headers.append(("header" if inst == 1 else "footer", text))
+
+    def text(self, text: str) -> None:
+        if text.strip() == "*":  # a slide number's placeholder
+            return
+        if self.current is not None:
+            self.current.append(text)
+        elif self.ends["slide"] >= 0 and self.drawn:
+            self.drawn[-1].append(text)
+            if self.ends["band"] >= 0 and len(self.drawn) == 1:
+                self.top_band.append(text)
+        elif self.note is not None:
+            self.note.append(text)
+
+    def title_band_first(self) -> None:
+        if len(self.drawn) == 1 and self.top_band:
+            band, self.top_band = self.top_band, []
+            self.drawn[0] = band + [t for t in self.drawn[0] if t not in band]
+
+
+def _binary_slide(texts: list[str], prefix: str, out: _Out) -> None:
+    k = 0
+    for text in texts:
+        for para in text.split("\r"):
+            k += 1
+            out.add(para, f"{prefix}.p{k}", "body")

@@ -1,0 +1,126 @@
+"""Presentations: .pptx written by python-pptx, and .ppt (and WPS .dps, the same binary format)
+written from it by LibreOffice Impress; the mark on the title slide or in every slide's footer,
+notes, tables, damaged and mislabelled files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from builders import convert, soffice
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.util import Inches
+
+from scanner.extract.slides import extract_ppt, extract_pptx
+from scanner.pipeline import ScanOptions, scan_file
+
+OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+
+
+def _title_deck(path: Path) -> Path:
+    prs = Presentation()
+    first = prs.slides.add_slide(prs.slide_layouts[0])
+    first.shapes.title.text = "某项目进展汇报"
+    first.placeholders[1].text = "某研究所 2026年3月"
+    box = first.shapes.add_textbox(Inches(0.2), Inches(0.1), Inches(2), Inches(0.5))
+    box.text_frame.text = "机密★5年"
+    second = prs.slides.add_slide(prs.slide_layouts[1])
+    second.shapes.title.text = "一、总体进展"
+    second.placeholders[1].text = "某分系统完成联调测试。"
+    second.notes_slide.notes_text_frame.text = "讲稿要点：联调结论"
+    table = second.shapes.add_table(2, 2, Inches(1), Inches(4), Inches(4), Inches(1)).table
+    table.cell(0, 0).text = "项目"
+    table.cell(0, 1).text = "进度"
+    box = second.shapes.add_textbox(Inches(1), Inches(6), Inches(4), Inches(0.5))
+    box.text_frame.text = "知悉范围：项目组"
+    prs.core_properties.title = "进展汇报"
+    prs.save(str(path))
+    return path
+
+
+def _footer_deck(path: Path) -> Path:
+    prs = Presentation()
+    for n in range(3):
+        slide = prs.slides.add_slide(prs.slide_layouts[1])
+        slide.shapes.title.text = f"第{n + 1}部分"
+        slide.placeholders[1].text = "某型装备试验情况。"
+        for ph in slide.slide_layout.placeholders:
+            if ph.placeholder_format.type == PP_PLACEHOLDER.FOOTER:
+                slide.shapes.clone_placeholder(ph)
+        footer = next(s for s in slide.placeholders
+                      if s.placeholder_format.type == PP_PLACEHOLDER.FOOTER)
+        footer.text_frame.text = "秘密★1年"
+    prs.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("slides")
+    made = [_title_deck(folder / "title.pptx"), _footer_deck(folder / "footer.pptx")]
+    out = {p.name: p for p in made}
+    if soffice() is not None:
+        for ppt in convert(made, folder / "ppt", "ppt"):
+            out[ppt.name] = ppt
+            dps = ppt.with_suffix(".dps")
+            shutil.copy(ppt, dps)
+            out[dps.name] = dps
+    return out
+
+
+def _formats(stem: str) -> list[str]:
+    return [f"{stem}.pptx", pytest.param(f"{stem}.ppt", marks=needs_soffice),
+            pytest.param(f"{stem}.dps", marks=needs_soffice)]  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("name", _formats("title"))
+def test_a_mark_on_the_title_slide(decks: dict[str, Path], name: str) -> None:
+    report = scan_file(decks[name], OPTIONS)
+    assert report.status == "ok", report.reason_en
+    eff = report.marks.effective if report.marks else None
+    assert eff is not None and (eff.raw, eff.region) == ("机密★5年", "top")
+    assert eff.location == "幻灯片1.p1"  # the text box in the top band before the title
+    assert {f.code for f in report.findings} == set()
+    reader = extract_pptx if name.endswith(".pptx") else extract_ppt
+    blocks = {b.location: b.text for b in reader(decks[name]).blocks}
+    assert blocks["幻灯片2.p1"] == "一、总体进展"
+    assert blocks["幻灯片2.备注.p1"] == "讲稿要点：联调结论"
+    assert blocks["props.title"] == "进展汇报"
+    if name.endswith(".pptx"):
+        assert blocks["幻灯片2.table1.r1"] == "项目\t进度"
+
+
+@pytest.mark.parametrize("name", _formats("footer"))
+def test_a_mark_in_every_slide_footer(decks: dict[str, Path], name: str) -> None:
+    report = scan_file(decks[name], OPTIONS)
+    assert report.status == "ok", report.reason_en
+    eff = report.marks.effective if report.marks else None
+    assert eff is not None and (eff.raw, eff.region) == ("秘密★1年", "footer")
+    assert "MARK_CONFLICT" not in {f.code for f in report.findings}
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.9])
+def test_truncated_presentations_are_unreadable(decks: dict[str, Path], tmp_path: Path,
+                                                cut: float) -> None:
+    for name in ("title.pptx", "title.ppt"):
+        if name not in decks:
+            continue
+        data = decks[name].read_bytes()
+        path = tmp_path / name
+        path.write_bytes(data[:int(len(data) * cut)])
+        report = scan_file(path, OPTIONS)
+        assert report.status == "unreadable" and report.reason_en, name
+
+
+def test_a_word_file_named_ppt_says_what_it_is(tmp_path: Path) -> None:
+    from conftest import TESTS  # noqa: PLC0415
+
+    path = tmp_path / "x.dps"
+    shutil.copy(TESTS / "data" / "doc_cases" / "copy_ok.doc", path)
+    report = scan_file(path, OPTIONS)
+    assert report.status == "unreadable"
+    assert "Word or Excel" in (report.reason_en or "")
