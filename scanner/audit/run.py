@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from scanner import ENGINE, catalogs
+from scanner import ENGINE, catalogs, progress_seconds
 from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.facts import ArchiveIds, facts_of
 from scanner.audit.ledger import LedgerRow, ledger_row
@@ -114,10 +114,10 @@ ETA_AFTER = 4  # files done before a time left is estimated
 class _Progress:
     """A rich progress bar on a terminal; plain lines with rate and ETA otherwise."""
 
-    def __init__(self, total: int, stream: TextIO, lang: str, every: float = 2.0,
+    def __init__(self, total: int, stream: TextIO, lang: str, every: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.total, self.stream, self.lang, self.every, self.clock = (total, stream, lang,
-                                                                      every, clock)
+        self.total, self.stream, self.lang, self.clock = total, stream, lang, clock
+        self.every = progress_seconds() if every is None else every
         self.start = self.last = clock()
         self.done = 0
         self.first: float | None = None  # when the first file finished

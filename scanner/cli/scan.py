@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from scanner import catalogs
+from scanner import catalogs, progress_seconds
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.messages import Msg, printable
@@ -73,9 +73,10 @@ class Progress:
     line redrawn in place and erased before anything else is printed and when the run ends, so
     none is left standing after the summary; elsewhere (a log) plain lines."""
 
-    def __init__(self, stream: TextIO, lang: str, every: float = 2.0,
+    def __init__(self, stream: TextIO, lang: str, every: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.stream, self.lang, self.every, self.clock = stream, lang, every, clock
+        self.stream, self.lang, self.clock = stream, lang, clock
+        self.every = progress_seconds() if every is None else every
         self.start = self.last = clock()
         self.done = 0
         self.live = False  # a line is drawn in place and not yet erased

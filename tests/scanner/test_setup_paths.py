@@ -25,9 +25,13 @@ DOC = DocSpec(body=["000123", "秘密★5年", "知悉范围：本局", "正文�
 BROKEN_CATALOGUE = "id: broken\nversion: 1\nitems:\n  - id: X-1\n    level: 特密\n"
 
 
+# Progress every 0.2 s, so a run that the machine finishes quickly still shows some.
+FAST_PROGRESS = {**os.environ, "DINGMI_PROGRESS_SECONDS": "0.2"}
+
+
 def dingmi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300, check=False)
+                          text=True, cwd=cwd, timeout=300, check=False, env=FAST_PROGRESS)
 
 
 def test_demo_catalogue_in_watch_dirs_yaml(tmp_path: Path) -> None:
@@ -193,7 +197,7 @@ def test_scan_leaves_no_progress_line_after_its_summary(tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "scanner.cli", "scan", "archive", "--out",
                              "out", "--jobs", "1", "-q"], stdin=follower, stdout=follower,
-                            stderr=follower, cwd=tmp_path, close_fds=True)
+                            stderr=follower, cwd=tmp_path, close_fds=True, env=FAST_PROGRESS)
     os.close(follower)
     seen = b""
     while True:
