@@ -165,8 +165,11 @@ class Doc:
             lines.append(f"{y}年{m}月{d}日")
         if self.reminder:
             lines.append(REMINDER)
-        y, m, d = (int(x) for x in (self.date or "2025-01-02").split("-"))
-        lines += ["", CC, f"示例省人民政府办公厅 {y}年{m}月{d}日印发"]
+        issued = ""
+        if self.date:
+            y, m, d = (int(x) for x in self.date.split("-"))
+            issued = f" {y}年{m}月{d}日"
+        lines += ["", CC, f"示例省人民政府办公厅{issued}印发"]
         return "\n".join(lines) + "\n"
 
 
