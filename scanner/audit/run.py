@@ -28,6 +28,7 @@ from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.ledger import LedgerRow, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
+from scanner.derived.archive import run_stage
 from scanner.fsutil import remove_stale_temporaries
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
@@ -201,6 +202,9 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         if result.processed:
             known = db.known()
         result.unreadable = sum(1 for p in order if p in known and known[p].status != "ok")
+        derived = run_stage(db, known, order, reports_dir, a.formats, a.lang,
+                            a.options.as_of.isoformat())
+        db.set_meta("derived", derived)  # cross-document results change the outputs too
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
                  rows_wanted=rows_wanted)
     finally:
@@ -215,7 +219,7 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
              rows_wanted: bool) -> None:
     """Write the outputs unless those on disk show exactly these rows under these settings;
     the reports are read from the database only when something needs them."""
-    digest = _outputs_digest(known, order, a, key)
+    digest = _outputs_digest(known, order, a, key + (db.get_meta("derived") or ""))
     fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
     stale = digest != db.get_meta("outputs") or not fresh
     if stale or rows_wanted:

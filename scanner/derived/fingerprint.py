@@ -1,0 +1,138 @@
+"""Fingerprints of a document's own prose: normalized text → k-gram hashes → winnowing.
+
+Normalization folds full-width forms (:func:`markers.normalize.fold_width`) and traditional
+characters (:mod:`.hanzi`) and keeps only letters and digits of every script: punctuation,
+whitespace and line breaks go, so re-punctuation, re-wrapping and width changes leave the text as
+it was. Every kept character remembers its block and its offset there.
+
+Left out of the text that is fingerprinted (a break stands in their place, so no k-gram spans
+them): the lead up to the title (份号, mark, 文号, title: a register repeats exactly those), every
+文号 and 《…》 (citations are evidence of their own, :mod:`.cite`), and a quotation attributed to a
+public text, ``《…法》第X条规定：“…”`` or ``…总书记强调：“…”`` (public: it links nothing).
+
+Winnowing (Schleimer, Wilkerson and Aiken 2003) with k-grams of :data:`K` characters and windows
+of :data:`W` k-grams: any run of at least ``W + K - 1`` = 19 normalized characters shared by two
+documents yields at least one shared fingerprint (the guarantee threshold), and nothing shorter
+than ``K`` = 8 characters ever does (the noise threshold).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markers.normalize import fold_width
+from scanner.derived.hanzi import to_simplified
+
+K = 8
+W = 12
+GUARANTEE = W + K - 1
+BREAK = "\x00"
+LEAD_BLOCKS = 15  # the title is looked for among the first blocks
+TITLE = re.compile(r"^(关于|關於).{2,60}$|^.{2,60}(通知|意见|方案|报告|决定|办法|规定|纪要|通报|批复"
+                   r"|请示|要点|规划|细则|目录|函|摘编|汇编)$")
+DOC_NO = re.compile(r"[\u4e00-\u9fff]{0,12}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]\s*第?\s*\d{1,5}\s*号"
+                    r"|[\u4e00-\u9fff]{1,12}字\s*第\s*\d{1,5}\s*号")
+BOOK = re.compile(r"《[^《》]{1,80}》")
+PUBLIC_QUOTE = re.compile(
+    r"《[^《》]{2,60}》第[一二三四五六七八九十百零〇0-9]+条(?:第[^，。“]{1,6}款)?"
+    r"[^“。]{0,8}[:：，,]?\s*“[^”]{2,1200}”"
+    r"|(?:总书记|主席|总理|同志)[^“。]{0,16}(?:指出|强调|要求|说|讲)[:：，,]?\s*“[^”]{2,1200}”")
+
+
+@dataclass(frozen=True)
+class Normal:
+    """A document's normalized prose: the text (with :data:`BREAK` where a part was left out)
+    and, for each character, its block and its offset in that block's raw text."""
+
+    text: str
+    block: Sequence[int]
+    offset: Sequence[int]
+
+    def origin(self, start: int, end: int) -> tuple[int, int, int]:
+        """The block and raw span of the normalized span ``[start, end)`` (in the block where it
+        starts)."""
+        b = self.block[start]
+        last = end - 1
+        while last > start and self.block[last] != b:
+            last -= 1
+        return b, self.offset[start], self.offset[last] + 1
+
+
+def title_index(blocks: Sequence[str]) -> int | None:
+    """The block that is the title, among the first ones (None: none looks like one)."""
+    for i, text in enumerate(blocks[:LEAD_BLOCKS]):
+        t = to_simplified(fold_width("".join(text.split())))
+        if 4 <= len(t) <= 64 and TITLE.match(t) and "★" not in t:
+            return i
+    return None
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` to leave out: public quotations, 文号, 《…》."""
+    spans = [m.span() for m in PUBLIC_QUOTE.finditer(text)]
+    spans += [m.span() for m in DOC_NO.finditer(text)]
+    spans += [m.span() for m in BOOK.finditer(text)]
+    return spans
+
+
+def normalize_blocks(blocks: Sequence[str]) -> Normal:
+    """The normalized prose of a document given as its blocks' texts."""
+    first = title_index(blocks)
+    start = 0 if first is None else first + 1
+    chars: list[str] = []
+    where: list[int] = []
+    offsets: list[int] = []
+    for b in range(start, len(blocks)):
+        raw = blocks[b]
+        text = to_simplified(fold_width(raw))
+        masked = [False] * len(text)
+        for s, e in _masked(text):
+            for i in range(s, e):
+                masked[i] = True
+        gap = True
+        for i, ch in enumerate(text):
+            if masked[i]:
+                if not gap:
+                    chars.append(BREAK)
+                    where.append(b)
+                    offsets.append(i)
+                    gap = True
+                continue
+            if ch.isalnum():
+                chars.append(ch.lower())
+                where.append(b)
+                offsets.append(i)
+                gap = False
+    return Normal("".join(chars), where, offsets)
+
+
+def kgram_hash(gram: str) -> int:
+    """A stable 63-bit hash of one k-gram (the same in every process and on every machine)."""
+    digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def fingerprints(text: str) -> list[tuple[int, int]]:
+    """Winnowed (hash, position) pairs of ``text``: in every window of :data:`W` consecutive
+    k-grams the smallest hash (the rightmost on a tie) is taken, each occurrence once."""
+    grams = [(kgram_hash(text[i:i + K]), i) for i in range(len(text) - K + 1)
+             if BREAK not in text[i:i + K]]
+    if not grams:
+        return []
+    if len(grams) <= W:
+        return [min(grams, key=lambda g: (g[0], -g[1]))]
+    chosen: list[tuple[int, int]] = []
+    last = -1
+    for s in range(len(grams) - W + 1):
+        window = grams[s:s + W]
+        best = window[0]
+        for g in window[1:]:
+            if g[0] <= best[0]:
+                best = g
+        if best[1] != last:
+            chosen.append(best)
+            last = best[1]
+    return chosen
