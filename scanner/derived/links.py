@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.derived import cite
-from scanner.derived.fingerprint import BREAK, K, W
+from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
@@ -82,19 +82,29 @@ def _exact(a: str, b: str, i: int, j: int, step: int) -> int:
     return n
 
 
+def _at(text: str, i: int) -> str:
+    return text[i] if 0 <= i < len(text) else BREAK
+
+
 _SKIPS = sorted(((x, y) for x in range(MAX_SKIP + 1) for y in range(MAX_SKIP + 1) if x or y),
                 key=lambda s: (max(s), s[0] + s[1]))
 
 
-def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, int]:
-    """Extend from ``a[i]``/``b[j]`` (which match) in direction ``step`` across small edits:
-    (characters covered in ``a``, in ``b``, matching characters, edits)."""
-    ca = cb = matched = edits = 0
+def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, list[range]]:
+    """Extend from ``a[i]``/``b[j]`` in direction ``step`` across small edits: (characters
+    covered in ``a``, in ``b``, edits, the exact runs as ranges of ``a``)."""
+    ca = cb = edits = 0
+    runs: list[range] = []
     while True:
         run = _exact(a, b, i + step * ca, j + step * cb, step)
+        if run:
+            first, last = i + step * ca, i + step * (ca + run - 1)
+            runs.append(range(min(first, last), max(first, last) + 1))
         ca += run
         cb += run
-        matched += run
+        na, nb = i + step * ca, j + step * cb
+        if _at(a, na) == BREAK or _at(b, nb) == BREAK:  # a left-out part ends a passage
+            return ca, cb, edits, runs
         for x, y in _SKIPS:
             ia, jb = i + step * (ca + x), j + step * (cb + y)
             if _exact(a, b, ia, jb, step) >= RESUME:
@@ -103,17 +113,34 @@ def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, i
                 edits += 1
                 break
         else:
-            return ca, cb, matched, edits
+            return ca, cb, edits, runs
+
+
+def _own_run(runs: list[range], boiler: bytearray) -> int:
+    """The longest stretch of exactly matching characters outside boilerplate."""
+    best = cur = 0
+    prev = None
+    for x in sorted(x for r in runs for x in r):
+        if boiler[x] or (prev is not None and x != prev + 1):
+            cur = 0
+        if not boiler[x]:
+            cur += 1
+            best = max(best, cur)
+        prev = x
+    return best
 
 
 def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> Passage | None:
-    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]``, if it counts (the
-    characters of ``a`` that ``boiler`` marks do not count)."""
-    ra, rb, rm, re_ = _extend(a, b, i, j, 1)
-    la, lb, lm, le = _extend(a, b, i - 1, j - 1, -1) if i and j else (0, 0, 0, 0)
+    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]``, if it counts: enough
+    matching characters outside boilerplate (``boiler`` marks it in ``a``), few edits, and one
+    exact run outside boilerplate at least as long as the guarantee threshold."""
+    ra, rb, re_, rr = _extend(a, b, i, j, 1)
+    la, lb, le, lr = _extend(a, b, i - 1, j - 1, -1) if i and j else (0, 0, 0, [])
+    runs = rr + lr
     edits = re_ + le
-    matched = rm + lm - sum(boiler[i - la:i + ra])
-    if matched < MIN_PASSAGE or edits * EDIT_EVERY > matched:
+    matched = sum(1 for r in runs for x in r if not boiler[x])
+    if (matched < MIN_PASSAGE or edits * EDIT_EVERY > matched
+            or _own_run(runs, boiler) < GUARANTEE):
         return None
     return Passage((i - la, i + ra), (j - lb, j + rb), matched)
 
@@ -124,7 +151,7 @@ def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
     mask = bytearray(length)
     last = None
     for p in sorted(positions):
-        start = last if last is not None and p - last <= W + K else p
+        start = last if last is not None and p - last <= W else p
         for x in range(start, min(p + K, length)):
             mask[x] = 1
         last = p
@@ -138,7 +165,7 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
     out: list[Passage] = []
     reach = -1
     for d, o in pairs:
-        if d < reach:
+        if d < reach or any(boiler[d:d + K]):  # a seed touching boilerplate is no evidence
             continue
         p = _align(here, there, d, o, boiler)
         if p is not None:
