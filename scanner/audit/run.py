@@ -202,8 +202,8 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         if result.processed:
             known = db.known()
         result.unreadable = sum(1 for p in order if p in known and known[p].status != "ok")
-        derived = run_stage(db, known, order, reports_dir, a.formats, a.lang,
-                            a.options.as_of.isoformat())
+        derived = run_stage(db, known, order, reports=reports_dir, formats=a.formats,
+                            lang=a.lang, as_of=a.options.as_of.isoformat())
         db.set_meta("derived", derived)  # cross-document results change the outputs too
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
                  rows_wanted=rows_wanted)

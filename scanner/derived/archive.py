@@ -29,13 +29,13 @@ class Row(Protocol):
     """What the stage reads of a file row (:class:`scanner.audit.db.FileRow`)."""
 
     @property
-    def relative(self) -> str: ...  # noqa: D102
+    def relative(self) -> str: ...
     @property
-    def sha256(self) -> str | None: ...  # noqa: D102
+    def sha256(self) -> str | None: ...
     @property
-    def key(self) -> str: ...  # noqa: D102
+    def key(self) -> str: ...
     @property
-    def status(self) -> str: ...  # noqa: D102
+    def status(self) -> str: ...
 
 
 class Store(Protocol):
@@ -43,12 +43,12 @@ class Store(Protocol):
 
     conn: Any
 
-    def flush(self) -> None: ...  # noqa: D102
-    def report_of(self, path: str) -> dict[str, Any] | None: ...  # noqa: D102
+    def flush(self) -> None: ...
+    def report_of(self, path: str) -> dict[str, Any] | None: ...
 
 
-def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], reports: Path,
-              formats: tuple[str, ...], lang: str, as_of: str) -> str:
+def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
+              reports: Path, formats: tuple[str, ...], lang: str, as_of: str) -> str:
     """Update the index, add links and findings to every report; the digest of the results."""
     db.flush()
     conn = db.conn
@@ -81,10 +81,11 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], reports
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return _link_all(db, writer, known, ok, reports, formats, lang, as_of)
+    return _link_all(db, writer, known, ok, reports=reports, formats=formats, lang=lang,
+                     as_of=as_of)
 
 
-def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[str],
+def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *,
               reports: Path, formats: tuple[str, ...], lang: str, as_of: str) -> str:
     documents = writer.count()
     sides: dict[str, _Side | None] = {}

@@ -1,10 +1,11 @@
 """Citations: the 文号 and 《titles》 a document names, and its own 文号 and title as keys.
 
-A 文号 is keyed by year and number (``示例发〔2024〕12号`` → ``2024|12``) with its prefix kept apart,
-in every bracket form (``〔〕 [] () （） 【】``, with or without 第); ``…字第12号`` has no year and is
-keyed by prefix and number. A title is keyed by its letters and digits (traditional and full-width
-forms folded). A line that is nothing but citations, titles, marks, numbering and dates is a
-*listing* (a register of documents), not a citation: a register is not derived from what it lists.
+A 文号 is keyed by year and number (``示例发〔2024〕12号`` → ``2024|12``), its prefix kept
+apart, in every bracket form (``〔〕 [] () （） 【】``, with or without 第); ``…字第12号`` has no
+year and is keyed by prefix and number. A title is keyed by its letters and digits (traditional
+and full-width forms folded). A line that is nothing but citations, titles, marks, numbering and
+dates is a *listing* (a register of documents), not a citation: a register is not derived from
+what it lists.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 from markers.normalize import fold_width
 from scanner.derived.hanzi import to_simplified
 
-_NO = re.compile(r"([\u4e00-\u9fff]{0,12}?)[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]\s*第?\s*(\d{1,5})\s*号")
+_NO = re.compile(r"([\u4e00-\u9fff]{0,12}?)[〔\[(（【]\s*((?:19|20)\d{2})\s*[〕\])）】]"
+                 r"\s*第?\s*(\d{1,5})\s*号")
 _NO_ZI = re.compile(r"([\u4e00-\u9fff]{1,12}字)\s*第\s*(\d{1,5})\s*号")
 _BOOK = re.compile(r"《([^《》]{2,80})》")
 _MARK = re.compile(r"(绝密|机密|秘密)\s*[★*＊☆]\s*[^\s，。；]{0,12}")

@@ -34,8 +34,9 @@ def _rank(m: Meta) -> int:
     return LEVEL_RANK.get(m.level or "", 0)
 
 
-def _names(sources: Sequence[Source]) -> str:
-    return "、".join(f"“{s.meta.relative}”（{s.meta.mark or '未标密级'}）" for s in sources)
+def _names(sources: Sequence[Source]) -> dict[str, str]:
+    return {"sources_zh": "、".join(f"“{s.meta.relative}”（{s.meta.mark}）" for s in sources),
+            "sources_en": ", ".join(f"'{s.meta.relative}' ({s.meta.mark})" for s in sources)}
 
 
 def _top(sources: Sequence[Source]) -> tuple[int, int | None]:
@@ -63,7 +64,7 @@ def judge(own: Meta, sources: Sequence[Source], as_of: str) -> list[dict[str, An
             mine == rank and months is not None and own.months is not None
             and own.months < months)
         if lower:
-            out.append(make("DERIVED_BELOW_SOURCE", None, ev, sources=_names(copied),
+            out.append(make("DERIVED_BELOW_SOURCE", None, ev, **_names(copied),
                             own_zh=f"标为“{own_mark}”" if own.level else "未标密级",
                             own_en=f"marked '{own_mark}'" if own.level else "unmarked"))
     if live and own.level is not None and not own.cancelled and not out and own.hits == 0:
@@ -72,7 +73,7 @@ def judge(own: Meta, sources: Sequence[Source], as_of: str) -> list[dict[str, An
         if mine > rank or (mine == rank and months is not None and own.months is not None
                            and own.months > months):
             out.append(make("DERIVED_ABOVE_SOURCE", None, ev, own=own_mark,
-                            sources=_names(live)))
+                            **_names(live)))
     if not live and own.level is not None and not own.cancelled:
-        out.append(make("SOURCE_DECLASSIFIED", None, ev, own=own_mark, sources=_names(marked)))
+        out.append(make("SOURCE_DECLASSIFIED", None, ev, own=own_mark, **_names(marked)))
     return [{**finding_json(f), "stage": STAGE} for f in out]

@@ -7,11 +7,11 @@ around it is extended both ways across small edits (a character replaced, droppe
 :data:`MAX_SKIP` on either side, as long as :data:`RESUME` characters match again after it), so
 OCR noise does not cut a passage into pieces. A passage counts when it holds at least
 :data:`MIN_PASSAGE` matching characters with no more than one edit per :data:`EDIT_EVERY`: a
-routine sentence pattern shared by unrelated documents breaks off at its first differing name. The older of two documents is the source (by date;
-an undated document is taken as derived from a dated one; two undated ones: the one whose text the
-shared passages cover the more is derived). Candidates are taken oldest first, and a passage
-already explained by an older source is not counted again: two documents copying the same source
-link to it, not to each other.
+routine sentence pattern shared by unrelated documents breaks off at its first differing name.
+The older of two documents is the source (by date; an undated document is taken as derived from
+a dated one; two undated ones: the one whose text the shared passages cover the more is derived).
+Candidates are taken oldest first, and a passage already explained by an older source is not
+counted again: two documents copying the same source link to it, not to each other.
 
 *Citation.* A 文号 (key and, when written, prefix) or a 《title》 resolved to exactly one other
 document; a line that only lists documents (a register) cites nothing.
@@ -177,11 +177,11 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
 def _covered(passages: Sequence[Passage], side: int) -> int:
     spans = sorted(p.here if side == 0 else p.there for p in passages)
     total, end = 0, -1
-    for s, e in spans:
-        s = max(s, end)
-        if e > s:
-            total += e - s
-            end = e
+    for first, stop in spans:
+        start = max(first, end)
+        if stop > start:
+            total += stop - start
+            end = stop
     return total
 
 
@@ -222,8 +222,8 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
         fresh = [p for p in passages if not _claimed(p, claimed)]
         if not fresh:
             continue
-        for p in fresh:
-            claimed.update(range(*p.here))
+        for passage in fresh:
+            claimed.update(range(*passage.here))
         links[doc_id] = Link(reader.doc(doc_id), fresh)
     for c in cites:
         for other in _resolve(c, reader):
