@@ -74,11 +74,29 @@ def numbers_in(text: str) -> list[tuple[NumberKey, tuple[int, int]]]:
 
 
 def own_number(raw: str | None) -> NumberKey | None:
-    """The key of a document's own 文号 (from its report)."""
+    """The key of a 文号 as written (the first one in ``raw``)."""
     if not raw:
         return None
     found = numbers_in(raw)
     return found[0][0] if found else None
+
+
+OWN_LINE_REST = 6  # characters besides the 文号 on its own line (签发人：张三)
+
+
+def own_number_in(blocks: Sequence[str], first: int = 15) -> NumberKey | None:
+    """A document's own 文号: one standing on a line of its own among the first blocks (a short
+    line that cites another document's 文号 in a sentence is not its own)."""
+    for text in blocks[:first]:
+        found = numbers_in(text)
+        if not found:
+            continue
+        key, (s, e) = found[0]
+        folded = _fold(text)
+        rest = folded[:s] + folded[e:]
+        if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") <= OWN_LINE_REST:
+            return key
+    return None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ whitespace and line breaks go, so re-punctuation, re-wrapping and width changes 
 it was. Every kept character remembers its block and its offset there.
 
 Left out of the text that is fingerprinted (a break stands in their place, so no k-gram spans
-them): the lead up to the title (份号, mark, 文号, title: a register repeats exactly those), every
-文号 and 《…》 (citations are evidence of their own, :mod:`.cite`), and a quotation attributed to a
-public text, ``《…法》第X条规定：“…”`` or ``…总书记强调：“…”`` (public: it links nothing).
+them): the lead up to the title (份号, mark, 文号, title: a register repeats exactly those); the
+lines every 公文 of a unit shares by its structure, not its content (the 主送 line, 版记 lines:
+抄送…, …印发, distribution and 知悉范围 lines, the standard 保密 reminders), which an archive too
+small for frequencies to tell would otherwise link by; every 文号 and 《…》 (citations are
+evidence of their own, :mod:`.cite`); and a quotation attributed to a public text, ``《…法》第X条规定：“…”`` or ``…总书记强调：“…”`` (public: it links nothing).
 
 Winnowing (Schleimer, Wilkerson and Aiken 2003) with k-grams of :data:`K` characters and windows
 of :data:`W` k-grams: any run of at least ``W + K - 1`` = 19 normalized characters shared by two
@@ -36,6 +38,10 @@ TITLE = re.compile(r"^(关于|關於).{2,60}$|^.{2,60}(通知|意见|方案|报�
 DOC_NO = re.compile(r"[\u4e00-\u9fff]{0,12}[〔\[(（【]\s*(?:19|20)\d{2}\s*[〕\])）】]"
                     r"\s*第?\s*\d{1,5}\s*号|[\u4e00-\u9fff]{1,12}字\s*第\s*\d{1,5}\s*号")
 BOOK = re.compile(r"《[^《》]{1,80}》")
+STRUCTURAL = re.compile(
+    r"^(抄送|分送|抄报|主送|报送)[:：]|印发$|^[（(]?(此件|本件)?(发至|印发至|分发至).{0,30}[）)]?$"
+    r"|^知悉范围[:：]|^.{2,60}[:：]$"
+    r"|^.{0,30}(国家秘密|涉密|秘密文件).{0,40}(妥善保管|不得|严禁|清退|销毁|追究).{0,60}$")
 PUBLIC_QUOTE = re.compile(
     r"《[^《》]{2,60}》第[一二三四五六七八九十百零〇0-9]+条(?:第[^，。“]{1,6}款)?"
     r"[^“。]{0,8}[:：，,]?\s*“[^”]{2,1200}”"
@@ -88,6 +94,12 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     for b in range(start, len(blocks)):
         raw = blocks[b]
         text = to_simplified(fold_width(raw))
+        if STRUCTURAL.search(text.strip()):
+            if chars and chars[-1] != BREAK:
+                chars.append(BREAK)
+                where.append(b)
+                offsets.append(0)
+            continue
         masked = [False] * len(text)
         for s, e in _masked(text):
             for i in range(s, e):

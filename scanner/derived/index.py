@@ -82,7 +82,7 @@ class Facts:
 def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Facts:
     """The facts of a document from its blocks' texts and its report."""
     normal = normalize_blocks(blocks)
-    number = cite.own_number(report.get("doc_number"))
+    number = cite.own_number_in(blocks)
     title = report.get("title")
     if not title:
         t = title_index(blocks)

@@ -127,6 +127,8 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
         if not metas:
             continue
         m = metas[0]
+        if m.level is None:  # only a classified source (live or not) makes a derived link
+            continue
         text_of(link.source)
         there = sides[link.source.sha256]
         passages = [_show(p, d.side, there) for p in link.passages]
