@@ -10,7 +10,8 @@ them): the lead up to the title (份号, mark, 文号, title: a register repeats
 lines every 公文 of a unit shares by its structure, not its content (the 主送 line, 版记 lines:
 抄送…, …印发, distribution and 知悉范围 lines, the standard 保密 reminders), which an archive too
 small for frequencies to tell would otherwise link by; every 文号 and 《…》 (citations are
-evidence of their own, :mod:`.cite`); and a quotation attributed to a public text, ``《…法》第X条规定：“…”`` or ``…总书记强调：“…”`` (public: it links nothing).
+evidence of their own, :mod:`.cite`); and a quotation attributed to a public text,
+``《…法》第X条规定：“…”`` or ``…总书记强调：“…”`` (public: it links nothing).
 
 Winnowing (Schleimer, Wilkerson and Aiken 2003) with k-grams of :data:`K` characters and windows
 of :data:`W` k-grams: any run of at least ``W + K - 1`` = 19 normalized characters shared by two
