@@ -79,6 +79,10 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "marked '{own}': review it for declassification with them"),
 }
 
+# judged across documents (:mod:`scanner.derived`), never from one file: their cases are in
+# tests/scanner/test_derived_judge.py, not in the single-document case table
+CROSS_DOCUMENT = frozenset({"DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED"})
+
 
 def make(code: str, location: str | None = None, evidence: tuple[Evidence, ...] = (),
          **values: object) -> Finding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from markers.codes import CODES
+from markers.codes import CODES, CROSS_DOCUMENT
 from scanner.derived.index import LONG_TERM_MONTHS, Meta, months_of
 from scanner.derived.judge import Source, judge
 
@@ -81,3 +81,9 @@ def test_months_as_written() -> None:
     assert months_of({"term_kind": "none", "level": "机密"}) == 240  # statutory maximum
     assert months_of({"term_kind": "long_term", "level": "秘密"}) == LONG_TERM_MONTHS
     assert months_of({"term_kind": "condition", "level": "绝密"}) is None
+
+
+def test_every_cross_document_code_has_a_raising_and_a_clean_case() -> None:
+    for code in CROSS_DOCUMENT:
+        assert any(code in c[4] for c in CASES), code
+        assert any(code not in c[4] for c in CASES), code
