@@ -29,6 +29,7 @@ from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
+MIN_SEEDS = 2  # shared fingerprints outside boilerplate before two documents are aligned
 EDIT_EVERY = 16  # at most one edit per this many matching characters
 MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
 RESUME = 4  # characters that must match again after an edit
@@ -73,13 +74,39 @@ class Link:
 
 
 def _exact(a: str, b: str, i: int, j: int, step: int) -> int:
-    """How many characters match going from ``a[i]``/``b[j]`` in direction ``step``."""
-    n = 0
-    while 0 <= i < len(a) and 0 <= j < len(b) and a[i] == b[j] and a[i] != BREAK:
-        n += 1
-        i += step
-        j += step
-    return n
+    """How many characters match going from ``a[i]``/``b[j]`` in direction ``step`` (slices
+    compared by doubling then halving: the comparisons run in C)."""
+    if not (0 <= i < len(a) and 0 <= j < len(b)) or a[i] != b[j] or a[i] == BREAK:
+        return 0
+    if step > 0 and a[i:i + RESUME] != b[j:j + RESUME]:  # short runs: character by character
+        n = 0
+        while n < RESUME and i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n] \
+                and a[i + n] != BREAK:
+            n += 1
+        return n
+    if step < 0:  # backwards: the same question on the prefixes, read from their ends
+        limit = min(i, j) + 1
+
+        def same(n: int) -> bool:
+            return a[i - n + 1:i + 1] == b[j - n + 1:j + 1]
+    else:
+        limit = min(len(a) - i, len(b) - j)
+
+        def same(n: int) -> bool:
+            return a[i:i + n] == b[j:j + n]
+    lo, n = 0, 1
+    while n <= limit and same(n):
+        lo, n = n, n * 2
+    hi = min(n, limit + 1)  # same(lo) holds, same(hi) does not (or hi is past the limit)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid
+    seg = a[i - lo + 1:i + 1] if step < 0 else a[i:i + lo]
+    cut = seg.find(BREAK) if step > 0 else (lo - 1 - seg.rfind(BREAK) if BREAK in seg else -1)
+    return cut if cut >= 0 else lo
 
 
 def _at(text: str, i: int) -> str:
@@ -130,8 +157,9 @@ def _own_run(runs: list[range], boiler: bytearray) -> int:
     return best
 
 
-def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> Passage | None:
-    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]``, if it counts: enough
+def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> tuple[Passage | None, int]:
+    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]`` if it counts (and where
+    the alignment ended in ``a``): enough
     matching characters outside boilerplate (``boiler`` marks it in ``a``), few edits, and one
     exact run outside boilerplate at least as long as the guarantee threshold."""
     ra, rb, re_, rr = _extend(a, b, i, j, 1)
@@ -141,8 +169,8 @@ def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> Passage | None:
     matched = sum(1 for r in runs for x in r if not boiler[x])
     if (matched < MIN_PASSAGE or edits * EDIT_EVERY > matched
             or _own_run(runs, boiler) < GUARANTEE):
-        return None
-    return Passage((i - la, i + ra), (j - lb, j + rb), matched)
+        return None, i + ra
+    return Passage((i - la, i + ra), (j - lb, j + rb), matched), i + ra
 
 
 def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
@@ -164,13 +192,18 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
     pairs.sort()
     out: list[Passage] = []
     reach = -1
+    failed: dict[int, int] = {}  # offset o - d of a failed alignment → where it ended
     for d, o in pairs:
         if d < reach or any(boiler[d:d + K]):  # a seed touching boilerplate is no evidence
             continue
-        p = _align(here, there, d, o, boiler)
+        if failed.get(o - d, -1) > d:  # the same stretch, already aligned and refused
+            continue
+        p, end = _align(here, there, d, o, boiler)
         if p is not None:
             out.append(p)
             reach = p.here[1]
+        else:
+            failed[o - d] = end
     return out
 
 
@@ -212,6 +245,8 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
     for doc_id, pairs in shared.items():
         other = reader.doc(doc_id)
         if other.sha256 == own_sha:
+            continue
+        if len({d for d, _ in pairs if not boiler[d]}) < MIN_SEEDS:
             continue
         there = text_of(other)
         passages = _passages(pairs, text, there, boiler) if there else []
