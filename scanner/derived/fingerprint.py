@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,7 +131,8 @@ def kgram_hash(gram: str) -> int:
 
 def fingerprints(text: str) -> list[tuple[int, int]]:
     """Winnowed (hash, position) pairs of ``text``: in every window of :data:`W` consecutive
-    k-grams the smallest hash (the rightmost on a tie) is taken, each occurrence once."""
+    k-grams the smallest hash (the rightmost on a tie) is taken, each occurrence once (a
+    monotonic queue: linear in the length)."""
     grams = [(kgram_hash(text[i:i + K]), i) for i in range(len(text) - K + 1)
              if BREAK not in text[i:i + K]]
     if not grams:
@@ -138,14 +140,15 @@ def fingerprints(text: str) -> list[tuple[int, int]]:
     if len(grams) <= W:
         return [min(grams, key=lambda g: (g[0], -g[1]))]
     chosen: list[tuple[int, int]] = []
+    queue: deque[int] = deque()  # indexes into grams, their hashes increasing
     last = -1
-    for s in range(len(grams) - W + 1):
-        window = grams[s:s + W]
-        best = window[0]
-        for g in window[1:]:
-            if g[0] <= best[0]:
-                best = g
-        if best[1] != last:
-            chosen.append(best)
-            last = best[1]
+    for k, (h, _) in enumerate(grams):
+        while queue and grams[queue[-1]][0] >= h:  # rightmost minimum wins ties
+            queue.pop()
+        queue.append(k)
+        if queue[0] <= k - W:
+            queue.popleft()
+        if k >= W - 1 and grams[queue[0]][1] != last:
+            chosen.append(grams[queue[0]])
+            last = grams[queue[0]][1]
     return chosen
