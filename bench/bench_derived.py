@@ -3,11 +3,11 @@ against it, measured on generated archives of growing size and projected to 1,00
 (docs/scaling.md).
 
 Documents of 10 pages (about 7,000 characters of body text) are drawn character by character
-from the committed public texts with a fixed seed, so no two share a passage; each is indexed as ``dingmi
-audit`` indexes it (normalized prose, winnowed fingerprints, its citations, its mark). The draft
-(20 pages) copies two paragraphs of one indexed document; the time is the draft's fingerprints,
-the look-ups and the alignment, not the per-file check. Run: ``python bench/bench_derived.py
-[N ...]`` (default 1000 4000).
+from the committed public texts with a fixed seed, so no two share a passage; each is indexed as
+``dingmi audit`` indexes it (normalized prose, winnowed fingerprints, its citations, its mark).
+The draft (20 pages) copies two paragraphs of one indexed document; the time is the draft's
+fingerprints, the look-ups and the alignment, not the per-file check.
+Run: ``python bench/bench_derived.py [N ...]`` (default 1000 4000).
 """
 
 from __future__ import annotations

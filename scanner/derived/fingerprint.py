@@ -21,7 +21,6 @@ than ``K`` = 8 characters ever does (the noise threshold).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import deque
 from collections.abc import Sequence
@@ -123,18 +122,45 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     return Normal("".join(chars), where, offsets)
 
 
+_MOD = 2**61 - 1  # a Mersenne prime: a polynomial hash of code points modulo it
+_BASE = 1_000_003
+_TOP = pow(_BASE, K - 1, _MOD)
+_MIX = 0x9E3779B97F4A7C15  # odd: multiplying by it modulo 2**63 spreads the values, one for one
+
+
 def kgram_hash(gram: str) -> int:
-    """A stable 63-bit hash of one k-gram (the same in every process and on every machine)."""
-    digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    """A stable 63-bit hash of one k-gram (the same in every process and on every machine): the
+    polynomial of its code points modulo a prime, mixed."""
+    h = 0
+    for ch in gram:
+        h = (h * _BASE + ord(ch)) % _MOD
+    return (h * _MIX) % 2**63
+
+
+def kgram_hashes(text: str) -> list[tuple[int, int]]:
+    """(hash, position) of every k-gram of ``text`` that spans no :data:`BREAK`, rolled along
+    the text (each character costs a few integer operations)."""
+    out: list[tuple[int, int]] = []
+    h = run = 0
+    for i, ch in enumerate(text):
+        if ch == BREAK:
+            h = run = 0
+            continue
+        if run == K:
+            h = (h - ord(text[i - K]) * _TOP) % _MOD
+            run -= 1
+        h = (h * _BASE + ord(ch)) % _MOD
+        run += 1
+        if run == K:
+            out.append(((h * _MIX) % 2**63, i - K + 1))
+    return out
 
 
 def fingerprints(text: str) -> list[tuple[int, int]]:
     """Winnowed (hash, position) pairs of ``text``: in every window of :data:`W` consecutive
     k-grams the smallest hash (the rightmost on a tie) is taken, each occurrence once (a
     monotonic queue: linear in the length)."""
-    grams = [(kgram_hash(text[i:i + K]), i) for i in range(len(text) - K + 1)
-             if BREAK not in text[i:i + K]]
+    grams = kgram_hashes(text)
     if not grams:
         return []
     if len(grams) <= W:
