@@ -25,9 +25,9 @@ from scanner.derived.judge import STAGE, Source, judge
 from scanner.derived.links import Link, Passage, find_links
 from scanner.report import unpack_json
 from scanner.report.model import verdict_of
-from scanner.workers.task import TEXTS_TABLE
 
 EXCERPT = 60
+TEXTS_TABLE = "texts"  # the audit's store of extracted texts (scanner.workers.task names it too)
 
 
 def blocks_of(blob: bytes | None) -> list[tuple[str, str]] | None:

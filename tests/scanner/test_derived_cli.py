@@ -140,3 +140,10 @@ def test_audit_links_in_reports_and_incremental(tmp_path: Path) -> None:
         assert con.execute("SELECT COUNT(*) FROM derived_docs").fetchone()[0] == 1
     finally:
         con.close()
+
+
+def test_the_stage_reads_the_audits_text_store() -> None:
+    from scanner.derived import stage  # noqa: PLC0415
+    from scanner.workers import task  # noqa: PLC0415
+
+    assert stage.TEXTS_TABLE == task.TEXTS_TABLE
