@@ -75,6 +75,7 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=p["here"]["location"], excerpt=p["here"]["excerpt"],
+            out.append(PASSAGE.format(here=p["here"]["location"],
+                                      excerpt=p["here"]["excerpt"] or "…",
                                       there=p["there"]["location"]).text(lang))
     return out

@@ -57,7 +57,16 @@ def strip(report: dict[str, Any]) -> dict[str, Any]:
 
 def merge(report: dict[str, Any], findings: list[dict[str, Any]],
           links: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report with this stage's findings and links (its verdict recomputed)."""
+    """The report with this stage's findings and links (its verdict recomputed). A redacted
+    report (``--redact``) gets locations only: no excerpt of either document."""
+    if report.get("redacted"):
+        for f in findings:
+            for e in f["evidence"]:
+                e["excerpt"] = None
+        for link in links:
+            link["citations"] = []
+            for p in link["passages"]:
+                p["here"]["excerpt"] = p["there"]["excerpt"] = None
     out = strip(report)
     out["findings"] = out["findings"] + findings
     if links:

@@ -147,3 +147,20 @@ def test_the_stage_reads_the_audits_text_store() -> None:
     from scanner.workers import task  # noqa: PLC0415
 
     assert stage.TEXTS_TABLE == task.TEXTS_TABLE
+
+
+def test_redacted_reports_quote_neither_side(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("src03.txt", "der03.txt"):
+        shutil.copy(SET / name, archive / name)
+    out = tmp_path / "out"
+    done = dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1",
+                  "--redact")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))
+    link = report["links"][0]
+    assert link["passages"] and all(p["here"]["excerpt"] is None and p["there"]["excerpt"] is None
+                                    for p in link["passages"])
+    derived = [f for f in report["findings"] if f.get("stage") == "derived"]
+    assert derived and all(e["excerpt"] is None for f in derived for e in f["evidence"])
