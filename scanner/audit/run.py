@@ -14,18 +14,20 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from scanner import ENGINE, catalogs
 from scanner.audit.db import AuditDB, FileRow
-from scanner.audit.ledger import LedgerRow, ledger_row
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
 from scanner.derived.archive import run_stage
@@ -33,7 +35,7 @@ from scanner.fsutil import remove_stale_temporaries
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
 from scanner.report.outputs import main_suffix
-from scanner.report.write import make_output_dir
+from scanner.report.write import make_output_dir, write_output
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Executor, Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
@@ -202,9 +204,10 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         if result.processed:
             known = db.known()
         result.unreadable = sum(1 for p in order if p in known and known[p].status != "ok")
-        derived = run_stage(db, known, order, reports=reports_dir, formats=a.formats,
-                            lang=a.lang, as_of=a.options.as_of.isoformat())
+        derived, links = run_stage(db, known, order, reports=reports_dir, formats=a.formats,
+                                   lang=a.lang, as_of=a.options.as_of.isoformat())
         db.set_meta("derived", derived)  # cross-document results change the outputs too
+        write_output(a.out / DERIVED_CSV, derived_csv(links, a.lang))
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
                  rows_wanted=rows_wanted)
     finally:
@@ -230,6 +233,23 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
         db.set_meta("outputs", digest)
         result.outputs_written = True
     db.flush()
+
+
+DERIVED_CSV = "derived.csv"  # 派生关系: one row per link between documents
+
+
+def derived_csv(rows: Sequence[tuple[str, ...]], lang: str) -> bytes:
+    """The 派生关系 sheet (UTF-8 with BOM): each derived document and each of its sources."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(["派生文件", "派生文件标志", "来源文件", "来源标志", "来源有效", "关联方式",
+                  "覆盖比例", "引用", "发现代码"] if lang == "zh" else
+                 ["derived", "derived mark", "source", "source mark", "source live", "by",
+                  "share", "citations", "codes"])
+    live = {"yes": "是", "no": "否"} if lang == "zh" else {}
+    for row in rows:
+        out.writerow([csv_safe(live.get(v, v) if i == 4 else v) for i, v in enumerate(row)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
 def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,

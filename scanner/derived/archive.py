@@ -47,9 +47,15 @@ class Store(Protocol):
     def report_of(self, path: str) -> dict[str, Any] | None: ...
 
 
+LinkRow = tuple[str, str, str, str, str, str, str, str, str]  # one row of derived.csv
+
+
 def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
-              reports: Path, formats: tuple[str, ...], lang: str, as_of: str) -> str:
-    """Update the index, add links and findings to every report; the digest of the results."""
+              reports: Path, formats: tuple[str, ...], lang: str,
+              as_of: str) -> tuple[str, list[LinkRow]]:
+    """Update the index, add links and findings to every report; the digest of the results
+    and one row per link (derived document, its mark, the source, its mark, live, how, share,
+    citations, the document's derived codes), in path order."""
     db.flush()
     conn = db.conn
     writer = Writer(conn)  # (creates the tables: before the transaction)
@@ -86,10 +92,12 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
 
 
 def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *,
-              reports: Path, formats: tuple[str, ...], lang: str, as_of: str) -> str:
+              reports: Path, formats: tuple[str, ...], lang: str,
+              as_of: str) -> tuple[str, list[LinkRow]]:
     documents = writer.count()
     sides: dict[str, _Side | None] = {}
     parts: list[tuple[str, Any]] = []
+    rows: list[LinkRow] = []
     conn = db.conn
     conn.execute("BEGIN")
     try:
@@ -110,6 +118,11 @@ def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[
                           writer.cites_of(doc.id), side, metas[0])
             findings, links = derive(draft, writer, as_of, documents, sides)
             parts.append((path, [findings, links]))
+            codes = ",".join(f["code"] for f in findings)
+            rows += [(known[path].relative, metas[0].mark or "", link["relative"],
+                      link["mark"] or "", "yes" if link["live"] else "no", link["by"],
+                      f"{link['share']:.3f}", "；".join(link["citations"]), codes)
+                     for link in links]
             new = merge(report, findings, links)
             if new != report:
                 conn.execute("UPDATE files SET report=? WHERE path=?",
@@ -119,4 +132,4 @@ def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return digest(parts)
+    return digest(parts), rows

@@ -130,10 +130,16 @@ def test_audit_links_in_reports_and_incremental(tmp_path: Path) -> None:
     assert [f["code"] for f in report["findings"] if f.get("stage") == "derived"] == [
         "DERIVED_BELOW_SOURCE"]
     assert report["links"][0]["relative"] == "src03.txt" and report["links"][0]["share"] > 0.3
+    sheet = (out / "derived.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sheet[0].startswith("派生文件,")
+    assert sheet[1].split(",")[:6] == ["der03.txt", "秘密★10年", "src03.txt", "机密★10年", "是",
+                                       "copy"]
+    assert sheet[1].endswith("DERIVED_BELOW_SOURCE") and len(sheet) == 2
     (archive / "src03.txt").unlink()  # the source leaves the archive: the link goes with it
     dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
     report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))
     assert "links" not in report
+    assert len((out / "derived.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
     assert not [f for f in report["findings"] if f.get("stage") == "derived"]
     con = sqlite3.connect(out / "audit.sqlite")
     try:
