@@ -61,7 +61,27 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "LEVEL_STATED_UNMARKED": (
         "error", "文中声明本文件为国家秘密（“{raw}”），但未标注密级标志",
         "the text declares itself classified ('{raw}') but carries no mark"),
+    "DERIVED_BELOW_SOURCE": (
+        "error",
+        "复制或转述了涉密来源{sources_zh}的内容，本文件{own_zh}，低于来源：派生文件应不低于来源的"
+        "密级和保密期限",
+        "copies or reproduces the classified source {sources_en} and is {own_en}: a derived "
+        "document carries its sources' highest level and longest period"),
+    "DERIVED_ABOVE_SOURCE": (
+        "warning",
+        "本文件标为“{own}”，高于或长于其全部有效来源{sources_zh}，且无保密事项范围条目依据",
+        "marked '{own}', higher or longer than every live source {sources_en}, with no catalogue "
+        "item of its own"),
+    "SOURCE_DECLASSIFIED": (
+        "info",
+        "本文件的全部来源{sources_zh}均已到期或解密，本文件仍标有“{own}”：可随来源一并审核解密",
+        "every source {sources_en} has expired or been declassified while this document is still "
+        "marked '{own}': review it for declassification with them"),
 }
+
+# judged across documents (:mod:`scanner.derived`), never from one file: their cases are in
+# tests/scanner/test_derived_judge.py, not in the single-document case table
+CROSS_DOCUMENT = frozenset({"DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED"})
 
 
 def make(code: str, location: str | None = None, evidence: tuple[Evidence, ...] = (),

@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,15 +29,16 @@ from typing import Any, TextIO
 from scanner import ENGINE, catalogs, progress_seconds
 from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.facts import ArchiveIds, facts_of
-from scanner.audit.ledger import LedgerRow, ledger_row
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
+from scanner.derived.archive import run_stage
 from scanner.fsutil import remove_stale_temporaries
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
 from scanner.report.outputs import main_suffix
-from scanner.report.write import make_output_dir
+from scanner.report.write import make_output_dir, write_output
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Executor, Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
@@ -226,6 +229,10 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         result.not_read = dict(Counter(known[p].status for p in order
                                        if p in known and known[p].status != "ok"))
         result.unreadable = sum(result.not_read.values())
+        derived, links = run_stage(db, known, order, reports=reports_dir, formats=a.formats,
+                                   lang=a.lang, as_of=a.options.as_of.isoformat())
+        db.set_meta("derived", derived)  # cross-document results change the outputs too
+        write_output(a.out / DERIVED_CSV, derived_csv(links, a.lang))
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
                  rows_wanted=rows_wanted)
     finally:
@@ -241,7 +248,8 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
     """Write the outputs unless those on disk show exactly these rows under these settings;
     the reports are read from the database only when something needs them."""
     decisions = db.decisions()  # the review app's and imported ones: the yearly statistics
-    digest = _outputs_digest(known, order, a, key + decisions.digest())
+    digest = _outputs_digest(known, order, a,
+                             key + decisions.digest() + (db.get_meta("derived") or ""))
     fresh = all((a.out / name).exists() for name in OUTPUT_NAMES)
     stale = digest != db.get_meta("outputs") or not fresh
     if stale or rows_wanted:
@@ -269,6 +277,23 @@ def _ledger_rows(db: AuditDB, order: list[str], a: AuditOptions) -> list[LedgerR
         facts = facts_of(blocks, src["path"], src.get("relative") or src["path"], ids)
         rows.append(ledger_row(report, facts, derived=a.options.derived))
     return rows
+
+
+DERIVED_CSV = "derived.csv"  # 派生关系: one row per link between documents
+
+
+def derived_csv(rows: Sequence[tuple[str, ...]], lang: str) -> bytes:
+    """The 派生关系 sheet (UTF-8 with BOM): each derived document and each of its sources."""
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(["派生文件", "派生文件标志", "来源文件", "来源标志", "来源有效", "关联方式",
+                  "覆盖比例", "引用", "发现代码"] if lang == "zh" else
+                 ["derived", "derived mark", "source", "source mark", "source live", "by",
+                  "share", "citations", "codes"])
+    live = {"yes": "是", "no": "否"} if lang == "zh" else {}
+    for row in rows:
+        out.writerow([csv_safe(live.get(v, v) if i == 4 else v) for i, v in enumerate(row)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
 def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,

@@ -13,11 +13,13 @@ from scanner.cli.options import decisions, scan_options
 from scanner.cli.scan import verdict_line
 from scanner.containers import SEP
 from scanner.decisions import Decisions
+from scanner.derived.against import Against, link_lines
 from scanner.gate import NO_CATALOG_CHECK, FailOn
 from scanner.messages import Msg
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, write_rendered, write_report
+from scanner.report.outputs import render_files
 from scanner.walk import Entry, WalkStats, entry_report, expand, unique_names
 from scanner.workers.pool import InProcess
 from scanner.workers.task import Job, Task
@@ -25,11 +27,12 @@ from scanner.workers.task import Job, Task
 
 def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_on: str | FailOn, *,
               quiet: bool, stdout: TextIO | None = None,
-              decisions: Decisions | None = None) -> int:
-    """Check single files before issue: a verdict line each, then the findings."""
+              decisions: Decisions | None = None, against: Against | None = None) -> int:
+    """Check single files before issue: a verdict line each, then the findings (``against``:
+    also the sources each copies or cites in an audit's index)."""
     stdout = stdout or sys.stdout
     job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact,
-              decisions=decisions)
+              decisions=decisions, keep_text=against is not None)
     outcomes = []
     stats = WalkStats()
     entries = [e for path, name in zip(files, unique_names(files), strict=True)
@@ -40,9 +43,13 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
                 report = write_report(entry_report(entry, options.as_of), out)
             else:
                 result = next(iter(ex.run([Task.of(entry)])))
-                if out.out is not None:
-                    write_rendered(out.out, result.relative, result.files)
                 report = result.json()
+                rendered = result.files
+                if against is not None:
+                    report = against.apply(report, result.text)
+                    rendered = render_files(report, job.formats, out.lang)
+                if out.out is not None:
+                    write_rendered(out.out, result.relative, rendered)
             outcomes.append(of_report(report))
             shown = f"{entry.path}{SEP}{entry.shown}" if entry.shown else str(entry.path)
             print(verdict_line(report, shown, out.lang), file=stdout)
@@ -51,6 +58,8 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
             for f in report["findings"]:
                 message = f["message_zh"] if out.lang == "zh" else f["message_en"]
                 print(f"    {f['severity']:<7} {f['code']}: {message}", file=stdout)
+            for line in link_lines(report, out.lang):
+                print(line, file=stdout)
     if not options.catalogs and not quiet:  # -q: the verdict lines only
         print(NO_CATALOG_CHECK.text(out.lang), file=stdout)
     return exit_code(outcomes, fail_on)
@@ -76,5 +85,10 @@ def command(args: argparse.Namespace) -> int:
     options = scan_options(args)
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
-    return run_check(args.files, options, out, args.fail_on, quiet=args.quiet,
-                     decisions=decisions(args))
+    against = Against(args.against) if args.against is not None else None
+    try:
+        return run_check(args.files, options, out, args.fail_on, quiet=args.quiet,
+                         decisions=decisions(args), against=against)
+    finally:
+        if against is not None:
+            against.close()

@@ -96,6 +96,12 @@ def _rules_options(p: argparse.ArgumentParser) -> None:
                    help="文件为派生定密，不检查权限 / derived classification: skip authority")
 
 
+def _against_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--against", type=Path, default=None, metavar="AUDIT_DIR",
+                   help="对照审核输出目录的派生索引检查（只读）/ check against the derived index "
+                        "of an audit's output folder (read-only): sources copied or cited")
+
+
 def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                     leaves: dict[str, argparse.ArgumentParser]) -> None:
     cat = sub.add_parser("catalog", help="保密事项目录工具 / catalogue tools")
@@ -271,6 +277,7 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     _format_option(check, "与 --out 一起写出的报告格式 / reports written with --out")
     _common(check)
     _rules_options(check)
+    _against_option(check)
     _limit_options(check)
     scan = sub.add_parser("scan", help="扫描文件和文件夹并写出报告 / scan files and folders")
     scan.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -279,6 +286,7 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     _format_option(scan, "报告格式 / report formats")
     _common(scan)
     _rules_options(scan)
+    _against_option(scan)
     _worker_options(scan, "the scan")
     _limit_options(scan)
     leaves = {"check": check, "scan": scan, "audit": _audit_parser(sub)}

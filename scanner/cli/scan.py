@@ -14,10 +14,12 @@ from typing import Any, TextIO
 from scanner import catalogs, progress_seconds
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
+from scanner.derived.against import Against
 from scanner.messages import Msg, printable
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
+from scanner.report.outputs import render_files
 from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Executor, InProcess, Policy, ProcessPool
@@ -121,7 +123,8 @@ def executor(job: Job, isolation: Isolation | None, files: int) -> Executor:
 def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, quiet: bool,
              stdout: TextIO | None = None, stderr: TextIO | None = None,
              isolation: Isolation | None = None,
-             decisions: Decisions | None = None) -> list[dict[str, Any]]:
+             decisions: Decisions | None = None,
+             against: Against | None = None) -> list[dict[str, Any]]:
     """Scan every file under ``roots``; write reports; print lines and a summary. With
     ``isolation``, files are read in worker processes under time and memory limits (a file that
     hangs, crashes or blows up its worker gets a report saying so); without, in this process.
@@ -151,12 +154,16 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
             tasks.append(Task.of(entry))
     if tasks:
         job = Job({"": options}, out.formats if out.out else (), out.lang, out.redact,
-                  decisions=decisions)
+                  decisions=decisions, keep_text=against is not None)
         with executor(job, isolation, len(tasks)) as ex:
             for result in ex.run(tasks):
+                report, files = result.json(), result.files
+                if against is not None:  # the draft against the audit's index (read-only)
+                    report = against.apply(report, result.text)
+                    files = render_files(report, job.formats, out.lang)
                 if out.out is not None:
-                    write_rendered(out.out, result.relative, result.files)
-                done(result.json())
+                    write_rendered(out.out, result.relative, files)
+                done(report)
     progress.clear()
     if not options.catalogs:
         print(NO_CATALOG.text(out.lang), file=stdout)
@@ -181,6 +188,11 @@ def command(args: argparse.Namespace) -> int:
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
     isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
-    reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation,
-                       decisions=decisions(args))
+    against = Against(args.against) if args.against is not None else None
+    try:
+        reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation,
+                           decisions=decisions(args), against=against)
+    finally:
+        if against is not None:
+            against.close()
     return exit_code((of_report(r) for r in reports), args.fail_on)

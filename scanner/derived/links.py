@@ -1,0 +1,302 @@
+"""A document's sources: the indexed documents it copies passages of, or cites.
+
+*Copied content.* The document's fingerprints are looked up; a fingerprint found in more documents
+than :func:`boilerplate_limit` allows is boilerplate (版记, standard reminders, routine sentences)
+and ignored. Each shared fingerprint seeds an alignment of the two normalized texts: the exact run
+around it is extended both ways across small edits (a character replaced, dropped or added, up to
+:data:`MAX_SKIP` on either side, as long as :data:`RESUME` characters match again after it), so
+OCR noise does not cut a passage into pieces. A passage counts when it holds at least
+:data:`MIN_PASSAGE` matching characters with no more than one edit per :data:`EDIT_EVERY`: a
+routine sentence pattern shared by unrelated documents breaks off at its first differing name.
+The older of two documents is the source (by date; an undated document is taken as derived from
+a dated one; two undated ones: the one whose text the shared passages cover the more is derived).
+Candidates are taken oldest first, and a passage already explained by an older source is not
+counted again: two documents copying the same source link to it, not to each other.
+
+*Citation.* A 文号 (key and, when written, prefix) or a 《title》 resolved to exactly one other
+document; a line that only lists documents (a register) cites nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scanner.derived import cite
+from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
+from scanner.derived.index import DocRow, Reader
+
+MIN_PASSAGE = 40  # matching characters in one passage for a copy link
+MIN_SEEDS = 2  # shared fingerprints outside boilerplate before two documents are aligned
+EDIT_EVERY = 16  # at most one edit per this many matching characters
+MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
+RESUME = 4  # characters that must match again after an edit
+UNDATED = "9999-99-99"
+
+
+def boilerplate_limit(documents: int) -> int:
+    """A fingerprint in more documents than this is boilerplate: a quarter of a small archive,
+    and at most ``20 + N/2000`` documents (never fewer than 5)."""
+    return max(5, min(documents // 4, 20 + documents // 2000))
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A shared passage: its normalized span here and in the source, and fingerprints."""
+
+    here: tuple[int, int]
+    there: tuple[int, int]
+    matched: int  # characters that match (edits excluded)
+
+
+@dataclass
+class Link:
+    """This document derives from ``source`` by copy, citation or both."""
+
+    source: DocRow
+    passages: list[Passage] = field(default_factory=list)
+    citations: list[str] = field(default_factory=list)
+    share: float = 0.0  # of this document's normalized text the passages cover
+
+    @property
+    def by(self) -> str:
+        """``copy``, ``cite`` or ``cite+copy``."""
+        if self.passages and self.citations:
+            return "cite+copy"
+        return "copy" if self.passages else "cite"
+
+    @property
+    def copies(self) -> bool:
+        """Whether content is reproduced (a passage, or a citation with shared fingerprints)."""
+        return bool(self.passages)
+
+
+def _exact(a: str, b: str, i: int, j: int, step: int) -> int:
+    """How many characters match going from ``a[i]``/``b[j]`` in direction ``step`` (slices
+    compared by doubling then halving: the comparisons run in C)."""
+    if not (0 <= i < len(a) and 0 <= j < len(b)) or a[i] != b[j] or a[i] == BREAK:
+        return 0
+    if step > 0 and a[i:i + RESUME] != b[j:j + RESUME]:  # short runs: character by character
+        n = 0
+        while n < RESUME and i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n] \
+                and a[i + n] != BREAK:
+            n += 1
+        return n
+    if step < 0:  # backwards: the same question on the prefixes, read from their ends
+        limit = min(i, j) + 1
+
+        def same(n: int) -> bool:
+            return a[i - n + 1:i + 1] == b[j - n + 1:j + 1]
+    else:
+        limit = min(len(a) - i, len(b) - j)
+
+        def same(n: int) -> bool:
+            return a[i:i + n] == b[j:j + n]
+    lo, n = 0, 1
+    while n <= limit and same(n):
+        lo, n = n, n * 2
+    hi = min(n, limit + 1)  # same(lo) holds, same(hi) does not (or hi is past the limit)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if same(mid):
+            lo = mid
+        else:
+            hi = mid
+    seg = a[i - lo + 1:i + 1] if step < 0 else a[i:i + lo]
+    cut = seg.find(BREAK) if step > 0 else (lo - 1 - seg.rfind(BREAK) if BREAK in seg else -1)
+    return cut if cut >= 0 else lo
+
+
+def _at(text: str, i: int) -> str:
+    return text[i] if 0 <= i < len(text) else BREAK
+
+
+_SKIPS = sorted(((x, y) for x in range(MAX_SKIP + 1) for y in range(MAX_SKIP + 1) if x or y),
+                key=lambda s: (max(s), s[0] + s[1]))
+
+
+def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, list[range]]:
+    """Extend from ``a[i]``/``b[j]`` in direction ``step`` across small edits: (characters
+    covered in ``a``, in ``b``, edits, the exact runs as ranges of ``a``)."""
+    ca = cb = edits = 0
+    runs: list[range] = []
+    while True:
+        run = _exact(a, b, i + step * ca, j + step * cb, step)
+        if run:
+            first, last = i + step * ca, i + step * (ca + run - 1)
+            runs.append(range(min(first, last), max(first, last) + 1))
+        ca += run
+        cb += run
+        na, nb = i + step * ca, j + step * cb
+        if _at(a, na) == BREAK or _at(b, nb) == BREAK:  # a left-out part ends a passage
+            return ca, cb, edits, runs
+        for x, y in _SKIPS:
+            ia, jb = i + step * (ca + x), j + step * (cb + y)
+            if _exact(a, b, ia, jb, step) >= RESUME:
+                ca += x
+                cb += y
+                edits += 1
+                break
+        else:
+            return ca, cb, edits, runs
+
+
+def _own_run(runs: list[range], boiler: bytearray) -> int:
+    """The longest stretch of exactly matching characters outside boilerplate."""
+    best = cur = 0
+    prev = None
+    for x in sorted(x for r in runs for x in r):
+        if boiler[x] or (prev is not None and x != prev + 1):
+            cur = 0
+        if not boiler[x]:
+            cur += 1
+            best = max(best, cur)
+        prev = x
+    return best
+
+
+def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> tuple[Passage | None, int]:
+    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]`` if it counts (and where
+    the alignment ended in ``a``): enough
+    matching characters outside boilerplate (``boiler`` marks it in ``a``), few edits, and one
+    exact run outside boilerplate at least as long as the guarantee threshold."""
+    ra, rb, re_, rr = _extend(a, b, i, j, 1)
+    la, lb, le, lr = _extend(a, b, i - 1, j - 1, -1) if i and j else (0, 0, 0, [])
+    runs = rr + lr
+    edits = re_ + le
+    matched = sum(1 for r in runs for x in r if not boiler[x])
+    if (matched < MIN_PASSAGE or edits * EDIT_EVERY > matched
+            or _own_run(runs, boiler) < GUARANTEE):
+        return None, i + ra
+    return Passage((i - la, i + ra), (j - lb, j + rb), matched), i + ra
+
+
+def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
+    """The characters covered by boilerplate fingerprints (and the gaps between two of them no
+    longer than a window: a boilerplate run has a fingerprint in every window)."""
+    mask = bytearray(length)
+    last = None
+    for p in sorted(positions):
+        start = last if last is not None and p - last <= W else p
+        for x in range(start, min(p + K, length)):
+            mask[x] = 1
+        last = p
+    return mask
+
+
+def _passages(pairs: list[tuple[int, int]], here: str, there: str,
+              boiler: bytearray) -> list[Passage]:
+    """Aligned passages from seed pairs (each stretch of this document once)."""
+    pairs.sort()
+    out: list[Passage] = []
+    reach = -1
+    failed: dict[int, int] = {}  # offset o - d of a failed alignment → where it ended
+    for d, o in pairs:
+        if d < reach or any(boiler[d:d + K]):  # a seed touching boilerplate is no evidence
+            continue
+        if failed.get(o - d, -1) > d:  # the same stretch, already aligned and refused
+            continue
+        p, end = _align(here, there, d, o, boiler)
+        if p is not None:
+            out.append(p)
+            reach = p.here[1]
+        else:
+            failed[o - d] = end
+    return out
+
+
+def _covered(passages: Sequence[Passage], side: int) -> int:
+    spans = sorted(p.here if side == 0 else p.there for p in passages)
+    total, end = 0, -1
+    for first, stop in spans:
+        start = max(first, end)
+        if stop > start:
+            total += stop - start
+            end = stop
+    return total
+
+
+def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
+               cites: Sequence[dict[str, Any]], reader: Reader, *, own_sha: str,
+               documents: int, text_of: Callable[[DocRow], str | None]) -> list[Link]:
+    """The sources of a document given by its fingerprints, normalized text, date and
+    citations; ``text_of`` gives another document's normalized text."""
+    chars = len(text)
+    by_hash: dict[int, list[int]] = defaultdict(list)
+    for h, p in prints:
+        by_hash[h].append(p)
+    rows = reader.lookup(by_hash)
+    docs_of: dict[int, set[int]] = defaultdict(set)
+    for h, doc, _ in rows:
+        docs_of[h].add(doc)
+    limit = boilerplate_limit(documents)
+    shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    boiler = boiler_mask(chars, [p for h in docs_of if len(docs_of[h]) > limit
+                                 for p in by_hash[h]])
+    for h, doc, pos in rows:
+        if len(docs_of[h]) > limit:
+            continue
+        for here in by_hash[h]:
+            shared[doc].append((here, pos))
+    links: dict[int, Link] = {}
+    candidates: list[tuple[str, int, list[Passage]]] = []
+    for doc_id, pairs in shared.items():
+        other = reader.doc(doc_id)
+        if other.sha256 == own_sha:
+            continue
+        if len({d for d, _ in pairs if not boiler[d]}) < MIN_SEEDS:
+            continue
+        there = text_of(other)
+        passages = _passages(pairs, text, there, boiler) if there else []
+        if passages and _is_source(other, passages, chars, date):
+            candidates.append((other.date or UNDATED, doc_id, passages))
+    claimed: set[int] = set()
+    for _, doc_id, passages in sorted(candidates):
+        fresh = [p for p in passages if not _claimed(p, claimed)]
+        if not fresh:
+            continue
+        for passage in fresh:
+            claimed.update(range(*passage.here))
+        links[doc_id] = Link(reader.doc(doc_id), fresh)
+    for c in cites:
+        for other in _resolve(c, reader):
+            if other.sha256 == own_sha:
+                continue
+            if cite.is_listing(c["line"], [other.title_key or ""]):
+                continue
+            link = links.setdefault(other.id, Link(other))
+            if c["raw"] not in link.citations:
+                link.citations.append(c["raw"])
+    for link in links.values():
+        link.share = round(_covered(link.passages, 0) / chars, 3) if chars else 0.0
+    return sorted(links.values(), key=lambda lk: (lk.source.date or UNDATED, lk.source.id))
+
+
+def _claimed(p: Passage, claimed: set[int]) -> bool:
+    span = range(*p.here)
+    return sum(1 for i in span if i in claimed) * 2 > len(span)
+
+
+def _is_source(other: DocRow, passages: list[Passage], chars: int, date: str | None) -> bool:
+    if date and other.date and date != other.date:
+        return other.date < date
+    if other.date and not date:
+        return True
+    if date and not other.date:
+        return False
+    here = _covered(passages, 0) / max(chars, 1)
+    there = _covered(passages, 1) / max(other.chars, 1)
+    return here > there
+
+
+def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:
+    if c["kind"] == "title":
+        found = reader.by_title(c["title_key"]) if c["title_key"] else []
+    else:
+        found = reader.by_number(c["key"])
+        if c["prefix"]:
+            found = [d for d in found if d.number_prefix == c["prefix"]]
+    shas = {d.sha256 for d in found}
+    return found[:1] if len(shas) == 1 else []

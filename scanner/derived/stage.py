@@ -1,0 +1,173 @@
+"""The derived-classification stage: after the per-file pipeline, add each document's links and
+cross-document findings to its report (``audit``), or check a draft against an audit (``check
+--against``, read-only).
+
+A report gains ``links`` (each source with its mark, whether it is live, how it is linked, the
+citations, the share of this document the shared passages cover and the passages' locations and
+excerpts on both sides) and findings tagged ``stage: derived``; its verdict is recomputed. Running
+the stage again replaces what it added before, so reports never carry stale links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markers.models import Evidence
+from scanner import ENGINE
+from scanner.derived.fingerprint import Normal, normalize_blocks
+from scanner.derived.index import DocRow, Facts, Meta, Reader
+from scanner.derived.judge import STAGE, Source, judge
+from scanner.derived.links import Link, Passage, find_links
+from scanner.report import unpack_json
+from scanner.report.model import verdict_of
+
+EXCERPT = 60
+TEXTS_TABLE = "texts"  # the audit's store of extracted texts (scanner.workers.task names it too)
+
+
+def blocks_of(blob: bytes | None) -> list[tuple[str, str]] | None:
+    """The (text, location) blocks of a stored extraction (None: none, or it failed)."""
+    if blob is None:
+        return None
+    body = unpack_json(blob)
+    if "blocks" not in body:
+        return None
+    return [(str(b[0]), str(b[1])) for b in body["blocks"]]
+
+
+def stored_blocks(conn: sqlite3.Connection, sha256: str) -> list[tuple[str, str]] | None:
+    """The blocks of a content from the audit's store of extracted texts."""
+    row = conn.execute(f"SELECT data FROM {TEXTS_TABLE} WHERE sha256=? AND engine=?",
+                       (sha256, ENGINE)).fetchone()
+    return blocks_of(bytes(row[0])) if row else None
+
+
+def strip(report: dict[str, Any]) -> dict[str, Any]:
+    """The report without what this stage added."""
+    out = dict(report)
+    out["findings"] = [f for f in report.get("findings", []) if f.get("stage") != STAGE]
+    out.pop("links", None)
+    return out
+
+
+def merge(report: dict[str, Any], findings: list[dict[str, Any]],
+          links: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report with this stage's findings and links (its verdict recomputed). A redacted
+    report (``--redact``) gets locations only: no excerpt of either document."""
+    if report.get("redacted"):
+        for f in findings:
+            for e in f["evidence"]:
+                e["excerpt"] = None
+        for link in links:
+            link["citations"] = []
+            for p in link["passages"]:
+                p["here"]["excerpt"] = p["there"]["excerpt"] = None
+    out = strip(report)
+    out["findings"] = out["findings"] + findings
+    if links:
+        out["links"] = links
+    out["verdict"] = verdict_of(out["status"], [f["severity"] for f in out["findings"]])
+    return out
+
+
+@dataclass
+class _Side:
+    normal: Normal
+    blocks: list[tuple[str, str]]
+
+    def show(self, span: tuple[int, int]) -> dict[str, str]:
+        start, end = span
+        end = min(end, len(self.normal.text))
+        if start >= end:
+            return {"location": "", "excerpt": ""}
+        b, s, e = self.normal.origin(start, end)
+        text, location = self.blocks[b]
+        excerpt = text[s:e]
+        if len(excerpt) > EXCERPT:
+            excerpt = excerpt[:EXCERPT] + "…"
+        return {"location": location, "excerpt": excerpt}
+
+
+def side_of(blocks: list[tuple[str, str]]) -> _Side:
+    """A document's normalized text with its blocks, to show passages."""
+    return _Side(normalize_blocks([t for t, _ in blocks]), blocks)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the stage needs of the document being judged."""
+
+    sha256: str
+    prints: Sequence[tuple[int, int]]
+    chars: int
+    date: str | None
+    cites: Sequence[dict[str, Any]]
+    side: _Side
+    meta: Meta
+
+
+def draft_of(facts: Facts, blocks: list[tuple[str, str]], meta: Meta) -> Draft:
+    """A draft from its facts (``check --against``)."""
+    return Draft(facts.sha256, facts.prints, len(facts.normal.text), facts.date, facts.cites,
+                 _Side(facts.normal, blocks), meta)
+
+
+def derive(d: Draft, reader: Reader, as_of: str, documents: int,
+           sides: dict[str, _Side | None]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The findings and links of one document against the index."""
+    def text_of(doc: DocRow) -> str | None:
+        if doc.sha256 not in sides:
+            blocks = stored_blocks(reader.conn, doc.sha256)
+            sides[doc.sha256] = side_of(blocks) if blocks else None
+        side = sides[doc.sha256]
+        return side.normal.text if side else None
+
+    links = find_links(d.prints, d.side.normal.text, d.date, d.cites, reader,
+                       own_sha=d.sha256, documents=documents, text_of=text_of)
+    sources: list[Source] = []
+    shown: list[dict[str, Any]] = []
+    for link in links:
+        metas = reader.metas(link.source.sha256)
+        if not metas:
+            continue
+        m = metas[0]
+        if m.level is None:  # only a classified source (live or not) makes a derived link
+            continue
+        text_of(link.source)
+        there = sides[link.source.sha256]
+        passages = [_show(p, d.side, there) for p in link.passages]
+        evidence = tuple(Evidence(f"{p['here']['location']} ⇄ {m.relative} "
+                                  f"{p['there']['location']}", p["here"]["excerpt"])
+                         for p in passages[:3])
+        evidence += tuple(Evidence(m.relative, c) for c in link.citations[:1])
+        sources.append(Source(m, link.copies, evidence))
+        shown.append(_link_json(link, m, as_of, passages))
+    return judge(d.meta, sources, as_of), shown
+
+
+def _show(p: Passage, here: _Side, there: _Side | None) -> dict[str, Any]:
+    return {"here": here.show(p.here),
+            "there": there.show(p.there) if there else {"location": "", "excerpt": ""},
+            "chars": p.here[1] - p.here[0]}
+
+
+def _link_json(link: Link, m: Meta, as_of: str, passages: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"source": m.path, "relative": m.relative, "sha256": m.sha256, "mark": m.mark,
+            "level": m.level, "live": m.live(as_of), "expires_on": m.expires_on,
+            "by": link.by, "citations": link.citations, "share": link.share,
+            "title": link.source.title, "doc_number": link.source.number_raw,
+            "passages": passages}
+
+
+def digest(parts: Sequence[tuple[str, Any]]) -> str:
+    """A digest of the stage's results (changes whenever a report's links or findings do)."""
+    h = hashlib.sha256()
+    for path, value in parts:
+        h.update(path.encode("utf-8", "surrogateescape") + b"\x1f")
+        h.update(json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return h.hexdigest()

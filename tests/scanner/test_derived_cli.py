@@ -1,0 +1,172 @@
+"""``dingmi audit`` builds the derived index; ``dingmi check|scan --against`` reads it: real
+processes, real files (a .docx draft made with python-docx)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+REPO = Path(__file__).resolve().parents[2]
+SET = REPO / "tests" / "data" / "derived" / "docs"
+AS_OF = "2026-06-30"
+SOURCES = ("src03.txt", "src05.txt", "src10.txt", "unrel01.txt", "unrel03.txt", "reg01.txt")
+
+
+def dingmi(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True,
+                          text=True, timeout=300, cwd=cwd, check=False)
+
+
+def paragraphs(name: str) -> list[str]:
+    return (SET / name).read_text(encoding="utf-8").splitlines()
+
+
+def make_docx(path: Path, lines: list[str]) -> Path:
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("derived")
+    archive = base / "archive"
+    archive.mkdir()
+    for name in SOURCES:
+        shutil.copy(SET / name, archive / name)
+    out = base / "审核2026"
+    done = dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
+    assert done.returncode in (0, 1), done.stderr
+    return out
+
+
+def _source_paragraph(name: str) -> str:
+    body = [p for p in paragraphs(name) if len(p) > 80]
+    return body[1]
+
+
+def test_unmarked_draft_copying_a_source_is_held(audit: Path, tmp_path: Path) -> None:
+    copied = _source_paragraph("src03.txt")
+    draft = make_docx(tmp_path / "draft.docx", [
+        "关于近期有关工作的情况报告", "各有关单位：", "按照工作安排，现将有关情况报告如下。",
+        copied.replace("，", "、"), "以上情况，特此报告。", "2026年5月6日"])
+    done = dingmi("check", str(draft), "--against", str(audit), "--as-of", AS_OF)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "DERIVED_BELOW_SOURCE" in done.stdout
+    assert "src03.txt" in done.stdout and "机密★10年" in done.stdout  # the source and its mark
+    assert copied.replace("，", "、")[:10] in done.stdout  # the shared passage
+
+
+def test_draft_marked_like_its_source_passes(audit: Path, tmp_path: Path) -> None:
+    copied = _source_paragraph("src05.txt")
+    draft = make_docx(tmp_path / "ok.docx", [
+        "000012", "机密★5年", "关于落实有关事项的工作方案", "各有关单位：", copied,
+        "（此件发至县级以上机关）", "示例省人民政府", "2025年6月1日"])
+    done = dingmi("check", str(draft), "--against", str(audit), "--as-of", AS_OF, "--lang", "en")
+    assert "DERIVED_" not in done.stdout, done.stdout
+    assert "src05.txt" in done.stdout and "copied content" in done.stdout
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_citation_of_an_expired_source(audit: Path, tmp_path: Path) -> None:
+    number = next(line for line in paragraphs("src10.txt") if line.startswith("示例发"))
+    draft = make_docx(tmp_path / "cite.docx", [
+        "000012", "机密★5年", "关于转发有关文件的通知", "各有关单位：",
+        f"现将{number.replace('〔', '[').replace('〕', ']')}转发给你们，请认真贯彻执行。",
+        "（此件发至县级以上机关）", "2016年6月1日"])
+    done = dingmi("check", str(draft), "--against", str(audit), "--as-of", AS_OF,
+                  "--fail-on", "info")
+    assert "SOURCE_DECLASSIFIED" in done.stdout, done.stdout
+    assert done.returncode == 1
+
+
+def test_register_and_boilerplate_link_nothing(audit: Path) -> None:
+    for name in ("reg01.txt", "unrel01.txt", "unrel03.txt"):
+        report = json.loads((audit / "reports" / f"{name}.report.json").read_text("utf-8"))
+        assert "links" not in report, (name, report.get("links"))
+        assert not [f for f in report["findings"] if f.get("stage") == "derived"]
+
+
+def test_index_is_read_only_and_scan_takes_it_too(audit: Path, tmp_path: Path) -> None:
+    db = audit / "audit.sqlite"
+    before = db.stat().st_mtime_ns, db.stat().st_size
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    make_docx(folder / "a.docx", ["关于有关情况的报告", "各单位：", _source_paragraph("src03.txt")])
+    done = dingmi("scan", str(folder), "--out", str(tmp_path / "out"), "--against", str(audit),
+                  "--as-of", AS_OF)
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads((tmp_path / "out" / "a.docx.report.json").read_text("utf-8"))
+    assert report["links"][0]["relative"] == "src03.txt"
+    assert report["links"][0]["passages"][0]["there"]["excerpt"]
+    assert (db.stat().st_mtime_ns, db.stat().st_size) == before
+
+
+def test_against_a_folder_without_an_audit(tmp_path: Path) -> None:
+    draft = make_docx(tmp_path / "d.docx", ["关于有关情况的报告"])
+    done = dingmi("check", str(draft), "--against", str(tmp_path), "--lang", "en")
+    assert done.returncode == 2
+    assert "not an audit output folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_audit_links_in_reports_and_incremental(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("src03.txt", "der03.txt"):
+        shutil.copy(SET / name, archive / name)
+    out = tmp_path / "out"
+    done = dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))
+    assert [f["code"] for f in report["findings"] if f.get("stage") == "derived"] == [
+        "DERIVED_BELOW_SOURCE"]
+    assert report["links"][0]["relative"] == "src03.txt" and report["links"][0]["share"] > 0.3
+    sheet = (out / "derived.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sheet[0].startswith("派生文件,")
+    assert sheet[1].split(",")[:6] == ["der03.txt", "秘密★10年", "src03.txt", "机密★10年", "是",
+                                       "copy"]
+    assert sheet[1].endswith("DERIVED_BELOW_SOURCE") and len(sheet) == 2
+    (archive / "src03.txt").unlink()  # the source leaves the archive: the link goes with it
+    dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
+    report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))
+    assert "links" not in report
+    assert len((out / "derived.csv").read_text(encoding="utf-8-sig").splitlines()) == 1
+    assert not [f for f in report["findings"] if f.get("stage") == "derived"]
+    con = sqlite3.connect(out / "audit.sqlite")
+    try:
+        assert con.execute("SELECT COUNT(*) FROM derived_docs").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_the_stage_reads_the_audits_text_store() -> None:
+    from scanner.derived import stage  # noqa: PLC0415
+    from scanner.workers import task  # noqa: PLC0415
+
+    assert stage.TEXTS_TABLE == task.TEXTS_TABLE
+
+
+def test_redacted_reports_quote_neither_side(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("src03.txt", "der03.txt"):
+        shutil.copy(SET / name, archive / name)
+    out = tmp_path / "out"
+    done = dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1",
+                  "--redact")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))
+    link = report["links"][0]
+    assert link["passages"] and all(p["here"]["excerpt"] is None and p["there"]["excerpt"] is None
+                                    for p in link["passages"])
+    derived = [f for f in report["findings"] if f.get("stage") == "derived"]
+    assert derived and all(e["excerpt"] is None for f in derived for e in f["evidence"])

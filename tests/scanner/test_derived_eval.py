@@ -1,0 +1,84 @@
+"""The derived-classification evaluation set (tests/data/derived, labels committed before the
+link finder was tuned): precision and recall of links and of each code, as docs/derived.md
+reports them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "tests" / "data" / "derived"
+CODES = ("DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def _pr(truth: set[object], got: set[object]) -> tuple[float, float]:
+    hit = len(truth & got)
+    return hit / max(len(got), 1), hit / max(len(truth), 1)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    out = tmp_path_factory.mktemp("eval") / "out"
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(DATA / "docs"),
+                           "--out", str(out), "--as-of", "2026-06-30", "--jobs", "2"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr
+    reports = {}
+    for f in (out / "reports").glob("*.report.json"):
+        r = json.loads(f.read_text(encoding="utf-8"))
+        reports[Path(r["source"]["path"]).stem] = r
+    return reports
+
+
+def test_links(results: dict[str, dict[str, object]]) -> None:
+    truth = {(r["derived"], r["source"]) for r in _rows("links.tsv")}
+    got = {(name, Path(str(link["source"])).stem) for name, r in results.items()
+           for link in r.get("links", [])}  # type: ignore[attr-defined]
+    precision, recall = _pr(truth, got)
+    assert recall >= 0.95, sorted(truth - got)
+    assert precision >= 0.9, sorted(got - truth)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_codes(results: dict[str, dict[str, object]], code: str) -> None:
+    truth = {r["name"] for r in _rows("truth.tsv") if code in r["codes"].split(",")}
+    got = {name for name, r in results.items()
+           if any(f["code"] == code and f.get("stage") == "derived"
+                  for f in r["findings"])}  # type: ignore[attr-defined]
+    precision, recall = _pr(truth, got)
+    assert precision >= 0.9 and recall >= 0.9, (sorted(got - truth), sorted(truth - got))
+
+
+def test_registers_and_public_quotations_link_nothing(
+        results: dict[str, dict[str, object]]) -> None:
+    kinds = {r["name"]: r["kind"] for r in _rows("truth.tsv")}
+    for name, r in results.items():
+        links = r.get("links", [])
+        if kinds[name] == "register":
+            assert not links, name
+        for link in links:  # type: ignore[attr-defined]
+            for p in link["passages"]:
+                for side in ("here", "there"):
+                    excerpt = p[side]["excerpt"]
+                    assert "保守国家秘密法" not in excerpt and "总书记" not in excerpt
+                    assert "档案馆的档案" not in excerpt and "妥善保管" not in excerpt
+
+
+def test_fifty_character_passages(results: dict[str, dict[str, object]]) -> None:
+    """A 50-character passage copied through each edit into an unmarked draft."""
+    shorts = [r for r in _rows("links.tsv") if r["derived"].startswith("short")]
+    found = [r for r in shorts
+             if any(Path(str(link["source"])).stem == r["source"]
+                    for link in results[r["derived"]].get("links", []))]  # type: ignore[attr-defined]
+    assert len(found) >= len(shorts) - 1, [r["edit"] for r in shorts if r not in found]

@@ -1,0 +1,117 @@
+"""Fingerprints and citations: normalization, the winnowing guarantee, what is left out."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanner.derived.cite import citations, is_listing, key_text, own_number
+from scanner.derived.fingerprint import (
+    BREAK,
+    GUARANTEE,
+    K,
+    fingerprints,
+    kgram_hash,
+    normalize_blocks,
+)
+from scanner.derived.hanzi import S2T, to_simplified
+
+TEXT = "经实地勘察，北岭前进保障基地现有技术升级能力可满足30个检查组同时开展工作。"
+
+
+@pytest.mark.parametrize("edited", [
+    "经实地勘察、北岭前进保障基地现有技术升级能力可满足30个检查组同时开展工作；",  # re-punctuated
+    "经实地勘察，北岭前进保障基地\n现有技术升级能力可满足\n30个检查组同时开展工作。",  # line breaks
+    "经实地勘察,北岭前进保障基地现有技术升级能力可满足３０个检查组同时开展工作.",  # width
+    "經實地勘察，北嶺前進保障基地現有技術升級能力可滿足30個檢查組同時開展工作。",  # traditional
+    "经 实 地 勘 察 ， 北岭前进保障基地现有技术升级能力可满足30个检查组同时开展工作。",
+])
+def test_edits_normalize_away(edited: str) -> None:
+    blocks = edited.split("\n")
+    assert normalize_blocks(blocks).text == normalize_blocks([TEXT]).text
+
+
+def test_traditional_table_keeps_simplified_text() -> None:
+    assert to_simplified(TEXT) == TEXT
+    assert all(to_simplified(t) == s for s, t in S2T.items())
+
+
+def test_lead_up_to_the_title_is_left_out() -> None:
+    blocks = ["000123", "机密★10年", "示例发〔2024〕3号", "关于北岭前进保障基地有关事项的通知",
+              TEXT]
+    assert normalize_blocks(blocks).text == normalize_blocks([TEXT]).text
+
+
+@pytest.mark.parametrize("quote", [
+    "《中华人民共和国保守国家秘密法》第二十一条规定：“国家秘密的密级、保密期限和知悉范围，应当根据情况变化及时变更。”",
+    "习近平总书记强调：“保密工作是党和国家一项极为重要的工作，要坚持总体国家安全观。”",
+])
+def test_public_quotation_is_left_out(quote: str) -> None:
+    text = normalize_blocks([TEXT + quote + TEXT]).text
+    assert "国家秘密的密级" not in text and "极为重要" not in text
+    assert text.count(BREAK) == 1
+
+
+def test_citations_are_left_out_of_fingerprints() -> None:
+    text = normalize_blocks(["现将示例发〔2024〕12号和《关于某事的通知》转发给你们。"]).text
+    assert "2024" not in text and "某事" not in text
+
+
+def test_hash_is_stable() -> None:
+    assert kgram_hash("经实地勘察北岭前") == kgram_hash("经实地勘察北岭前")
+    assert 0 <= kgram_hash("经实地勘察北岭前") < 2**63
+
+
+_HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=_HAN, b=_HAN, shared=st.text(alphabet=st.characters(min_codepoint=0x5000,
+                                                                max_codepoint=0x50FF),
+                                      min_size=GUARANTEE, max_size=80))
+def test_winnowing_guarantee(a: str, b: str, shared: str) -> None:
+    """Any shared run of at least the guarantee threshold yields a shared fingerprint."""
+    fa = {h for h, _ in fingerprints(a + shared + a)}
+    fb = {h for h, _ in fingerprints(b + shared + b[::-1])}
+    assert fa & fb
+
+
+def test_noise_threshold() -> None:
+    """Nothing shorter than k characters is ever shared: a run of k - 1 gives no fingerprint."""
+    rng = random.Random(3)
+    alphabet = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    a = "".join(rng.choice(alphabet) for _ in range(300))
+    b = "".join(rng.choice(alphabet) for _ in range(300))
+    run = "保障基地现有技"[: K - 1]
+    fa = {h for h, _ in fingerprints(a[:150] + run + a[150:])}
+    fb = {h for h, _ in fingerprints(b[:150] + run + b[150:])}
+    assert not fa & fb
+
+
+@pytest.mark.parametrize(("line", "key", "prefix"), [
+    ("现将示例发〔2024〕12号转发给你们", "2024|12", "示例发"),
+    ("按照示例发[2024]12号要求", "2024|12", "示例发"),
+    ("按照示例发(2024)12号要求", "2024|12", "示例发"),
+    ("按照示例发（2024）第12号要求", "2024|12", "示例发"),
+    ("根据〔2021〕7号文件", "2021|7", ""),
+    ("依据京公网字第123号", "字|123", "京公网字"),
+])
+def test_number_citations(line: str, key: str, prefix: str) -> None:
+    found = citations([line], None)
+    assert [(c.number.key, c.number.prefix) for c in found if c.number] == [(key, prefix)]
+
+
+def test_own_number_is_not_a_citation() -> None:
+    own = own_number("示例办函〔2025〕74号")
+    assert citations(["示例办函〔2025〕74号"], own) == []
+
+
+def test_title_citation_and_listing() -> None:
+    title = "关于北岭三号试验区有关事项的通知"
+    found = citations([f"请认真贯彻《{title}》精神"], None)
+    assert [c.title_key for c in found] == [key_text(title)]
+    assert is_listing(f"1. 示例发〔2024〕1号  {title}  绝密★30年", [key_text(title)])
+    assert not is_listing("现将示例发〔2024〕1号转发给你们，请结合实际认真贯彻执行。")
