@@ -44,8 +44,11 @@ def _docx(path: Path, lines: list[tuple[str, str]]) -> None:
     d.save(str(path))
 
 
-BODY = [(f"{n}、各单位要按照本通知要求，认真做好相关工作，确保各项措施落实到位。", "")
-        for n in "一二三四五六"]
+def body(topic: str) -> list[tuple[str, str]]:
+    """Routine paragraphs of one document's own (documents that share paragraphs are linked
+    as derived from one another: these stay apart)."""
+    return [(f"{n}、各单位要按照{topic}的要求，认真做好第{n}项{topic}工作，确保措施落实到位。",
+             "") for n in "一二三四五六"]
 
 
 def make_archive(base: Path) -> Path:
@@ -57,7 +60,7 @@ def make_archive(base: Path) -> Path:
         ("示政发〔2015〕3号", "center"),
         ("示例市人民政府关于全市高考试卷运送保管工作的通知", "center"),
         ("各区县人民政府：", ""),
-        ("今年高考试卷的运送由公安押运，试卷保密室实行双人双锁。", ""), *BODY,
+        ("今年高考试卷的运送由公安押运，试卷保密室实行双人双锁。", ""), *body("高考试卷运送"),
         ("知悉范围：各区县人民政府主要负责人", ""),
         (OFFICE_A, "right"), ("2015年3月2日", "right")])
     # derived (the text says so), 档号 from the sidecar; expired (2019 + 3 years)
@@ -65,7 +68,7 @@ def make_archive(base: Path) -> Path:
         ("000031", ""), ("秘密★3年", ""),
         ("关于转发中考试卷保管要求的通知", "center"),
         ("示教发〔2019〕5号", "center"), ("各学校：", ""),
-        ("全省中考试卷在启用前存放于各考区保密室，各校照此执行。", ""), *BODY,
+        ("全省中考试卷在启用前存放于各考区保密室，各校照此执行。", ""), *body("中考试卷保管"),
         ("定密依据：派生自上级来文", ""),
         ("知悉范围：各校校长", ""),
         (OFFICE_B, "right"), ("2019年5月6日", "right")])
@@ -75,18 +78,19 @@ def make_archive(base: Path) -> Path:
     _docx(root / "2026" / "到期.docx", [
         ("000007", ""), ("秘密★1年", ""),
         ("关于期末统一考试试卷保管的通知", "center"), ("各学校：", ""),
-        ("全市初二期末统一考试的试卷由市教研室命题，启用前严格保管。", ""), *BODY,
+        ("全市初二期末统一考试的试卷由市教研室命题，启用前严格保管。", ""),
+        *body("期末考试试卷保管"),
         ("知悉范围：各校校长", ""),
         (OFFICE_B, "right"), ("2026年1月15日", "right")])
     # unmarked, and a catalogue item matches: UNMARKED_MATCH
     _docx(root / "未定密" / "押运安排.docx", [
         ("关于高考试卷押运的安排", "center"),
-        ("今年高考试卷的运送由公安押运，试卷保密室实行双人双锁。", ""), *BODY,
+        ("今年高考试卷的运送由公安押运，试卷保密室实行双人双锁。", ""), *body("高考试卷押运"),
         ("示例市招生考试院", "right"), ("2026年6月1日", "right")])
     # a public text whose only finding is the date's form
     _docx(root / "公开" / "简报.docx", [
         ("示例市机关事务局关于办公楼绿化的通知", "center"), ("各处室：", ""),
-        ("本周完成了办公楼绿化。", ""), *BODY,
+        ("本周完成了办公楼绿化。", ""), *body("办公楼绿化"),
         ("示例市机关事务局", "right"), ("2019年03月05日", "right")])
     # a format dingmi does not read: a long reason
     (root / "MANIFEST.tsv").write_text("a\tb\n", encoding="utf-8")
