@@ -85,7 +85,24 @@ HELD = {
     "document": Msg("未计入：全文为讲稿、学习或培训材料、新闻报道，评分已降低",
                     "not counted: the text is a speech, study or training material or news; "
                     "its score was lowered"),
+    "genre": Msg("未计入：全文为{kind}（{why}），不是现实的涉密事项",
+                 "not counted: the text is {kind} ({why}), not a live matter"),
 }
+# The kinds of text that are not live matters (rules.layout.genre), named for the reader.
+GENRES = {"statute": Msg("法律法规或规章", "a statute or regulation"),
+          "standard": Msg("标准", "a standard"), "tender": Msg("招标采购公告", "a tender notice"),
+          "advert": Msg("招聘启事", "a job advert"), "publicity": Msg("宣传材料", "publicity"),
+          "announcement": Msg("公开发布的公告", "a public announcement"),
+          "news": Msg("新闻报道", "news"), "textbook": Msg("教材或试题", "a textbook or exam")}
+
+
+def held_text(held: str, document: str | None, lang: str) -> str:
+    """Why a hit was held back, in the reader's language (a kind of text named by its name)."""
+    if held == "genre":
+        kind, _, why = (document or "").partition(":")
+        name = GENRES[kind].text(lang) if kind in GENRES else kind
+        return HELD["genre"].format(kind=name, why=why).text(lang)
+    return HELD[held].text(lang) if held in HELD else held
 
 
 def render(data: dict[str, Any], lang: str = "zh") -> str:
@@ -187,8 +204,8 @@ def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
                            f"（{escape(CONTEXTS[x['context']].text(lang))}："
                            f"{escape(x['trigger'] or '')}）{_excerpt(x['excerpt'])}</li>"
                            for x in h["discounted"][:8])
-            held = (f"<p class=held>{escape(HELD[h['held']].text(lang))}</p>"
-                    if h["held"] else "")
+            why = held_text(h["held"], h.get("document_signal"), lang) if h["held"] else ""
+            held = f"<p class=held>{escape(why)}</p>" if why else ""
             passage = (f"<p>{escape(t['passage'])}{_excerpt(h['passage'])}</p>"
                        if h["passage"] and h["live"] else "")
             out.append(f"<tr><td>{escape(h['item'])} {escape(h['title'])}{held}</td>"
