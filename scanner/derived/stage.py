@@ -145,9 +145,24 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
                                   f"{p['there']['location']}", p["here"]["excerpt"])
                          for p in passages[:3])
         evidence += tuple(Evidence(m.relative, c) for c in link.citations[:1])
-        sources.append(Source(m, link.copies, evidence))
         shown.append(_link_json(link, m, as_of, passages))
+        if _same_document(link, d.side.normal.text, there.normal.text if there else ""):
+            continue  # another copy of this document (a format, a mark variant): not derived
+        sources.append(Source(m, link.copies, evidence))
     return judge(d.meta, sources, as_of), shown
+
+
+SAME = 0.9  # a link covering this much of both texts joins two copies of one document
+
+
+def _same_document(link: Link, here: str, there: str) -> bool:
+    """Whether the two texts are one document twice (the same text in another format or with
+    another mark): the shared passages cover nearly all of both, and neither cites the other.
+    Derivation reproduces a source in a document of its own; copies are judged as copies."""
+    if link.citations or not there or not here:
+        return False
+    shorter, longer = sorted((len(here), len(there)))
+    return link.share >= SAME and shorter >= SAME * longer
 
 
 def _show(p: Passage, here: _Side, there: _Side | None) -> dict[str, Any]:
