@@ -115,7 +115,7 @@ def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[
             if side is None:
                 continue
             draft = Draft(sha, writer.prints_of(doc.id), doc.chars, doc.date,
-                          writer.cites_of(doc.id), side, metas[0])
+                          writer.cites_of(doc.id), side, metas[0], doc.title_key)
             findings, links = derive(draft, writer, as_of, documents, sides)
             parts.append((path, [findings, links]))
             codes = ",".join(f["code"] for f in findings)

@@ -19,6 +19,7 @@ from typing import Any
 
 from markers.models import Evidence
 from scanner import ENGINE
+from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, normalize_blocks
 from scanner.derived.index import DocRow, Facts, Meta, Reader
 from scanner.derived.judge import STAGE, Source, judge
@@ -109,12 +110,14 @@ class Draft:
     cites: Sequence[dict[str, Any]]
     side: _Side
     meta: Meta
+    title: str | None = None  # the normalized title key (copies of one document share it)
 
 
 def draft_of(facts: Facts, blocks: list[tuple[str, str]], meta: Meta) -> Draft:
     """A draft from its facts (``check --against``)."""
     return Draft(facts.sha256, facts.prints, len(facts.normal.text), facts.date, facts.cites,
-                 _Side(facts.normal, blocks), meta)
+                 _Side(facts.normal, blocks), meta,
+                 cite.key_text(facts.title) if facts.title else None)
 
 
 def derive(d: Draft, reader: Reader, as_of: str, documents: int,
@@ -146,20 +149,22 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
                          for p in passages[:3])
         evidence += tuple(Evidence(m.relative, c) for c in link.citations[:1])
         shown.append(_link_json(link, m, as_of, passages))
-        if _same_document(link, d.side.normal.text, there.normal.text if there else ""):
+        if _same_document(link, d, there.normal.text if there else ""):
             continue  # another copy of this document (a format, a mark variant): not derived
         sources.append(Source(m, link.copies, evidence))
     return judge(d.meta, sources, as_of), shown
 
 
-SAME = 0.9  # a link covering this much of both texts joins two copies of one document
+SAME = 0.8  # a link covering this much of both texts joins two copies of one document
 
 
-def _same_document(link: Link, here: str, there: str) -> bool:
+def _same_document(link: Link, d: Draft, there: str) -> bool:
     """Whether the two texts are one document twice (the same text in another format or with
-    another mark): the shared passages cover nearly all of both, and neither cites the other.
-    Derivation reproduces a source in a document of its own; copies are judged as copies."""
-    if link.citations or not there or not here:
+    another mark): the same title, shared passages covering nearly all of both, and neither
+    citing the other. Derivation reproduces a source in a document of its own (its own title);
+    copies are judged as copies."""
+    here = d.side.normal.text
+    if link.citations or not there or not here or d.title != link.source.title_key:
         return False
     shorter, longer = sorted((len(here), len(there)))
     return link.share >= SAME and shorter >= SAME * longer
