@@ -29,6 +29,7 @@ from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
+REPEATS = 16  # a fingerprint this often in one text is a repeated run, not a copied passage
 MIN_SEEDS = 2  # shared fingerprints outside boilerplate before two documents are aligned
 EDIT_EVERY = 16  # at most one edit per this many matching characters
 MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
@@ -235,9 +236,13 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
     shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
     boiler = boiler_mask(chars, [p for h in docs_of if len(docs_of[h]) > limit
                                  for p in by_hash[h]])
+    seen: dict[tuple[int, int], int] = defaultdict(int)
     for h, doc, pos in rows:
-        if len(docs_of[h]) > limit:
-            continue
+        if len(docs_of[h]) > limit or len(by_hash[h]) > REPEATS:
+            continue  # boilerplate, or a run repeated within the text (no evidence of copying)
+        seen[h, doc] += 1
+        if seen[h, doc] > REPEATS:
+            continue  # the same run repeated in the other text: its pairs would grow as n × m
         for here in by_hash[h]:
             shared[doc].append((here, pos))
     links: dict[int, Link] = {}
