@@ -15,6 +15,7 @@ from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.messages import Msg, printable
+from scanner.names import code_label
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
@@ -27,7 +28,7 @@ VERDICT_TEXT = {
     "clean": Msg("通过", "PASS"), "warning": Msg("警告", "WARN"), "error": Msg("错误", "FAIL"),
     "unreadable": Msg("无法读取", "UNREADABLE"), "unsupported": Msg("不支持", "UNSUPPORTED"),
     "needs_ocr": Msg("需OCR", "NEEDS OCR"),
-}
+}  # the console's verdict words (short, for a column); the names elsewhere: scanner.names
 SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?",
           "needs_ocr": "?"}
 NO_MARK = Msg("无标志", "no mark")
@@ -60,7 +61,8 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     if r["status"] != "ok":
         return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
     mark = (r["marking"] or {}).get("raw") or NO_MARK.text(lang)
-    codes = " ".join(f["code"] for f in r["findings"])
+    codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)
+                                                for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()
 
 
