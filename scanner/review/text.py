@@ -8,7 +8,7 @@ from scanner.messages import Msg
 
 LABELS = {
     "app": Msg("dingmi 审核", "dingmi review"),
-    "reviewer": Msg("审核人", "reviewer"),
+    "reviewer": Msg("审核人：", "reviewer: "),
     "keys": Msg("键盘：j/k 下一条/上一条发现 · c 确认 · d 忽略（1 误报、2 接受、3 不适用） · "
                 "n 备注 · ] [ 下一个/上一个文件",
                 "keys: j/k next/previous finding · c confirm · d dismiss (1 false alarm, "
@@ -56,7 +56,7 @@ LABELS = {
                     "new mark (for 变更, 定密, 延长保密期限, e.g. 机密★10年; an extension may "
                     "give the term alone)"),
     "save_conclusion": Msg("保存结论", "Save the conclusion"),
-    "copies": Msg("相同内容的副本 {n} 个", "{n} identical copies"),
+    "copies": Msg("相同内容的副本 {n} 个：", "{n} identical copies: "),
     "apply_copies": Msg("同时应用于这 {n} 个相同副本", "apply to these {n} identical copies too"),
     "saved": Msg("已保存", "saved"), "not_saved": Msg("保存失败", "not saved"),
     "saved_copies": Msg("已保存（另有 {n} 个副本）", "saved (and on {n} copies)"),
