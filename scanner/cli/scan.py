@@ -15,7 +15,7 @@ from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.messages import Msg, printable
-from scanner.names import code_label
+from scanner.names import code_label, place, value_name
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
@@ -64,6 +64,17 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)
                                                 for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()
+
+
+def finding_line(f: dict[str, Any], lang: str) -> str:
+    """One finding under its file's verdict line (``check``): severity, the code's name with the
+    code, the message and where it is, in ``lang`` (``f`` is a finding's JSON form)."""
+    message = f["message_zh"] if lang == "zh" else f["message_en"]
+    where = place(f.get("location"), lang)
+    sep = "：" if lang == "zh" else ": "
+    shown = f"{value_name('severity', f['severity'], lang)} {code_label(f['code'], lang)}"
+    tail = (f"（{where}）" if lang == "zh" else f" ({where})") if where else ""
+    return f"    {shown}{sep}{message}{tail}"
 
 
 class Progress:

@@ -14,6 +14,7 @@ from markers.codes import CODES as MARK_CODES
 from scanner import names
 from scanner.catalogs import DEMO
 from scanner.cli import main
+from scanner.cli.scan import finding_line
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.report import to_json
 from scanner.report.html import render
@@ -100,3 +101,17 @@ def test_expiry_soon_gives_the_days_left(tmp_path: Path) -> None:
     left = (dt.date(2027, 1, 10) - AS_OF).days
     assert f"还有{left}天" in soon["message_zh"] and "天内" not in soon["message_zh"]
     assert f"{left} days left" in soon["message_en"]
+
+
+def test_a_finding_line_for_the_console(tmp_path: Path) -> None:
+    report = to_json(scan_file(_unmarked(tmp_path),
+                               ScanOptions(as_of=AS_OF, catalogs=(str(DEMO),))))
+    finding = next(f for f in report["findings"] if f["code"] == "UNMARKED_MATCH")
+    zh = finding_line(finding, "zh")
+    assert zh.startswith("    警告 可能应定未定（UNMARKED_MATCH）：") and "warning" not in zh
+    assert finding["message_zh"] in zh
+    english = to_json(scan_file(_unmarked(tmp_path), ScanOptions(
+        as_of=AS_OF, catalogs=(str(DEMO),))), "en")
+    en = finding_line(next(f for f in english["findings"] if f["code"] == "UNMARKED_MATCH"),
+                      "en")
+    assert en.startswith("    warning possibly should be classified (UNMARKED_MATCH): ")
