@@ -79,13 +79,31 @@ CODES = {  # every finding code (domain.md §6 and the scanner's own)
     "PERIOD_ABOVE_CATALOG": Msg("保密期限超过目录规定", "term above the catalogue's"),
     "PERIOD_NOT_COMPARED": Msg("保密期限未能比对", "term not compared"),
 }
+CONTEXTS = {  # how a catalogue term occurs (a hit's terms)
+    "asserted": Msg("陈述", "asserted"), "negated": Msg("否定", "negated"),
+    "hypothetical": Msg("假设或规定性表述", "hypothetical or instructional"),
+    "public": Msg("已公开、已决定或往事", "already public, decided or past"),
+    "cited": Msg("引用的文件标题", "the title of a cited document"),
+}
+HELD = {  # why a catalogue hit did not count
+    "context": Msg("未计入：事项词语只出现在否定、假设、已公开或引用的语境中",
+                   "not counted: the item's words occur only negated, hypothetical, public or "
+                   "cited"),
+    "passage": Msg("未计入：事项的条件没有在同一段落内同时满足",
+                   "not counted: the item's conditions do not hold within one passage"),
+    "document": Msg("未计入：全文为讲稿、学习或培训材料、新闻报道，评分已降低",
+                    "not counted: the text is a speech, study or training material or news; "
+                    "its score was lowered"),
+}
+
 TABLES = {"status": STATUS, "verdict": VERDICT, "severity": SEVERITY, "decision": DECISION,
-          "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE}
+          "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE,
+          "context": CONTEXTS, "held": HELD}
 
 
 def value_name(kind: str, value: str, lang: str = "zh") -> str:
     """The name of ``value`` of the kind ``kind`` (status, verdict, severity, decision, reason,
-    conclusion, state) in ``lang``; an unknown value as it is."""
+    conclusion, state, context, held) in ``lang``; an unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from markers.models import LEVEL_EN
 from scanner.messages import Msg
-from scanner.names import code_name, place, value_name
+from scanner.names import CONTEXTS, HELD, code_name, place, value_name
 
 TEXT = {  # the page's labels
     "title": Msg("定密检查报告", "Classification mark report"),
@@ -70,24 +70,6 @@ text-align:left;vertical-align:top}h2{margin-top:1.5em}.error{color:#b00020}.war
 def _row(label: str, value: object) -> str:
     shown = "—" if value in (None, "") else escape(str(value))
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
-
-
-CONTEXTS = {
-    "asserted": Msg("陈述", "asserted"), "negated": Msg("否定", "negated"),
-    "hypothetical": Msg("假设或规定性表述", "hypothetical or instructional"),
-    "public": Msg("已公开、已决定或往事", "already public, decided or past"),
-    "cited": Msg("引用的文件标题", "the title of a cited document"),
-}
-HELD = {
-    "context": Msg("未计入：事项词语只出现在否定、假设、已公开或引用的语境中",
-                   "not counted: the item's words occur only negated, hypothetical, public or "
-                   "cited"),
-    "passage": Msg("未计入：事项的条件没有在同一段落内同时满足",
-                   "not counted: the item's conditions do not hold within one passage"),
-    "document": Msg("未计入：全文为讲稿、学习或培训材料、新闻报道，评分已降低",
-                    "not counted: the text is a speech, study or training material or news; "
-                    "its score was lowered"),
-}
 
 
 def render(data: dict[str, Any], lang: str = "zh") -> str:
