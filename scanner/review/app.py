@@ -258,10 +258,14 @@ def _words(app: Flask, lang: str) -> None:
         text = LABELS[name].text(lang)
         return text.format(**values) if values else text
 
-    app.jinja_env.globals.update(t=label, lang=lang)
+    app.jinja_env.globals.update(t=label, lang=lang, paren=PAREN[lang == "zh"],
+                                 colon="：" if lang == "zh" else ": ")
     app.jinja_env.filters["named"] = lambda value, kind: names.value_name(kind, value or "", lang)
     app.jinja_env.filters["code_name"] = lambda code: names.code_name(code, lang)
     app.jinja_env.filters["place"] = lambda location: names.place(location, lang)
+
+
+PAREN = {True: ("（", "）"), False: (" (", ")")}  # by whether the page is in Chinese
 
 
 def _page_words(lang: str) -> dict[str, Any]:
@@ -270,6 +274,7 @@ def _page_words(lang: str) -> dict[str, Any]:
     return {
         **{k: LABELS[k].text(lang) for k in ("saved", "not_saved", "saved_copies", "cancelled",
                                              "reason_prompt", "pick_first")},
+        "paren": PAREN[lang == "zh"],
         "names": {v: names.value_name(kind, v, lang) for kind in ("decision", "reason",
                                                                   "conclusion")
                   for v in names.TABLES[kind]},
@@ -623,6 +628,10 @@ def _decisions(app: Flask, settings: ServerSettings) -> None:
         for d in [*made, *also]:
             audit.save(d)
         return jsonify({"saved": made[-1].to_yaml(), "copies": len(also)})
+
+    @app.get("/api/v1/decisions/count")
+    def decision_count() -> Response:
+        return jsonify({"count": len(store().decisions())})
 
     @app.get("/decisions.yaml")
     def export() -> Response:

@@ -246,7 +246,9 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             exported = tmp_path / "decisions.yaml"
             info.value.save_as(str(exported))
             state = page.locator("#export-state")
-            assert "已导出" in state.inner_text() and state.is_visible()
+            state.locator("text=已导出").wait_for(timeout=15000)
+            assert f"已导出 {len(load(exported))} 条审核决定" in state.inner_text()
+            assert state.is_visible()
             on_screen(state)
             page.screenshot(path=str(out / "review-ui-export-1366.png"))
             counts = page.locator("#counts").inner_text()

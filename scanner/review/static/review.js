@@ -69,7 +69,7 @@
       el.classList.add(saved.decision);
       el.dataset.reason = saved.reason || "";
       el.querySelector(".decision").textContent =
-        named(saved.decision) + (saved.reason ? "（" + named(saved.reason) + "）" : "") +
+        named(saved.decision) + (saved.reason ? words.paren[0] + named(saved.reason) + words.paren[1] : "") +
         " · " + saved.by + " · " + saved.at + (saved.note ? " · " + saved.note : "");
       say(savedText(data) + ": " + el.querySelector(".code-name").textContent + " " +
           named(saved.decision));
@@ -176,9 +176,14 @@
   // the export: a download gives no sign in the page, so the page says it was made
   const exporter = document.getElementById("export");
   if (exporter) {
-    exporter.addEventListener("click", () => {
+    exporter.addEventListener("click", async () => {
       const state = document.getElementById("export-state");
-      state.textContent = exporter.dataset.done;
+      let count = exporter.dataset.count;
+      try {  // what the download holds now (another tab may have decided since)
+        const response = await fetch("/api/v1/decisions/count", {credentials: "same-origin"});
+        if (response.ok) count = (await response.json()).count;
+      } catch (err) { /* the count the page was shown with */ }
+      state.textContent = exporter.dataset.done.replace("{n}", count);
       state.classList.add("done");
     });
   }
