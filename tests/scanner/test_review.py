@@ -109,7 +109,7 @@ def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) ->
             page.keyboard.press("n")  # a note on the first, saved with Enter
             page.keyboard.type("核对无误")
             page.keyboard.press("Enter")
-            saved(page)
+            page.locator("li.finding .decision", has_text="核对无误").wait_for(timeout=15000)
             for tab in (page, other):
                 tab.reload()
                 items = tab.locator("li.finding")

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,9 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _doc(archive / "公开" / "routine2.docx", None, ROUTINE + "请准时参加。")
     (archive / "副本").mkdir()
     shutil.copy2(archive / "机关" / "under_talks.docx", archive / "副本" / "under_talks.docx")
+    (archive / "打包").mkdir()
+    with zipfile.ZipFile(archive / "打包" / "机关.zip", "w") as package:  # a folder and its zip
+        package.write(archive / "机关" / "under_talks.docx", "under_talks.docx")
     out = base / "audit"
     done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(archive), "--out",
                            str(out), "--as-of", AS_OF.isoformat(), "--jobs", "1", "--catalog",
@@ -119,8 +123,8 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             assert heading == "文件"
             counts = page.locator("#counts").inner_text()
             assert "Files" not in page.locator("main").inner_text()
-            # the two clean files wait for no one: 5 files to review of 7
-            assert "已审核 0 / 5 个待审核文件" in counts and "无需审核 2 个" in counts, counts
+            # the two clean files wait for no one: 6 files to review of 8
+            assert "已审核 0 / 6 个待审核文件" in counts and "无需审核 2 个" in counts, counts
             clean = page.locator('#files td[data-state="nothing"]')
             assert clean.count() == 2 and clean.nth(0).inner_text() == "无需审核"
             assert page.locator('#files td[data-verdict="clean"]').nth(0).inner_text() == "通过"
@@ -133,25 +137,26 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             # the open files only: no clean file among them
             page.select_option("select[name=state]", "open")
             page.click("#filters button")
-            assert page.locator("#files tr").count() - 1 == 5
+            assert page.locator("#files tr").count() - 1 == 6
             assert "routine" not in page.locator("#files").inner_text()
 
             # filter by a code; 下一个 goes to the next file of the filter, not of the list
             page.goto(url)
             page.select_option("select[name=code]", "UNDER_CLASSIFIED")
             page.click("#filters button")
-            assert page.locator("#files tr").count() - 1 == 2  # the file and its copy
+            assert page.locator("#files tr").count() - 1 == 3  # the file and its two copies
             file_link(page, "副本/under_talks.docx").click()
             page.wait_for_selector("li.finding")
-            assert page.locator("#position").inner_text() == "当前筛选第 1 / 2 个"
+            assert page.locator("#position").inner_text() == "当前筛选第 1 / 3 个"
             assert page.locator("#prev").count() == 0
             page.click("#next")  # the whole list's next would be 机关/no_basis.docx
-            page.wait_for_selector("li.finding")
-            assert page.locator("#file").inner_text() == "机关/under_talks.docx"
+            page.locator("#file", has_text="打包/机关.zip!under_talks.docx").wait_for()
+            page.click("#next")
+            page.locator("#file", has_text="机关/under_talks.docx").wait_for()
+            assert page.locator("#position").inner_text() == "当前筛选第 3 / 3 个"
             assert page.locator("#next").count() == 0
             page.keyboard.press("[")  # and back, by the key
-            page.wait_for_url("**/file/*")
-            page.locator("#file", has_text="副本/under_talks.docx").wait_for()
+            page.locator("#file", has_text="打包/机关.zip!under_talks.docx").wait_for()
             page.keyboard.press("]")
             page.locator("#file", has_text="机关/under_talks.docx").wait_for()
 
@@ -178,7 +183,8 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
 
             # identical copies: offered, not forced
             copies = page.locator("#copies")
-            assert "相同内容的副本 1 个" in copies.inner_text()
+            assert "相同内容的副本 2 个" in copies.inner_text()
+            assert "打包/机关.zip!under_talks.docx" in copies.inner_text()
             box = page.locator("#apply-copies")
             assert not box.is_checked()
             codes = [items.nth(i).get_attribute("data-code") for i in range(items.count())]
@@ -186,9 +192,9 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             target = items.nth(under)
             # with the mouse, box unticked: only this file
             target.locator("button.act-dismiss[data-reason=accepted]").click()
-            saved(page)
-            assert "dismissed" in (target.get_attribute("class") or "")
-            copy_url = page.locator("#copies a").get_attribute("href")
+            page.locator('li.finding.dismissed[data-code="UNDER_CLASSIFIED"]').wait_for()
+            assert "接受" in target.locator(".decision").inner_text()
+            copy_url = page.locator("#copies a").first.get_attribute("href")
             assert copy_url
             copy_page = context.new_page()
             copy_page.goto(url.rstrip("/") + copy_url)
@@ -197,14 +203,14 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             # box ticked: the copy gets the same decision
             box.check()
             target.locator("button.act-confirm").click()
-            saved(page, "另有 1 个副本")
+            saved(page, "另有 2 个副本")
             copy_page.reload()
             assert "confirmed" in (copy_item.get_attribute("class") or "")
             # a note by the buttons
             target.locator("button.act-note").click()
             page.keyboard.type("已核对副本")
             target.locator("button.act-save-note").click()
-            saved(page)
+            target.locator(".decision", has_text="已核对副本").wait_for()
             page.reload()
             assert "已核对副本" in page.locator(
                 'li.finding[data-code="UNDER_CLASSIFIED"]').inner_text()
@@ -220,8 +226,7 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             page.locator("#status", has_text="保存失败").wait_for()
             page.fill("#conclusion input[name=mark]", "8年")
             page.click("#conclusion button")
-            saved(page)
-            assert "延长保密期限 秘密★8年" in page.locator("#conclusion-state").inner_text()
+            page.locator("#conclusion-state", has_text="延长保密期限 秘密★8年").wait_for()
             assert page.locator("#conclusion option[value=定密]").count() == 0  # not unmarked
 
             # 定密 on the unmarked file: offered there, confirms its UNMARKED_MATCH
@@ -231,8 +236,7 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             page.locator("#conclusion select").select_option("定密")
             page.fill("#conclusion input[name=mark]", "机密★10年")
             page.click("#conclusion button")
-            saved(page)
-            assert "定密 机密★10年" in page.locator("#conclusion-state").inner_text()
+            page.locator("#conclusion-state", has_text="定密 机密★10年").wait_for()
             page.reload()
             unmarked = page.locator('li.finding[data-code="UNMARKED_MATCH"]')
             assert "confirmed" in (unmarked.first.get_attribute("class") or "")
@@ -252,7 +256,7 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             on_screen(state)
             page.screenshot(path=str(out / "review-ui-export-1366.png"))
             counts = page.locator("#counts").inner_text()
-            assert "已审核 3 / 5 个待审核文件" in counts, counts
+            assert "已审核 4 / 6 个待审核文件" in counts, counts  # the copies too
         finally:
             browser.close()
     refused = [e for e in errors if "400 (BAD REQUEST)" in e]  # the two refused extensions
@@ -260,6 +264,7 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
     decided = list(load(exported))
     by_path = {(d.path, d.code, d.conclusion) for d in decided}
     assert ("副本/under_talks.docx", "UNDER_CLASSIFIED", "") in by_path
+    assert ("打包/机关.zip!under_talks.docx", "UNDER_CLASSIFIED", "") in by_path
     assert ("机关/unmarked_guard.docx", "FILE", "定密") in by_path
     extension = next(d for d in decided if d.conclusion == "延长保密期限")
     assert extension.mark == "秘密★8年" and extension.path == "机关/under_talks.docx"
