@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from markers.models import LEVEL_EN
 from scanner.messages import Msg
 
 STATUS = {  # a report's status
@@ -106,6 +107,11 @@ def value_name(kind: str, value: str, lang: str = "zh") -> str:
     conclusion, state, context, held) in ``lang``; an unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
+
+
+def level_name(level: str, lang: str = "zh") -> str:
+    """A level (绝密, 机密, 秘密) in ``lang`` (TOP SECRET, SECRET, CONFIDENTIAL)."""
+    return level if lang == "zh" else LEVEL_EN.get(level, level)
 
 
 def code_name(code: str, lang: str = "zh") -> str:

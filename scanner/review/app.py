@@ -262,6 +262,7 @@ def _words(app: Flask, lang: str) -> None:
                                  colon="：" if lang == "zh" else ": ")
     app.jinja_env.filters["named"] = lambda value, kind: names.value_name(kind, value or "", lang)
     app.jinja_env.filters["code_name"] = lambda code: names.code_name(code, lang)
+    app.jinja_env.filters["level_name"] = lambda level: names.level_name(level or "", lang)
     app.jinja_env.filters["place"] = lambda location: names.place(location, lang)
 
 

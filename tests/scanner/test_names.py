@@ -66,6 +66,7 @@ def test_values_by_name() -> None:
     assert names.value_name("reason", "false_alarm") == "误报"
     assert names.value_name("conclusion", "延长保密期限", "en") == "extend the term"
     assert names.value_name("verdict", "something") == "something"
+    assert names.level_name("机密") == "机密" and names.level_name("机密", "en") == "SECRET"
 
 
 def _unmarked(tmp_path: Path) -> Path:

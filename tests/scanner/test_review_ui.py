@@ -280,6 +280,7 @@ def test_english_on_request(audited: Path) -> None:
             page.goto(url)
             assert page.locator("h1").inner_text() == "Files"
             assert "文件" not in page.locator("#filters").inner_text()
+            assert "SECRET" in page.locator("#files").inner_text()  # the levels named too
             assert page.locator('#files td[data-verdict="clean"]').nth(0).inner_text() == "clean"
             file_link(page, "机关/unmarked_guard.docx").click()
             page.wait_for_selector("li.finding")
