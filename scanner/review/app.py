@@ -275,7 +275,7 @@ def _page_words(lang: str) -> dict[str, Any]:
     return {
         **{k: LABELS[k].text(lang) for k in ("saved", "not_saved", "saved_copies", "cancelled",
                                              "reason_prompt", "pick_first")},
-        "paren": PAREN[lang == "zh"],
+        "paren": PAREN[lang == "zh"], "colon": "：" if lang == "zh" else ": ",
         "names": {v: names.value_name(kind, v, lang) for kind in ("decision", "reason",
                                                                   "conclusion")
                   for v in names.TABLES[kind]},

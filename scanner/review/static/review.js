@@ -71,10 +71,10 @@
       el.querySelector(".decision").textContent =
         named(saved.decision) + (saved.reason ? words.paren[0] + named(saved.reason) + words.paren[1] : "") +
         " · " + saved.by + " · " + saved.at + (saved.note ? " · " + saved.note : "");
-      say(savedText(data) + ": " + el.querySelector(".code-name").textContent + " " +
+      say(savedText(data) + words.colon + el.querySelector(".code-name").textContent + " " +
           named(saved.decision));
     } catch (err) {
-      say(words.not_saved + ": " + err.message);
+      say(words.not_saved + words.colon + err.message);
     }
   }
 
@@ -166,9 +166,9 @@
         document.getElementById("conclusion-state").textContent =
           named(saved.conclusion) + (saved.mark ? " " + saved.mark : "") + " · " + saved.by +
           " · " + saved.at;
-        say(savedText(answer) + ": " + named(saved.conclusion));
+        say(savedText(answer) + words.colon + named(saved.conclusion));
       } catch (err) {
-        say(words.not_saved + ": " + err.message);
+        say(words.not_saved + words.colon + err.message);
       }
     });
   }
