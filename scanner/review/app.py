@@ -589,7 +589,10 @@ def _decision(audit: AuditStore, entry: FileEntry, body: dict[str, Any], by: str
     try:
         validate(d)
     except ValueError as exc:
-        raise Refused(str(exc), str(exc)) from exc
+        given = f"（现为“{d.mark[:40]}”）" if d.mark else ""
+        zh = (f"{d.conclusion}须填写规范的新标志，如 机密★10年{given}"
+              if d.conclusion in WITH_MARK else str(exc))
+        raise Refused(zh, str(exc)) from exc
     return [*out, d]
 
 

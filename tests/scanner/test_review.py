@@ -223,6 +223,7 @@ def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
                                    "mark": bad})
             assert status == 400, (bad, answer)
             assert isinstance(answer, dict) and "变更" in answer["error"]
+            assert "变更须填写规范的新标志" in answer["error_zh"]
         status, saved = post({"file": n, "decision": "conclusion", "conclusion": "变更",
                               "mark": "机密★10年", "by": "王五"})
         assert status == 200 and isinstance(saved, dict), saved
