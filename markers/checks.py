@@ -145,7 +145,8 @@ def _expiry_checks(m: Marking, marks: MarkSet, as_of: dt.date, soon_days: int) -
     if end <= as_of:
         yield make("EXPIRED", m.location, _ev(m), date=end.isoformat())
     elif (end - as_of).days <= soon_days:
-        yield make("EXPIRY_SOON", m.location, _ev(m), date=end.isoformat(), days=soon_days)
+        yield make("EXPIRY_SOON", m.location, _ev(m), date=end.isoformat(),
+                   days=(end - as_of).days)
 
 
 def _label(m: Marking) -> str:

@@ -52,8 +52,8 @@ CODES: dict[str, tuple[Severity, str, str]] = {
         "info", "保密期限已于{date}届满，应自行解密或复核",
         "the period ended on {date}: due for automatic declassification or review"),
     "EXPIRY_SOON": (
-        "info", "保密期限将于{date}届满（{days}天内），请提前审核",
-        "the period ends on {date} (within {days} days): review before then"),
+        "info", "保密期限将于{date}届满（还有{days}天），请提前审核",
+        "the period ends on {date} ({days} days left): review before then"),
     "DECLASS_CONFLICT": (
         "error",
         "文件有“解密”标注，但密级标志“{raw}”未作废",

@@ -2,8 +2,9 @@
 
 A decision on a finding is *confirmed* or *dismissed* (with a reason: false alarm, accepted, not
 applicable) and a note; a decision on a file is the officer's conclusion (维持, 变更为 <mark>, 解密,
-撤销标志). Each carries who made it and when. A finding's decision is keyed by a fingerprint of the
-file's content hash, the finding code, the catalogue items it names and its location, so it
+撤销标志, 定密 <mark> for an unmarked file that should be classified, 延长保密期限 <mark>). Each
+carries who made it and when. A finding's decision is keyed by a fingerprint of the file's
+content hash, the finding code, the catalogue items it names and its location, so it
 survives re-audits while the content is unchanged; when the file changes, the decision is *stale*:
 shown in the report, not applied.
 
@@ -36,7 +37,8 @@ from scanner.yamlconf import ALIAS
 
 KINDS = ("confirmed", "dismissed", "conclusion")
 REASONS = ("false_alarm", "accepted", "not_applicable")
-CONCLUSIONS = ("维持", "变更", "解密", "撤销标志")
+CONCLUSIONS = ("维持", "变更", "解密", "撤销标志", "定密", "延长保密期限")
+WITH_MARK = ("变更", "定密", "延长保密期限")  # conclusions that name the mark the file gets
 FILE = "FILE"  # the code of a file's conclusion
 _ITEM = re.compile(r"^\[([^\]]+)\]")
 
@@ -55,8 +57,8 @@ class Decision:
     location: str = ""
     reason: str = ""  # for a dismissal
     note: str = ""
-    conclusion: str = ""  # for a file: 维持 | 变更 | 解密 | 撤销标志
-    mark: str = ""  # the new mark of 变更
+    conclusion: str = ""  # for a file: 维持 | 变更 | 解密 | 撤销标志 | 定密 | 延长保密期限
+    mark: str = ""  # the new mark of 变更, 定密 or 延长保密期限
     terms: tuple[str, ...] = field(default=())  # the catalogue terms the finding showed
 
     @property
@@ -98,10 +100,10 @@ def validate(d: Decision) -> None:
         raise ValueError(f"a dismissal needs a reason: {', '.join(REASONS)}")
     if d.decision == "conclusion" and (d.code != FILE or d.conclusion not in CONCLUSIONS):
         raise ValueError(f"a conclusion is one of {'、'.join(CONCLUSIONS)}, on the file")
-    if d.conclusion == "变更" and not d.mark:
-        raise ValueError("变更 needs the new mark")
-    if d.conclusion == "变更" and not valid_mark(d.mark):
-        raise ValueError("变更 needs a well-formed new mark such as 机密★10年, "
+    if d.conclusion in WITH_MARK and not d.mark:
+        raise ValueError(f"{d.conclusion} needs the new mark")
+    if d.conclusion in WITH_MARK and not valid_mark(d.mark):
+        raise ValueError(f"{d.conclusion} needs a well-formed new mark such as 机密★10年, "
                          f"not {d.mark[:40]!r}")
     if not d.by.strip():
         raise ValueError("a decision needs the reviewer's name")

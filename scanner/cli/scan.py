@@ -16,6 +16,7 @@ from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.derived.against import Against
 from scanner.messages import Msg, printable
+from scanner.names import code_label, place, value_name
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
@@ -29,7 +30,7 @@ VERDICT_TEXT = {
     "clean": Msg("通过", "PASS"), "warning": Msg("警告", "WARN"), "error": Msg("错误", "FAIL"),
     "unreadable": Msg("无法读取", "UNREADABLE"), "unsupported": Msg("不支持", "UNSUPPORTED"),
     "needs_ocr": Msg("需OCR", "NEEDS OCR"),
-}
+}  # the console's verdict words (short, for a column); the names elsewhere: scanner.names
 SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?",
           "needs_ocr": "?"}
 NO_MARK = Msg("无标志", "no mark")
@@ -66,8 +67,20 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     term = marking.get("term_raw")
     if marking.get("raw") and term and term not in mark:  # 密级：机密 with its 保密期限 field
         mark = f"{mark}，{'保密期限' if lang == 'zh' else 'term'}：{term}"
-    codes = " ".join(f["code"] for f in r["findings"])
+    codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)
+                                                for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()
+
+
+def finding_line(f: dict[str, Any], lang: str) -> str:
+    """One finding under its file's verdict line (``check``): severity, the code's name with the
+    code, the message and where it is, in ``lang`` (``f`` is a finding's JSON form)."""
+    message = f["message_zh"] if lang == "zh" else f["message_en"]
+    where = place(f.get("location"), lang)
+    sep = "：" if lang == "zh" else ": "
+    shown = f"{value_name('severity', f['severity'], lang)} {code_label(f['code'], lang)}"
+    tail = (f"（{where}）" if lang == "zh" else f" ({where})") if where else ""
+    return f"    {shown}{sep}{message}{tail}"
 
 
 class Progress:

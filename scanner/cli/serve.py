@@ -82,7 +82,7 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     reviewer = getattr(args, "reviewer", None) or getpass.getuser()
     settings = ServerSettings(reviewer=reviewer, token=token, max_body_mb=args.max_body_mb,
                               audit=audit, catalogs=described, host=args.host,
-                              allowed_hosts=tuple(args.allow_host))
+                              allowed_hosts=tuple(args.allow_host), lang=lang)
     with _stop_on_signals():
         try:
             return _serve(args, options, settings, empty, out)

@@ -11,6 +11,7 @@ from typing import Any
 
 from markers.models import LEVEL_EN
 from scanner.messages import Msg
+from scanner.names import CONTEXTS, code_name, held_text, place, value_name
 
 TEXT = {  # the page's labels
     "title": Msg("定密检查报告", "Classification mark report"),
@@ -51,6 +52,7 @@ TEXT = {  # the page's labels
     "discounted": Msg("未计入", "not counted"),
     "passage": Msg("所在段落", "passage"),
     "catalogs": Msg("使用的目录", "Catalogues used"),
+    "fictional": Msg("虚构", "fictional"),
     "no_catalog": Msg("未使用保密事项目录，未做目录匹配（定密依据未检查）",
                       "No catalogue was used: no catalogue matching (the basis was not checked)"),
 }
@@ -70,41 +72,6 @@ def _row(label: str, value: object) -> str:
     return f"<tr><th>{escape(label)}</th><td>{shown}</td></tr>"
 
 
-CONTEXTS = {
-    "asserted": Msg("陈述", "asserted"), "negated": Msg("否定", "negated"),
-    "hypothetical": Msg("假设或规定性表述", "hypothetical or instructional"),
-    "public": Msg("已公开、已决定或往事", "already public, decided or past"),
-    "cited": Msg("引用的文件标题", "the title of a cited document"),
-}
-HELD = {
-    "context": Msg("未计入：事项词语只出现在否定、假设、已公开或引用的语境中",
-                   "not counted: the item's words occur only negated, hypothetical, public or "
-                   "cited"),
-    "passage": Msg("未计入：事项的条件没有在同一段落内同时满足",
-                   "not counted: the item's conditions do not hold within one passage"),
-    "document": Msg("未计入：全文为讲稿、学习或培训材料、新闻报道，评分已降低",
-                    "not counted: the text is a speech, study or training material or news; "
-                    "its score was lowered"),
-    "genre": Msg("未计入：全文为{kind}（{why}），不是现实的涉密事项",
-                 "not counted: the text is {kind} ({why}), not a live matter"),
-}
-# The kinds of text that are not live matters (rules.layout.genre), named for the reader.
-GENRES = {"statute": Msg("法律法规或规章", "a statute or regulation"),
-          "standard": Msg("标准", "a standard"), "tender": Msg("招标采购公告", "a tender notice"),
-          "advert": Msg("招聘启事", "a job advert"), "publicity": Msg("宣传材料", "publicity"),
-          "announcement": Msg("公开发布的公告", "a public announcement"),
-          "news": Msg("新闻报道", "news"), "textbook": Msg("教材或试题", "a textbook or exam")}
-
-
-def held_text(held: str, document: str | None, lang: str) -> str:
-    """Why a hit was held back, in the reader's language (a kind of text named by its name)."""
-    if held == "genre":
-        kind, _, why = (document or "").partition(":")
-        name = GENRES[kind].text(lang) if kind in GENRES else kind
-        return HELD["genre"].format(kind=name, why=why).text(lang)
-    return HELD[held].text(lang) if held in HELD else held
-
-
 def render(data: dict[str, Any], lang: str = "zh") -> str:
     """The HTML page of a report, from its JSON form ``data`` (built for the same ``lang``, and
     redacted already where excerpts must not appear)."""
@@ -118,9 +85,10 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
     mark = data["marking"]
     rows = [
         _row(t["file"], data["source"]["path"]), _row(t["sha"], data["source"]["sha256"]),
-        _row(t["status"], data["status"]), _row(t["verdict"], data["verdict"]),
+        _row(t["status"], value_name("status", data["status"], lang)),
+        _row(t["verdict"], value_name("verdict", data["verdict"], lang)),
         _row(t["mark"], mark["raw"] if mark else t["none"]),
-        _row(t["where"], mark["location"] if mark else None),
+        _row(t["where"], place(mark["location"], lang) if mark else None),
         _row(t["copy"], data["copy_number"]), _row(t["urgency"], data["urgency"]),
         _row(t["scope"], data["scope"]), _row(t["date"], data["document_date"]),
         _row(t["expires"], data["expires_on"]), _row(t["as_of"], data["as_of"]),
@@ -137,7 +105,8 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
     parts.append(_rules(data, t, lang))
     if len(data["markings"]) > 1:
         parts.append(f"<h2>{escape(t['all_marks'])}</h2><table>")
-        parts.extend(f"<tr><td>{escape(m['location'])}</td><td><code>{escape(m['raw'])}</code>"
+        parts.extend(f"<tr><td>{escape(place(m['location'], lang))}</td>"
+                     f"<td><code>{escape(m['raw'])}</code>"
                      f"</td></tr>" for m in data["markings"])
         parts.append("</table>")
     parts.append(banner + "</body></html>")
@@ -161,20 +130,23 @@ def _decisions(data: dict[str, Any], lang: str) -> str:
         for f in data["suppressed"]:
             d = f["suppressed"]
             message = f["message_zh"] if lang == "zh" else f["message_en"]
-            out.append(f"<li><b>{escape(f['code'])}</b> {escape(message)} — "
-                       f"{escape(d.get('reason', ''))} · {escape(d.get('by', ''))} · "
+            out.append(f"<li>{_code(f['code'], lang)} {escape(message)} — "
+                       f"{escape(value_name('reason', d.get('reason', ''), lang))} · "
+                       f"{escape(d.get('by', ''))} · "
                        f"{escape(d.get('at', ''))} {escape(d.get('note', ''))}</li>")
         out.append("</ul>")
     if data.get("stale_decisions"):
         out.append(f"<h3>{escape(DECIDED['stale'].text(lang))}</h3><ul>")
-        out.extend(f"<li>{escape(d.get('code', ''))} {escape(d.get('decision', ''))} · "
+        out.extend(f"<li>{_code(d.get('code', ''), lang)} "
+                   f"{escape(value_name('decision', d.get('decision', ''), lang))} · "
                    f"{escape(d.get('by', ''))} · {escape(d.get('at', ''))}</li>"
                    for d in data["stale_decisions"])
         out.append("</ul>")
     if data.get("conclusion"):
         c = data["conclusion"]
         out.append(f"<h3>{escape(DECIDED['conclusion'].text(lang))}</h3><p>"
-                   f"{escape(c.get('conclusion', ''))} {escape(c.get('mark', ''))} · "
+                   f"{escape(value_name('conclusion', c.get('conclusion', ''), lang))} "
+                   f"{escape(c.get('mark', ''))} · "
                    f"{escape(c.get('by', ''))} · {escape(c.get('at', ''))} "
                    f"{escape(c.get('note', ''))}</p>")
     return "".join(out)
@@ -196,7 +168,7 @@ def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
                    f"<th>{escape(t['level'])}</th><th>{escape(t['score'])}</th>"
                    f"<th>{escape(t['terms'])}</th></tr>")
         for h in data["hits"]:
-            terms = "".join(f"<li>{escape(x['location'])}{_excerpt(x['excerpt'])}</li>"
+            terms = "".join(f"<li>{escape(place(x['location'], lang))}{_excerpt(x['excerpt'])}</li>"
                             for x in h["terms"][:6] if x["context"] == "asserted")
             veto = "".join(f"<li>{escape(t['vetoed'])} {escape(x['term'])}"
                            f"{_excerpt(x['excerpt'])}</li>" for x in h["vetoed_by"])
@@ -213,9 +185,15 @@ def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
                        f"<td>{passage}<ul>{terms}{veto}{gone}</ul></td></tr>")
         out.append("</table>")
     cats = ", ".join(f"{c['id']} {c['version']} ({c['sha256'][:12]})"
-                     + (" [虚构 fictional]" if c["fictional"] else "") for c in data["catalogs"])
+                     + (f" [{t['fictional']}]" if c["fictional"] else "") for c in data["catalogs"])
     out.append(f"<p>{escape(t['catalogs'])}：{escape(cats)}</p>")
     return "".join(out)
+
+
+def _code(code: str, lang: str) -> str:
+    """A finding code by its name, the code itself beside it (what a reader may search for)."""
+    return (f'<b>{escape(code_name(code, lang))}</b> <small class="code">{escape(code)}</small>'
+            if code_name(code, lang) != code else f"<b>{escape(code)}</b>")
 
 
 def _excerpt(text: object) -> str:
@@ -236,9 +214,9 @@ def _findings(findings: list[dict[str, object]], t: dict[str, str], lang: str) -
             message = f["message_zh"] if lang == "zh" else f["message_en"]
             ev = f["evidence"]
             assert isinstance(ev, list)
-            excerpts = "".join(f"<li>{escape(str(e['location']))}{_excerpt(e['excerpt'])}</li>"
-                               for e in ev)
-            out.append(f'<li class="{severity}"><b>{escape(str(f["code"]))}</b> '
+            excerpts = "".join(f"<li>{escape(place(str(e['location'] or ''), lang))}"
+                               f"{_excerpt(e['excerpt'])}</li>" for e in ev)
+            out.append(f'<li class="{severity}">{_code(str(f["code"]), lang)} '
                        f"{escape(str(message))}<ul>{excerpts}</ul></li>")
         out.append("</ul>")
     return "".join(out)

@@ -29,6 +29,7 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     jsonify,
     make_response,
     redirect,
@@ -38,13 +39,33 @@ from flask import (
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from markers.lines import parse_mark_line
 from rules import Catalog
-from scanner import ENGINE, __version__
-from scanner.decisions import CONCLUSIONS, FILE, REASONS, Decision, dump, now, validate
+from scanner import ENGINE, __version__, names
+from scanner.decisions import (
+    CONCLUSIONS,
+    FILE,
+    REASONS,
+    WITH_MARK,
+    Decision,
+    Decisions,
+    dump,
+    now,
+    validate,
+)
 from scanner.gate import DEFAULT_PRE_ISSUE
 from scanner.gate import parse as parse_fail_on
 from scanner.review.checker import Busy, Checker
-from scanner.review.store import AuditStore, conclusion, finding_views, reviewed, stale
+from scanner.review.store import (
+    AuditStore,
+    FileEntry,
+    conclusion,
+    copies,
+    finding_views,
+    review_state,
+    stale,
+)
+from scanner.review.text import LABELS
 
 HERE = Path(__file__).resolve().parent
 ASSETS = {"review.js": "text/javascript", "review.css": "text/css"}
@@ -65,6 +86,7 @@ class ServerSettings:
     page_size: int = 200  # files on one list page
     host: str = "127.0.0.1"  # the address the server is bound to
     allowed_hosts: tuple[str, ...] = ()  # further names it may be reached by (--allow-host)
+    lang: str = "zh"  # the pages' language (--lang): one language, never both
 
 
 def catalog_view(catalog: Catalog) -> dict[str, Any]:
@@ -156,7 +178,9 @@ def fail(code: int, zh: str, en: str) -> Response:
     if request.path.startswith("/api/") or request.path.endswith(".yaml"):
         response = jsonify({"error": en, "error_zh": zh, "status": code})
     else:
-        response = Response(render_template("error.html", code=code, zh=zh, en=en),
+        lang = current_app.config.get("DINGMI_LANG", "zh")
+        response = Response(render_template("error.html", code=code,
+                                            message=zh if lang == "zh" else en),
                             mimetype="text/html")
     response.status_code = code
     return response
@@ -218,12 +242,77 @@ def create_app(settings: ServerSettings) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.wsgi_app = measured_body(app.wsgi_app, limit)  # type: ignore[method-assign,assignment]
     app.jinja_env.filters["highlight"] = _highlight
+    _words(app, settings.lang)
     app.jinja_env.autoescape = True
     _guards(app, settings)
     _api(app, settings)
     _review(app, settings)
     _decisions(app, settings)
     return app
+
+
+def _words(app: Flask, lang: str) -> None:
+    """The pages' words in ``lang``: ``t(key, ...)`` for a label, filters for the names of
+    values, codes and locations (:mod:`scanner.names`)."""
+    app.config["DINGMI_LANG"] = lang
+
+    def label(name: str, /, **values: Any) -> str:
+        text = LABELS[name].text(lang)
+        return text.format(**values) if values else text
+
+    app.jinja_env.globals.update(t=label, lang=lang, paren=PAREN[lang == "zh"],
+                                 colon="：" if lang == "zh" else ": ")
+    app.jinja_env.filters["named"] = lambda value, kind: names.value_name(kind, value or "", lang)
+    app.jinja_env.filters["code_name"] = lambda code: names.code_name(code, lang)
+    app.jinja_env.filters["level_name"] = lambda level: names.level_name(level or "", lang)
+    app.jinja_env.filters["place"] = lambda location: names.place(location, lang)
+
+
+PAREN = {True: ("（", "）"), False: (" (", ")")}  # by whether the page is in Chinese
+
+
+def _page_words(lang: str) -> dict[str, Any]:
+    """What the page's script says, in ``lang``: its messages and the names of decisions,
+    reasons and conclusions."""
+    return {
+        **{k: LABELS[k].text(lang) for k in ("saved", "not_saved", "saved_copies", "cancelled",
+                                             "reason_prompt", "pick_first")},
+        "paren": PAREN[lang == "zh"], "colon": "：" if lang == "zh" else ": ",
+        "names": {v: names.value_name(kind, v, lang) for kind in ("decision", "reason",
+                                                                  "conclusion")
+                  for v in names.TABLES[kind]},
+    }
+
+
+FILTERS = ("level", "verdict", "code", "folder", "state")
+
+
+def _filters() -> dict[str, str]:
+    """The list's filters as the request gives them (the list page's form, carried on to each
+    file page so that 下一个 stays within them)."""
+    return {k: request.args.get(k, "") for k in FILTERS}
+
+
+def _query(f: dict[str, str], **more: Any) -> str:
+    """``?level=…&…`` for the filters that are set (and ``more``); "" when none is."""
+    given = {**{k: v for k, v in f.items() if v}, **more}
+    return "?" + urlencode(given) if given else ""
+
+
+def _matching(files: list[FileEntry], decisions: Decisions, f: dict[str, str]
+              ) -> list[tuple[FileEntry, str]]:
+    """The files the filters ``f`` keep, each with its review state."""
+    rows = []
+    for entry in files:
+        state = review_state(entry, decisions)
+        if ((f["level"] and entry.level != f["level"])
+                or (f["verdict"] and entry.verdict != f["verdict"])
+                or (f["code"] and f["code"] not in entry.codes)
+                or (f["folder"] and entry.folder != f["folder"])
+                or (f["state"] and state != f["state"])):
+            continue
+        rows.append((entry, state))
+    return rows
 
 
 def _guards(app: Flask, settings: ServerSettings) -> None:
@@ -366,35 +455,31 @@ def _review(app: Flask, settings: ServerSettings) -> None:
             return render_template("serve.html", catalogs=settings.catalogs)
         audit = store()
         decisions = audit.decisions()
-        f = {k: request.args.get(k, "") for k in ("level", "verdict", "code", "folder", "state")}
-        rows = []
-        for entry in audit.files:
-            done = reviewed(entry, decisions)
-            if ((f["level"] and entry.level != f["level"])
-                    or (f["verdict"] and entry.verdict != f["verdict"])
-                    or (f["code"] and f["code"] not in entry.codes)
-                    or (f["folder"] and entry.folder != f["folder"])
-                    or (f["state"] == "open" and done) or (f["state"] == "reviewed" and not done)):
-                continue
-            rows.append((entry, done))
+        files = audit.files
+        f = _filters()
+        rows = _matching(files, decisions, f)
         size = settings.page_size
         pages = max((len(rows) + size - 1) // size, 1)
         page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
         shown = rows[(page - 1) * size:page * size]
 
         def page_url(n: int) -> str:
-            return "?" + urlencode({**{k: v for k, v in f.items() if v}, "page": n})
+            return _query(f, page=n)
 
-        total_reviewed = sum(1 for e in audit.files if reviewed(e, decisions))
+        states = [review_state(e, decisions) for e in files]
         options = {
-            "level": sorted({e.level for e in audit.files if e.level}),
-            "verdict": sorted({e.verdict for e in audit.files}),
-            "code": sorted({c for e in audit.files for c in e.codes}),
-            "folder": sorted({e.folder for e in audit.files}),
+            "level": sorted({e.level for e in files if e.level}),
+            "verdict": sorted({e.verdict for e in files}),
+            "code": sorted({c for e in files for c in e.codes}),
+            "folder": sorted({e.folder for e in files}),
+            "state": ["open", "reviewed", "nothing"],
         }
         return render_template("list.html", rows=shown, filters=f, options=options,
-                               matched=len(rows), total=len(audit.files),
-                               reviewed=total_reviewed, page=page, pages=pages,
+                               query=_query(f), matched=len(rows), total=len(files),
+                               reviewed=states.count("reviewed"),
+                               waiting=len(states) - states.count("nothing"),
+                               nothing=states.count("nothing"), decided=len(decisions),
+                               page=page, pages=pages,
                                previous_url=page_url(page - 1) if page > 1 else None,
                                next_url=page_url(page + 1) if page < pages else None,
                                reviewer=settings.reviewer, csrf=settings.csrf)
@@ -402,19 +487,117 @@ def _review(app: Flask, settings: ServerSettings) -> None:
     @app.get("/file/<int:n>")
     def file_page(n: int) -> str:
         audit = store()
-        if not 0 <= n < len(audit.files):
+        files = audit.files
+        if not 0 <= n < len(files):
             abort(404)
-        entry = audit.files[n]
+        entry = files[n]
         report = audit.report(entry)
         decisions = audit.decisions()
+        f = _filters()
+        within = [e.n for e, _ in _matching(files, decisions, f)]
+        if n not in within:  # a file outside the filter (reviewed since): its neighbours in it
+            within = sorted([*within, n])
+        at = within.index(n)
+        query = _query(f)
+        same = copies(entry, files)
+        findings = finding_views(report, decisions, entry.relative)
         return render_template(
-            "file.html", entry=entry, report=report, n=n, total=len(audit.files),
-            findings=finding_views(report, decisions, entry.relative),
+            "file.html", entry=entry, report=report, n=n, query=query,
+            previous=f"/file/{within[at - 1]}{query}" if at > 0 else None,
+            next=f"/file/{within[at + 1]}{query}" if at + 1 < len(within) else None,
+            position=at + 1, count=len(within), copies=same,
+            unmarked=any(v["code"] == "UNMARKED_MATCH" for v in findings),
+            findings=findings,
             stale=stale(decisions, entry.relative, entry.sha256),
             conclusion=conclusion(decisions, entry.relative, entry.sha256),
-            reasons=REASONS, conclusions=CONCLUSIONS, reviewer=settings.reviewer,
+            reasons=REASONS, conclusions=CONCLUSIONS, with_mark=WITH_MARK,
+            words=_page_words(settings.lang), reviewer=settings.reviewer,
             csrf=settings.csrf)
 
+
+
+class Refused(ValueError):
+    """A decision the app does not save, with its reason in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def _new_mark(chosen: str, given: str, current: str) -> str:
+    """The mark a conclusion gives: 延长保密期限 may name the term alone (``20年``), which is
+    put after the current level."""
+    mark = given.strip()
+    if chosen == "延长保密期限" and mark and current:
+        level = parse_mark_line(current)
+        if level is not None and level.level is not None and not mark.startswith(
+                ("绝密", "机密", "秘密")):
+            mark = f"{level.level}★{mark}"
+    return mark
+
+
+def _longer(new: str, current: str) -> bool | None:
+    """Whether the term of ``new`` is longer than that of ``current`` (None: not comparable)."""
+    a, b = parse_mark_line(new), parse_mark_line(current)
+    if a is None or b is None:
+        return None
+    months_a, months_b = a.term.total_months(), b.term.total_months()
+    if months_a is None or months_b is None:
+        return None
+    return months_a > months_b
+
+
+def _decision(audit: AuditStore, entry: FileEntry, body: dict[str, Any], by: str,
+              decisions: Decisions) -> list[Decision]:
+    """The decisions ``body`` makes on ``entry`` (the last is the one asked for; 定密 confirms
+    the open UNMARKED_MATCH findings first); Refused when it is not one the app saves."""
+    report = audit.report(entry)
+    views = finding_views(report, decisions, entry.relative)
+    out: list[Decision] = []
+    if body.get("decision") == "conclusion":
+        chosen = str(body.get("conclusion") or "")
+        current = (report.get("marking") or {}).get("raw") or ""
+        mark = _new_mark(chosen, str(body.get("mark") or ""), current) \
+            if chosen in WITH_MARK else ""
+        if chosen == "定密":
+            unmarked = [v for v in views if v["code"] == "UNMARKED_MATCH"]
+            if not unmarked or all(v["decision"] is not None
+                                   and v["decision"].decision == "dismissed" for v in unmarked):
+                raise Refused("定密只用于有“可能应定未定”（UNMARKED_MATCH）发现且未被忽略的文件",
+                              "定密 is for a file with an UNMARKED_MATCH finding not dismissed")
+            out.extend(Decision(entry.relative, entry.sha256, v["code"], "confirmed", by, now(),
+                                item=v["item"], location=v.get("location") or "",
+                                terms=tuple(v["terms"]))
+                       for v in unmarked if v["decision"] is None)
+        if chosen == "延长保密期限":
+            if not current:
+                raise Refused("延长保密期限只用于已有国家秘密标志的文件",
+                              "延长保密期限 is for a file that carries a mark")
+            new, old = parse_mark_line(mark), parse_mark_line(current)
+            if new is not None and old is not None and new.level != old.level:
+                raise Refused(f"延长保密期限不改变密级（现为{old.level}）",
+                              f"延长保密期限 keeps the level ({old.level})")
+            if _longer(mark, current) is False:
+                raise Refused(f"延长保密期限：新期限应长于现有标志“{current}”",
+                              f"延长保密期限: the new term must be longer than '{current}'")
+        d = Decision(entry.relative, entry.sha256, FILE, "conclusion", by, now(),
+                     note=str(body.get("note") or ""), conclusion=chosen, mark=mark)
+    else:
+        view = {v["fingerprint"]: v for v in views}.get(str(body.get("fingerprint")))
+        if view is None:
+            abort(404)
+        d = Decision(entry.relative, entry.sha256, view["code"], str(body.get("decision")),
+                     by, now(), item=view["item"], location=view.get("location") or "",
+                     reason=str(body.get("reason") or ""), note=str(body.get("note") or ""),
+                     terms=tuple(view["terms"]))
+    try:
+        validate(d)
+    except ValueError as exc:
+        given = f"（现为“{d.mark[:40]}”）" if d.mark else ""
+        zh = (f"{d.conclusion}须填写规范的新标志，如 机密★10年{given}"
+              if d.conclusion in WITH_MARK else str(exc))
+        raise Refused(zh, str(exc)) from exc
+    return [*out, d]
 
 
 def _decisions(app: Flask, settings: ServerSettings) -> None:
@@ -433,32 +616,30 @@ def _decisions(app: Flask, settings: ServerSettings) -> None:
         if not isinstance(body, dict):
             return fail(400, "请求体应为 JSON", "the body must be JSON")
         n = body.get("file")
-        if type(n) is not int or not 0 <= n < len(audit.files):  # true is not file 1
+        files = audit.files
+        if type(n) is not int or not 0 <= n < len(files):  # true is not file 1
             abort(404)
-        entry = audit.files[n]
-        report = audit.report(entry)
-        by = settings.reviewer  # who runs this app (--reviewer), never what a request says
-        if body.get("decision") == "conclusion":
-            chosen = str(body.get("conclusion") or "")
-            d = Decision(entry.relative, entry.sha256, FILE, "conclusion", by, now(),
-                         note=str(body.get("note") or ""), conclusion=chosen,
-                         mark=str(body.get("mark") or "").strip() if chosen == "变更" else "")
-        else:
-            views = {v["fingerprint"]: v for v in finding_views(report, audit.decisions(),
-                                                                 entry.relative)}
-            view = views.get(str(body.get("fingerprint")))
-            if view is None:
-                abort(404)
-            d = Decision(entry.relative, entry.sha256, view["code"], str(body.get("decision")),
-                         by, now(), item=view["item"], location=view.get("location") or "",
-                         reason=str(body.get("reason") or ""), note=str(body.get("note") or ""),
-                         terms=tuple(view["terms"]))
+        entry = files[n]
+        decisions = audit.decisions()
         try:
-            validate(d)
-        except ValueError as exc:
-            return fail(400, f"决定无效：{exc}", f"invalid decision: {exc}")
-        audit.save(d)
-        return jsonify({"saved": d.to_yaml()})
+            made = _decision(audit, entry, body, settings.reviewer, decisions)
+        except Refused as exc:
+            return fail(400, f"决定无效：{exc.zh}", f"invalid decision: {exc.en}")
+        # the same decision on identical copies, when asked (offered, never forced)
+        also: list[Decision] = []
+        if body.get("copies") is True:
+            for other in copies(entry, files):
+                try:
+                    also.extend(_decision(audit, other, body, settings.reviewer, decisions))
+                except (Refused, HTTPException):
+                    continue  # a copy whose report differs (another run): left to decide
+        for d in [*made, *also]:
+            audit.save(d)
+        return jsonify({"saved": made[-1].to_yaml(), "copies": len(also)})
+
+    @app.get("/api/v1/decisions/count")
+    def decision_count() -> Response:
+        return jsonify({"count": len(store().decisions())})
 
     @app.get("/decisions.yaml")
     def export() -> Response:

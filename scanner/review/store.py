@@ -138,6 +138,28 @@ def conclusion(decisions: Decisions, relative: str, sha: str) -> Decision | None
                 None)
 
 
+def needs_review(entry: FileEntry) -> bool:
+    """Whether a file waits for a reviewer: it has findings (a clean file, or one with nothing
+    found, does not)."""
+    return bool(entry.codes)
+
+
+def review_state(entry: FileEntry, decisions: Decisions) -> str:
+    """``reviewed``, ``open`` (waits for a reviewer) or ``nothing`` (no findings, no
+    conclusion: nothing to review)."""
+    if reviewed(entry, decisions):
+        return "reviewed"
+    return "open" if needs_review(entry) else "nothing"
+
+
+def copies(entry: FileEntry, files: list[FileEntry]) -> list[FileEntry]:
+    """The other files with the same content (the same hash: a folder and its zip, a copy
+    filed twice)."""
+    if not entry.sha256:
+        return []
+    return [e for e in files if e.sha256 == entry.sha256 and e.n != entry.n]
+
+
 def reviewed(entry: FileEntry, decisions: Decisions) -> bool:
     """A file is reviewed when it has a conclusion or every finding has a decision."""
     current = [d for d in decisions.for_path(entry.relative) if d.sha256 == entry.sha256]

@@ -10,7 +10,7 @@ import pytest
 
 from rules.layout import genre, layout
 from scanner.cli import main
-from scanner.report.html import GENRES, held_text
+from scanner.names import GENRES, held_text
 
 DOCS = {
     "statute": "某省水库大坝安全管理条例\n第一条 为了加强水库大坝安全管理，制定本条例。\n"

@@ -67,7 +67,7 @@ def launch(pw):
 def saved(page: Page) -> None:
     """Wait until the page says the decision was saved (a locator: the page's CSP forbids the
     string evaluation ``wait_for_function`` uses)."""
-    page.locator("#status", has_text="saved").wait_for(timeout=15000)
+    page.locator("#status", has_text="已保存").wait_for(timeout=15000)
 
 
 def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) -> None:
@@ -85,19 +85,23 @@ def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) ->
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(url)
             total = page.locator("#files tr").count() - 1
-            assert f"reviewed 0 of {total}" in page.locator("#counts").inner_text()
+            assert f"共 {total} 个" in page.locator("#counts").inner_text()
+            assert "已审核 0 /" in page.locator("#counts").inner_text()
             page.select_option("select[name=code]", keep)
             page.click("#filters button")
-            rows = page.locator("#files tr td:nth-child(5)")
+            rows = page.locator("#files tr td[data-codes]")
             assert rows.count() >= 1
-            assert all(keep in rows.nth(i).inner_text() for i in range(rows.count()))
+            assert all(keep in (rows.nth(i).get_attribute("data-codes") or "").split()
+                       for i in range(rows.count()))
             page.screenshot(path=str(out / "review-list.png"), full_page=True)
             page.click(f"text={target.rsplit('/', 1)[-1]}")
             page.wait_for_selector("li.finding")
             other = context.new_page()  # a second tab on the same file
             other.goto(page.url)
-            page.keyboard.press("c")  # confirm the first finding
+            page.keyboard.press("j")  # select the first finding (none is before a key)
+            page.keyboard.press("c")  # confirm it
             saved(page)
+            other.keyboard.press("j")
             other.keyboard.press("j")
             other.keyboard.press("d")
             other.keyboard.press("1")  # dismiss the second as a false alarm
@@ -105,7 +109,7 @@ def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) ->
             page.keyboard.press("n")  # a note on the first, saved with Enter
             page.keyboard.type("核对无误")
             page.keyboard.press("Enter")
-            saved(page)
+            page.locator("li.finding .decision", has_text="核对无误").wait_for(timeout=15000)
             for tab in (page, other):
                 tab.reload()
                 items = tab.locator("li.finding")
@@ -219,6 +223,7 @@ def test_a_decision_is_signed_by_the_app_s_reviewer_and_checked(
                                    "mark": bad})
             assert status == 400, (bad, answer)
             assert isinstance(answer, dict) and "变更" in answer["error"]
+            assert "变更须填写规范的新标志" in answer["error_zh"]
         status, saved = post({"file": n, "decision": "conclusion", "conclusion": "变更",
                               "mark": "机密★10年", "by": "王五"})
         assert status == 200 and isinstance(saved, dict), saved
@@ -240,7 +245,7 @@ def test_the_list_pages_keep_the_filters(first: tuple[Path, Path, str]) -> None:
     app = create_app(ServerSettings(audit=AuditStore(out), page_size=7))
     client = app.test_client()
     every = client.get("/").get_data(as_text=True)
-    total = int(every.split("reviewed 0 of ")[1].split(" ")[0])
+    total = int(every.split("共 ")[1].split(" ")[0])
     assert total == 30 and "第 1 / 5 页" in every and 'id="previous-page"' not in every
     second = client.get("/?page=2").get_data(as_text=True)
     assert 'href="?page=1"' in second and 'href="?page=3"' in second

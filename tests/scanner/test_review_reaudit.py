@@ -71,7 +71,7 @@ def test_decisions_after_a_reaudit_follow_the_new_content(tmp_path: Path) -> Non
         assert status == 200 and isinstance(page, str)
         assert ">0new.txt<" in page, "the file the re-audit added is listed"
         assert 'href="/file/0">a.txt<' in page  # a.txt keeps its number
-        assert "reviewed 0 of 2" in page  # the old decision does not cover the new content
+        assert "已审核 0 / 2 个待审核文件" in page  # the old decision does not cover the new one
         status, file_page = request(url + "file/0")
         assert status == 200 and new_fp in str(file_page) and old_fp not in str(file_page)
 
@@ -101,4 +101,4 @@ def test_decisions_after_a_reaudit_follow_the_new_content(tmp_path: Path) -> Non
         assert on_a == {(old_sha, "confirmed"), (new_sha, "dismissed"),
                         (new_sha, "conclusion")}, decisions  # the old one kept
         status, page = request(url)
-        assert "reviewed 1 of 2" in str(page)  # a.txt concluded; 0new.txt has more findings
+        assert "已审核 1 / 2 个待审核文件" in str(page)  # a.txt concluded; 0new.txt has more
