@@ -14,7 +14,6 @@ text, and most belong to items that cannot match.
 
 from __future__ import annotations
 
-import bisect
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,6 +23,7 @@ from typing import Any, NamedTuple
 
 from markers.models import Block
 from rules import quantity
+from rules.boundaries import Containment, containing, crossed, head, inside_number, spill, stem
 from rules.conditions import best_passage, passage_text, reachable, score, slack
 from rules.context import Context, ContextRules, classify, default_rules, document_signal
 from rules.layout import GENRE_WORDS, Layout, genre, layout
@@ -174,7 +174,7 @@ class Matcher:
         of items that the candidates (and the ``present`` quantity conditions) could satisfy
         (see :meth:`_useful`) are checked."""
         matches = self._auto.find_matches_as_indexes(mt.text, overlapping=True)
-        matches = [m for m in matches if not _inside_number(mt.text, m[1], m[2])]
+        matches = [m for m in matches if not inside_number(mt.text, m[1], m[2])]
         dropped: list[tuple[int, int, int]] = []
         if viable_only and matches:
             matches, dropped = self._useful(matches, present or set())
@@ -188,17 +188,17 @@ class Matcher:
             # An occurrence off the boundaries still counts inside a longer candidate that is
             # on them, dropped or not: check the dropped ones that contain such an occurrence.
             off = [(s, e) for s, e, _ in raw if s not in bounds or e not in bounds]
-            holders = [(s, e, words[i]) for i, s, e in _containing(dropped, off)]
+            holders = [(s, e, words[i]) for i, s, e in containing(dropped, off)]
             if holders:
                 more = self._boundaries(mt, holders)
                 on += [(s, e) for s, e, _ in holders if s in more and e in more]
-        inside = _Containment(on)
+        inside = Containment(on)
         found: dict[str, list[TermHit]] = defaultdict(list)
         for start, end, word in raw:
-            on_bounds = (end in bounds and (start in bounds or _head(mt.text, start, end, bounds,
+            on_bounds = (end in bounds and (start in bounds or head(mt.text, start, end, bounds,
                                                                      self._tk.FREQ))) or (
-                start in bounds and (_stem(mt.text, start, end, bounds)
-                                     or _spill(start, end, bounds)))
+                start in bounds and (stem(mt.text, start, end, bounds)
+                                     or spill(start, end, bounds)))
             # A term inside a longer term that matched (命题 in 命题教师名单) counts too.
             if not on_bounds and not inside(start, end):
                 continue
@@ -239,7 +239,7 @@ class Matcher:
 
         def sure(p: int) -> bool:
             if p not in certain:
-                certain[p] = p <= 0 or p >= len(text) or not _crossed(text, p, freq)
+                certain[p] = p <= 0 or p >= len(text) or not crossed(text, p, freq)
             return certain[p]
 
         windows: list[tuple[int, int]] = []
@@ -364,25 +364,6 @@ def _follows(text: str, start: int, end: int, words: Sequence[str], *, reach: in
     return any(tail.find(w) in range(after + 1) for w in words)
 
 
-def _ascii_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _inside_number(text: str, start: int, end: int) -> bool:
-    """Whether ``[start, end)`` begins or ends inside a longer run of digits or ASCII letters
-    (``1:500`` in ``1:5000`` or ``21:500``, ``1:1万`` in ``11:1万``): term boundaries hold
-    at digits and ASCII."""
-    first, last = text[start], text[end - 1]
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    if _ascii_word(first) and before and (_ascii_word(before) or (
-            before in ".,:" and start > 1 and text[start - 2].isdigit())):
-        return True
-    if _ascii_word(last) and after and _ascii_word(after):
-        return True
-    return last.isdigit() and after in (".", ",") and text[end + 1:end + 2].isdigit()
-
-
 class Page(NamedTuple):
     """One document as the items are judged on it: its match text, layout, kind of text (when
     not a live matter) and the contexts decided so far."""
@@ -410,39 +391,11 @@ def _names_genre(item: Item, kind: str) -> bool:
     return any(w in t for w in words for t in terms)
 
 
-MAX_WORD = 8
 KEEP = 50  # occurrences kept per term: evidence shows a few, ``near`` looks at these
 
 # Joins the windows for one call to the tokenizer: not a word character, not whitespace, so
 # jieba cuts on both sides of it and never joins it to a neighbour.
 SEPARATOR = "\x00"
-
-
-def _head(text: str, start: int, end: int, bounds: set[int], freq: dict[str, int]) -> bool:
-    """Whether ``[start, end)`` (two characters or more, ending on a boundary) is the head of a
-    compound token whose rest is a word of its own: a kind of the term (疫苗 in 流感|疫苗, 民兵 in
-    基干|民兵). A term cut across two tokens (计划 in 设计|划) or after a single character
-    (试卷 in 考试卷, 底价 in 无底价) is not."""
-    if end - start < 2 or any(p in bounds for p in range(start + 1, end)):
-        return False
-    left = max((p for p in bounds if p < start), default=-1)
-    return start - left >= 2 and left >= 0 and freq.get(text[left:start], 0) > 0
-
-
-def _stem(text: str, start: int, end: int, bounds: set[int]) -> bool:
-    """Whether ``[start, end)`` (two characters or more) is a word's stem: the token from
-    ``start`` is the term and one more Chinese character (反恐 in 反恐怖, 地下水 in 地下水源)."""
-    return (end - start >= 2 and end + 1 in bounds and end not in bounds
-            and all(p not in bounds for p in range(start + 1, end))
-            and "\u4e00" <= text[end:end + 1] <= "\u9fff")
-
-
-def _spill(start: int, end: int, bounds: set[int]) -> bool:
-    """Whether ``[start, end)`` (three characters or more) is a word of two or more and the
-    first character of the next word, a segmentation jieba could have chosen the other way
-    (地下水 in 地下|水源地: 地下水|源地)."""
-    return (end - start >= 3 and end - 1 in bounds and end not in bounds
-            and all(p not in bounds for p in range(start + 1, end - 1)))
 
 
 def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] | None:
@@ -467,58 +420,6 @@ def _window_bounds(tokens: Iterable[str], windows: list[list[int]]) -> set[int] 
             return None
         bounds.add(pos)
     return bounds if (k == len(windows) - 1 and pos == hi) else None
-
-
-def _containing(matches: list[tuple[int, int, int]], spans: list[tuple[int, int]]
-                ) -> list[tuple[int, int, int]]:
-    """The matches (word index, start, end) that contain one of ``spans`` and are longer."""
-    by_start = sorted(matches, key=lambda m: m[1])
-    starts = [m[1] for m in by_start]
-    longest = max(e - s for _, s, e in matches)
-    out: dict[tuple[int, int, int], None] = {}
-    for s, e in spans:
-        k = bisect.bisect_left(starts, s - longest)
-        while k < len(by_start) and by_start[k][1] <= s:
-            m = by_start[k]
-            if m[2] >= e and m[2] - m[1] > e - s:
-                out[m] = None
-            k += 1
-    return list(out)
-
-
-class _Containment:
-    """Is ``[start, end)`` inside one of the given intervals? (sorted starts + running max end)"""
-
-    def __init__(self, intervals: list[tuple[int, int]]) -> None:
-        intervals.sort()
-        self.starts = [s for s, _ in intervals]
-        self.reach: list[int] = []
-        best = -1
-        for _, e in intervals:
-            best = max(best, e)
-            self.reach.append(best)
-
-    def __call__(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start) - 1
-        return i >= 0 and self.reach[i] >= end
-
-
-def _crossed(text: str, p: int, freq: dict[str, int]) -> bool:
-    """True when some dictionary word of two or more characters spans position ``p``.
-
-    ``freq`` holds every word and, with frequency 0, every prefix of a word, so extending a
-    candidate to the right stops as soon as it is no longer a prefix."""
-    n = len(text)
-    for i in range(max(p - MAX_WORD + 1, 0), p):
-        j = p + 1
-        while j <= n and j - i <= MAX_WORD:
-            value = freq.get(text[i:j])
-            if value is None:
-                break
-            if value > 0:
-                return True
-            j += 1
-    return False
 
 
 def _rank(level: str) -> int:
