@@ -17,7 +17,7 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.ooxml import open_package, parse_xml, read_part
+from scanner.extract.ooxml import ooxml_props, open_package, parse_xml, read_part
 from scanner.extract.wordml import (
     ALIGN,
     BR,
@@ -38,9 +38,6 @@ from scanner.extract.wordml import (
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-DC = "http://purl.org/dc/elements/1.1/"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 
 
 DOCUMENT = w("document")
@@ -305,24 +302,11 @@ def _headers(zf: zipfile.ZipFile, sections: list[etree._Element], rels: dict[str
 
 
 def _properties(zf: zipfile.ZipFile, out: _Builder, meta: dict[str, str]) -> None:
-    core = read_part(zf, "docProps/core.xml")
-    if core is not None:
-        root = parse_xml(core, "docProps/core.xml")
-        for ns, tag in ((DC, "title"), (DC, "subject"), (CP, "keywords"), (DC, "description"),
-                        (CP, "category")):
-            el = root.find(f"{{{ns}}}{tag}")
-            value = (el.text or "").strip() if el is not None else ""
-            if value:
-                meta[tag] = value
-                out.add(value, f"props.{tag}", "props")
-    custom = read_part(zf, "docProps/custom.xml")
-    if custom is not None:
-        root = parse_xml(custom, "docProps/custom.xml")
-        for prop in root.iter(f"{{{CUSTOM}}}property"):
-            value = "".join(str(x) for x in prop.itertext()).strip()
-            name = prop.get("name", "")
-            if value and name:
-                out.add(value, f"props.custom.{name}", "props")
+    for location, value in ooxml_props(zf):
+        tag = location.removeprefix("props.")
+        if "." not in tag:  # a core property: the document's own title, subject…
+            meta[tag] = value
+        out.add(value, location, "props")
 
 
 def extract_docx(path: Path, data: bytes | None = None) -> Document:

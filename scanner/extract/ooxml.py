@@ -179,3 +179,32 @@ def open_package(path: Path, data: bytes | None, kind: str) -> zipfile.ZipFile:
         zf.close()
         raise ExtractError("文件已加密，无法读取", "the package is encrypted")
     return zf
+
+
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+
+
+def ooxml_props(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """The package's core properties (title, subject, keywords, description, category) and
+    its custom ones, as (location, value): ``props.title``, ``props.custom.密级``."""
+    out = []
+    core = read_part(zf, "docProps/core.xml")
+    if core is not None:
+        root = parse_xml(core, "docProps/core.xml")
+        for ns, tag in ((DC, "title"), (DC, "subject"), (CP, "keywords"), (DC, "description"),
+                        (CP, "category")):
+            el = root.find(f"{{{ns}}}{tag}")
+            value = (el.text or "").strip() if el is not None else ""
+            if value:
+                out.append((f"props.{tag}", value))
+    custom = read_part(zf, "docProps/custom.xml")
+    if custom is not None:
+        root = parse_xml(custom, "docProps/custom.xml")
+        for prop in root.iter(f"{{{CUSTOM}}}property"):
+            value = "".join(str(x) for x in prop.itertext()).strip()
+            name = prop.get("name", "")
+            if value and name:
+                out.append((f"props.custom.{name}", value))
+    return out

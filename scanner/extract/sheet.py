@@ -33,7 +33,7 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.doc import ole_properties
-from scanner.extract.ooxml import open_package, parse_xml, read_part
+from scanner.extract.ooxml import ooxml_props, open_package, parse_xml, read_part
 
 MAX_ROWS = 5_000  # rows read in one sheet
 MAX_CELLS = 200_000  # filled cells read in the whole workbook
@@ -42,9 +42,6 @@ TOP_ROWS = 6  # the first rows of a sheet stand where a mark stands
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-DC = "http://purl.org/dc/elements/1.1/"
-CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 HF_CODE = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTZFAGSUXYBIKE&]|K[0-9A-Fa-f]{6})')
 
 
@@ -300,28 +297,6 @@ def _read_sheet(data: bytes, part: str, sheet: Sheet, book: Book,
     except etree.XMLSyntaxError as exc:
         raise ExtractError(f"文件内部件 {part} 不是有效的 XML：{exc}",
                            f"part {part} is not valid XML: {exc}") from exc
-
-
-def ooxml_props(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
-    out = []
-    core = read_part(zf, "docProps/core.xml")
-    if core is not None:
-        root = parse_xml(core, "docProps/core.xml")
-        for ns, tag in ((DC, "title"), (DC, "subject"), (CP, "keywords"), (DC, "description"),
-                        (CP, "category")):
-            el = root.find(f"{{{ns}}}{tag}")
-            value = (el.text or "").strip() if el is not None else ""
-            if value:
-                out.append((f"props.{tag}", value))
-    custom = read_part(zf, "docProps/custom.xml")
-    if custom is not None:
-        root = parse_xml(custom, "docProps/custom.xml")
-        for prop in root.iter(f"{{{CUSTOM}}}property"):
-            value = "".join(str(x) for x in prop.itertext()).strip()
-            name = prop.get("name", "")
-            if value and name:
-                out.append((f"props.custom.{name}", value))
-    return out
 
 
 def extract_xlsx(path: Path, data: bytes | None = None) -> Document:

@@ -27,8 +27,8 @@ from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.doc import ole_properties
-from scanner.extract.ooxml import open_package, parse_xml
-from scanner.extract.sheet import content_part, ooxml_props, part_rels
+from scanner.extract.ooxml import ooxml_props, open_package, parse_xml
+from scanner.extract.sheet import content_part, part_rels
 from scanner.extract.text import LONG_LINE, TOP_LINES
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
