@@ -152,11 +152,17 @@ UNFIT_VERSION = Msg(
     "pip install \"dingmi[dask]=={version}\" in the worker's environment, then restart it")
 
 
-def refuse_unfit_workers(client: Any, address: str) -> None:
+def refuse_unfit_workers(client: Any, address: str, workers: list[str] | None = None,
+                         timeout: float | None = None) -> None:
     """Refuse, by name and with the fix, a worker that cannot run an audit: one without dingmi
     (or without what it imports), one with another dingmi, a daemonic one. Runs before any file
-    is sent."""
-    seen = client.run(fitness, on_error="return")
+    is sent; only ``workers`` are asked (all when None), each answering within ``timeout`` (a
+    stopped worker is left to the identity check, which gives it no work)."""
+    try:
+        seen = client.run(fitness, workers=workers, on_error="return",
+                          callback_timeout=timeout)
+    except (TimeoutError, ValueError, KeyError):
+        return  # a worker that stopped answering or left meanwhile: the identity check has it
     names = {a: w.get("name") for a, w in client.scheduler_info()["workers"].items()}
     version = ENGINE.partition("/")[2]
     for where, got in sorted(seen.items()):
@@ -321,8 +327,6 @@ class DaskExecutor(Executor):
         if start and not workers:
             raise ConfigError(f"Dask 调度器 {self.settings.address} 没有工作进程",
                               f"the Dask scheduler {self.settings.address} has no workers")
-        if start:
-            refuse_unfit_workers(self.client, self.settings.address)
         self.verified &= set(workers)
         now = time.monotonic()
         new = [a for a in workers if a not in self.verified and a not in self.refused
@@ -330,6 +334,8 @@ class DaskExecutor(Executor):
         if not new:
             return
         seen = self._ask(new)
+        if start and seen:  # those that answered: refused by name with the fix if unfit
+            refuse_unfit_workers(self.client, self.settings.address, list(seen), ANSWER_WITHIN)
         for address in new:
             if address not in seen:
                 self.silent[address] = time.monotonic() + ASK_AGAIN
