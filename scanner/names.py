@@ -79,6 +79,9 @@ CODES = {  # every finding code (domain.md §6 and the scanner's own)
     "UNMARKED_MATCH": Msg("可能应定未定", "possibly should be classified"),
     "PERIOD_ABOVE_CATALOG": Msg("保密期限超过目录规定", "term above the catalogue's"),
     "PERIOD_NOT_COMPARED": Msg("保密期限未能比对", "term not compared"),
+    "DERIVED_BELOW_SOURCE": Msg("派生文件低于来源", "derived below its source"),
+    "DERIVED_ABOVE_SOURCE": Msg("派生文件高于来源", "derived above its sources"),
+    "SOURCE_DECLASSIFIED": Msg("来源已解密或到期", "sources declassified or expired"),
 }
 CONTEXTS = {  # how a catalogue term occurs (a hit's terms)
     "asserted": Msg("陈述", "asserted"), "negated": Msg("否定", "negated"),
