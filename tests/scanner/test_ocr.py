@@ -187,7 +187,9 @@ def test_h14_check_never_decodes_or_renders_past_the_pixel_limit(tmp_path: Path)
            "megapixels for OCR (--max-megapixels): not decoded" in said, said
     assert "page 1 of the PDF is 14400×14400 pt, rendered at 200 dpi (1600 megapixels)" in said
     assert "a picture on page 1 of the PDF is 30000×30000 pixels (900 megapixels)" in said
-    assert peak < 700, f"peak resident memory {peak} MB"
+    # 5.4 GB before; about 0.5 GB alone, up to 1 GB measured in the full suite (imports and
+    # caches of a process that has run before), so the bound leaves room for the machine
+    assert peak < 1500, f"peak resident memory {peak} MB"
     # the same limit in the commands whose worker processes read files
     import json  # noqa: PLC0415
 
