@@ -10,6 +10,7 @@ import os
 import secrets
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -104,9 +105,17 @@ class Stopped(Exception):
     up on the way out."""
 
 
+STOP_GRACE = 30.0  # seconds the clean-up after SIGTERM may take before the process just ends
+
+
 def _raise_stopped(signum: int, frame: object) -> None:
     for sig in STOP_SIGNALS:  # a second signal must not cut the clean-up short
         signal.signal(sig, signal.SIG_IGN)
+    # A service manager waits for the stop: should the clean-up hang (a worker that does not
+    # answer), end anyway after STOP_GRACE; uploads left then are removed at the next start.
+    timer = threading.Timer(STOP_GRACE, os._exit, args=(0,))
+    timer.daemon = True
+    timer.start()
     raise Stopped
 
 
