@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scanner.derived.index import Reader, facts_of, meta_of
-from scanner.derived.stage import _Side, blocks_of, derive, draft_of, merge
+from scanner.derived.stage import Sides, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
 
@@ -45,7 +45,7 @@ class Against:
             self.reader.close()
             raise missing
         self.documents = self.reader.count()
-        self.sides: dict[str, _Side | None] = {}
+        self.sides = Sides()
 
     def close(self) -> None:
         """Close the database."""

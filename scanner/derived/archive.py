@@ -9,10 +9,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from scanner.derived.fingerprint import fingerprints, normalize_blocks
 from scanner.derived.index import Writer, facts_of, meta_of
 from scanner.derived.stage import (
     Draft,
-    _Side,
+    Sides,
     derive,
     digest,
     merge,
@@ -81,7 +82,7 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
                     writer.add(facts_of(sha, [t for t, _ in blocks], report))
                     indexed.add(sha)
         live = {str(known[p].sha256) for p in ok}
-        writer.remove(indexed - live)
+        writer.remove(indexed - live, lambda sha: _prints_of(conn, sha))
         writer.drop_paths(set(ok))
         conn.execute("COMMIT")
     except BaseException:
@@ -91,11 +92,17 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
                      as_of=as_of)
 
 
+def _prints_of(conn: Any, sha: str) -> list[tuple[int, int]] | None:
+    """A content's fingerprints again, from its stored text (None: no longer stored)."""
+    blocks = stored_blocks(conn, sha)
+    return fingerprints(normalize_blocks([t for t, _ in blocks]).text) if blocks else None
+
+
 def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *,
               reports: Path, formats: tuple[str, ...], lang: str,
               as_of: str) -> tuple[str, list[LinkRow]]:
     documents = writer.count()
-    sides: dict[str, _Side | None] = {}
+    sides = Sides()
     parts: list[tuple[str, Any]] = []
     rows: list[LinkRow] = []
     conn = db.conn
@@ -114,7 +121,7 @@ def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[
             side = sides[sha]
             if side is None:
                 continue
-            draft = Draft(sha, writer.prints_of(doc.id), doc.chars, doc.date,
+            draft = Draft(sha, fingerprints(side.normal.text), doc.chars, doc.date,
                           writer.cites_of(doc.id), side, metas[0], doc.title_key)
             findings, links = derive(draft, writer, as_of, documents, sides)
             parts.append((path, [findings, links]))

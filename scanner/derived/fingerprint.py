@@ -25,6 +25,9 @@ import re
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from markers.normalize import fold_width
 from scanner.derived.hanzi import to_simplified
@@ -32,6 +35,7 @@ from scanner.derived.hanzi import to_simplified
 K = 8
 W = 12
 GUARANTEE = W + K - 1
+BITS = 47  # a fingerprint keeps this many bits of its 63-bit hash (six bytes in SQLite)
 BREAK = "\x00"
 LEAD_BLOCKS = 15  # the title is looked for among the first blocks
 TITLE = re.compile(r"^(关于|關於).{2,60}$|^.{2,60}(通知|意见|方案|报告|决定|办法|规定|纪要|通报"
@@ -126,6 +130,7 @@ _MOD = 2**61 - 1  # a Mersenne prime: a polynomial hash of code points modulo it
 _BASE = 1_000_003
 _TOP = pow(_BASE, K - 1, _MOD)
 _MIX = 0x9E3779B97F4A7C15  # odd: multiplying by it modulo 2**63 spreads the values, one for one
+_SHIFT = np.uint64(63 - BITS)
 
 
 def kgram_hash(gram: str) -> int:
@@ -156,10 +161,11 @@ def kgram_hashes(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def fingerprints(text: str) -> list[tuple[int, int]]:
-    """Winnowed (hash, position) pairs of ``text``: in every window of :data:`W` consecutive
-    k-grams the smallest hash (the rightmost on a tie) is taken, each occurrence once (a
-    monotonic queue: linear in the length)."""
+def fingerprints_reference(text: str) -> list[tuple[int, int]]:
+    """Winnowed (full 63-bit hash, position) pairs of ``text`` in plain Python: in every window
+    of :data:`W` consecutive k-grams the smallest hash (the rightmost on a tie) is taken, each
+    occurrence once (a monotonic queue). :func:`fingerprints` is the same, vectorized (the
+    tests hold them equal)."""
     grams = kgram_hashes(text)
     if not grams:
         return []
@@ -178,3 +184,60 @@ def fingerprints(text: str) -> list[tuple[int, int]]:
             chosen.append(grams[queue[0]])
             last = grams[queue[0]][1]
     return chosen
+
+
+_P = np.uint64(_MOD)
+_POW = [pow(_BASE, K - 1 - j, _MOD) for j in range(K)]
+_LOW = [np.uint64(p & (2**31 - 1)) for p in _POW]  # each power split in two halves so that a
+_HIGH = [np.uint64(p >> 31) for p in _POW]  # code point (< 2**21) times a half fits in 64 bits
+_M30 = np.uint64(2**30 - 1)
+_MIXU = np.uint64(_MIX)
+_M63 = np.uint64(2**63 - 1)
+_U30, _U31, _U61 = np.uint64(30), np.uint64(31), np.uint64(61)
+
+
+def _fold(x: Any) -> Any:
+    """``x`` reduced modulo 2**61 - 1 (a Mersenne prime: the high bits add to the low ones)."""
+    return (x & _P) + (x >> _U61)
+
+
+def kgram_array(text: str) -> tuple[Any, Any]:
+    """The hashes and positions of every k-gram of ``text`` that spans no :data:`BREAK` (the
+    values of :func:`kgram_hashes`, computed on arrays in unsigned 64-bit arithmetic)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - K + 1
+    if n <= 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    h = np.zeros(n, np.uint64)
+    for j in range(K):
+        c = codes[j:j + n]
+        x = c * _HIGH[j]  # < 2**51; times 2**31 modulo p: its bits from 30 up wrap to the bottom
+        h = _fold(h + _fold(c * _LOW[j] + (x >> _U30) + ((x & _M30) << _U31)))
+    h = np.where(h >= _P, h - _P, h)
+    h = (h * _MIXU) & _M63  # (h * MIX) mod 2**63: the product wraps modulo 2**64
+    breaks = codes == 0
+    if not breaks.any():
+        return h, np.arange(n)
+    seen = np.concatenate(([0], np.cumsum(breaks)))
+    ok = seen[K:K + n] == seen[:n]
+    return h[ok], np.nonzero(ok)[0]
+
+
+def fingerprints(text: str) -> list[tuple[int, int]]:
+    """Winnowed (fingerprint, position) pairs of ``text``: in every window of :data:`W`
+    consecutive k-grams the k-gram of smallest 63-bit hash (the rightmost on a tie) is taken,
+    each occurrence once; its fingerprint is the hash's top :data:`BITS` bits (what the index
+    stores). The same choice as :func:`fingerprints_reference`, on arrays."""
+    h, pos = kgram_array(text)
+    if len(h) == 0:
+        return []
+    if len(h) <= W:
+        chosen = np.array([len(h) - 1 - int(np.argmin(h[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(h, W)
+        chosen = W - 1 - np.argmin(windows[:, ::-1], axis=1) + np.arange(len(h) - W + 1)
+        keep = np.empty(len(chosen), dtype=bool)
+        keep[0] = True
+        keep[1:] = chosen[1:] != chosen[:-1]
+        chosen = chosen[keep]
+    return list(zip((h[chosen] >> _SHIFT).tolist(), pos[chosen].tolist(), strict=True))

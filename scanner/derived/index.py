@@ -4,7 +4,9 @@ Three tables beside the audit's own (:mod:`scanner.audit.db`):
 
 - ``derived_docs``: one row per content (sha256): its normalized length, its own 文号 (key, prefix,
   as written), its title and title key, its date, and the citations it makes (JSON);
-- ``derived_fp``: the winnowed fingerprints, (hash, document, position), indexed by hash;
+- ``derived_fp``: the winnowed fingerprints, (fingerprint, document, position), one B-tree keyed
+  by all three (``WITHOUT ROWID``: no row id, no second index). A document's own fingerprints are
+  recomputed from its stored text when it is judged or removed, so nothing is indexed by document;
 - ``derived_meta``: one row per path: the content it holds and its mark as the report read it
   (level, mark, period in months as written, 解密 date, cancelled) and whether a catalogue item
   matched it.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from scanner.derived.fingerprint import Normal, fingerprints, normalize_blocks, 
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_docs (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     sha256 TEXT UNIQUE NOT NULL,
     chars INTEGER NOT NULL,
     number_key TEXT,
@@ -44,10 +46,9 @@ CREATE INDEX IF NOT EXISTS derived_docs_title ON derived_docs (title_key);
 CREATE TABLE IF NOT EXISTS derived_fp (
     hash INTEGER NOT NULL,
     doc INTEGER NOT NULL,
-    pos INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS derived_fp_hash ON derived_fp (hash);
-CREATE INDEX IF NOT EXISTS derived_fp_doc ON derived_fp (doc);
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (hash, doc, pos)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS derived_meta (
     path BLOB PRIMARY KEY,
     relative BLOB NOT NULL,
@@ -63,7 +64,19 @@ CREATE TABLE IF NOT EXISTS derived_meta (
 CREATE INDEX IF NOT EXISTS derived_meta_sha ON derived_meta (sha256);
 """
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 2000
+# Per fingerprint looked up: how many documents hold it, counted up to the caller's limit (the
+# distinct documents of its first rows in key order: a boilerplate fingerprint costs ``limit + 1``
+# documents, not all of its rows), then its rows when it is not boilerplate.
+_LOOKUP = """
+WITH wanted AS MATERIALIZED (
+    SELECT value AS h, (SELECT COUNT(*) FROM (SELECT DISTINCT doc FROM derived_fp
+                                              WHERE hash = value LIMIT ?)) AS n
+    FROM json_each(?))
+SELECT wanted.h, wanted.n, f.doc, f.pos FROM wanted
+LEFT JOIN derived_fp AS f ON f.hash = wanted.h AND wanted.n <= ?
+WHERE wanted.n > 0 AND (f.doc IS NULL OR EXISTS (SELECT 1 FROM derived_docs WHERE id = f.doc))
+"""
 
 
 @dataclass(frozen=True)
@@ -202,21 +215,21 @@ class Reader:
                                 (sha256,)).fetchone()
         return DocRow(*row) if row else None
 
-    def lookup(self, hashes: Iterable[int]) -> list[tuple[int, int, int]]:
-        """Every (hash, document, position) with one of ``hashes``."""
+    def lookup(self, hashes: Iterable[int],
+               limit: int) -> tuple[list[tuple[int, int, int]], set[int]]:
+        """Every (fingerprint, document, position) with one of ``hashes`` held by at most
+        ``limit`` documents, and the fingerprints held by more (whose rows are not read)."""
         wanted = sorted(set(hashes))
-        out: list[tuple[int, int, int]] = []
+        rows: list[tuple[int, int, int]] = []
+        common: set[int] = set()
         for i in range(0, len(wanted), LOOKUP_CHUNK):
-            chunk = wanted[i:i + LOOKUP_CHUNK]
-            marks = ",".join("?" * len(chunk))
-            out += self.conn.execute(f"SELECT hash, doc, pos FROM derived_fp WHERE hash IN "
-                                     f"({marks})", chunk).fetchall()
-        return out
-
-    def prints_of(self, doc_id: int) -> list[tuple[int, int]]:
-        """A document's own fingerprints."""
-        return [(h, p) for h, p in self.conn.execute(
-            "SELECT hash, pos FROM derived_fp WHERE doc=?", (doc_id,))]
+            chunk = json.dumps(wanted[i:i + LOOKUP_CHUNK])
+            for h, n, doc, pos in self.conn.execute(_LOOKUP, (limit + 1, chunk, limit)):
+                if n > limit:
+                    common.add(h)
+                else:
+                    rows.append((h, doc, pos))
+        return rows, common
 
     def cites_of(self, doc_id: int) -> list[dict[str, Any]]:
         """A document's citations."""
@@ -247,11 +260,16 @@ class Writer(Reader):
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         super().__init__(conn)
+        old = conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND "
+                           "name='derived_fp_doc'").fetchone()
+        if old:  # the first layout (a row id and two indexes): indexed again from the texts
+            conn.executescript("DROP TABLE derived_fp; DROP TABLE derived_docs; "
+                               "DROP TABLE derived_meta;")
         conn.executescript(SCHEMA)
 
     def add(self, f: Facts) -> None:
         """Index one content (replacing what was indexed under its hash)."""
-        self.remove([f.sha256])
+        self.remove([f.sha256], lambda _: f.prints)  # (the same content: the same prints)
         cur = self.conn.execute(
             "INSERT INTO derived_docs (sha256, chars, number_key, number_prefix, number_raw, "
             "title, title_key, date, cites) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -260,18 +278,31 @@ class Writer(Reader):
              f.title, cite.key_text(f.title) if f.title else None, f.date,
              json.dumps(f.cites, ensure_ascii=False)))
         doc_id = cur.lastrowid
-        self.conn.executemany("INSERT INTO derived_fp (hash, doc, pos) VALUES (?,?,?)",
-                              [(h, doc_id, p) for h, p in f.prints])
+        self.conn.executemany("INSERT OR IGNORE INTO derived_fp (hash, doc, pos) VALUES (?,?,?)",
+                              [(h, doc_id, p) for h, p in sorted(f.prints)])
 
-    def remove(self, shas: Iterable[str]) -> None:
-        """Forget contents no longer in the archive."""
+    def remove(self, shas: Iterable[str],
+               prints_of: Callable[[str], list[tuple[int, int]] | None] | None = None) -> None:
+        """Forget contents no longer in the archive. ``prints_of`` gives a content's
+        fingerprints again (from its stored text): its rows are then deleted by key; without
+        them, one pass over the table deletes the rows of every such content at once."""
+        unknown: list[int] = []
         for sha in shas:
             row = self.conn.execute("SELECT id FROM derived_docs WHERE sha256=?",
                                     (sha,)).fetchone()
-            if row:
-                self.conn.execute("DELETE FROM derived_fp WHERE doc=?", (row[0],))
-                self.conn.execute("DELETE FROM derived_docs WHERE id=?", (row[0],))
-                self._docs.pop(row[0], None)
+            if not row:
+                continue
+            prints = prints_of(sha) if prints_of else None
+            if prints is None:
+                unknown.append(row[0])
+            else:
+                self.conn.executemany("DELETE FROM derived_fp WHERE hash=? AND doc=? AND pos=?",
+                                      [(h, row[0], p) for h, p in prints])
+            self.conn.execute("DELETE FROM derived_docs WHERE id=?", (row[0],))
+            self._docs.pop(row[0], None)
+        if unknown:
+            self.conn.execute("DELETE FROM derived_fp WHERE doc IN (SELECT value FROM "
+                              "json_each(?))", (json.dumps(unknown),))
 
     def indexed(self) -> set[str]:
         """Every indexed content hash."""

@@ -228,18 +228,13 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
     by_hash: dict[int, list[int]] = defaultdict(list)
     for h, p in prints:
         by_hash[h].append(p)
-    rows = reader.lookup(by_hash)
-    docs_of: dict[int, set[int]] = defaultdict(set)
-    for h, doc, _ in rows:
-        docs_of[h].add(doc)
-    limit = boilerplate_limit(documents)
+    rows, common = reader.lookup(by_hash, boilerplate_limit(documents))  # (common: boilerplate)
     shared: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    boiler = boiler_mask(chars, [p for h in docs_of if len(docs_of[h]) > limit
-                                 for p in by_hash[h]])
+    boiler = boiler_mask(chars, [p for h in common for p in by_hash[h]])
     seen: dict[tuple[int, int], int] = defaultdict(int)
     for h, doc, pos in rows:
-        if len(docs_of[h]) > limit or len(by_hash[h]) > REPEATS:
-            continue  # boilerplate, or a run repeated within the text (no evidence of copying)
+        if len(by_hash[h]) > REPEATS:
+            continue  # a run repeated within the text (no evidence of copying)
         seen[h, doc] += 1
         if seen[h, doc] > REPEATS:
             continue  # the same run repeated in the other text: its pairs would grow as n × m

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from scanner.report import unpack_json
 from scanner.report.model import verdict_of
 
 EXCERPT = 60
+SIDES = 1000  # normalized texts kept at once (a 10-page document's takes about 0.5 MB)
 TEXTS_TABLE = "texts"  # the audit's store of extracted texts (scanner.workers.task names it too)
 
 
@@ -94,6 +96,16 @@ class _Side:
         return {"location": location, "excerpt": excerpt}
 
 
+class Sides(OrderedDict[str, "_Side | None"]):
+    """The normalized texts of the documents last read, at most :data:`SIDES` of them (a
+    source shared by many documents is read once; memory stays bounded in any archive)."""
+
+    def __setitem__(self, key: str, value: _Side | None) -> None:
+        super().__setitem__(key, value)
+        if len(self) > SIDES:
+            self.popitem(last=False)
+
+
 def side_of(blocks: list[tuple[str, str]]) -> _Side:
     """A document's normalized text with its blocks, to show passages."""
     return _Side(normalize_blocks([t for t, _ in blocks]), blocks)
@@ -123,12 +135,16 @@ def draft_of(facts: Facts, blocks: list[tuple[str, str]], meta: Meta) -> Draft:
 def derive(d: Draft, reader: Reader, as_of: str, documents: int,
            sides: dict[str, _Side | None]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The findings and links of one document against the index."""
+    def side(doc: DocRow) -> _Side | None:
+        if doc.sha256 in sides:
+            return sides[doc.sha256]
+        blocks = stored_blocks(reader.conn, doc.sha256)
+        found = sides[doc.sha256] = side_of(blocks) if blocks else None
+        return found
+
     def text_of(doc: DocRow) -> str | None:
-        if doc.sha256 not in sides:
-            blocks = stored_blocks(reader.conn, doc.sha256)
-            sides[doc.sha256] = side_of(blocks) if blocks else None
-        side = sides[doc.sha256]
-        return side.normal.text if side else None
+        found = side(doc)
+        return found.normal.text if found else None
 
     links = find_links(d.prints, d.side.normal.text, d.date, d.cites, reader,
                        own_sha=d.sha256, documents=documents, text_of=text_of)
@@ -141,8 +157,7 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
         m = metas[0]
         if m.level is None:  # only a classified source (live or not) makes a derived link
             continue
-        text_of(link.source)
-        there = sides[link.source.sha256]
+        there = side(link.source)
         passages = [_show(p, d.side, there) for p in link.passages]
         evidence = tuple(Evidence(f"{p['here']['location']} ⇄ {m.relative} "
                                   f"{p['there']['location']}", p["here"]["excerpt"])
