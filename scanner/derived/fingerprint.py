@@ -204,7 +204,8 @@ def _fold(x: Any) -> Any:
 def kgram_array(text: str) -> tuple[Any, Any]:
     """The hashes and positions of every k-gram of ``text`` that spans no :data:`BREAK` (the
     values of :func:`kgram_hashes`, computed on arrays in unsigned 64-bit arithmetic)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    raw = text.encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
     n = len(codes) - K + 1
     if n <= 0:
         return np.empty(0, np.uint64), np.empty(0, np.int64)

@@ -33,7 +33,8 @@ def test_vectorized_winnowing_is_the_plain_one(text: str) -> None:
 
 
 def test_fingerprints_fit_six_bytes() -> None:
-    text = normalize_blocks(["关于做好有关工作的通知", "经实地勘察北岭前进保障基地现有技术升级能力" * 30]).text
+    body = "经实地勘察北岭前进保障基地现有技术升级能力" * 30
+    text = normalize_blocks(["关于做好有关工作的通知", body]).text
     prints = fingerprints(text)
     assert prints and all(0 <= h < 2**BITS <= 2**47 for h, _ in prints)
     assert kgram_hash(text[:8]) >> (63 - BITS) in {h for h, _ in fingerprints(text[:8])}
