@@ -33,6 +33,7 @@ from scanner.audit.ledger import LedgerRow, csv_safe, ledger_row
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
 from scanner.derived.archive import run_stage
+from scanner.derived.index import Writer
 from scanner.fsutil import remove_stale_temporaries
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
@@ -310,16 +311,19 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
     jobs = a.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(todo)))
     job = Job({"": a.options}, out.formats, out.lang, out.redact, texts=db.path, keep_text=True,
-              decisions=a.decisions)
+              decisions=a.decisions, derived=True)
     progress = _Progress(len(todo), stderr, a.lang)
     pool = executor_for(a, job, jobs, known=known, stderr=stderr)
     assert out.out is not None
     n = 0
     last_commit = time.monotonic()
+    index = Writer(db.conn)  # the workers computed each new text's fingerprints: kept for the
     try:
         for done in pool.run(todo):
             write_rendered(out.out, done.relative, done.files)
             db.record(_row(done, key), done.report, done.text, processed=True)
+            if done.facts is not None:  # stage, which inserts them in the archive's order
+                index.hold(done.facts)
             n += 1
             progress.tick()
             now = time.monotonic()

@@ -77,6 +77,11 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
             report = strip(report)
             writer.set_meta(meta_of(path, row.relative, sha, report), stamp)
             if sha not in indexed:
+                held = writer.held(sha)  # computed by a worker with the extraction
+                if held is not None:
+                    writer.add(held)
+                    indexed.add(sha)
+                    continue
                 blocks = stored_blocks(conn, sha)
                 if blocks is not None:
                     writer.add(facts_of(sha, [t for t, _ in blocks], report))
@@ -84,6 +89,7 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
         live = {str(known[p].sha256) for p in ok}
         writer.remove(indexed - live, lambda sha: _prints_of(conn, sha))
         writer.drop_paths(set(ok))
+        writer.release()
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -1,12 +1,13 @@
 """The derived-classification index in the audit's state database, and the per-file facts in it.
 
-Three tables beside the audit's own (:mod:`scanner.audit.db`):
+Four tables beside the audit's own (:mod:`scanner.audit.db`):
 
 - ``derived_docs``: one row per content (sha256): its normalized length, its own 文号 (key, prefix,
   as written), its title and title key, its date, and the citations it makes (JSON);
 - ``derived_fp``: the winnowed fingerprints, (fingerprint, document, position), one B-tree keyed
   by all three (``WITHOUT ROWID``: no row id, no second index). A document's own fingerprints are
   recomputed from its stored text when it is judged or removed, so nothing is indexed by document;
+- ``derived_pending``: the facts the workers computed for new texts, until the stage indexes them;
 - ``derived_meta``: one row per path: the content it holds and its mark as the report read it
   (level, mark, period in months as written, 解密 date, cancelled) and whether a catalogue item
   matched it.
@@ -19,6 +20,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
+import zlib
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +66,10 @@ CREATE TABLE IF NOT EXISTS derived_meta (
     hits INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS derived_meta_sha ON derived_meta (sha256);
+CREATE TABLE IF NOT EXISTS derived_pending (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 """
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
@@ -106,6 +114,54 @@ def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Fact
              for c in cite.citations(blocks, number)]
     return Facts(sha256, normal, fingerprints(normal.text), number, title,
                  report.get("document_date"), cites)
+
+
+def pack_facts(f: Facts) -> bytes:
+    """A document's facts as a worker sends them back (its normalized text stays behind: the
+    coordinator only inserts): the fingerprints as two arrays, the rest as compressed JSON."""
+    head = json.dumps({"sha256": f.sha256, "chars": len(f.normal.text),
+                       "number": ([f.number.prefix, f.number.year, f.number.number, f.number.raw]
+                                  if f.number else None),
+                       "title": f.title, "date": f.date, "cites": f.cites},
+                      ensure_ascii=False).encode("utf-8")
+    hashes = array("q", [h for h, _ in f.prints]).tobytes()
+    positions = array("q", [p for _, p in f.prints]).tobytes()
+    return zlib.compress(struct.pack("<II", len(head), len(f.prints)) + head + hashes + positions,
+                         1)
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Facts as a worker sent them (:func:`pack_facts`): what :meth:`Writer.add` inserts."""
+
+    sha256: str
+    chars: int
+    prints: list[tuple[int, int]]
+    number: cite.NumberKey | None
+    title: str | None
+    date: str | None
+    cites: list[dict[str, Any]]
+
+
+def unpack_sha(data: bytes) -> str:
+    """The content hash of packed facts."""
+    raw = zlib.decompress(data)
+    size = struct.unpack_from("<I", raw)[0]
+    return str(json.loads(raw[8:8 + size].decode("utf-8"))["sha256"])
+
+
+def unpack_facts(data: bytes) -> Packed:
+    """The facts :func:`pack_facts` packed."""
+    raw = zlib.decompress(data)
+    size, count = struct.unpack_from("<II", raw)
+    head = json.loads(raw[8:8 + size].decode("utf-8"))
+    at = 8 + size
+    hashes, positions = array("q"), array("q")
+    hashes.frombytes(raw[at:at + 8 * count])
+    positions.frombytes(raw[at + 8 * count:at + 16 * count])
+    number = cite.NumberKey(*head["number"]) if head["number"] else None
+    return Packed(head["sha256"], head["chars"], list(zip(hashes, positions, strict=True)),
+                  number, head["title"], head["date"], head["cites"])
 
 
 def months_of(marking: dict[str, Any] | None) -> int | None:
@@ -267,13 +323,14 @@ class Writer(Reader):
                                "DROP TABLE derived_meta;")
         conn.executescript(SCHEMA)
 
-    def add(self, f: Facts) -> None:
+    def add(self, f: Facts | Packed) -> None:
         """Index one content (replacing what was indexed under its hash)."""
         self.remove([f.sha256], lambda _: f.prints)  # (the same content: the same prints)
+        chars = f.chars if isinstance(f, Packed) else len(f.normal.text)
         cur = self.conn.execute(
             "INSERT INTO derived_docs (sha256, chars, number_key, number_prefix, number_raw, "
             "title, title_key, date, cites) VALUES (?,?,?,?,?,?,?,?,?)",
-            (f.sha256, len(f.normal.text), f.number.key if f.number else None,
+            (f.sha256, chars, f.number.key if f.number else None,
              f.number.prefix if f.number else None, f.number.raw if f.number else None,
              f.title, cite.key_text(f.title) if f.title else None, f.date,
              json.dumps(f.cites, ensure_ascii=False)))
@@ -303,6 +360,23 @@ class Writer(Reader):
         if unknown:
             self.conn.execute("DELETE FROM derived_fp WHERE doc IN (SELECT value FROM "
                               "json_each(?))", (json.dumps(unknown),))
+
+    def hold(self, data: bytes) -> None:
+        """Keep a worker's packed facts until the stage indexes them (in the archive's order:
+        document ids do not depend on which worker finished first)."""
+        sha = unpack_sha(data)
+        self.conn.execute("INSERT OR REPLACE INTO derived_pending (sha256, data) VALUES (?,?)",
+                          (sha, data))
+
+    def held(self, sha256: str) -> Packed | None:
+        """The facts a worker sent for this content, if any."""
+        row = self.conn.execute("SELECT data FROM derived_pending WHERE sha256=?",
+                                (sha256,)).fetchone()
+        return unpack_facts(bytes(row[0])) if row else None
+
+    def release(self) -> None:
+        """Forget the facts held."""
+        self.conn.execute("DELETE FROM derived_pending")
 
     def indexed(self) -> set[str]:
         """Every indexed content hash."""

@@ -22,6 +22,8 @@ from scanner import ENGINE
 from scanner.containers import SEP, Chain
 from scanner.decisions import Decisions
 from scanner.decisions import apply as apply_decisions
+from scanner.derived.index import facts_of, pack_facts
+from scanner.derived.stage import blocks_of
 from scanner.document import pack, unpack
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
@@ -68,6 +70,7 @@ class Job:
     redact: bool = False
     texts: Path | None = None  # a database whose texts table holds earlier extractions
     keep_text: bool = False  # return the compressed extracted text (the audit stores it)
+    derived: bool = False  # with a newly extracted text, return its derived-index facts too
     decisions: Decisions | None = None  # reviewers' decisions applied to every report
 
     def options(self, task: Task) -> ScanOptions:
@@ -91,6 +94,7 @@ class Result:
     retire: bool = False  # the worker asks to be replaced (it ran near its memory limit)
     packed: bytes | None = None  # the JSON report compressed (as it crosses a pipe)
     data: dict[str, Any] | None = field(default=None, repr=False, compare=False)  # ... or not
+    facts: bytes | None = None  # the derived-index facts of a new text (:mod:`scanner.derived`)
 
     @property
     def report(self) -> bytes:
@@ -185,7 +189,13 @@ def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp,
 def run_task(task: Task, job: Job, store: TextStore) -> Result:
     """Process one file; never raises for a bad file (its report says why)."""
     report, stamp, text = _report(task, job, store)
-    return result_of(task, job, report, stamp, text)
+    result = result_of(task, job, report, stamp, text)
+    if job.derived and text is not None and result.status == "ok" and result.sha256:
+        blocks = blocks_of(text)  # the fingerprints are computed here, not by the coordinator
+        if blocks is not None:
+            facts = facts_of(result.sha256, [t for t, _ in blocks], result.json())
+            result = replace(result, facts=pack_facts(facts))
+    return result
 
 
 def failed(task: Task, job: Job, why: Msg) -> Result:

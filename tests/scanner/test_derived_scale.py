@@ -102,3 +102,29 @@ def test_first_layout_is_rebuilt(tmp_path: Path) -> None:
     assert writer.count() == 0
     assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE "
                                            "name='derived_fp'").fetchone()[0]
+
+
+def test_runs_are_the_characters_isalnum_keeps() -> None:
+    from scanner.derived.fingerprint import _ALNUM  # noqa: PLC0415
+
+    for c in range(0x110000):
+        ch = chr(c)
+        assert bool(_ALNUM.fullmatch(ch)) == ch.isalnum(), hex(c)
+
+
+_PIECES = st.sampled_from([
+    "经实地勘察", "，", "。", " ", "\n", "《中华人民共和国保守国家秘密法》", "示例发〔2024〕12号",
+    "《某法》第十条规定：“机关应当加强管理。”", "总书记强调：“要做好工作。”", "抄送：各处室",
+    "某局办公室2024年3月1日印发", "ΣΑΣ", "İstanbul", "ǅ", "ﬁ", "１２３ＡＢ", "關於", "_", "a_b",
+    "①", "Ⅻ", "\u0300", "号", "《", "“", "”", "关于做好有关工作的通知", "机密★10年"])
+_BLOCK = st.lists(st.one_of(_PIECES, st.text(max_size=6)), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_BLOCK, max_size=20))
+def test_normalize_by_runs_is_the_reference(blocks: list[str]) -> None:
+    from scanner.derived.fingerprint import normalize_reference  # noqa: PLC0415
+
+    fast, ref = normalize_blocks(blocks), normalize_reference(blocks)
+    assert (fast.text, list(fast.block), list(fast.offset)) == (
+        ref.text, list(ref.block), list(ref.offset))
