@@ -73,17 +73,17 @@ CREATE TABLE IF NOT EXISTS derived_pending (
 """
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
-# Per fingerprint looked up: how many documents hold it, counted up to the caller's limit (the
-# distinct documents of its first rows in key order: a boilerplate fingerprint costs ``limit + 1``
-# documents, not all of its rows), then its rows when it is not boilerplate.
-_LOOKUP = """
-WITH wanted AS MATERIALIZED (
-    SELECT value AS h, (SELECT COUNT(*) FROM (SELECT DISTINCT doc FROM derived_fp
-                                              WHERE hash = value LIMIT ?)) AS n
-    FROM json_each(?))
-SELECT wanted.h, wanted.n, f.doc, f.pos FROM wanted
-LEFT JOIN derived_fp AS f ON f.hash = wanted.h AND wanted.n <= ?
-WHERE wanted.n > 0 AND (f.doc IS NULL OR EXISTS (SELECT 1 FROM derived_docs WHERE id = f.doc))
+# Per fingerprint looked up, how many documents hold it, counted up to the caller's limit + 1
+# (the distinct documents of its first rows in key order): a boilerplate fingerprint costs
+# ``limit + 1`` documents, never all of its rows.
+_COUNT = """
+SELECT value, (SELECT COUNT(*) FROM (SELECT DISTINCT doc FROM derived_fp WHERE hash = value
+                                     LIMIT ?)) AS n
+FROM json_each(?) WHERE n > 0
+"""
+_ROWS = """
+SELECT f.hash, f.doc, f.pos FROM json_each(?) AS w JOIN derived_fp AS f ON f.hash = w.value
+WHERE EXISTS (SELECT 1 FROM derived_docs WHERE id = f.doc)
 """
 
 
@@ -280,11 +280,11 @@ class Reader:
         common: set[int] = set()
         for i in range(0, len(wanted), LOOKUP_CHUNK):
             chunk = json.dumps(wanted[i:i + LOOKUP_CHUNK])
-            for h, n, doc, pos in self.conn.execute(_LOOKUP, (limit + 1, chunk, limit)):
-                if n > limit:
-                    common.add(h)
-                else:
-                    rows.append((h, doc, pos))
+            found = self.conn.execute(_COUNT, (limit + 1, chunk)).fetchall()
+            common.update(h for h, n in found if n > limit)
+            rare = [h for h, n in found if n <= limit]
+            if rare:  # (the rows come as SQLite gives them: no loop over them here)
+                rows += self.conn.execute(_ROWS, (json.dumps(rare),)).fetchall()
         return rows, common
 
     def cites_of(self, doc_id: int) -> list[dict[str, Any]]:
