@@ -127,61 +127,63 @@ def normalize_reference(blocks: Sequence[str]) -> Normal:
     return Normal("".join(chars), where, offsets)
 
 
-_ALNUM = re.compile(r"[^\W_]+")  # runs of characters for which str.isalnum() holds
+_TABLE: list[Any] = []  # str.isalnum() of every code point of the basic plane, built once
 
 
-def _unmasked(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` outside :func:`_masked`, in order, each with the start of the
-    masked span after it (``len(text)`` at the end)."""
-    out: list[tuple[int, int]] = []
-    at = 0
-    for s, e in sorted(_masked(text)):
-        if e <= at:
-            continue
-        if s > at:
-            out.append((at, s))
-        at = max(at, s, e) if s <= at else e
-    out.append((at, len(text)))
-    return out
+def _alnum(codes: Any) -> Any:
+    """Whether each code point is a letter or digit (``str.isalnum``), as an array."""
+    if not _TABLE:
+        _TABLE.append(np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool))
+    keep = _TABLE[0][np.minimum(codes, 0xFFFF)]
+    for i in np.flatnonzero(codes > 0xFFFF).tolist():  # the other planes: one by one (rare)
+        keep[i] = chr(int(codes[i])).isalnum()
+    return keep
 
 
 def normalize_blocks(blocks: Sequence[str]) -> Normal:
-    """The normalized prose of a document given as its blocks' texts (:func:`normalize_reference`
-    by runs of letters and digits: the loops run in C)."""
+    """The normalized prose of a document given as its blocks' texts: :func:`normalize_reference`
+    on arrays (the whole document folded at once, the letters and digits picked by a table, the
+    breaks placed by the same rules)."""
     first = title_index(blocks)
     start = 0 if first is None else first + 1
-    parts: list[str] = []
-    where: list[int] = []
-    offsets: list[int] = []
-    broken = True  # nothing yet, or the last character a BREAK
-    for b in range(start, len(blocks)):
-        text = to_simplified(fold_width(blocks[b]))
+    body = blocks[start:]
+    if not body:
+        return Normal("", [], [])
+    folded = to_simplified(fold_width("\n".join(body)))  # both keep every length
+    starts = np.cumsum([0] + [len(t) + 1 for t in body[:-1]])
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    keep = _alnum(codes)
+    cuts: list[tuple[int, int, int, bool]] = []  # (where, block, offset, structural) of breaks
+    for k, raw in enumerate(body):
+        s = int(starts[k])
+        text = folded[s:s + len(raw)]
         if STRUCTURAL.search(text.strip()):
-            if not broken:
-                parts.append(BREAK)
-                where.append(b)
-                offsets.append(0)
-                broken = True
-            continue
-        gap = True
-        spans = _unmasked(text) if ("《" in text or "号" in text or "“" in text) else [
-            (0, len(text))]
-        for k, (s, e) in enumerate(spans):
-            if k and not gap:  # a masked span ended the run before this one
-                parts.append(BREAK)
-                where.append(b)
-                offsets.append(spans[k - 1][1])
-                gap = broken = True
-            for m in _ALNUM.finditer(text, s, e):
-                run = m.group()
-                low = run.lower()
-                if len(low) != len(run) or "Σ" in run:  # one character for one, no context
-                    parts.extend(ch.lower() for ch in run)
-                else:
-                    parts.append(low)
-                where.extend([b] * len(run))
-                offsets.extend(range(m.start(), m.end()))
-                gap = broken = False
+            keep[s:s + len(raw)] = False
+            cuts.append((s, start + k, 0, True))
+        elif "《" in text or "号" in text or "“" in text:
+            for ms, me in sorted(_masked(text)):
+                keep[s + ms:s + me] = False
+                cuts.append((s + ms, start + k, ms, False))
+    kept = np.flatnonzero(keep)
+    local = np.searchsorted(starts, kept, side="right") - 1
+    where = (local + start).tolist()
+    offsets = (kept - starts[local]).tolist()
+    chars = codes[kept].tobytes().decode("utf-32-le", "surrogatepass")
+    low = chars.lower()
+    parts: list[str] = list(low) if len(low) == len(chars) and "Σ" not in chars else [
+        ch.lower() for ch in chars]  # one character for one, no context
+    breaks: list[tuple[int, int, int]] = []  # (place in the kept characters, block, offset)
+    for at, block, offset, structural in sorted(cuts):
+        k = int(np.searchsorted(kept, at))
+        if k == 0 or (breaks and breaks[-1][0] == k):
+            continue  # nothing before, or a break already there
+        if not structural and where[k - 1] != block:
+            continue  # a masked span with nothing of its own block before it
+        breaks.append((k, block, offset))
+    for k, block, offset in reversed(breaks):
+        parts.insert(k, BREAK)
+        where.insert(k, block)
+        offsets.insert(k, offset)
     return Normal("".join(parts), where, offsets)
 
 

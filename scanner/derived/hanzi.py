@@ -8,6 +8,8 @@ The table is the project's own: pairs where one traditional character has one si
 
 from __future__ import annotations
 
+import re
+
 from markers.normalize import TRADITIONAL
 
 _PAIRS = (
@@ -90,9 +92,14 @@ S2T: dict[str, str] = {}
 for _t, _s in T2S.items():
     S2T.setdefault(_s, _t)
 
-_TABLE = str.maketrans(T2S)
+_TRADITIONAL = re.compile("[" + "".join(re.escape(t) for t in sorted(T2S)) + "]")
 
 
 def to_simplified(text: str) -> str:
-    """``text`` with the traditional characters of the table folded (the length kept)."""
-    return text.translate(_TABLE)
+    """``text`` with the traditional characters of the table folded (the length kept). Only the
+    characters present are replaced (``str.translate`` with a mapping looks every character up
+    in a dict: slow on a whole document); no simplified form is itself in the table, so the
+    order of the replacements does not matter."""
+    for t in set(_TRADITIONAL.findall(text)):
+        text = text.replace(t, T2S[t])
+    return text

@@ -104,12 +104,13 @@ def test_first_layout_is_rebuilt(tmp_path: Path) -> None:
                                            "name='derived_fp'").fetchone()[0]
 
 
-def test_runs_are_the_characters_isalnum_keeps() -> None:
-    from scanner.derived.fingerprint import _ALNUM  # noqa: PLC0415
+def test_the_table_keeps_what_isalnum_keeps() -> None:
+    import numpy as np  # noqa: PLC0415
 
-    for c in range(0x110000):
-        ch = chr(c)
-        assert bool(_ALNUM.fullmatch(ch)) == ch.isalnum(), hex(c)
+    from scanner.derived.fingerprint import _alnum  # noqa: PLC0415
+
+    codes = np.arange(0x110000, dtype=np.uint32)
+    assert _alnum(codes).tolist() == [chr(c).isalnum() for c in range(0x110000)]
 
 
 _PIECES = st.sampled_from([
@@ -128,3 +129,12 @@ def test_normalize_by_runs_is_the_reference(blocks: list[str]) -> None:
     fast, ref = normalize_blocks(blocks), normalize_reference(blocks)
     assert (fast.text, list(fast.block), list(fast.offset)) == (
         ref.text, list(ref.block), list(ref.offset))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(sorted("經實地勘察關於北嶺前進保障基地現有abc，。"))))
+def test_simplified_as_the_table_says(text: str) -> None:
+    from scanner.derived.hanzi import T2S, to_simplified  # noqa: PLC0415
+
+    assert to_simplified(text) == text.translate(str.maketrans(T2S))
+    assert not any(s in T2S for s in T2S.values())  # one pass is enough
