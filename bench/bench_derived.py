@@ -72,6 +72,7 @@ def build(n: int, db: Path) -> tuple[float, list[list[str]]]:
                              120, "2035-01-01", False, 0), "bench")
         if i < 3:
             kept.append(blocks)
+    writer.flush_prints()
     conn.execute("COMMIT")
     seconds = time.perf_counter() - started
     conn.close()

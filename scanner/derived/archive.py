@@ -86,6 +86,7 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
                 if blocks is not None:
                     writer.add(facts_of(sha, [t for t, _ in blocks], report))
                     indexed.add(sha)
+        writer.flush_prints()
         live = {str(known[p].sha256) for p in ok}
         writer.remove(indexed - live, lambda sha: _prints_of(conn, sha))
         writer.drop_paths(set(ok))

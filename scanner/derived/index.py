@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS derived_pending (
 """
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
+INSERT_BATCH = 200_000  # fingerprints inserted at once, sorted (about 200 documents of 10 pages)
 # Per fingerprint looked up, how many documents hold it, counted up to the caller's limit + 1
 # (the distinct documents of its first rows in key order): a boilerplate fingerprint costs
 # ``limit + 1`` documents, never all of its rows.
@@ -322,6 +323,7 @@ class Writer(Reader):
             conn.executescript("DROP TABLE derived_fp; DROP TABLE derived_docs; "
                                "DROP TABLE derived_meta;")
         conn.executescript(SCHEMA)
+        self._rows: list[tuple[int, int, int]] = []  # fingerprints added, not yet inserted
 
     def add(self, f: Facts | Packed) -> None:
         """Index one content (replacing what was indexed under its hash)."""
@@ -334,9 +336,18 @@ class Writer(Reader):
              f.number.prefix if f.number else None, f.number.raw if f.number else None,
              f.title, cite.key_text(f.title) if f.title else None, f.date,
              json.dumps(f.cites, ensure_ascii=False)))
-        doc_id = cur.lastrowid
+        doc_id = int(cur.lastrowid or 0)
+        self._rows += [(h, doc_id, p) for h, p in f.prints]
+        if len(self._rows) >= INSERT_BATCH:
+            self.flush_prints()
+
+    def flush_prints(self) -> None:
+        """Insert the fingerprints added since the last call, in key order: each leaf of the
+        B-tree is written once per batch instead of once per document (random keys)."""
+        rows, self._rows = self._rows, []
+        rows.sort()
         self.conn.executemany("INSERT OR IGNORE INTO derived_fp (hash, doc, pos) VALUES (?,?,?)",
-                              [(h, doc_id, p) for h, p in sorted(f.prints)])
+                              rows)
 
     def remove(self, shas: Iterable[str],
                prints_of: Callable[[str], list[tuple[int, int]] | None] | None = None) -> None:
@@ -349,6 +360,7 @@ class Writer(Reader):
                                     (sha,)).fetchone()
             if not row:
                 continue
+            self.flush_prints()
             prints = prints_of(sha) if prints_of else None
             if prints is None:
                 unknown.append(row[0])

@@ -53,6 +53,7 @@ def _index(tmp_path: Path, n: int) -> tuple[sqlite3.Connection, Writer]:
     for i in range(n):
         own = "".join(chr(0x4E00 + (i * 97 + k * 31) % 20000) for k in range(60))
         writer.add(facts_of(f"{i:064x}", _doc(i, own + SHARED + own[::-1]), {}))
+    writer.flush_prints()
     return conn, writer
 
 
