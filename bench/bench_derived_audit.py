@@ -16,19 +16,27 @@ Shares printed:
 * *links*: the link half as a share of the audit;
 * each figure of this checkout as a ratio of the baseline checkout's (``--baseline DIR``).
 
+With ``--executor dask`` it starts a Dask scheduler and two one-thread workers as processes on
+127.0.0.1 and times this checkout with ``--executor dask://…`` against ``--jobs 2``, interleaved:
+the workers compute the fingerprints, the coordinator inserts them and runs the links.
+
 Run: ``python bench/bench_derived_audit.py [--files 200] [--pages 10] [--repeat 2]
-[--baseline /path/to/other/checkout]``.
+[--baseline /path/to/other/checkout] [--executor dask]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 DRIVER = r"""
 import json, sqlite3, sys, time
 root, archive, out = sys.argv[1:4]
+extra = sys.argv[4:]
 sys.path.insert(0, root)
 import scanner.derived.archive as arch
 import scanner.audit.run as run
@@ -57,7 +66,8 @@ def timed_stage(*a, **k):
 arch._link_all = timed_links
 run.run_stage = timed_stage
 from scanner.cli import main
-sys.argv = ["dingmi", "audit", archive, "--out", out, "--as-of", "2026-06-30", "--jobs", "2"]
+sys.argv = ["dingmi", "audit", archive, "--out", out, "--as-of", "2026-06-30", *(extra or
+            ["--jobs", "2"])]
 t = time.perf_counter()
 try:
     main()
@@ -94,17 +104,50 @@ def archive(files: int, pages: int) -> Path:
     return base / "archive"
 
 
-def one(checkout: Path, folder: Path) -> dict[str, float]:
+def one(checkout: Path, folder: Path, extra: tuple[str, ...] = ()) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="dingmi-derived-audit-") as tmp:
         out = Path(tmp) / "out"
         done = subprocess.run([sys.executable, "-c", DRIVER, str(checkout), str(folder),
-                               str(out)], capture_output=True, text=True, check=False,
+                               str(out), *extra], capture_output=True, text=True, check=False,
                               cwd=checkout)
         if done.returncode != 0:
             raise SystemExit(done.stderr[-3000:])
         shutil.rmtree(out, ignore_errors=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+@contextlib.contextmanager
+def cluster() -> Iterator[str]:
+    """A Dask scheduler and two one-thread workers as processes on 127.0.0.1 (this checkout's
+    code): the ``--executor`` address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host",
+                               "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)]
+    time.sleep(2)
+    procs += [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                "--nthreads", "1", "--no-nanny", "--no-dashboard", "--name",
+                                f"w{i}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               cwd=ROOT) for i in range(2)]
+    try:
+        from distributed import Client  # noqa: PLC0415
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2)
+        yield f"dask://127.0.0.1:{port}"
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def shares(t: dict[str, float]) -> tuple[float, float]:
@@ -119,13 +162,20 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=10)
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--baseline", type=Path)
+    ap.add_argument("--executor", choices=("local", "dask"), default="local")
     a = ap.parse_args()
     folder = archive(a.files, a.pages)
     checkouts = [("this", ROOT)] + ([("baseline", a.baseline)] if a.baseline else [])
     runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in checkouts}
-    for _ in range(a.repeat):
-        for name, path in checkouts:
-            runs[name].append(one(path, folder))
+    with contextlib.ExitStack() as stack:
+        if a.executor == "dask":  # this checkout on the cluster against --jobs 2, interleaved
+            where = stack.enter_context(cluster())
+            checkouts = [("this --jobs 2", ROOT), ("this dask", ROOT)]
+            runs = {name: [] for name, _ in checkouts}
+        for _ in range(a.repeat):
+            for name, path in checkouts:
+                extra = ("--executor", where, "--batch", "8") if name.endswith("dask") else ()
+                runs[name].append(one(path, folder, extra))
     print(f"archive: {a.files} files of {a.pages} pages, --jobs 2, medians of {a.repeat}\n")
     print("| checkout | audit s | index s | links s | fingerprints ms/doc (1 core) "
           "| index build share | links share |")
