@@ -34,6 +34,7 @@ from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
 from scanner.derived.archive import run_stage
 from scanner.derived.index import Writer
+from scanner.derived.join import Runner, dask_runner, local_runner
 from scanner.fsutil import remove_stale_temporaries
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
@@ -231,7 +232,8 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
                                        if p in known and known[p].status != "ok"))
         result.unreadable = sum(result.not_read.values())
         derived, links = run_stage(db, known, order, reports=reports_dir, formats=a.formats,
-                                   lang=a.lang, as_of=a.options.as_of.isoformat())
+                                   lang=a.lang, as_of=a.options.as_of.isoformat(),
+                                   runner=_join_runner(a, db.path))
         db.set_meta("derived", derived)  # cross-document results change the outputs too
         write_output(a.out / DERIVED_CSV, derived_csv(links, a.lang))
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
@@ -335,6 +337,17 @@ def _process(db: AuditDB, todo: list[Task], a: AuditOptions, out: OutputOptions,
         pool.close()
         progress.close()
     return n
+
+
+def _join_runner(a: AuditOptions, db: Path) -> Runner | None:
+    """Who judges the documents' links besides this process: the Dask cluster's workers, or
+    worker processes here (None: ``--jobs 1``)."""
+    if a.executor != "local":
+        scheme, _, where = a.executor.partition("://")
+        return dask_runner(f"{'tcp' if scheme == 'dask' else scheme}://{where}", db,
+                           path_map=a.path_map)
+    jobs = a.jobs or os.cpu_count() or 1
+    return local_runner(db, jobs) if jobs > 1 else None
 
 
 def executor_for(a: AuditOptions, job: Job, jobs: int, *,

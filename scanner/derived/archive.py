@@ -5,22 +5,14 @@ database."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from scanner.derived.fingerprint import fingerprints, normalize_blocks
 from scanner.derived.index import Writer, facts_of, meta_of
-from scanner.derived.stage import (
-    Draft,
-    Sides,
-    derive,
-    digest,
-    merge,
-    side_of,
-    stored_blocks,
-    strip,
-)
+from scanner.derived.join import PARALLEL_MIN, Judged, Runner, chunks, judge
+from scanner.derived.stage import Sides, digest, merge, stored_blocks, strip
 from scanner.report import pack_json
 from scanner.report.outputs import render_files
 from scanner.report.write import write_rendered
@@ -52,8 +44,8 @@ LinkRow = tuple[str, str, str, str, str, str, str, str, str]  # one row of deriv
 
 
 def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
-              reports: Path, formats: tuple[str, ...], lang: str,
-              as_of: str) -> tuple[str, list[LinkRow]]:
+              reports: Path, formats: tuple[str, ...], lang: str, as_of: str,
+              runner: Runner | None = None) -> tuple[str, list[LinkRow]]:
     """Update the index, add links and findings to every report; the digest of the results
     and one row per link (derived document, its mark, the source, its mark, live, how, share,
     citations, the document's derived codes), in path order."""
@@ -96,7 +88,21 @@ def run_stage(db: Store, known: Mapping[str, Row], order: Sequence[str], *,
         conn.execute("ROLLBACK")
         raise
     return _link_all(db, writer, known, ok, reports=reports, formats=formats, lang=lang,
-                     as_of=as_of)
+                     as_of=as_of, runner=runner)
+
+
+def _judged(writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *, as_of: str,
+            documents: int, runner: Runner | None) -> Iterator[Judged]:
+    """Each document's findings and links, in the order of ``ok``: judged here, or by the
+    runner's workers when there are enough documents to be worth their start."""
+    items = [(path, str(known[path].sha256)) for path in ok]
+    if runner is None or len(items) < PARALLEL_MIN:
+        sides = Sides()
+        for path, sha in items:
+            yield judge(writer, path, sha, as_of=as_of, documents=documents, sides=sides)
+        return
+    for judged in runner(chunks(items), as_of, documents):
+        yield from judged
 
 
 def _prints_of(conn: Any, sha: str) -> list[tuple[int, int]] | None:
@@ -106,31 +112,22 @@ def _prints_of(conn: Any, sha: str) -> list[tuple[int, int]] | None:
 
 
 def _link_all(db: Store, writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *,
-              reports: Path, formats: tuple[str, ...], lang: str,
-              as_of: str) -> tuple[str, list[LinkRow]]:
+              reports: Path, formats: tuple[str, ...], lang: str, as_of: str,
+              runner: Runner | None) -> tuple[str, list[LinkRow]]:
     documents = writer.count()
-    sides = Sides()
     parts: list[tuple[str, Any]] = []
     rows: list[LinkRow] = []
     conn = db.conn
     conn.execute("BEGIN")
     try:
-        for path in ok:
-            sha = str(known[path].sha256)
-            doc = writer.doc_by_sha(sha)
-            metas = [m for m in writer.metas(sha) if m.path == path]
-            report = db.report_of(path)
-            if doc is None or not metas or report is None:
+        for path, judged in zip(ok, _judged(writer, known, ok, as_of=as_of,
+                                                    documents=documents, runner=runner),
+                                strict=True):
+            report = db.report_of(path) if judged is not None else None
+            if judged is None or report is None:
                 continue
-            if sha not in sides:
-                blocks = stored_blocks(conn, sha)
-                sides[sha] = side_of(blocks) if blocks else None
-            side = sides[sha]
-            if side is None:
-                continue
-            draft = Draft(sha, fingerprints(side.normal.text), doc.chars, doc.date,
-                          writer.cites_of(doc.id), side, metas[0], doc.title_key)
-            findings, links = derive(draft, writer, as_of, documents, sides)
+            findings, links = judged
+            metas = [m for m in writer.metas(str(known[path].sha256)) if m.path == path]
             parts.append((path, [findings, links]))
             codes = ",".join(f["code"] for f in findings)
             rows += [(known[path].relative, metas[0].mark or "", link["relative"],

@@ -111,6 +111,15 @@ def side_of(blocks: list[tuple[str, str]]) -> _Side:
     return _Side(normalize_blocks([t for t, _ in blocks]), blocks)
 
 
+def side_for(reader: Reader, sha256: str, sides: dict[str, _Side | None]) -> _Side | None:
+    """A stored document's side (kept in ``sides``; None: no stored text)."""
+    if sha256 in sides:
+        return sides[sha256]
+    blocks = stored_blocks(reader.conn, sha256)
+    found = sides[sha256] = side_of(blocks) if blocks else None
+    return found
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the stage needs of the document being judged."""
@@ -136,11 +145,7 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
            sides: dict[str, _Side | None]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The findings and links of one document against the index."""
     def side(doc: DocRow) -> _Side | None:
-        if doc.sha256 in sides:
-            return sides[doc.sha256]
-        blocks = stored_blocks(reader.conn, doc.sha256)
-        found = sides[doc.sha256] = side_of(blocks) if blocks else None
-        return found
+        return side_for(reader, doc.sha256, sides)
 
     def text_of(doc: DocRow) -> str | None:
         found = side(doc)
