@@ -7,7 +7,8 @@ from the committed public texts with a fixed seed, so no two share a passage; ea
 ``dingmi audit`` indexes it (normalized prose, winnowed fingerprints, its citations, its mark).
 The draft (20 pages) copies two paragraphs of one indexed document; the time is the draft's
 fingerprints, the look-ups and the alignment, not the per-file check.
-Run: ``python bench/bench_derived.py [N ...]`` (default 1000 4000).
+Run: ``python bench/bench_derived.py [N ...] [--baseline OTHER_CHECKOUT]`` (default 1000 4000);
+with ``--baseline`` the other checkout's own bench runs right after, on the same sizes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -105,6 +107,14 @@ def check_draft(db: Path, source: list[str], rounds: int = 7) -> tuple[float, in
     return statistics.median(times), found
 
 
+def baseline(checkout: Path, sizes: list[int]) -> None:
+    """The same measurement by another checkout's own bench (its code, this run)."""
+    done = subprocess.run([sys.executable, str(checkout / "bench" / "bench_derived.py"),
+                           *map(str, sizes)], capture_output=True, text=True, check=False,
+                          cwd=checkout)
+    print(f"\nbaseline ({checkout}):\n{done.stdout}{done.stderr[-2000:]}")
+
+
 def main(sizes: list[int]) -> int:
     rows = []
     for n in sizes:
@@ -130,4 +140,12 @@ def main(sizes: list[int]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main([int(a) for a in sys.argv[1:]] or [1000, 4000]))
+    args = sys.argv[1:]
+    other = Path(args.pop(args.index("--baseline") + 1)) if "--baseline" in args else None
+    if other is not None:
+        args.remove("--baseline")
+    sizes = [int(a) for a in args] or [1000, 4000]
+    code = main(sizes)
+    if other is not None:
+        baseline(other, sizes)
+    raise SystemExit(code)
