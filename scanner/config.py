@@ -102,7 +102,7 @@ def load(path: Path) -> Settings:
             raise c.fail(("executor",), "应为 local 或 dask://HOST:PORT",
                          "must be local or dask://HOST:PORT")
         out["executor"] = value
-    if "reference" in top:  # the audit whose derived index drafts are checked against
+    if top.get("reference") is not None:  # the audit whose derived index drafts are checked against
         out["against"] = c.path_of(top["reference"], ("reference",), base)
     if "fail_on" in top:
         out["fail_on"] = fail_on_value(c, top["fail_on"], ("fail_on",))

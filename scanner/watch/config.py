@@ -159,7 +159,7 @@ def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:
                          "fail_on is for the pre-issue profile only")
         fail_on = gate.parse(fail_on_value(c, d["fail_on"], (*at, "fail_on")))
     reference = None
-    if "reference" in d:
+    if d.get("reference") is not None:
         reference = c.path_of(d["reference"], (*at, "reference"), base)
         try:
             check_folder(reference)  # now, naming this line: not at the first file
