@@ -103,6 +103,16 @@ def load(path: Path) -> WatchConfig:
     return config
 
 
+def references(config: WatchConfig, against: Path | None) -> dict[str, Path]:
+    """The audit each folder's files are checked against: its own ``reference``, else
+    ``--against`` (or ``reference`` in ``dingmi.yaml``); folders with neither are left out."""
+    out = {}
+    for f in config.folders:
+        if (reference := f.reference or against) is not None:
+            out[str(f.path)] = reference
+    return out
+
+
 INSIDE = Msg("不能位于监视文件夹 {folder} 内（文件会被反复处理）",
              "must not lie inside the watched folder {folder} (files would go round in a loop)")
 

@@ -43,7 +43,7 @@ from scanner.messages import Msg, printable
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
 from scanner.walk import WalkStats, entry_report, expand, is_temporary
-from scanner.watch.config import Folder, WatchConfig, layout_problems
+from scanner.watch.config import Folder, WatchConfig, layout_problems, references
 from scanner.watch.handle import Outcome, SourceChanged, handle, handle_package, link_outcome
 from scanner.watch.settle import Settler, real_stat
 from scanner.watch.state import StateDB
@@ -126,11 +126,7 @@ class Watcher:
         self.ready = threading.Event()
         self.failures: dict[Path, tuple[int, float, tuple[int, int] | None]] = {}
         _check_layout(config)
-        # each folder's own ``reference``, else ``--against`` (or dingmi.yaml's ``reference``)
-        self.references: dict[str, Path] = {}
-        for f in config.folders:
-            if (reference := f.reference or against) is not None:
-                self.references[str(f.path)] = reference
+        self.references = references(config, against)
         self.job = Job({str(f.path): ScanOptions(as_of=config.as_of or dt.date.today(),
                                                  catalogs=f.catalogs, authority=f.authority)
                         for f in config.folders}, DEFAULT_FORMATS, lang,

@@ -199,3 +199,27 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     done = dingmi("check", str(draft), "--lang", "en", cwd=tmp_path)
     assert done.returncode == 2 and "审核' is not an audit output folder" in done.stderr
     assert audit.exists()
+
+
+def test_a_worker_sees_the_audit_run_again(tmp_path: Path) -> None:
+    """The audit may run again while ``serve`` runs: its one worker, with its read-only
+    connection open, judges the next draft against the new index."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    make_docx(archive / "无关.docx", ["关于召开季度例会的通知", "各科室：",
+                                    "请于本周五下午三点到三楼会议室参加季度工作例会。"])
+    out = tmp_path / "审核"
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    draft = unmarked_copy(tmp_path / "draft.docx")
+    body_, headers = multipart("draft.docx", draft.read_bytes())
+    with running("serve", "--against", str(out), "--jobs", "1", "--as-of", AS_OF) as (url, _):
+        _, before = request(url + "api/v1/check", body_, headers=headers)
+        assert isinstance(before, dict) and before["can_issue"] is True, before["reasons"]
+        assert "links" not in before["report"]
+        make_docx(archive / "来源通知.docx", SOURCE.read_text(encoding="utf-8").splitlines())
+        done = dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
+        assert done.returncode in (0, 1), done.stderr
+        _, after = request(url + "api/v1/check", body_, headers=headers)
+    assert isinstance(after, dict) and after["can_issue"] is False
+    assert after["report"]["links"][0]["relative"] == "来源通知.docx"
