@@ -167,7 +167,7 @@ def _report(task: Task, job: Job, store: TextStore) -> tuple[FileReport, Stamp, 
             return (FileReport.unreadable(read.source, why, options.as_of, engine=ENGINE,
                                           status=body["failed"]), read.on_disk, None)
         doc = unpack(path, body)
-        kept = stored if job.wants_text() else None
+        kept = stored if job.against else None  # (the store already holds it: not sent back)
         return assess(doc, read.source, options, {"extract": 0.0}), read.on_disk, kept
     extracted = extract_document(path, read, options)
     if isinstance(extracted, FileReport):
