@@ -177,13 +177,17 @@ RUN_OUTPUTS: tuple[RunOutput, ...] = (
     RunOutput("ledger.csv", Msg("同一台账的 CSV（UTF-8 带 BOM，Excel 和 WPS 可直接打开）",
                                 "the same ledger as CSV (UTF-8 with BOM for Excel and WPS)"),
               lambda rows, ctx: ledger_csv(rows, ctx.lang)),
-    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单，附日期和原因",
+    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单，附日期和原因、"
+                                    "推定日期的依据和从其派生的文件",
                                     "documents whose period has run or ends within the window, "
-                                    "with the date and the reason"),
+                                    "with the date and the reason, the basis of an inferred "
+                                    "date and the documents derived from each"),
               lambda rows, ctx: declassify_csv(rows, ctx.as_of, ctx.window_end, ctx.lang)),
-    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、定密依据",
+    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、定密依据，"
+                                     "派生文件列在来源之下",
                                      "the declassification list as a workbook, one sheet per "
-                                     "classifying office, with 档号, 文号 and basis"),
+                                     "classifying office, with 档号, 文号 and basis, derived "
+                                     "documents under their source"),
               lambda rows, ctx: declassify_xlsx(
                   declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.as_of, ctx.lang)),
     RunOutput("declassify-review.html", Msg(
