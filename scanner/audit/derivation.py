@@ -22,14 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from scanner.messages import Msg
+from scanner.names import EXPIRY, INFERRED
 
-INFERRED = Msg("由来源推定", "inferred from source")
-STATES = {  # a listed or derived document's state
-    "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
-    "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
-    "unmarked": Msg("未标密级", "unmarked"),
-}
+STATES = EXPIRY  # a listed or derived document's state (scanner.names)
 RUNS_FROM_DATE = ("years", "months", "none")  # the term kinds whose end runs from the date
 
 

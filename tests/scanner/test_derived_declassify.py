@@ -189,3 +189,25 @@ def test_live_source_the_undated_document_is_not_due(tmp_path: Path) -> None:
                                   "(机密★10年), ending on 2030-04-01")
     form = (out / "declassify-review.html").read_text(encoding="utf-8")
     assert "No document has expired or is due." in form
+
+
+def test_the_list_in_english(due_source: Path) -> None:
+    out = due_source.parent / "out_en"
+    done = audit(due_source.parent / "archive", out, "--lang", "en")
+    assert done.returncode in (0, 1), done.stderr
+    wb = openpyxl.load_workbook(out / "declassify.xlsx")
+    assert wb.sheetnames == [OFFICE, "office unknown", "derived documents"]
+    lines = {r["no."]: r for r in _table(wb[OFFICE])}
+    assert lines["1"]["derivation"] == "2 derived documents, listed below it"
+    undated = lines["1.1"]
+    assert (undated["path"], undated["expiry date"], undated["state"]) == (
+        "汇编件.docx", "2026-08-15 (inferred from source)", "due")
+    assert undated["derivation"] == "derived from no. 1 '来源.docx'"
+    assert lines["1.2"]["state"] == "not yet due"
+    with (out / "declassify.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = {r["path"]: r for r in csv.DictReader(fh)}
+    assert listed["汇编件.docx"]["expiry basis"] == "inferred from source: 来源.docx (机密★10年)"
+    assert "转发件.docx (机密★10年, 2031-05-06, not yet due)" in (
+        listed["来源.docx"]["derived documents"])
+    form = (out / "declassify-review.html").read_text(encoding="utf-8")
+    assert "derived from no. 1 &#x27;来源.docx&#x27;" in form and "由来源推定" not in form
