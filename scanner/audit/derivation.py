@@ -183,17 +183,15 @@ def declassify_rows(rows: Sequence[Any], as_of: dt.date, window_end: dt.date) ->
             children.setdefault(s.relative, []).append(row)
     out = []
     for row in rows:
-        state = row.expiry_state(as_of, window_end)
-        guess = None
-        if state in ("expired", "due"):
-            zh, en = _own_reason(row, state, as_of)
-            end = row.expires_on
-        else:
-            guess = infer(row, as_of, window_end)
-            if guess is None or guess.state not in ("expired", "due"):
-                continue
+        guess = infer(row, as_of, window_end)
+        if guess is not None:
             state, end = guess.state, guess.expires_on
             zh, en = guess.reason("zh"), guess.reason("en")
+        else:
+            state, end = row.expiry_state(as_of, window_end), row.expires_on
+            zh, en = _own_reason(row, state, as_of) if state in ("expired", "due") else ("", "")
+        if state not in ("expired", "due"):
+            continue
         derived = tuple(derived_entry(c, as_of, window_end)
                         for c in sorted(children.get(row.relative, ()), key=lambda c: c.relative)
                         if c.relative != row.relative)

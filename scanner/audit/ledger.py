@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from scanner.audit.derivation import SourceLink, expiry_text, inferred_end, sources_of
+from scanner.audit.derivation import (
+    SourceLink,
+    expiry_text,
+    infer,
+    inferred_end,
+    sources_of,
+)
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
@@ -124,11 +130,13 @@ class LedgerRow:
         return str(PurePosixPath(self.relative).parent)
 
     def expiry_state(self, as_of: dt.date, window_end: dt.date) -> str:
-        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end)."""
+        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end); an
+        undated derived document by the date inferred from its sources."""
         if not self.level:
             return "unmarked"
         if not self.expires_on:
-            return "none"
+            guess = infer(self, as_of, window_end)
+            return guess.state if guess is not None else "none"
         end = dt.date.fromisoformat(self.expires_on)
         if end <= as_of:
             return "expired"

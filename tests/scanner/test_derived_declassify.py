@@ -138,6 +138,9 @@ def test_csv_names_the_derived_documents_and_the_inferred_date(due_source: Path)
         "即将到期", "2026-08-15", "")
     assert undated["解密日期依据"] == "由来源推定：来源.docx（机密★10年）"
     assert undated["原因"].startswith("未标成文日期，保密期限由来源推定")
+    stats = json.loads((due_source / "stats.json").read_text(encoding="utf-8"))
+    # the statistics count the undated document by its inferred date, as the list does
+    assert (stats["due_within_window"], stats["expired"], stats["expiry_unknown"]) == (2, 0, 0)
 
 
 def test_review_form_shows_them_together(due_source: Path) -> None:
@@ -189,6 +192,8 @@ def test_live_source_the_undated_document_is_not_due(tmp_path: Path) -> None:
                                   "(机密★10年), ending on 2030-04-01")
     form = (out / "declassify-review.html").read_text(encoding="utf-8")
     assert "No document has expired or is due." in form
+    stats = json.loads((out / "stats.json").read_text(encoding="utf-8"))
+    assert (stats["due_within_window"], stats["expired"], stats["expiry_unknown"]) == (0, 0, 0)
 
 
 def test_the_list_in_english(due_source: Path) -> None:
