@@ -118,14 +118,27 @@ def held_text(held: str, document: str | None, lang: str) -> str:
     return HELD[held].text(lang) if held in HELD else held
 
 
+LINKS = {  # how a derived document is linked to a source (派生关系)
+    "copy": Msg("复制内容", "copied content"), "cite": Msg("引用文号或标题", "cited"),
+    "cite+copy": Msg("引用并复制内容", "cited and copied"),
+}
+YES_NO = {"yes": Msg("是", "yes"), "no": Msg("否", "no")}
+EXPIRY = {  # a document's expiry state on the declassification list (its own or inferred)
+    "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
+    "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
+    "unmarked": Msg("未标密级", "unmarked"),
+}
+INFERRED = Msg("由来源推定", "inferred from source")  # a date taken from a document's sources
+
 TABLES = {"status": STATUS, "verdict": VERDICT, "severity": SEVERITY, "decision": DECISION,
           "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE,
-          "context": CONTEXTS, "held": HELD}
+          "context": CONTEXTS, "held": HELD, "link": LINKS, "yes_no": YES_NO, "expiry": EXPIRY}
 
 
 def value_name(kind: str, value: str, lang: str = "zh") -> str:
     """The name of ``value`` of the kind ``kind`` (status, verdict, severity, decision, reason,
-    conclusion, state, context, held) in ``lang``; an unknown value as it is."""
+    conclusion, state, context, held, link, yes_no, expiry) in ``lang``; an unknown value as
+    it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
 

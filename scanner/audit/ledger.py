@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.audit.derivation import (
+    SourceLink,
+    expiry_text,
+    infer,
+    inferred_end,
+    sources_of,
+)
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
@@ -94,6 +101,7 @@ class LedgerRow:
     origin: str = ""  # 原始/派生: "original" or "derived" for a marked document, else ""
     issuer: str = ""  # 定密机关: the office of the 落款 or the 发文机关标志
     archive_id: str = ""  # 档号, from a sidecar or a name holding one
+    sources: tuple[SourceLink, ...] = ()  # the classified sources it is derived from (links)
 
     def decision_summary(self, lang: str) -> str:
         """The decisions in one cell: ``确认 NO_BASIS；忽略 MARK_POSITION（误报，张三）``."""
@@ -122,11 +130,13 @@ class LedgerRow:
         return str(PurePosixPath(self.relative).parent)
 
     def expiry_state(self, as_of: dt.date, window_end: dt.date) -> str:
-        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end)."""
+        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end); an
+        undated derived document by the date inferred from its sources."""
         if not self.level:
             return "unmarked"
         if not self.expires_on:
-            return "none"
+            guess = infer(self, as_of, window_end)
+            return guess.state if guess is not None else "none"
         end = dt.date.fromisoformat(self.expires_on)
         if end <= as_of:
             return "expired"
@@ -158,14 +168,16 @@ def basis_of(report: dict[str, Any]) -> str:
 
 def origin_of(report: dict[str, Any], facts: DocFacts | None, derived: bool) -> str:
     """``derived`` when the run says so (``--derived``, ``derived: true``), the report or the
-    text says so (派生自…, 定密依据：派生…, a 派生 mark) or a derived finding names a source;
+    text says so (派生自…, 定密依据：派生…, a 派生 mark), a derived finding names a source or
+    its links derive it from a classified source;
     ``original`` for any other marked document; '' for an unmarked one."""
     if not report.get("classification"):
         return ""
     mark = report.get("marking") or {}
     codes = {f["code"] for f in report.get("findings") or []}
     if (derived or report.get("derived") is True or (facts is not None and facts.derived)
-            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)):
+            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)
+            or sources_of(report)):
         return "derived"
     return "original"
 
@@ -211,7 +223,7 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
         if report.get("conclusion") else (),
         basis=basis_of(report), origin=origin_of(report, facts, derived),
         issuer=(report.get("issuer") or (facts.issuer if facts else "")) or "",
-        archive_id=facts.archive_id if facts else "")
+        archive_id=facts.archive_id if facts else "", sources=sources_of(report))
 
 
 COLUMNS = (  # (zh header, en header, attribute or function)
@@ -240,6 +252,9 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
             value = ("；" if lang == "zh" else "; ").join(ACTIONS[a].text(lang) for a in value)
         elif attr == "origin":
             value = ORIGINS[value].text(lang) if value else ""
+        elif attr == "expires_on" and not value:
+            found = inferred_end(row)  # an undated derived document: its sources' end
+            value = expiry_text(found[0], True, lang) if found and found[0] else ""
         elif attr == "reason" and lang != "zh":
             value = row.reason_en
         elif isinstance(value, tuple):
@@ -280,9 +295,11 @@ def sheet_names(base: str, n: int) -> list[str]:
     return [base if i == 0 else f"{base} {i + 1}" for i in range(max(n, 1))]
 
 
-def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
+def ledger_xlsx(rows: Sequence[LedgerRow], lang: str,
+                derived: Sequence[Sequence[str]] = ()) -> bytes:
     """The ledger workbook: frozen header row, filters on every column, set widths; an archive
-    of more than a worksheet's rows continues on further sheets (定密台账 2, …)."""
+    of more than a worksheet's rows continues on further sheets (定密台账 2, …). ``derived``:
+    the 派生关系 table (header first), a sheet after the ledger's."""
     from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
@@ -307,9 +324,37 @@ def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
         ws.append(header)
         for row in chunk:
             ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
+    if derived:
+        _table_sheet(wb, "派生关系" if lang == "zh" else "derived", derived, DERIVED_WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+DERIVED_WIDTHS = (40, 16, 40, 16, 10, 16, 10, 30, 50)
+
+
+def _table_sheet(wb: Any, name: str, table: Sequence[Sequence[str]],
+                 widths: Sequence[int]) -> None:
+    """A sheet of a small table: a bold frozen header with filters, set widths."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    rows = list(table)[:SHEET_ROWS + 1]
+    ws = wb.create_sheet(name)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    header = []
+    for text in rows[0]:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows[1:]:
+        ws.append([_text_cell(ws, _clean(v)) for v in row])
 
 
 class _Sheets:

@@ -187,8 +187,8 @@ def test_ledger_in_english_names_columns_and_origins_in_english(audited_en: Path
 def test_declassify_workbook_has_one_sheet_per_office(audited: tuple[Path, Path]) -> None:
     _, out = audited
     wb = openpyxl.load_workbook(out / "declassify.xlsx")
-    assert wb.sheetnames == [OFFICE_A, OFFICE_B]
-    a, b = (sheet_rows(wb[name]) for name in wb.sheetnames)
+    assert wb.sheetnames == [OFFICE_A, OFFICE_B, "派生文件"]
+    a, b = (sheet_rows(wb[name]) for name in (OFFICE_A, OFFICE_B))
     assert a[0][:3] == [f"定密机关：{OFFICE_A}", "份数", "1"]
     assert b[0][2] == "2"
     head = a[1]
@@ -198,6 +198,12 @@ def test_declassify_workbook_has_one_sheet_per_office(audited: tuple[Path, Path]
     assert (row["档号"], row["文号"], row["状态"]) == ("WS·2015-Y-0003", "示政发〔2015〕3号",
                                                   "已到期")
     assert row["定密依据"].startswith("EDU-01 ")
+    # the unmarked 押运安排 copies the notice: listed under it, to be reviewed with it
+    below = dict(zip(head, a[3], strict=True))
+    assert (below["序号"], below["路径"], below["状态"]) == ("1.1", "未定密/押运安排.docx",
+                                                        "未标密级")
+    assert below["派生关系"] == "派生自第 1 项“WS·2015-Y-0003/通知.docx”"
+    assert len(a) == 4
     paths = [dict(zip(b[1], r, strict=True))["路径"] for r in b[2:]]
     assert paths == ["2019/派生件.docx", "2026/到期.docx"]  # expired and due, path order
     due = dict(zip(b[1], b[3], strict=True))
