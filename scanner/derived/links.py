@@ -353,6 +353,13 @@ def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:
     else:
         found = reader.by_number(c["key"])
         if c["prefix"]:
-            found = [d for d in found if d.number_prefix == c["prefix"]]
+            found = [d for d in found if _same_issuer(c["prefix"], d.number_prefix)]
     shas = {d.sha256 for d in found}
     return found[:1] if len(shas) == 1 else []
+
+
+def _same_issuer(cited: str, own: str | None) -> bool:
+    """Whether a cited 文号's prefix names the issuer of a document's own one: equal, or one
+    ending with the other (``省水利厅青水发``, ``贵委东发改能`` as written in a sentence, against
+    ``青水发``, ``东发改能``); a document whose own 文号 has no prefix matches any."""
+    return not own or cited.endswith(own) or own.endswith(cited)

@@ -18,6 +18,8 @@ from scanner.derived.fingerprint import (
     normalize_blocks,
 )
 from scanner.derived.hanzi import S2T, to_simplified
+from scanner.derived.index import facts_of
+from scanner.derived.links import _same_issuer
 
 TEXT = "经实地勘察，北岭前进保障基地现有技术升级能力可满足30个检查组同时开展工作。"
 
@@ -125,6 +127,24 @@ def test_number_citations(line: str, key: str, prefix: str) -> None:
 def test_own_number_is_not_a_citation() -> None:
     own = own_number("示例办函〔2025〕74号")
     assert citations(["示例办函〔2025〕74号"], own) == []
+
+
+def test_own_number_stands_above_the_title() -> None:
+    blocks = ["国防科技工业保密管理要求汇编",
+              "一、《关于鹰岭-3型动力系统定型试验总体安排的通知》（北", "国科发〔2024〕12号）摘录"]
+    facts = facts_of("x", blocks, {})
+    assert facts.number is None  # a compilation's cited 文号 broken across lines is not its own
+    assert facts_of("y", ["北国科发〔2024〕12号", "关于鹰岭-3型动力系统定型试验总体安排的通知"],
+                    {}).number is not None
+
+
+@pytest.mark.parametrize(("cited", "own", "same"), [
+    ("为承担北国科发", "北国科发", True), ("贵委东发改能", "东发改能", True),
+    ("北国科发", "北国科发", True), ("南公发", "北国科发", False), ("国科发", "北国科发", True),
+    ("川办发", "", True),
+])
+def test_a_cited_prefix_names_the_issuer(cited: str, own: str, same: bool) -> None:
+    assert _same_issuer(cited, own) is same
 
 
 def test_title_citation_and_listing() -> None:
