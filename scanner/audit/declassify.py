@@ -14,8 +14,9 @@ import io
 import re
 from collections.abc import Sequence
 
-from scanner.audit.ledger import ORIGINS, LedgerRow, _clean, _text_cell
+from scanner.audit.ledger import LedgerRow, _clean, _text_cell
 from scanner.messages import Msg
+from scanner.names import level_name, value_name
 
 Due = tuple[LedgerRow, str, str, str]  # (row, state, reason zh, reason en)
 
@@ -34,12 +35,11 @@ TEXT = {
     "clerk": Msg("承办人", "prepared by"),
     "officer": Msg("定密责任人", "classification officer"),
     "date": Msg("日期", "date"),
-    "expired": Msg("已到期", "expired"),
-    "due": Msg("即将到期", "due"),
 }
 COLUMNS = (  # (zh, en, width)
     ("序号", "no.", 6), ("档号", "archive number", 20), ("文号", "document number", 22),
-    ("标题", "title", 40), ("密级", "level", 8), ("国家秘密标志", "mark", 18),
+    ("标题", "title", 40), ("份号", "copy number", 8), ("密级", "level", 8),
+    ("国家秘密标志", "mark", 18),
     ("成文日期", "date", 12), ("解密日期", "expiry date", 12), ("状态", "state", 10),
     ("定密依据", "basis", 36), ("原始/派生", "original/derived", 10), ("原因", "reason", 40),
     ("路径", "path", 40),
@@ -67,10 +67,11 @@ def office_name(office: str, lang: str) -> str:
 
 def _values(i: int, d: Due, lang: str) -> list[str]:
     row, state, zh, en = d
-    return [str(i), row.archive_id, row.doc_number, row.title, row.level, row.mark, row.date,
-            row.expires_on, _t(state, lang), row.basis,
-            ORIGINS[row.origin].text(lang) if row.origin else "", zh if lang == "zh" else en,
-            row.relative]
+    return [str(i), row.archive_id, row.doc_number, row.title, row.copy_number,
+            level_name(row.level, lang), row.mark, row.date, row.expires_on,
+            value_name("expiry", state, lang), row.basis,
+            value_name("origin", row.origin, lang) if row.origin else "",
+            zh if lang == "zh" else en, row.relative]
 
 
 def sheet_title(office: str, taken: set[str]) -> str:
@@ -116,8 +117,8 @@ def declassify_xlsx(due: Sequence[Due], lang: str) -> bytes:
     return buf.getvalue()
 
 
-FORM_COLUMNS = ((0, 4), (1, 11), (2, 11), (3, 18), (5, 9), (6, 8), (7, 8), (9, 13))  # (value
-# index, width in %) of the form's columns; the opinion column takes the rest
+FORM_COLUMNS = ((0, 4), (1, 10), (2, 11), (3, 17), (4, 5), (6, 9), (7, 8), (8, 8), (10, 13))
+# (value index, width in %) of the form's columns; the opinion column takes the rest
 
 
 def review_forms(due: Sequence[Due], as_of: dt.date, lang: str) -> str:

@@ -22,11 +22,13 @@ from typing import Any
 from markers.expiry import add_months
 from markers.models import LEVELS
 from scanner.audit.declassify import as_bytes, declassify_xlsx, review_forms
-from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx, review_xlsx
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
+from scanner.audit.review_sheet import review_xlsx
 from scanner.audit.summary import category_counts, render_summary
 from scanner.audit.yearly import by_year, stats_xlsx
 from scanner.decisions import Decision
 from scanner.messages import Msg
+from scanner.names import level_name, value_name
 from scanner.report.outputs import link_suffix
 from scanner.report.write import write_output
 from scanner.verdicts import VERDICT_CODES
@@ -58,19 +60,25 @@ def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
     return out
 
 
+DECLASSIFY_CSV = (  # (zh, en) headers of declassify.csv
+    ("路径", "path"), ("标题", "title"), ("文号", "document number"), ("份号", "copy number"),
+    ("密级", "level"), ("国家秘密标志", "mark"), ("成文日期", "date"),
+    ("解密日期", "expiry date"), ("状态", "state"), ("原因", "reason"),
+)
+
+
 def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.date,
                    lang: str) -> bytes:
-    """The list of documents due for declassification (UTF-8 with BOM)."""
+    """The list of documents due for declassification (UTF-8 with BOM): each by its title,
+    文号 and 份号 as well as its path; the state by its name (已到期, 即将到期)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["路径", "标题", "密级", "国家秘密标志", "成文日期", "解密日期", "状态", "原因"]
-                    if lang == "zh" else
-                    ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
-    names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
+    writer.writerow([zh if lang == "zh" else en for zh, en in DECLASSIFY_CSV])
     for row, state, zh, en in declassify_rows(rows, as_of, window_end):
         writer.writerow([csv_safe(v) for v in (
-            row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
-            names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en)])
+            row.relative, row.title, row.doc_number, row.copy_number,
+            level_name(row.level, lang), row.mark, row.date, row.expires_on,
+            value_name("expiry", state, lang), zh if lang == "zh" else en)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
@@ -187,13 +195,14 @@ RUN_OUTPUTS: tuple[RunOutput, ...] = (
     RunOutput("ledger.csv", Msg("同一台账的 CSV（UTF-8 带 BOM，Excel 和 WPS 可直接打开）",
                                 "the same ledger as CSV (UTF-8 with BOM for Excel and WPS)"),
               lambda rows, ctx: ledger_csv(rows, ctx.lang)),
-    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单，附日期和原因",
-                                    "documents whose period has run or ends within the window, "
-                                    "with the date and the reason"),
+    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单（标题、文号、份号），"
+                                    "附日期和原因",
+                                    "documents whose period has run or ends within the window "
+                                    "(title, 文号, 份号), with the date and the reason"),
               lambda rows, ctx: declassify_csv(rows, ctx.as_of, ctx.window_end, ctx.lang)),
-    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、定密依据",
+    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、份号、定密依据",
                                      "the declassification list as a workbook, one sheet per "
-                                     "classifying office, with 档号, 文号 and basis"),
+                                     "classifying office, with 档号, 文号, 份号 and basis"),
               lambda rows, ctx: declassify_xlsx(
                   declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.lang)),
     RunOutput("declassify-review.html", Msg(
