@@ -35,6 +35,7 @@ from scanner.decisions import Decisions
 from scanner.derived.archive import run_stage
 from scanner.fsutil import remove_stale_temporaries
 from scanner.messages import Msg
+from scanner.names import code_labels, value_name
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
 from scanner.report.outputs import main_suffix
@@ -287,12 +288,14 @@ def derived_csv(rows: Sequence[tuple[str, ...]], lang: str) -> bytes:
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\r\n")
     out.writerow(["派生文件", "派生文件标志", "来源文件", "来源标志", "来源有效", "关联方式",
-                  "覆盖比例", "引用", "发现代码"] if lang == "zh" else
+                  "覆盖比例", "引用", "发现"] if lang == "zh" else
                  ["derived", "derived mark", "source", "source mark", "source live", "by",
-                  "share", "citations", "codes"])
+                  "share", "citations", "findings"])
     live = {"yes": "是", "no": "否"} if lang == "zh" else {}
-    for row in rows:
-        out.writerow([csv_safe(live.get(v, v) if i == 4 else v) for i, v in enumerate(row)])
+    for row in rows:  # how linked and the findings by name (each code in brackets)
+        shown = [*row[:4], live.get(row[4], row[4]), value_name("link", row[5], lang), *row[6:8],
+                 code_labels([c for c in row[8].split(",") if c], lang), *row[9:]]
+        out.writerow([csv_safe(v) for v in shown])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 

@@ -14,6 +14,7 @@ from scanner.derived.index import Reader, facts_of, meta_of
 from scanner.derived.stage import _Side, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
+from scanner.names import LINK as LINK_BY
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -24,8 +25,7 @@ LINK = Msg("    来源 {relative}（{mark}）：{by_zh}，共享段落覆盖本�
            "document")
 PASSAGE = Msg("      本文件 {here} “{excerpt}” ⇄ 来源 {there}",
               "      here {here} '{excerpt}' ⇄ source {there}")
-BY = {"copy": ("复制内容", "copied content"), "cite": ("引用文号或标题", "cited"),
-      "cite+copy": ("引用并复制内容", "cited and copied")}
+BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 
 
 class Against:
