@@ -38,10 +38,10 @@ TEXT = {
 }
 COLUMNS = (  # (zh, en, width)
     ("序号", "no.", 6), ("档号", "archive number", 20), ("文号", "document number", 22),
-    ("标题", "title", 40), ("份号", "copy number", 8), ("密级", "level", 8),
+    ("标题", "title", 40), ("份号", "copy number", 12), ("密级", "level", 13),
     ("国家秘密标志", "mark", 18),
     ("成文日期", "date", 12), ("解密日期", "expiry date", 12), ("状态", "state", 10),
-    ("定密依据", "basis", 36), ("原始/派生", "original/derived", 10), ("原因", "reason", 40),
+    ("定密依据", "basis", 36), ("原始/派生", "original/derived", 16), ("原因", "reason", 40),
     ("路径", "path", 40),
 )
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -117,7 +117,7 @@ def declassify_xlsx(due: Sequence[Due], lang: str) -> bytes:
     return buf.getvalue()
 
 
-FORM_COLUMNS = ((0, 4), (1, 10), (2, 11), (3, 17), (4, 5), (6, 9), (7, 8), (8, 8), (10, 13))
+FORM_COLUMNS = ((0, 4), (1, 10), (2, 11), (3, 15), (4, 7), (6, 9), (7, 8), (8, 8), (10, 13))
 # (value index, width in %) of the form's columns; the opinion column takes the rest
 
 

@@ -230,7 +230,8 @@ COLUMNS = (  # (zh header, en header, attribute or function)
     ("判定", "verdicts", "verdicts"), ("建议处理", "suggested action", "actions"),
     ("说明", "reason", "reason"), ("审核决定", "decisions", "decisions"),
 )
-WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 36, 10, 24, 20, 10, 40, 30, 40, 30, 40)
+WIDTHS = (40, 36, 22, 12, 13, 20, 16, 12, 28, 12, 36, 16, 24, 20, 14, 60, 40, 40, 30, 60)
+# (a Chinese character takes two units: 状态 holds 不支持的格式, 密级 CONFIDENTIAL)
 
 
 def _cells(row: LedgerRow, lang: str) -> list[str]:

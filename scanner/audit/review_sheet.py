@@ -13,8 +13,8 @@ from scanner.names import code_label, value_name
 
 REVIEW_COLUMNS = (  # (zh, en, width)
     ("路径", "path", 40), ("标题", "title", 30), ("文号", "document number", 20),
-    ("份号", "copy number", 8), ("国家秘密标志", "mark", 18), ("发现", "finding", 30),
-    ("级别", "severity", 8), ("说明", "message", 50), ("审核决定", "decision", 10),
+    ("份号", "copy number", 12), ("国家秘密标志", "mark", 18), ("发现", "finding", 44),
+    ("级别", "severity", 10), ("说明", "message", 50), ("审核决定", "decision", 10),
     ("理由", "reason", 12), ("审核人", "reviewer", 10), ("时间", "time", 20),
     ("备注", "note", 30),
 )

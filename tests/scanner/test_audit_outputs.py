@@ -259,6 +259,34 @@ def test_declassify_list_shows_title_number_and_copy(audited: tuple[Path, Path],
     assert en["2026/到期.docx"]["copy number"] == "000007"
 
 
+def units(text: str) -> int:
+    """The width of ``text`` in a worksheet's column units (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+SHORT = {"状态", "密级", "份号", "原始/派生", "级别", "审核决定", "status", "level", "state",
+         "copy number", "original/derived", "severity", "decision"}
+
+
+@pytest.mark.parametrize("name", ["ledger.xlsx", "review.xlsx", "declassify.xlsx"])
+def test_workbook_headers_and_short_values_fit_their_columns(
+        audited: tuple[Path, Path], audited_en: Path, name: str) -> None:
+    """Opened in Excel or WPS, no header is cut off, nor a status, level, 份号, origin, severity
+    or decision (the names are longer than the values were), in either language."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    for out in (audited[1], audited_en):
+        for ws in openpyxl.load_workbook(out / name).worksheets:
+            rows = sheet_rows(ws)
+            at = 1 if name == "declassify.xlsx" else 0  # the office's line comes first there
+            for i, head in enumerate(rows[at], start=1):
+                width = ws.column_dimensions[get_column_letter(i)].width
+                assert units(head) <= width, (name, head, width)
+                if head in SHORT:
+                    widest = max((units(r[i - 1]) for r in rows[at + 1:]), default=0)
+                    assert widest <= width, (name, head, widest, width)
+
+
 def test_declassify_workbook_has_one_sheet_per_office(audited: tuple[Path, Path]) -> None:
     _, out = audited
     wb = openpyxl.load_workbook(out / "declassify.xlsx")
@@ -337,6 +365,15 @@ def test_review_form_prints_one_a4_form_per_office(audited: tuple[Path, Path],
             assert forms.nth(1).locator("tbody tr").count() == 2
             head = forms.nth(0).locator("thead th").all_inner_texts()
             assert head[:3] == ["序号", "档号", "文号"] and head[-1] == "审核意见"
+            assert "份号" in head
+            # 份号 and the dates each on one line (a copy number is not broken in two)
+            page.set_viewport_size({"width": 1366, "height": 768})
+            for name in ("份号", "成文日期", "解密日期"):
+                column = head.index(name) + 1
+                lines = page.locator(f"section.form tbody td:nth-child({column})").evaluate_all(
+                    """tds => tds.map(td => { const r = document.createRange();
+                    r.selectNodeContents(td); return r.getClientRects().length; })""")
+                assert lines and set(lines) == {1}, (name, lines)
             page.emulate_media(media="print")
             page.pdf(path=str(pdf), prefer_css_page_size=True)
         finally:
