@@ -15,6 +15,7 @@ from scanner.derived.stage import _Side, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
 from scanner.names import LINK as LINK_BY
+from scanner.names import place
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -67,7 +68,7 @@ class Against:
 
 
 def link_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """Lines naming each source, its mark and the shared passages."""
+    """Lines naming each source, its mark and the shared passages (each place in words)."""
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
@@ -75,7 +76,7 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=p["here"]["location"],
+            out.append(PASSAGE.format(here=place(p["here"]["location"], lang),
                                       excerpt=p["here"]["excerpt"] or "…",
-                                      there=p["there"]["location"]).text(lang))
+                                      there=place(p["there"]["location"], lang)).text(lang))
     return out
