@@ -54,10 +54,6 @@ FORMAT = {  # a file's format, where its short name is a word (docx, pdf… are 
     "text": Msg("文本", "text"), "image": Msg("图像", "image"), "web": Msg("网页", "web page"),
     "mht": Msg("网页归档（MHT）", "web archive (MHT)"), "-": Msg("无扩展名", "no suffix"),
 }
-LINK = {  # how a derived document is linked to its source (derived.csv, check --against)
-    "copy": Msg("复制内容", "copied content"), "cite": Msg("引用文号或标题", "cited"),
-    "cite+copy": Msg("引用并复制内容", "cited and copied"),
-}
 EXPIRY = {  # where a marked document stands against its end date (the declassification list)
     "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
     "later": Msg("以后到期", "later"), "none": Msg("无法计算", "no computable end"),
@@ -133,16 +129,22 @@ def held_text(held: str, document: str | None, lang: str) -> str:
     return HELD[held].text(lang) if held in HELD else held
 
 
+LINKS = {  # how a derived document is linked to a source (派生关系)
+    "copy": Msg("复制内容", "copied content"), "cite": Msg("引用文号或标题", "cited"),
+    "cite+copy": Msg("引用并复制内容", "cited and copied"),
+}
+YES_NO = {"yes": Msg("是", "yes"), "no": Msg("否", "no")}
+
 TABLES = {"status": STATUS, "verdict": VERDICT, "severity": SEVERITY, "decision": DECISION,
           "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE,
           "context": CONTEXTS, "held": HELD, "origin": ORIGIN, "format": FORMAT,
-          "expiry": EXPIRY, "link": LINK}
+          "expiry": EXPIRY, "link": LINKS, "yes_no": YES_NO}
 
 
 def value_name(kind: str, value: str, lang: str = "zh") -> str:
     """The name of ``value`` of the kind ``kind`` (status, verdict, severity, decision, reason,
-    conclusion, state, context, held, origin, format, expiry, link) in ``lang``; an unknown value as
-    it is."""
+    conclusion, state, context, held, origin, format, expiry, link, yes_no) in ``lang``; an
+    unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
 

@@ -287,9 +287,11 @@ def sheet_names(base: str, n: int) -> list[str]:
     return [base if i == 0 else f"{base} {i + 1}" for i in range(max(n, 1))]
 
 
-def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
+def ledger_xlsx(rows: Sequence[LedgerRow], lang: str,
+                derived: Sequence[Sequence[str]] = ()) -> bytes:
     """The ledger workbook: frozen header row, filters on every column, set widths; an archive
-    of more than a worksheet's rows continues on further sheets (定密台账 2, …)."""
+    of more than a worksheet's rows continues on further sheets (定密台账 2, …). ``derived``:
+    the 派生关系 table (header first), a sheet after the ledger's."""
     from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
@@ -314,9 +316,37 @@ def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
         ws.append(header)
         for row in chunk:
             ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
+    if derived:
+        _table_sheet(wb, "派生关系" if lang == "zh" else "derived", derived, DERIVED_WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+DERIVED_WIDTHS = (40, 16, 40, 16, 12, 16, 10, 30, 50)  # 来源有效 / source live: 12
+
+
+def _table_sheet(wb: Any, name: str, table: Sequence[Sequence[str]],
+                 widths: Sequence[int]) -> None:
+    """A sheet of a small table: a bold frozen header with filters, set widths."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    rows = list(table)[:SHEET_ROWS + 1]
+    ws = wb.create_sheet(name)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    header = []
+    for text in rows[0]:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows[1:]:
+        ws.append([_text_cell(ws, _clean(v)) for v in row])
 
 
 def _text_cell(ws: Any, value: str) -> Any:

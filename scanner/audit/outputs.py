@@ -23,10 +23,12 @@ from markers.expiry import add_months
 from markers.models import LEVELS
 from scanner.audit.declassify import as_bytes, declassify_xlsx, review_forms
 from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
+from scanner.audit.links_sheet import derived_table
 from scanner.audit.review_sheet import review_xlsx
 from scanner.audit.summary import category_counts, render_summary
 from scanner.audit.yearly import by_year, stats_xlsx
 from scanner.decisions import Decision
+from scanner.derived.archive import LinkRow
 from scanner.messages import Msg
 from scanner.names import level_name, value_name
 from scanner.report.outputs import link_suffix
@@ -160,6 +162,7 @@ class RunContext:
     catalogs: tuple[str, ...]
     stats: dict[str, Any] = field(default_factory=dict)  # set by write_outputs, once
     decisions: tuple[Decision, ...] = ()  # every reviewer's decision in the audit's database
+    links: tuple[LinkRow, ...] = ()  # the 派生关系 (derived stage), a sheet of the ledger
 
     @property
     def window_end(self) -> dt.date:
@@ -191,7 +194,8 @@ def _summary(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
 RUN_OUTPUTS: tuple[RunOutput, ...] = (
     RunOutput("ledger.xlsx", Msg("定密台账工作簿：每个文件一行，冻结表头并可筛选",
                                  "the ledger workbook: one row per file, frozen header, filters"),
-              lambda rows, ctx: ledger_xlsx(rows, ctx.lang)),
+              lambda rows, ctx: ledger_xlsx(rows, ctx.lang,
+                                            derived=derived_table(ctx.links, ctx.lang))),
     RunOutput("ledger.csv", Msg("同一台账的 CSV（UTF-8 带 BOM，Excel 和 WPS 可直接打开）",
                                 "the same ledger as CSV (UTF-8 with BOM for Excel and WPS)"),
               lambda rows, ctx: ledger_csv(rows, ctx.lang)),

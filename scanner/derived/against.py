@@ -14,7 +14,7 @@ from scanner.derived.index import Reader, facts_of, meta_of
 from scanner.derived.stage import _Side, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
-from scanner.names import LINK as LINK_BY
+from scanner.names import LINKS as LINK_BY
 from scanner.names import place
 
 DB_NAME = "audit.sqlite"

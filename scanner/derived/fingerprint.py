@@ -22,6 +22,7 @@ than ``K`` = 8 characters ever does (the noise threshold).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,10 +44,13 @@ STRUCTURAL = re.compile(
     r"^(抄送|分送|抄报|主送|报送)[:：]|印发$|^[（(]?(此件|本件)?(发至|印发至|分发至).{0,30}[）)]?$"
     r"|^知悉范围[:：]|^.{2,60}[:：]$"
     r"|^.{0,30}(国家秘密|涉密|秘密文件).{0,40}(妥善保管|不得|严禁|清退|销毁|追究).{0,60}$")
+# The quotation itself: “…”, or (as PDF text often has it) its opening mark moved further on
+# (to the end of a line), as long as a closing mark ends it within a few lines.
+_QUOTED = r"[:：，,]?\s*(?:“[^”]{2,1200}”|[^“”。\n]{2,80}\s*“+\s*[^“”]{0,400}”)"
 PUBLIC_QUOTE = re.compile(
     r"《[^《》]{2,60}》第[一二三四五六七八九十百零〇0-9]+条(?:第[^，。“]{1,6}款)?"
-    r"[^“。]{0,8}[:：，,]?\s*“[^”]{2,1200}”"
-    r"|(?:总书记|主席|总理|同志)[^“。]{0,16}(?:指出|强调|要求|说|讲)[:：，,]?\s*“[^”]{2,1200}”")
+    r"[^“。]{0,8}" + _QUOTED +
+    r"|(?:总书记|主席|总理|同志)[^“。]{0,16}(?:指出|强调|要求|说|讲)" + _QUOTED)
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,22 @@ def title_index(blocks: Sequence[str]) -> int | None:
     return None
 
 
-def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` to leave out: public quotations, 文号, 《…》."""
-    spans = [m.span() for m in PUBLIC_QUOTE.finditer(text)]
-    spans += [m.span() for m in DOC_NO.finditer(text)]
-    spans += [m.span() for m in BOOK.finditer(text)]
-    return spans
+def _masked(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """For each block, the spans to leave out: public quotations, 文号, 《…》. They are looked
+    for across block ends (a PDF's lines break a quotation or a title anywhere)."""
+    joined = "\n".join(texts)
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t) + 1)
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for pattern in (PUBLIC_QUOTE, DOC_NO, BOOK):
+        for m in pattern.finditer(joined):
+            s, e = m.span()
+            b = bisect_right(starts, s) - 1
+            while b < len(texts) and starts[b] < e:
+                out[b].append((max(s - starts[b], 0), min(e - starts[b], len(texts[b]))))
+                b += 1
+    return out
 
 
 def normalize_blocks(blocks: Sequence[str]) -> Normal:
@@ -92,9 +106,10 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     chars: list[str] = []
     where: list[int] = []
     offsets: list[int] = []
+    folded = [to_simplified(fold_width(raw)) for raw in blocks[start:]]
+    masks = _masked(folded)
     for b in range(start, len(blocks)):
-        raw = blocks[b]
-        text = to_simplified(fold_width(raw))
+        text = folded[b - start]
         if STRUCTURAL.search(text.strip()):
             if chars and chars[-1] != BREAK:
                 chars.append(BREAK)
@@ -102,10 +117,10 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
                 offsets.append(0)
             continue
         masked = [False] * len(text)
-        for s, e in _masked(text):
+        for s, e in masks[b - start]:
             for i in range(s, e):
                 masked[i] = True
-        gap = True
+        gap = not chars or chars[-1] == BREAK  # a part left out at a block start breaks too
         for i, ch in enumerate(text):
             if masked[i]:
                 if not gap:

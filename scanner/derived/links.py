@@ -19,6 +19,7 @@ document; a line that only lists documents (a register) cites nothing.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,12 +36,21 @@ EDIT_EVERY = 16  # at most one edit per this many matching characters
 MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
 RESUME = 4  # characters that must match again after an edit
 UNDATED = "9999-99-99"
+ROUTINE_MIN = 8  # a passage in this many documents may still be one source's, copied
 
 
 def boilerplate_limit(documents: int) -> int:
     """A fingerprint in more documents than this is boilerplate: a quarter of a small archive,
     and at most ``20 + N/2000`` documents (never fewer than 5)."""
     return max(5, min(documents // 4, 20 + documents // 2000))
+
+
+def routine_limit(documents: int) -> int:
+    """A passage held by more documents than this is routine text (a template paragraph every
+    writer of the archive reuses): a tenth of the archive, at least :data:`ROUTINE_MIN` and at
+    most the boilerplate limit. Counted over whole passages, where a fingerprint's own count
+    misses a template whose filled-in names and figures split its fingerprints."""
+    return max(ROUTINE_MIN, min(documents // 10, boilerplate_limit(documents)))
 
 
 @dataclass(frozen=True)
@@ -136,12 +146,25 @@ def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, l
         for x, y in _SKIPS:
             ia, jb = i + step * (ca + x), j + step * (cb + y)
             if _exact(a, b, ia, jb, step) >= RESUME:
+                if _figures_differ(_edited(a, na, x, step), _edited(b, nb, y, step)):
+                    return ca, cb, edits, runs  # another figure: another fact, not a copy
                 ca += x
                 cb += y
                 edits += 1
                 break
         else:
             return ca, cb, edits, runs
+
+
+def _edited(text: str, at: int, n: int, step: int) -> str:
+    """The ``n`` characters an edit passes over from ``text[at]`` in direction ``step``."""
+    return text[at:at + n] if step > 0 else text[max(at - n + 1, 0):at + 1]
+
+
+def _figures_differ(here: str, there: str) -> bool:
+    """Whether an edit replaces a figure by another (digits on both sides): a copy keeps its
+    figures, a routine sentence pattern fills in its own."""
+    return any(c.isdigit() for c in here) and any(c.isdigit() for c in there)
 
 
 def _own_run(runs: list[range], boiler: bytearray) -> int:
@@ -247,6 +270,7 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
             shared[doc].append((here, pos))
     links: dict[int, Link] = {}
     candidates: list[tuple[str, int, list[Passage]]] = []
+    routine = _Routine(by_hash, docs_of, routine_limit(documents))
     for doc_id, pairs in shared.items():
         other = reader.doc(doc_id)
         if other.sha256 == own_sha:
@@ -255,6 +279,7 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
             continue
         there = text_of(other)
         passages = _passages(pairs, text, there, boiler) if there else []
+        passages = [p for p in passages if not routine.held_widely(p.here)]
         if passages and _is_source(other, passages, chars, date):
             candidates.append((other.date or UNDATED, doc_id, passages))
     claimed: set[int] = set()
@@ -277,6 +302,32 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
     for link in links.values():
         link.share = round(_covered(link.passages, 0) / chars, 3) if chars else 0.0
     return sorted(links.values(), key=lambda lk: (lk.source.date or UNDATED, lk.source.id))
+
+
+class _Routine:
+    """How many documents hold a passage of this document: those holding at least half of the
+    fingerprints inside it."""
+
+    def __init__(self, by_hash: dict[int, list[int]], docs_of: dict[int, set[int]],
+                 limit: int) -> None:
+        self.limit = limit
+        self.docs_of = docs_of
+        self.at = sorted((p, h) for h, ps in by_hash.items() for p in ps)
+        self.cache: dict[tuple[int, int], bool] = {}
+
+    def held_widely(self, span: tuple[int, int]) -> bool:
+        """Whether more documents than the limit hold the passage at ``span``."""
+        if span not in self.cache:
+            start, end = span
+            inside = [h for _, h in self.at[bisect_left(self.at, (start, -1)):
+                                            bisect_left(self.at, (end, -1))]]
+            counts: dict[int, int] = defaultdict(int)
+            for h in inside:
+                for doc in self.docs_of.get(h, ()):
+                    counts[doc] += 1
+            holders = sum(1 for c in counts.values() if c * 2 >= len(inside))
+            self.cache[span] = bool(inside) and holders > self.limit
+        return self.cache[span]
 
 
 def _claimed(p: Passage, claimed: set[int]) -> bool:

@@ -55,6 +55,24 @@ def test_public_quotation_is_left_out(quote: str) -> None:
     assert text.count(BREAK) == 1
 
 
+@pytest.mark.parametrize("lines", [
+    # a PDF's lines: the quotation broken across them, its opening mark moved to a line's end
+    ["习近平总书记强调： 保密工作是党和国家一项极为重要的工作，要坚持总体国家安全 ““",
+     "观，切实筑牢保密防线，确保党和国家秘密安全。”"],
+    ["《中华人民共和国保守国家秘密法》第二十一条规定：“国家秘密的密级、保密期限和知悉范围，",
+     "应当根据情况变化及时变更。”"],
+])
+def test_public_quotation_across_lines_is_left_out(lines: list[str]) -> None:
+    text = normalize_blocks([TEXT, *lines, TEXT]).text
+    assert "极为重要" not in text and "切实筑牢" not in text and "及时变更" not in text
+    assert text.count(BREAK) == 1 and text.count(normalize_blocks([TEXT]).text) == 2
+
+
+def test_an_attribution_without_quotation_marks_keeps_the_text() -> None:
+    own = "同志强调，要加强北岭前进保障基地的值守力量，三号试验区于九月底前完成换装。"
+    assert "三号试验区于九月底前完成换装" in normalize_blocks([own]).text
+
+
 def test_citations_are_left_out_of_fingerprints() -> None:
     text = normalize_blocks(["现将示例发〔2024〕12号和《关于某事的通知》转发给你们。"]).text
     assert "2024" not in text and "某事" not in text
