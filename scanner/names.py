@@ -54,12 +54,6 @@ FORMAT = {  # a file's format, where its short name is a word (docx, pdf… are 
     "text": Msg("文本", "text"), "image": Msg("图像", "image"), "web": Msg("网页", "web page"),
     "mht": Msg("网页归档（MHT）", "web archive (MHT)"), "-": Msg("无扩展名", "no suffix"),
 }
-EXPIRY = {  # where a marked document stands against its end date (the declassification list)
-    "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
-    "later": Msg("以后到期", "later"), "none": Msg("无法计算", "no computable end"),
-    "unmarked": Msg("无标志", "unmarked"),
-}
-
 CODES = {  # every finding code (domain.md §6 and the scanner's own)
     "MARK_NO_STAR": Msg("标志缺少★", "mark without ★"),
     "MARK_WRONG_SYMBOL": Msg("标志符号错误", "wrong symbol in the mark"),
@@ -134,6 +128,12 @@ LINKS = {  # how a derived document is linked to a source (派生关系)
     "cite+copy": Msg("引用并复制内容", "cited and copied"),
 }
 YES_NO = {"yes": Msg("是", "yes"), "no": Msg("否", "no")}
+EXPIRY = {  # a document's expiry state on the declassification list (its own or inferred)
+    "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
+    "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
+    "unmarked": Msg("未标密级", "unmarked"),
+}
+INFERRED = Msg("由来源推定", "inferred from source")  # a date taken from a document's sources
 
 TABLES = {"status": STATUS, "verdict": VERDICT, "severity": SEVERITY, "decision": DECISION,
           "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE,

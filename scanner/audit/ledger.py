@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.audit.derivation import (
+    SourceLink,
+    expiry_text,
+    infer,
+    inferred_end,
+    sources_of,
+)
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
@@ -86,6 +93,7 @@ class LedgerRow:
     origin: str = ""  # 原始/派生: "original" or "derived" for a marked document, else ""
     issuer: str = ""  # 定密机关: the office of the 落款 or the 发文机关标志
     archive_id: str = ""  # 档号, from a sidecar or a name holding one
+    sources: tuple[SourceLink, ...] = ()  # the classified sources it is derived from (links)
 
     def decision_summary(self, lang: str) -> str:
         """The decisions in one cell, by name: ``确认 定密依据不明（NO_BASIS）；忽略
@@ -126,11 +134,13 @@ class LedgerRow:
         return str(PurePosixPath(self.relative).parent)
 
     def expiry_state(self, as_of: dt.date, window_end: dt.date) -> str:
-        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end)."""
+        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end); an
+        undated derived document by the date inferred from its sources."""
         if not self.level:
             return "unmarked"
         if not self.expires_on:
-            return "none"
+            guess = infer(self, as_of, window_end)
+            return guess.state if guess is not None else "none"
         end = dt.date.fromisoformat(self.expires_on)
         if end <= as_of:
             return "expired"
@@ -162,14 +172,16 @@ def basis_of(report: dict[str, Any]) -> str:
 
 def origin_of(report: dict[str, Any], facts: DocFacts | None, derived: bool) -> str:
     """``derived`` when the run says so (``--derived``, ``derived: true``), the report or the
-    text says so (派生自…, 定密依据：派生…, a 派生 mark) or a derived finding names a source;
+    text says so (派生自…, 定密依据：派生…, a 派生 mark), a derived finding names a source or
+    its links derive it from a classified source;
     ``original`` for any other marked document; '' for an unmarked one."""
     if not report.get("classification"):
         return ""
     mark = report.get("marking") or {}
     codes = {f["code"] for f in report.get("findings") or []}
     if (derived or report.get("derived") is True or (facts is not None and facts.derived)
-            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)):
+            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)
+            or sources_of(report)):
         return "derived"
     return "original"
 
@@ -215,7 +227,7 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
         if report.get("conclusion") else (),
         basis=basis_of(report), origin=origin_of(report, facts, derived),
         issuer=(report.get("issuer") or (facts.issuer if facts else "")) or "",
-        archive_id=facts.archive_id if facts else "")
+        archive_id=facts.archive_id if facts else "", sources=sources_of(report))
 
 
 COLUMNS = (  # (zh header, en header, attribute or function)
@@ -249,6 +261,9 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
             value = value_name(attr, value, lang) if value else ""
         elif attr == "level":
             value = level_name(value, lang)
+        elif attr == "expires_on" and not value:
+            found = inferred_end(row)  # an undated derived document: its sources' end
+            value = expiry_text(found[0], True, lang) if found and found[0] else ""
         elif attr == "reason" and lang != "zh":
             value = row.reason_en
         out.append(str(value))

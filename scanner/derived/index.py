@@ -178,6 +178,10 @@ class Reader:
         """Close the connection."""
         self.conn.close()
 
+    def forget(self) -> None:
+        """Drop the documents read so far (the index changed under a read-only reader)."""
+        self._docs.clear()
+
     def has_index(self) -> bool:
         """Whether the audit built the index."""
         row = self.conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND "

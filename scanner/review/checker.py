@@ -48,6 +48,7 @@ class CheckSettings:
     queue: int = 8  # requests that may wait for a worker
     policy: Policy = field(default_factory=Policy)
     lang: str = "zh"
+    against: Path | None = None  # an audit whose derived index drafts are checked against
 
 
 NAME_BYTES = 200  # a name's bytes kept, below NAME_MAX (255 on Linux file systems)
@@ -162,7 +163,8 @@ class Checker:
 
     def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.job = Job({"": settings.options}, ("json",), settings.lang)
+        against = {"": str(settings.against.absolute())} if settings.against is not None else {}
+        self.job = Job({"": settings.options}, ("json",), settings.lang, against=against)
         self.idle: queue.Queue[ProcessPool] = queue.Queue()
         for _ in range(max(settings.workers, 1)):
             self.idle.put(ProcessPool(self.job, 1, settings.policy))
@@ -203,6 +205,8 @@ class Checker:
         report["source"]["path"] = path.name  # the server's temporary path means nothing
         for catalog in report.get("catalogs") or []:
             catalog.pop("path", None)  # nor do the server's folders: id, version and hash say it
+        for link in report.get("links") or []:
+            link.pop("source", None)  # a source by its place in the audited archive
         policy = parse(fail_on) if isinstance(fail_on, str) else fail_on
         held = reasons(report, policy)
         out = {"verdict": report["verdict"], "exit_code": exit_code([of_report(report)], policy),
