@@ -26,8 +26,9 @@ from scanner.audit.derivation import (
     expiry_text,
     sources_text,
 )
-from scanner.audit.ledger import ORIGINS, _clean, _text_cell
+from scanner.audit.ledger import _clean, _text_cell
 from scanner.messages import Msg
+from scanner.names import level_name, value_name
 
 TEXT = {
     "unknown": Msg("定密机关不明", "office unknown"),
@@ -51,16 +52,18 @@ TEXT = {
 }
 DERIVED_COLUMNS = (  # the sheet of derived documents: (zh, en, width)
     ("来源路径", "source path", 36), ("来源标志", "source mark", 16),
-    ("来源状态", "source state", 10),
-    ("派生文件路径", "derived document", 36), ("标题", "title", 36), ("国家秘密标志", "mark", 16),
+    ("来源状态", "source state", 12),
+    ("派生文件路径", "derived document", 36), ("标题", "title", 36),
+    ("文号", "document number", 20), ("份号", "copy number", 12), ("国家秘密标志", "mark", 16),
     ("成文日期", "date", 12), ("解密日期", "expiry date", 24), ("解密日期依据", "expiry basis", 36),
     ("状态", "state", 10),
 )
 COLUMNS = (  # (zh, en, width)
     ("序号", "no.", 6), ("档号", "archive number", 20), ("文号", "document number", 22),
-    ("标题", "title", 40), ("密级", "level", 8), ("国家秘密标志", "mark", 18),
+    ("标题", "title", 40), ("份号", "copy number", 12), ("密级", "level", 13),
+    ("国家秘密标志", "mark", 18),
     ("成文日期", "date", 12), ("解密日期", "expiry date", 12), ("状态", "state", 10),
-    ("定密依据", "basis", 36), ("原始/派生", "original/derived", 10), ("原因", "reason", 40),
+    ("定密依据", "basis", 36), ("原始/派生", "original/derived", 16), ("原因", "reason", 40),
     ("路径", "path", 40), ("派生关系", "derivation", 36),
 )
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -89,9 +92,10 @@ def _values(i: int, d: Due, lang: str) -> list[str]:
     relation = [sources_text(d.inferred, lang)] if d.inferred else []
     if d.derived:
         relation.append(TEXT["has_derived"].text(lang).format(n=len(d.derived)))
-    return [str(i), row.archive_id, row.doc_number, row.title, row.level, row.mark, row.date,
+    return [str(i), row.archive_id, row.doc_number, row.title, row.copy_number,
+            level_name(row.level, lang), row.mark, row.date,
             expiry_text(d.expires_on, d.inferred, lang), STATES[d.state].text(lang), row.basis,
-            ORIGINS[row.origin].text(lang) if row.origin else "", d.reason(lang),
+            value_name("origin", row.origin, lang) if row.origin else "", d.reason(lang),
             row.relative, ("；" if lang == "zh" else "; ").join(relation)]
 
 
@@ -101,9 +105,10 @@ def _child_values(no: str, parent: int, source: Due, c: Derived, *, as_of: dt.da
     row = c.row
     reason = derived_reason(c, as_of, lang)
     relation = TEXT["derived_from"].text(lang).format(no=parent, src=source.row.relative)
-    return [no, row.archive_id, row.doc_number, row.title, row.level, row.mark, row.date,
+    return [no, row.archive_id, row.doc_number, row.title, row.copy_number,
+            level_name(row.level, lang), row.mark, row.date,
             expiry_text(c.expires_on, c.inferred, lang), STATES[c.state].text(lang), row.basis,
-            ORIGINS[row.origin].text(lang) if row.origin else "", reason, row.relative,
+            value_name("origin", row.origin, lang) if row.origin else "", reason, row.relative,
             relation]
 
 
@@ -180,7 +185,8 @@ def _derived_sheet(ws: Any, due: Sequence[Due], lang: str) -> None:
         for d in rows:
             for c in d.derived:
                 values = [d.row.relative, d.row.mark, STATES[d.state].text(lang),
-                          c.row.relative, c.row.title, c.row.mark, c.row.date,
+                          c.row.relative, c.row.title, c.row.doc_number, c.row.copy_number,
+                          c.row.mark, c.row.date,
                           expiry_text(c.expires_on, c.inferred, lang),
                           sources_text(c.inferred, lang), STATES[c.state].text(lang)]
                 ws.append([_text_cell(ws, _clean(v)) for v in values])
@@ -188,8 +194,8 @@ def _derived_sheet(ws: Any, due: Sequence[Due], lang: str) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(len(DERIVED_COLUMNS))}{n + 1}"
 
 
-FORM_COLUMNS = ((0, 4), (1, 11), (2, 11), (3, 18), (5, 9), (6, 8), (7, 8), (9, 13))  # (value
-# index, width in %) of the form's columns; the opinion column takes the rest
+FORM_COLUMNS = ((0, 4), (1, 10), (2, 11), (3, 15), (4, 7), (6, 9), (7, 8), (8, 8), (10, 13))
+# (value index, width in %) of the form's columns; the opinion column takes the rest
 
 
 def review_forms(due: Sequence[Due], as_of: dt.date, lang: str) -> str:

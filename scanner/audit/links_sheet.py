@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from scanner.audit.ledger import csv_safe
 from scanner.derived.archive import LinkRow
-from scanner.names import code_label, value_name
+from scanner.names import code_labels, value_name
 
 HEADERS = {"zh": ["派生文件", "派生文件标志", "来源文件", "来源标志", "来源有效", "关联方式",
                   "覆盖比例", "引用", "派生定密发现"],
@@ -26,7 +26,7 @@ def derived_table(rows: Sequence[LinkRow], lang: str) -> list[list[str]]:
         out.append([derived, mark or unmarked, source, source_mark or unmarked,
                     value_name("yes_no", live, lang), value_name("link", by, lang),
                     f"{float(share):.0%}", cites,
-                    "；".join(code_label(c, lang) for c in codes.split(",") if c)])
+                    code_labels([c for c in codes.split(",") if c], lang)])
     return out
 
 

@@ -19,6 +19,8 @@ from scanner.derived.index import Reader, facts_of, meta_of
 from scanner.derived.stage import _Side, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
+from scanner.names import LINKS as LINK_BY
+from scanner.names import place
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -30,8 +32,7 @@ LINK = Msg("    来源 {relative}（{mark}）：{by_zh}，共享段落覆盖本�
 PASSAGE = Msg("      本文件 {here} “{excerpt}” ⇄ 来源 {there}",
               "      here {here} '{excerpt}' ⇄ source {there}")
 SIDES_KEPT = 256  # sources' texts kept in memory between drafts
-BY = {"copy": ("复制内容", "copied content"), "cite": ("引用文号或标题", "cited"),
-      "cite+copy": ("引用并复制内容", "cited and copied")}
+BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 
 
 class Against:
@@ -90,7 +91,7 @@ class Against:
 
 
 def link_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """Lines naming each source, its mark and the shared passages."""
+    """Lines naming each source, its mark and the shared passages (each place in words)."""
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
@@ -98,9 +99,9 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=p["here"]["location"],
+            out.append(PASSAGE.format(here=place(p["here"]["location"], lang),
                                       excerpt=p["here"]["excerpt"] or "…",
-                                      there=p["there"]["location"]).text(lang))
+                                      there=place(p["there"]["location"], lang)).text(lang))
     return out
 
 

@@ -65,6 +65,8 @@ def test_unmarked_draft_copying_a_source_is_held(audit: Path, tmp_path: Path) ->
     assert "DERIVED_BELOW_SOURCE" in done.stdout
     assert "src03.txt" in done.stdout and "机密★10年" in done.stdout  # the source and its mark
     assert copied.replace("，", "、")[:10] in done.stdout  # the shared passage
+    passage = next(x for x in done.stdout.splitlines() if "⇄" in x)
+    assert passage.strip().startswith("本文件 正文第4段") and "body." not in passage, passage
 
 
 def test_draft_marked_like_its_source_passes(audit: Path, tmp_path: Path) -> None:
