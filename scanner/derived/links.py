@@ -37,6 +37,7 @@ MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
 RESUME = 4  # characters that must match again after an edit
 UNDATED = "9999-99-99"
 ROUTINE_MIN = 8  # a passage in this many documents may still be one source's, copied
+OWN_SHARE = 3  # a passage with less than a third of its own (outside widely held stretches)
 
 
 def boilerplate_limit(documents: int) -> int:
@@ -305,8 +306,12 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
 
 
 class _Routine:
-    """How many documents hold a passage of this document: those holding at least half of the
-    fingerprints inside it."""
+    """Whether a passage of this document is routine text: held by more documents than the
+    limit (those holding at least half of its fingerprints: a template whose filled-in names
+    split its fingerprints), or made mostly (all but a third, and fewer than
+    :data:`MIN_PASSAGE` characters) of stretches whose own fingerprints are that widely held
+    (two routine paragraphs in a row: each widely held, only the few fingerprints across their
+    junction held by fewer)."""
 
     def __init__(self, by_hash: dict[int, list[int]], docs_of: dict[int, set[int]],
                  limit: int) -> None:
@@ -316,17 +321,19 @@ class _Routine:
         self.cache: dict[tuple[int, int], bool] = {}
 
     def held_widely(self, span: tuple[int, int]) -> bool:
-        """Whether more documents than the limit hold the passage at ``span``."""
+        """Whether the passage at ``span`` is routine text."""
         if span not in self.cache:
             start, end = span
-            inside = [h for _, h in self.at[bisect_left(self.at, (start, -1)):
-                                            bisect_left(self.at, (end, -1))]]
+            inside = self.at[bisect_left(self.at, (start, -1)):bisect_left(self.at, (end, -1))]
             counts: dict[int, int] = defaultdict(int)
-            for h in inside:
+            for _, h in inside:
                 for doc in self.docs_of.get(h, ()):
                     counts[doc] += 1
             holders = sum(1 for c in counts.values() if c * 2 >= len(inside))
-            self.cache[span] = bool(inside) and holders > self.limit
+            wide = [p - start for p, h in inside if len(self.docs_of.get(h, ())) > self.limit]
+            own = (end - start) - sum(boiler_mask(end - start, wide))
+            mostly_wide = own < MIN_PASSAGE and own * OWN_SHARE < end - start
+            self.cache[span] = bool(inside) and (holders > self.limit or mostly_wide)
         return self.cache[span]
 
 
