@@ -11,9 +11,9 @@ block as it does in DOCX. Field codes are dropped and their results kept. Paragr
 (alignment, table cells) are not read: a cell mark ends a block like a paragraph mark.
 
 Every offset and length is checked against its stream: a damaged or fuzzed file ends as an
-``unreadable`` report with the reason, never a crash or a hang; encrypted files and Word 6/95
-files (not read) say so; an OLE file without a ``WordDocument`` stream (Works .wps, Excel) is
-refused with what it is.
+``unreadable`` report with the reason, never a crash or a hang; encrypted files say so; Word
+6.0/95 files (nFib 101–105) are read by :mod:`scanner.extract.doc6`; an OLE file without a
+``WordDocument`` stream (Works .wps, Excel) is refused with what it is.
 """
 
 from __future__ import annotations
@@ -363,11 +363,10 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
             raise ExtractError("Word 文档已加密（受密码保护），无法读取",
                                "the Word document is encrypted (password-protected)")
         nfib = struct.unpack_from("<H", word, NFIB)[0]
-        if nfib < WORD97_NFIB:
-            raise UnsupportedFormat(f"这是 Word 6.0/95 格式的文档（nFib 0x{nfib:04X}），暂不支持；"
-                                    "请另存为 .docx",
-                                    f"a Word 6.0/95 document (nFib 0x{nfib:04X}): not supported "
-                                    "yet (save it as .docx)")
+        if nfib < WORD97_NFIB:  # Word 6.0/95 (or older: refused there)
+            from scanner.extract.doc6 import extract_word6  # noqa: PLC0415 - imports this module
+
+            return extract_word6(path, ole, word, nfib)
         wanted = "1Table" if flags & 0x0200 else "0Table"
         table_name = _named(streams, wanted)
         if table_name is None:

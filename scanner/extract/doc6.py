@@ -1,0 +1,159 @@
+"""Word 6.0 and Word 95 documents (nFib 101 to 105): the older File Information Block.
+
+Word 6/95 keeps everything in the ``WordDocument`` stream (there is no table stream). Its FIB
+(described with the Word 97 format as the "Word 6 FIB"; wvWare, antiword and LibreOffice's ww8
+filter read it the same way) differs from Word 97's in where its fields lie:
+
+- ``fcMin`` (0x18) and ``fcMac`` (0x1C): where the text starts and ends in the stream;
+- the story lengths ``ccpText`` … ``ccpHdrTxbx`` at 0x34 … 0x50 (eight 32-bit counts);
+- ``fcPlcfhdd`` (0xB0), ``fcDop`` (0x150) and ``fcClx`` (0x160), each with its length after it.
+
+A file saved in full (``fComplex`` clear) holds its text as one run from ``fcMin``; a fast-saved
+one (``fComplex`` set) has a piece table in the CLX, whose pieces are byte offsets into the
+stream. Every character is one byte of the document's code page (a Chinese Word 95 stores GBK:
+two bytes, and two character positions, per Chinese character), so stories are cut in bytes and
+decoded one by one. The code page comes from the language of the file (``lid``) when it is a
+Chinese, Japanese or Korean one, else from the summary information's code page, else cp1252.
+
+The header story is cut by ``PlcfHdd`` after the note separators the DOP counts; which entry is
+a header and which a footer is said by each section's properties, which are not read: every
+entry is read as a header of the first page (a mark in a Word 6 footer is found, but as if it
+stood in the header). Paragraph properties (alignment, table rows) are not read either.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import olefile
+
+from markers import Block
+from scanner.document import Document
+from scanner.errors import UnsupportedFormat
+from scanner.extract.doc import (
+    CODEPAGES,
+    STORIES,
+    _custom,
+    _damaged,
+    _meta,
+    _Out,
+    _pieces,
+    _prop_blocks,
+    _u32,
+)
+
+WORD6_NFIBS = range(0x65, 0x6A)  # 101 (Word 6.0) … 105 (Word 95)
+FIB6_SIZE = 0x168
+FC_MIN, FC_MAC = 0x18, 0x1C
+CCP6 = {"text": 0x34, "ftn": 0x38, "hdd": 0x3C, "mcr": 0x40, "atn": 0x44, "edn": 0x48,
+        "txbx": 0x4C, "hdrtxbx": 0x50}
+FC_PLCFHDD6, FC_DOP6, FC_CLX6 = 0xB0, 0x150, 0x160
+F_COMPLEX = 0x0004
+# Languages whose Word 6/95 text is in a double-byte code page
+LID_CODEPAGES = {0x0804: "cp936", 0x1004: "cp936", 0x0404: "cp950", 0x0C04: "cp950",
+                 0x1404: "cp950", 0x0411: "cp932", 0x0412: "cp949"}
+SINGLE_BYTE_DEFAULT = "cp1252"
+
+
+def codepage_of(word: bytes, ole_codepage: object) -> str:
+    """The codec of a Word 6/95 document's text (see the module's description)."""
+    lid = struct.unpack_from("<H", word, 0x06)[0]
+    if lid in LID_CODEPAGES:
+        return LID_CODEPAGES[lid]
+    if isinstance(ole_codepage, int):
+        number = ole_codepage & 0xFFFF
+        if number not in (1200, 1201, 65001):  # a Unicode page says nothing of 8-bit text
+            name = CODEPAGES.get(number, f"cp{number}")
+            try:
+                "".encode(name)
+            except LookupError:
+                return SINGLE_BYTE_DEFAULT
+            return name
+    return SINGLE_BYTE_DEFAULT
+
+
+def _story_bytes(word: bytes, flags: int, total: int) -> bytes:
+    """Bytes 0..total of the document's character positions (one byte per position)."""
+    if not flags & F_COMPLEX:
+        fc_min, fc_mac = _u32(word, FC_MIN), _u32(word, FC_MAC)
+        if fc_min < FIB6_SIZE or fc_min + total > len(word) or fc_mac < fc_min:
+            raise _damaged("the text lies outside the document stream")
+        return word[fc_min:fc_min + total]
+    parts: list[bytes] = []
+    for cp0, cp1, fc, _ in sorted(_pieces(word, _u32(word, FC_CLX6), _u32(word, FC_CLX6 + 4))):
+        if cp1 <= cp0 or cp0 >= total:
+            continue
+        count = min(cp1, total) - cp0
+        if fc + count > len(word):
+            raise _damaged("a piece of text lies outside the document stream")
+        parts.append(word[fc:fc + count])
+    return b"".join(parts)
+
+
+def _note_separators(word: bytes) -> int:
+    """How many note separators open PlcfHdd: one for each of the low six bits of the DOP's
+    ``grpfIhdt``."""
+    fc, lcb = _u32(word, FC_DOP6), _u32(word, FC_DOP6 + 4)
+    if lcb < 2 or fc + 2 > len(word):
+        return 0
+    return bin(word[fc + 1] & 0x3F).count("1")
+
+
+def _headers(word: bytes, hdd: bytes) -> list[bytes]:
+    """The header and footer entries of the header story (the whole story as one entry when
+    PlcfHdd is missing or damaged)."""
+    fc, lcb = _u32(word, FC_PLCFHDD6), _u32(word, FC_PLCFHDD6 + 4)
+    if lcb < 8 or fc + lcb > len(word):
+        return [hdd] if hdd.strip() else []
+    cps = struct.unpack_from(f"<{lcb // 4}I", word, fc)
+    out = []
+    for i in range(_note_separators(word), len(cps) - 1):
+        a, b = cps[i], cps[i + 1]
+        if a < b <= len(hdd):
+            out.append(hdd[a:b])
+    return out
+
+
+def extract_word6(path: Path, ole: olefile.OleFileIO, word: bytes, nfib: int) -> Document:
+    """A Word 6/95 document whose ``WordDocument`` stream is ``word`` (older files, such as
+    Word 2.0's, are refused with their nFib)."""
+    if nfib not in WORD6_NFIBS:
+        raise UnsupportedFormat(f"这是 Word 6.0 之前的文档格式（nFib 0x{nfib:04X}），暂不支持；"
+                                "请另存为 .docx",
+                                f"a Word document older than Word 6.0 (nFib 0x{nfib:04X}): not "
+                                "supported (save it as .docx)")
+    if len(word) < FIB6_SIZE:
+        raise _damaged("the file information block is cut short")
+    flags = struct.unpack_from("<H", word, 0x0A)[0]
+    lengths = {k: _u32(word, at) for k, at in CCP6.items()}
+    total = sum(lengths.values())
+    if total > min(50_000_000, len(word)):
+        raise _damaged("the story lengths are out of range")
+    try:
+        ole_codepage = ole.get_metadata().codepage
+    except Exception:  # a damaged property set: the language still tells the code page
+        ole_codepage = None
+    codec = codepage_of(word, ole_codepage)
+    raw = _story_bytes(word, flags, total)
+    stories: dict[str, bytes] = {}
+    at = 0
+    for key in STORIES:
+        stories[key] = raw[at:at + lengths[key]]
+        at += lengths[key]
+
+    def text(b: bytes) -> str:
+        return b.decode(codec, "replace")
+
+    out = _Out()
+    for n, entry in enumerate(_headers(word, stories["hdd"]), 1):
+        out.story(text(entry), "header.default" if n == 1 else f"header.default{n}", "header")
+    out.story(text(stories["text"]), "body", "body")
+    out.story(text(stories["ftn"]), "footnote", "body")
+    out.story(text(stories["edn"]), "endnote", "body")
+    out.story(text(stories["txbx"]), "textbox", "textbox")
+    out.story(text(stories["hdrtxbx"]), "header.textbox", "header")
+    meta = _meta(ole)
+    for where, value in _prop_blocks(meta, _custom(ole, {"/".join(s) for s in ole.listdir()})):
+        out.blocks.append(Block(value, where, "props", len(out.blocks)))
+    return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
