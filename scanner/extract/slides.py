@@ -268,7 +268,7 @@ def _encrypted_ppt(ole: olefile.OleFileIO, streams: set[str]) -> bool:
     stream.seek(offset)
     head = stream.read(8)
     typ, size = struct.unpack_from("<HI", head, 2)
-    return typ == USER_EDIT and size >= 0x20  # encryptSessionPersistIdRef is present
+    return bool(typ == USER_EDIT and size >= 0x20)  # encryptSessionPersistIdRef is present
 
 
 class _Walk:
