@@ -263,12 +263,13 @@ def _encrypted_ppt(ole: olefile.OleFileIO, streams: set[str]) -> bool:
     if token == ENCRYPTED_TOKEN:
         return True
     stream = ole.openstream("PowerPoint Document")
-    if offset + 8 > ole.get_size("PowerPoint Document"):
+    if offset + 8 + 0x20 > ole.get_size("PowerPoint Document"):
         return False
     stream.seek(offset)
-    head = stream.read(8)
-    typ, size = struct.unpack_from("<HI", head, 2)
-    return bool(typ == USER_EDIT and size >= 0x20)  # encryptSessionPersistIdRef is present
+    atom = stream.read(8 + 0x20)
+    typ, size = struct.unpack_from("<HI", atom, 2)
+    session = struct.unpack_from("<I", atom, 8 + 0x1C)[0]  # encryptSessionPersistIdRef
+    return bool(typ == USER_EDIT and size >= 0x20 and session)
 
 
 class _Walk:
