@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,10 @@ from scanner.extract.text import plausible_text
 from scanner.messages import Msg
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HTML_START = re.compile(rb"<(!doctype\s+html|html|table|body|meta)\b", re.I)
+MAIL_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
+MAIL_FIELDS = {b"from", b"to", b"cc", b"subject", b"date", b"received", b"message-id",
+               b"return-path", b"reply-to", b"mime-version", b"content-type", b"x-mailer"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 KIND_NAMES = {
@@ -63,6 +68,7 @@ def zip_kind(path: Path, data: bytes | None = None) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             names = set(zf.namelist())
+            types = _content_types(zf) if "[Content_Types].xml" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError):
         return "zip-damaged"
     if "word/document.xml" in names or ("[Content_Types].xml" in names and any(
@@ -74,7 +80,24 @@ def zip_kind(path: Path, data: bytes | None = None) -> str:
         return "xlsx"
     if "ppt/presentation.xml" in names:
         return "pptx"
-    return "zip"
+    return next((kind for marker, kind in MAIN_TYPES if marker in types), "zip")
+
+
+# The content type of an OOXML package's main part, for packages whose parts have other names
+MAIN_TYPES = ((b"wordprocessingml.document.main", "docx"), (b"ms-word.document.macroenabled",
+              "docx"), (b"spreadsheetml.sheet.main", "xlsx"),
+              (b"ms-excel.sheet.macroenabled", "xlsx"),
+              (b"presentationml.presentation.main", "pptx"),
+              (b"ms-powerpoint.presentation.macroenabled", "pptx"))
+
+
+def _content_types(zf: zipfile.ZipFile) -> bytes:
+    """The first 256 KiB of ``[Content_Types].xml``, lower-cased (empty when unreadable)."""
+    try:
+        with zf.open("[Content_Types].xml") as fh:
+            return fh.read(1 << 18).lower()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return b""
 
 
 def _looks_text(head: bytes) -> bool:
@@ -96,3 +119,56 @@ def _utf16_plausible(sample: bytes) -> bool:
         if plausible_text(text):
             return True
     return False
+
+
+def saved_page(head: bytes) -> str | None:
+    """``mht`` or ``web`` when a file's first bytes are a web archive's or a page's (Word saves
+    both under .doc, and many systems export tables as HTML under .xls); None otherwise."""
+    sample = head[:4096]
+    if b"MIME-Version:" in sample and b"multipart/related" in sample.lower():
+        return "mht"
+    if HTML_START.search(sample.lstrip()[:1024]):
+        return "web"
+    return None
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Whether a text starts as a mail message does (RFC 5322): a block of header fields up to
+    the first blank line, with a sender or a relay and at least one more known field."""
+    names: set[bytes] = set()
+    for line in head[:16384].lstrip(b"\r\n").splitlines():
+        if not line.strip():
+            break
+        if line[:1] in (b" ", b"\t") and names:
+            continue  # a folded field goes on
+        found = MAIL_HEADER.match(line)
+        if found is None:
+            return False
+        names.add(found.group(1).lower())
+    known = names & MAIL_FIELDS
+    return bool(known & {b"from", b"received", b"return-path"}) and len(known) >= 2
+
+
+OLE_STREAM_KINDS = (("worddocument", ".doc"), ("workbook", ".xls"), ("book", ".xls"),
+                    ("powerpoint document", ".ppt"))
+
+
+def ole_suffix(data: bytes) -> str:
+    """``.doc``, ``.xls`` or ``.ppt`` by an OLE file's streams (``.doc`` when none tells: its
+    reader says what the file is)."""
+    import olefile  # noqa: PLC0415 - only OLE files need it
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            names = {"/".join(e).lower() for e in ole.listdir()}
+    except Exception:  # a damaged file: the reader gives the reason
+        return ".doc"
+    return next((suffix for name, suffix in OLE_STREAM_KINDS if name in names), ".doc")
+
+
+def text_suffix(data: bytes) -> str:
+    """The suffix of a text file by what it holds: a web archive, a page, a mail or plain."""
+    page = saved_page(data[:4096])
+    if page is not None:
+        return ".mht" if page == "mht" else ".html"
+    return ".eml" if looks_like_mail(data) else ".txt"
