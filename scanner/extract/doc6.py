@@ -15,10 +15,12 @@ two bytes, and two character positions, per Chinese character), so stories are c
 decoded one by one. The code page comes from the language of the file (``lid``) when it is a
 Chinese, Japanese or Korean one, else from the summary information's code page, else cp1252.
 
-The header story is cut by ``PlcfHdd`` after the note separators the DOP counts; which entry is
-a header and which a footer is said by each section's properties, which are not read: every
-entry is read as a header of the first page (a mark in a Word 6 footer is found, but as if it
-stood in the header). Paragraph properties (alignment, table rows) are not read either.
+The header story is cut by ``PlcfHdd`` after the note separators the DOP counts; unlike Word
+97's six entries a section, a Word 6 section has an entry only for each header and footer its
+``sprmSGprfIhdt`` (in the SEPX that ``PlcfSed`` points to) says it has, in the order even
+header, header, even footer, footer, first-page header, first-page footer. When a section's
+properties cannot be walked (a modifier of unknown size), the entries left are read as headers.
+Paragraph properties (alignment, table rows) are not read.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ CCP6 = {"text": 0x34, "ftn": 0x38, "hdd": 0x3C, "mcr": 0x40, "atn": 0x44, "edn":
         "txbx": 0x4C, "hdrtxbx": 0x50}
 FC_PLCFHDD6, FC_DOP6, FC_CLX6 = 0xB0, 0x150, 0x160
 F_COMPLEX = 0x0004
+FC_PLCFSED6, SPRM_GPRF_IHDT = 0x88, 153
+HDD_KINDS6 = ((0x01, "header.even"), (0x02, "header.default"), (0x04, "footer.even"),
+              (0x08, "footer.default"), (0x10, "header.first"), (0x20, "footer.first"))
+# Operand sizes of Word 6's section property modifiers (-1: a size byte follows)
+SEP_SPRM_SIZES = {131: 1, 132: 1, 133: -1, 136: 3, 137: 3, 138: 1, 139: 1, 140: 2, 141: 2,
+                  142: 1, 143: 1, 144: 2, 145: 2, 146: 1, 147: 1, 148: 2, 149: 2, 150: 1,
+                  151: 1, 152: 1, 153: 1, 154: 2, 155: 2, 156: 2, 157: 2, 158: 1, 159: 1,
+                  160: 2, 161: 2, 162: 1, 163: 1, 164: 2, 165: 2, 166: 2, 167: 2, 168: 2,
+                  169: 2, 170: 2, 171: 2}
 # Languages whose Word 6/95 text is in a double-byte code page
 LID_CODEPAGES = {0x0804: "cp936", 0x1004: "cp936", 0x0404: "cp950", 0x0C04: "cp950",
                  0x1404: "cp950", 0x0411: "cp932", 0x0412: "cp949"}
@@ -100,18 +111,71 @@ def _note_separators(word: bytes) -> int:
     return bin(word[fc + 1] & 0x3F).count("1")
 
 
-def _headers(word: bytes, hdd: bytes) -> list[bytes]:
-    """The header and footer entries of the header story (the whole story as one entry when
+def _entries(word: bytes, hdd: bytes) -> list[bytes] | None:
+    """The header story's entries after the note separators, in PlcfHdd's order (None when
     PlcfHdd is missing or damaged)."""
     fc, lcb = _u32(word, FC_PLCFHDD6), _u32(word, FC_PLCFHDD6 + 4)
     if lcb < 8 or fc + lcb > len(word):
-        return [hdd] if hdd.strip() else []
-    cps = struct.unpack_from(f"<{lcb // 4}I", word, fc)
+        return None
+    cps = struct.unpack_from(f"<{min(lcb // 4, 10_000)}I", word, fc)
+    return [hdd[a:b] if a < b <= len(hdd) else b""
+            for a, b in zip(cps[_note_separators(word):-1], cps[_note_separators(word) + 1:],
+                            strict=True)]
+
+
+def _grpf_ihdt(word: bytes, fc: int) -> int | None:
+    """Which headers and footers a section has (``sprmSGprfIhdt`` in its SEPX; 0 when the SEPX
+    does not say), None when a property modifier of unknown size stands before it."""
+    if fc + 2 > len(word):
+        return None
+    cb = struct.unpack_from("<H", word, fc)[0]
+    grpprl = word[fc + 2:fc + 2 + cb]
+    i = 0
+    while i < len(grpprl):
+        sprm = grpprl[i]
+        size = SEP_SPRM_SIZES.get(sprm)
+        if size is None or i + 1 >= len(grpprl):
+            return None
+        if sprm == SPRM_GPRF_IHDT:
+            return grpprl[i + 1]
+        i += 1 + (1 + grpprl[i + 1] if size < 0 else size)
+    return 0
+
+
+def _sections(word: bytes) -> list[int] | None:
+    """``grpfIhdt`` of each section, from PlcfSed and the SEPXs (None when unreadable)."""
+    fc, lcb = _u32(word, FC_PLCFSED6), _u32(word, FC_PLCFSED6 + 4)
+    if lcb < 16 or fc + lcb > len(word) or (lcb - 4) % 16:
+        return None
+    n = (lcb - 4) // 16
     out = []
-    for i in range(_note_separators(word), len(cps) - 1):
-        a, b = cps[i], cps[i + 1]
-        if a < b <= len(hdd):
-            out.append(hdd[a:b])
+    for k in range(min(n, 1_000)):
+        fc_sepx = struct.unpack_from("<I", word, fc + 4 * (n + 1) + 12 * k + 2)[0]
+        flags = 0 if fc_sepx == 0xFFFFFFFF else _grpf_ihdt(word, fc_sepx)
+        if flags is None:
+            return None
+        out.append(flags)
+    return out
+
+
+def _headers(word: bytes, hdd: bytes) -> list[tuple[str, bytes]]:
+    """(label, text) of each header and footer: each section's ``grpfIhdt`` says which of the
+    six it has, in PlcfHdd's order; when the sections cannot be read every entry is read as a
+    header (the whole story as one when PlcfHdd cannot be read either)."""
+    entries = _entries(word, hdd)
+    if entries is None:
+        return [("header.default", hdd)] if hdd.strip() else []
+    sections = _sections(word)
+    out: list[tuple[str, bytes]] = []
+    k = 0
+    for s, flags in enumerate(sections or []):
+        for bit, kind in HDD_KINDS6:
+            if flags & bit and k < len(entries):
+                out.append((kind if s == 0 else f"{kind}{s + 1}", entries[k]))
+                k += 1
+    rest = [e for e in entries[k:] if e.strip(b"\r\x00 ")]
+    out += [("header.default" if not out and n == 0 else f"header.more{n + 1}", e)
+            for n, e in enumerate(rest)]
     return out
 
 
@@ -146,9 +210,14 @@ def extract_word6(path: Path, ole: olefile.OleFileIO, word: bytes, nfib: int) ->
         return b.decode(codec, "replace")
 
     out = _Out()
-    for n, entry in enumerate(_headers(word, stories["hdd"]), 1):
-        out.story(text(entry), "header.default" if n == 1 else f"header.default{n}", "header")
+    headers = _headers(word, stories["hdd"])
+    for label, entry in headers:
+        if label.startswith("header"):
+            out.story(text(entry), label, "header")
     out.story(text(stories["text"]), "body", "body")
+    for label, entry in headers:
+        if label.startswith("footer"):
+            out.story(text(entry), label, "footer")
     out.story(text(stories["ftn"]), "footnote", "body")
     out.story(text(stories["edn"]), "endnote", "body")
     out.story(text(stories["txbx"]), "textbox", "textbox")

@@ -18,16 +18,18 @@ from scanner.pipeline import ScanOptions, scan_file
 
 CASES = TESTS / "data" / "doc_cases"
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
-DOP, PLCFHDD, CLX, TEXT = 0x170, 0x180, 0x1C0, 0x200
+DOP, PLCFHDD, PLCFSED, SEPX, CLX, TEXT = 0x170, 0x180, 0x1A0, 0x1B4, 0x1C0, 0x200
 
 
 def _word6_stream(body: str, header: str, codec: str, lid: int, *, pieces: bool,
-                  nfib: int = 0x68, size: int = 3645) -> bytes:
+                  nfib: int = 0x68, size: int = 3645, footer: str = "") -> bytes:
     """A Word 6/95 ``WordDocument`` stream: FIB, DOP (one note separator), PlcfHdd, the text;
-    with ``pieces`` the text is stored in two pieces in reverse order behind a piece table."""
+    with ``pieces`` the text is stored in two pieces in reverse order behind a piece table;
+    with ``footer`` the section's SEPX says it has a header and a footer (sprmSGprfIhdt)."""
     main = (body.replace("\n", "\r") + "\r").encode(codec)
     separator = b"\x03\r"
-    hdd = separator + (header + "\r").encode(codec) + b"\r" if header else b""
+    entries = [(header + "\r").encode(codec)] + ([(footer + "\r").encode(codec)] if footer else [])
+    hdd = separator + b"".join(entries) + b"\r" if header else b""
     text = main + hdd
     data = bytearray(size)
     struct.pack_into("<HHHH", data, 0, 0xA5EC, nfib, 0x6027, lid)
@@ -38,9 +40,16 @@ def _word6_stream(body: str, header: str, codec: str, lid: int, *, pieces: bool,
     struct.pack_into("<II", data, 0x150, DOP, 2)  # fcDop, lcbDop
     data[DOP + 1] = 0x01  # grpfIhdt: a footnote separator opens the header story
     if hdd:
-        cps = [0, len(separator), len(hdd) - 1, len(hdd)]
+        cps = [0, len(separator)]
+        for entry in entries:
+            cps.append(cps[-1] + len(entry))
+        cps.append(len(hdd))
         struct.pack_into(f"<{len(cps)}I", data, PLCFHDD, *cps)
         struct.pack_into("<II", data, 0xB0, PLCFHDD, 4 * len(cps))
+    if footer:  # PlcfSed: one section whose SEPX (sprmSFTitlePage 0, sprmSGprfIhdt) follows
+        struct.pack_into("<IIHIHI", data, PLCFSED, 0, len(main), 0, SEPX, 0, 0xFFFFFFFF)
+        struct.pack_into("<II", data, 0x88, PLCFSED, 20)
+        data[SEPX:SEPX + 6] = struct.pack("<H", 4) + bytes([143, 0, 153, 0x02 | 0x08])
     if not pieces:
         data[TEXT:TEXT + len(text)] = text
         return bytes(data)
@@ -82,6 +91,20 @@ def test_a_chinese_word95_document_is_read_with_its_mark(tmp_path: Path, pieces:
     assert report.status != "unsupported", report.reason_en
     assert report.marks is not None and report.marks.effective is not None
     assert (report.marks.effective.level, report.marks.effective.term.years) == ("机密", 5)
+
+
+def test_a_word95_footer_is_told_from_its_header(tmp_path: Path) -> None:
+    """The section's SEPX says it has a header and a footer: the mark typed only in the footer
+    is read as a footer's, not as the first page's top."""
+    path = _word6(tmp_path, "foot.doc", body="关于某事项的通知\n正文。", header="某局文件",
+                  footer="机密★5年", codec="cp936", lid=0x0804, pieces=False)
+    doc = extract_doc(path)
+    placed = [(b.text, b.location, b.region) for b in doc.blocks if b.region != "props"]
+    assert placed[0] == ("某局文件", "header.default.p1", "header")
+    assert placed[-1] == ("机密★5年", "footer.default.p1", "footer")
+    report = scan_file(path, OPTIONS)
+    eff = report.marks.effective if report.marks else None
+    assert eff is not None and eff.region == "footer"
 
 
 def test_an_english_word6_document_reads_in_its_code_page(tmp_path: Path) -> None:
