@@ -5,7 +5,9 @@ code page, in one run or in pieces) put in place of the stream of a .doc LibreOf
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import random
 import struct
 from pathlib import Path
 
@@ -134,3 +136,23 @@ def test_a_damaged_word6_file_is_unreadable_with_a_reason(tmp_path: Path, field:
         ole.write_stream("WordDocument", bytes(data))
     report = scan_file(path, OPTIONS)
     assert report.status == "unreadable" and "damaged Word document" in (report.reason_en or "")
+
+
+def test_mutated_word6_streams_end_in_a_reason_never_a_crash(tmp_path: Path) -> None:
+    """Random bytes written over the FIB and the tables of a Word 95 file with a header, a
+    footer and pieces: each one is read or refused with a reason (ExtractError)."""
+    from scanner.errors import ExtractError  # noqa: PLC0415
+
+    good = _word6_stream(CHINESE, "某局文件", "cp936", 0x0804, pieces=True, footer="第1页")
+    rng = random.Random(24)
+    path = _word6(tmp_path, "fuzz.doc", body=CHINESE, header="某局文件", codec="cp936",
+                  lid=0x0804, pieces=True, footer="第1页")
+    for _ in range(150):
+        data = bytearray(good)
+        for _ in range(rng.randrange(1, 6)):
+            at = rng.randrange(0x0A, TEXT)  # the FIB, the DOP, PlcfHdd, PlcfSed, SEPX, CLX
+            data[at] = rng.randrange(256)
+        with olefile.OleFileIO(str(path), write_mode=True) as ole:
+            ole.write_stream("WordDocument", bytes(data))
+        with contextlib.suppress(ExtractError):  # a reason is fine; any other error is not
+            extract_doc(path)
