@@ -12,7 +12,7 @@ from scanner.messages import Msg
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HTML_START = re.compile(rb"<(!doctype\s+html|html|table|body|meta)\b", re.I)
-MAIL_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):[ \t]")
+MAIL_HEADER = re.compile(rb"^([A-Za-z][A-Za-z0-9-]*):")
 MAIL_FIELDS = {b"from", b"to", b"cc", b"subject", b"date", b"received", b"message-id",
                b"return-path", b"reply-to", b"mime-version", b"content-type", b"x-mailer"}
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
@@ -132,20 +132,29 @@ def saved_page(head: bytes) -> str | None:
     return None
 
 
-def looks_like_mail(head: bytes) -> bool:
-    """Whether a text starts as a mail message does (RFC 5322): a block of header fields up to
-    the first blank line, with a sender or a relay and at least one more known field."""
+def mail_fields(head: bytes) -> set[bytes]:
+    """The (lower-case) names of the header fields a text starts with, when it starts as a mail
+    message does (RFC 5322: a block of fields up to the first blank line); empty otherwise."""
     names: set[bytes] = set()
-    for line in head[:16384].lstrip(b"\r\n").splitlines():
+    lines = head[:16384].lstrip(b"\r\n").splitlines()
+    if lines and lines[0].startswith(b"From "):  # an mbox separator line
+        lines = lines[1:]
+    for line in lines:
         if not line.strip():
             break
         if line[:1] in (b" ", b"\t") and names:
             continue  # a folded field goes on
         found = MAIL_HEADER.match(line)
         if found is None:
-            return False
+            return set()
         names.add(found.group(1).lower())
-    known = names & MAIL_FIELDS
+    return names
+
+
+def looks_like_mail(head: bytes) -> bool:
+    """Whether a text starts with a mail's header: a sender or a relay and one more known
+    field."""
+    known = mail_fields(head) & MAIL_FIELDS
     return bool(known & {b"from", b"received", b"return-path"}) and len(known) >= 2
 
 
@@ -168,7 +177,14 @@ def ole_suffix(data: bytes) -> str:
 
 def text_suffix(data: bytes) -> str:
     """The suffix of a text file by what it holds: a web archive, a page, a mail or plain."""
+    mail = looks_like_mail(data)
+    if mail and mail_fields(data) & DELIVERED:
+        return ".eml"  # a mail (an HTML one is multipart/related too, as a web archive is)
     page = saved_page(data[:4096])
     if page is not None:
         return ".mht" if page == "mht" else ".html"
-    return ".eml" if looks_like_mail(data) else ".txt"
+    return ".eml" if mail else ".txt"
+
+
+DELIVERED = {b"to", b"cc", b"received", b"message-id", b"return-path"}  # a browser's archive
+# has a From (<Saved by …>) and a Subject, never these

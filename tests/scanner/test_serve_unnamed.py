@@ -98,6 +98,13 @@ def test_a_workbook_with_other_part_names_is_told_by_its_content_types(tmp_path:
         zf.writestr("book/main.xml", "<workbook/>")
     assert content_suffix(path.read_bytes()) == ".xlsx"
     assert content_suffix(b"Subject: not a mail\n\njust text that starts like one") == ".txt"
+    html_mail = EmailMessage()  # an HTML mail is multipart/related, as a web archive is
+    html_mail["From"], html_mail["To"], html_mail["Subject"] = "a@example.org", "b@example.org", "x"
+    html_mail.set_content(_html(LINES).decode(), subtype="html")
+    html_mail.make_related()
+    assert content_suffix(html_mail.as_bytes()) == ".eml"
+    saved = b"From: <Saved by Blink>\r\nSubject: x\r\n" + _mht(LINES)  # a browser's archive
+    assert content_suffix(saved) == ".mht"
 
 
 def test_unnamed_uploads_are_read_as_their_content(uploads: dict[str, bytes]) -> None:
