@@ -33,17 +33,8 @@ import olefile
 from markers import Block
 from scanner.document import Document
 from scanner.errors import UnsupportedFormat
-from scanner.extract.doc import (
-    CODEPAGES,
-    STORIES,
-    _custom,
-    _damaged,
-    _meta,
-    _Out,
-    _pieces,
-    _prop_blocks,
-    _u32,
-)
+from scanner.extract.doc import STORIES, _damaged, _Out, _pieces, _u32
+from scanner.extract.oleprops import CODEPAGES, custom_properties, prop_blocks, summary_meta
 
 WORD6_NFIBS = range(0x65, 0x6A)  # 101 (Word 6.0) … 105 (Word 95)
 FIB6_SIZE = 0x168
@@ -222,7 +213,8 @@ def extract_word6(path: Path, ole: olefile.OleFileIO, word: bytes, nfib: int) ->
     out.story(text(stories["edn"]), "endnote", "body")
     out.story(text(stories["txbx"]), "textbox", "textbox")
     out.story(text(stories["hdrtxbx"]), "header.textbox", "header")
-    meta = _meta(ole)
-    for where, value in _prop_blocks(meta, _custom(ole, {"/".join(s) for s in ole.listdir()})):
+    meta = summary_meta(ole)
+    custom = custom_properties(ole, {"/".join(s) for s in ole.listdir()})
+    for where, value in prop_blocks(meta, custom):
         out.blocks.append(Block(value, where, "props", len(out.blocks)))
     return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)

@@ -32,7 +32,7 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.doc import ole_properties
+from scanner.extract.oleprops import ole_properties
 from scanner.extract.ooxml import ooxml_props, open_package, parse_xml, read_part
 
 MAX_ROWS = 5_000  # rows read in one sheet

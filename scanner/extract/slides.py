@@ -26,7 +26,7 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.doc import ole_properties
+from scanner.extract.oleprops import ole_properties
 from scanner.extract.ooxml import ooxml_props, open_package, parse_xml
 from scanner.extract.sheet import content_part, part_rels
 from scanner.extract.text import LONG_LINE, TOP_LINES
