@@ -352,41 +352,54 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
         raise _damaged(f"not a readable OLE file ({exc})") from exc
     with ole:
         streams = {"/".join(s) for s in ole.listdir()}
-        word_name = _named(streams, "WordDocument")
-        if word_name is None:
-            raise _not_word(streams)
-        word = ole.openstream(word_name).read()
-        if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
-            raise _damaged("the file information block is missing")
-        flags = struct.unpack_from("<H", word, FLAGS)[0]
-        if flags & 0x0100:
-            raise ExtractError("Word 文档已加密（受密码保护），无法读取",
-                               "the Word document is encrypted (password-protected)")
-        nfib = struct.unpack_from("<H", word, NFIB)[0]
-        if nfib < WORD97_NFIB:  # Word 6.0/95 (or older: refused there)
-            from scanner.extract.doc6 import extract_word6  # noqa: PLC0415 - imports this module
-
-            return extract_word6(path, ole, word, nfib)
-        wanted = "1Table" if flags & 0x0200 else "0Table"
-        table_name = _named(streams, wanted)
-        if table_name is None:
-            raise _damaged(f"the {wanted} stream is missing")
-        table = ole.openstream(table_name).read()
-        lengths = {k: _u32(word, at) for k, at in CCP.items()}
-        total = sum(lengths.values())
-        if total > 50_000_000:
-            raise _damaged("the story lengths are out of range")
-        pieces = _pieces(table, _u32(word, FC_CLX), _u32(word, FC_CLX + 4))
-        text = _text(word, pieces, total)
-        stories: dict[str, str] = {}
-        at = 0
-        for key in STORIES:
-            stories[key] = text[at:at + lengths[key]]
-            at += lengths[key]
+        blocks = read_word(ole, streams)
         meta = summary_meta(ole)
         custom = custom_properties(ole, streams)
-        head = text[:lengths["text"]]  # alignment is read for the main text only
-        out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
+        from scanner.extract.embedded import embedded_blocks  # noqa: PLC0415 - imports this
+
+        blocks += embedded_blocks(ole, streams, len(blocks))
+    for where, value in prop_blocks(meta, custom):
+        blocks.append(Block(value, where, "props", len(blocks)))
+    return Document(path=path, kind="doc", blocks=tuple(blocks), meta=meta)
+
+
+def read_word(ole: olefile.OleFileIO, streams: set[str], prefix: str = "") -> list[Block]:
+    """The blocks of the Word document whose streams are under ``prefix`` (the file's own, or
+    an embedded object's storage such as ``ObjectPool/_1234/``), properties aside."""
+    own = {s[len(prefix):] for s in streams if s.startswith(prefix)}
+    word_name = _named(own, "WordDocument")
+    if word_name is None:
+        raise _not_word(own)
+    word = ole.openstream(prefix + word_name).read()
+    if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
+        raise _damaged("the file information block is missing")
+    flags = struct.unpack_from("<H", word, FLAGS)[0]
+    if flags & 0x0100:
+        raise ExtractError("Word 文档已加密（受密码保护），无法读取",
+                           "the Word document is encrypted (password-protected)")
+    nfib = struct.unpack_from("<H", word, NFIB)[0]
+    if nfib < WORD97_NFIB:  # Word 6.0/95 (or older: refused there)
+        from scanner.extract.doc6 import read_word6  # noqa: PLC0415 - imports this module
+
+        return read_word6(ole, word, nfib)
+    wanted = "1Table" if flags & 0x0200 else "0Table"
+    table_name = _named(own, wanted)
+    if table_name is None:
+        raise _damaged(f"the {wanted} stream is missing")
+    table = ole.openstream(prefix + table_name).read()
+    lengths = {k: _u32(word, at) for k, at in CCP.items()}
+    total = sum(lengths.values())
+    if total > 50_000_000:
+        raise _damaged("the story lengths are out of range")
+    pieces = _pieces(table, _u32(word, FC_CLX), _u32(word, FC_CLX + 4))
+    text = _text(word, pieces, total)
+    stories: dict[str, str] = {}
+    at = 0
+    for key in STORIES:
+        stories[key] = text[at:at + lengths[key]]
+        at += lengths[key]
+    head = text[:lengths["text"]]  # alignment is read for the main text only
+    out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
     headers = _header_stories(table, word, stories["hdd"])
     for label, story in headers:
         if label.startswith("header"):
@@ -399,6 +412,4 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
     out.story(stories["edn"], "endnote", "body")
     out.story(stories["txbx"], "textbox", "textbox")
     out.story(stories["hdrtxbx"], "header.textbox", "header")
-    for where, value in prop_blocks(meta, custom):
-        out.blocks.append(Block(value, where, "props", len(out.blocks)))
-    return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
+    return out.blocks

@@ -26,15 +26,13 @@ Paragraph properties (alignment, table rows) are not read.
 from __future__ import annotations
 
 import struct
-from pathlib import Path
 
 import olefile
 
 from markers import Block
-from scanner.document import Document
 from scanner.errors import UnsupportedFormat
 from scanner.extract.doc import STORIES, _damaged, _Out, _pieces, _u32
-from scanner.extract.oleprops import CODEPAGES, custom_properties, prop_blocks, summary_meta
+from scanner.extract.oleprops import CODEPAGES
 
 WORD6_NFIBS = range(0x65, 0x6A)  # 101 (Word 6.0) … 105 (Word 95)
 FIB6_SIZE = 0x168
@@ -170,9 +168,9 @@ def _headers(word: bytes, hdd: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
-def extract_word6(path: Path, ole: olefile.OleFileIO, word: bytes, nfib: int) -> Document:
-    """A Word 6/95 document whose ``WordDocument`` stream is ``word`` (older files, such as
-    Word 2.0's, are refused with their nFib)."""
+def read_word6(ole: olefile.OleFileIO, word: bytes, nfib: int) -> list[Block]:
+    """The blocks of a Word 6/95 document whose ``WordDocument`` stream is ``word``, properties
+    aside (older files, such as Word 2.0's, are refused with their nFib)."""
     if nfib not in WORD6_NFIBS:
         raise UnsupportedFormat(f"这是 Word 6.0 之前的文档格式（nFib 0x{nfib:04X}），暂不支持；"
                                 "请另存为 .docx",
@@ -213,8 +211,4 @@ def extract_word6(path: Path, ole: olefile.OleFileIO, word: bytes, nfib: int) ->
     out.story(text(stories["edn"]), "endnote", "body")
     out.story(text(stories["txbx"]), "textbox", "textbox")
     out.story(text(stories["hdrtxbx"]), "header.textbox", "header")
-    meta = summary_meta(ole)
-    custom = custom_properties(ole, {"/".join(s) for s in ole.listdir()})
-    for where, value in prop_blocks(meta, custom):
-        out.blocks.append(Block(value, where, "props", len(out.blocks)))
-    return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
+    return out.blocks

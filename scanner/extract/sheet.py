@@ -327,16 +327,22 @@ def extract_xlsx(path: Path, data: bytes | None = None) -> Document:
     blocks, meta = blocks_of(sheets, props)
     meta.update({k.split(".", 1)[1]: v for k, v in props if k.count(".") == 1})
     return Document(path=path, kind="xlsx", blocks=tuple(blocks), meta=meta)
-
-
 # --- BIFF (.xls, WPS .et) ---------------------------------------------------------------------
-
 def extract_xls(path: Path, data: bytes | None = None) -> Document:
     """Read a BIFF workbook (.xls, WPS .et) with xlrd."""
-    import xlrd  # noqa: PLC0415 - loaded for BIFF files only
-
     content = data if data is not None else path.read_bytes()
     _check_workbook_stream(content)
+    sheets = biff_sheets(content)
+    props, info = ole_properties(content)
+    blocks, meta = blocks_of(sheets, props)
+    return Document(path=path, kind="xls", blocks=tuple(blocks), meta={**info, **meta})
+
+
+def biff_sheets(content: bytes) -> list[Sheet]:
+    """The sheets of a BIFF workbook: an OLE file, or the bare ``Workbook`` stream of one (an
+    Excel object embedded in a Word document)."""
+    import xlrd  # noqa: PLC0415 - loaded for BIFF files only
+
     try:
         book = xlrd.open_workbook(file_contents=content, on_demand=True,
                                   logfile=io.StringIO(), formatting_info=False)
@@ -369,9 +375,7 @@ def extract_xls(path: Path, data: bytes | None = None) -> Document:
         raise _biff_error(exc) from exc
     finally:
         book.release_resources()
-    props, info = ole_properties(content)
-    blocks, meta = blocks_of(sheets, props)
-    return Document(path=path, kind="xls", blocks=tuple(blocks), meta={**info, **meta})
+    return sheets
 
 
 BOF, HEADER, FOOTER, WORKSHEET = 0x0809, 0x0014, 0x0015, 0x0010
@@ -380,11 +384,12 @@ BOF, HEADER, FOOTER, WORKSHEET = 0x0809, 0x0014, 0x0015, 0x0010
 def _biff_headers(content: bytes) -> list[tuple[list[str], list[str]]]:
     """The printed header and footer texts of each worksheet, in stream order, from the HEADER
     and FOOTER records (xlrd does not read them); empty when the stream cannot be walked."""
+    data = content
     try:
-        ole = olefile.OleFileIO(io.BytesIO(content))
-        with ole:
-            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            data = ole.openstream(name).read() if name else b""
+        if content.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE file, not a bare stream
+            with olefile.OleFileIO(io.BytesIO(content)) as ole:
+                name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+                data = ole.openstream(name).read() if name else b""
     except Exception:  # xlrd has read the file: only the headers are lost
         return []
     out: list[tuple[list[str], list[str]]] = []

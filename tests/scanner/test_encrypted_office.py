@@ -3,7 +3,7 @@ they are encrypted, in Chinese and in English: never a traceback, and never a pa
 is not there.
 
 The .xls is one LibreOffice saved with an open password (tests/data/encrypted, remade by
-tests/make_encrypted_office.py: BIFF's FILEPASS record, RC4 CryptoAPI). LibreOffice saves a
+tests/make_uno_fixtures.py: BIFF's FILEPASS record, RC4 CryptoAPI). LibreOffice saves a
 .ppt without encryption whatever the password, so the encrypted .ppt is built from one it wrote,
 following MS-PPT 2.3.7: the persist objects turned to cipher text, a CryptSession10Container
 with its EncryptionInfo, a PersistDirectoryAtom and a UserEditAtom that names the encryption
