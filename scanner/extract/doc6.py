@@ -31,8 +31,8 @@ import olefile
 
 from markers import Block
 from scanner.errors import UnsupportedFormat
-from scanner.extract.doc import STORIES, _damaged, _Out, _pieces, _u32
 from scanner.extract.oleprops import CODEPAGES
+from scanner.extract.wordstory import STORIES, _damaged, _Out, _pieces, _u32
 
 WORD6_NFIBS = range(0x65, 0x6A)  # 101 (Word 6.0) … 105 (Word 95)
 FIB6_SIZE = 0x168

@@ -14,6 +14,8 @@ encrypted, another kind) is skipped: the document itself was read. At most
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import olefile
 
 from markers import Block
@@ -29,11 +31,13 @@ def _storages(streams: set[str]) -> list[str]:
     return [f"{POOL}{name}/" for name in sorted(found)]
 
 
-def _object(ole: olefile.OleFileIO, streams: set[str], prefix: str) -> list[Block]:
+WordReader = Callable[[olefile.OleFileIO, set[str], str], list[Block]]
+
+
+def _object(ole: olefile.OleFileIO, streams: set[str], prefix: str,
+            read_word: WordReader) -> list[Block]:
     own = {s[len(prefix):].lower(): s for s in streams if s.startswith(prefix)}
     if "worddocument" in own:
-        from scanner.extract.doc import read_word  # noqa: PLC0415 - doc imports this module
-
         return read_word(ole, streams, prefix)
     book = own.get("workbook") or own.get("book")
     if book is not None:
@@ -44,9 +48,11 @@ def _object(ole: olefile.OleFileIO, streams: set[str], prefix: str) -> list[Bloc
     return []
 
 
-def embedded_blocks(ole: olefile.OleFileIO, streams: set[str], first: int) -> list[Block]:
+def embedded_blocks(ole: olefile.OleFileIO, streams: set[str], first: int,
+                    read_word: WordReader) -> list[Block]:
     """The blocks of the Word and Excel objects embedded in the document, numbered on from
-    ``first``."""
+    ``first``; ``read_word`` reads a Word storage (the caller's reader: this module does not
+    import it)."""
     out: list[Block] = []
     budget = MAX_OBJECT_BYTES
     for n, prefix in enumerate(_storages(streams)[:MAX_OBJECTS], 1):
@@ -55,7 +61,7 @@ def embedded_blocks(ole: olefile.OleFileIO, streams: set[str], first: int) -> li
             break
         budget -= size
         try:
-            blocks = _object(ole, streams, prefix)
+            blocks = _object(ole, streams, prefix, read_word)
         except Exception:  # an unreadable object is skipped: the document itself was read
             continue
         for b in blocks:
