@@ -13,7 +13,8 @@ one (``fComplex`` set) has a piece table in the CLX, whose pieces are byte offse
 stream. Every character is one byte of the document's code page (a Chinese Word 95 stores GBK:
 two bytes, and two character positions, per Chinese character), so stories are cut in bytes and
 decoded one by one. The code page comes from the language of the file (``lid``) when it is a
-Chinese, Japanese or Korean one, else from the summary information's code page, else cp1252.
+Chinese, Japanese or Korean one, else from the summary information's code page, else GBK when
+the text reads as GBK Chinese, else cp1252.
 
 The header story is cut by ``PlcfHdd`` after the note separators the DOP counts; unlike Word
 97's six entries a section, a Word 6 section has an entry only for each header and footer its
@@ -56,8 +57,10 @@ LID_CODEPAGES = {0x0804: "cp936", 0x1004: "cp936", 0x0404: "cp950", 0x0C04: "cp9
 SINGLE_BYTE_DEFAULT = "cp1252"
 
 
-def codepage_of(word: bytes, ole_codepage: object) -> str:
-    """The codec of a Word 6/95 document's text (see the module's description)."""
+def codepage_of(word: bytes, ole_codepage: object, raw: bytes = b"") -> str:
+    """The codec of a Word 6/95 document's text (see the module's description); when neither
+    the language nor the property set names one, text ``raw`` that reads as GBK Chinese is
+    taken as GBK (a Chinese Word 95 whose language was left at English), else cp1252."""
     lid = struct.unpack_from("<H", word, 0x06)[0]
     if lid in LID_CODEPAGES:
         return LID_CODEPAGES[lid]
@@ -70,9 +73,20 @@ def codepage_of(word: bytes, ole_codepage: object) -> str:
             except LookupError:
                 return SINGLE_BYTE_DEFAULT
             return name
-    return SINGLE_BYTE_DEFAULT
+    return "gbk" if _reads_as_gbk(raw) else SINGLE_BYTE_DEFAULT
 
 
+def _reads_as_gbk(raw: bytes) -> bool:
+    """Whether 8-bit text is GBK Chinese: it decodes without error and most of what is not
+    ASCII is CJK ideographs or full-width punctuation."""
+    try:
+        text = raw[:200_000].decode("gbk")
+    except UnicodeDecodeError:
+        return False
+    wide = [c for c in text if ord(c) > 0x7F]
+    cjk = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+              or "\uff00" <= c <= "\uffef" or c == "★")
+    return len(wide) >= 2 and cjk * 10 >= len(wide) * 8
 def _story_bytes(word: bytes, flags: int, total: int) -> bytes:
     """Bytes 0..total of the document's character positions (one byte per position)."""
     if not flags & F_COMPLEX:
@@ -187,8 +201,8 @@ def read_word6(ole: olefile.OleFileIO, word: bytes, nfib: int) -> list[Block]:
         ole_codepage = ole.get_metadata().codepage
     except Exception:  # a damaged property set: the language still tells the code page
         ole_codepage = None
-    codec = codepage_of(word, ole_codepage)
     raw = _story_bytes(word, flags, total)
+    codec = codepage_of(word, ole_codepage, raw)
     stories: dict[str, bytes] = {}
     at = 0
     for key in STORIES:

@@ -109,6 +109,15 @@ def test_a_word95_footer_is_told_from_its_header(tmp_path: Path) -> None:
     assert eff is not None and eff.region == "footer"
 
 
+def test_chinese_text_under_an_english_language_reads_as_gbk(tmp_path: Path) -> None:
+    """A Chinese Word 95 whose language was left at English (lid 0x0409) and whose property set
+    names no 8-bit code page: the text that reads as GBK Chinese is taken as GBK."""
+    path = _word6(tmp_path, "en-lid.doc", body=CHINESE, header="", codec="cp936", lid=0x0409,
+                  pieces=False)
+    texts = [b.text for b in extract_doc(path).blocks if b.region != "props"]
+    assert texts == CHINESE.split("\n")
+
+
 def test_an_english_word6_document_reads_in_its_code_page(tmp_path: Path) -> None:
     path = _word6(tmp_path, "w6.doc", body="Café report\nSecond paragraph.", header="",
                   codec="cp1252", lid=0x0409, pieces=False, nfib=0x65)
