@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from scanner.extract.text import plausible_text
@@ -64,7 +65,8 @@ def _ole_encrypted(path: Path, data: bytes | None) -> bool:
 
 
 def zip_kind(path: Path, data: bytes | None = None) -> str:
-    """``docx``, ``ofd``, ``zip`` or ``zip-damaged`` from the package's list of parts."""
+    """``docx``, ``xlsx``, ``pptx``, ``ofd``, ``zip`` or ``zip-damaged`` from the package's list
+    of parts (and, for an OOXML package whose parts have other names, its content types)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as zf:
             names = set(zf.namelist())
@@ -96,7 +98,8 @@ def _content_types(zf: zipfile.ZipFile) -> bytes:
     try:
         with zf.open("[Content_Types].xml") as fh:
             return fh.read(1 << 18).lower()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError,
+            zlib.error):  # damaged, encrypted or of an unknown compression: no types
         return b""
 
 
