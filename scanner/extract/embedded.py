@@ -1,8 +1,10 @@
-"""Objects embedded in a Word binary document: the Word documents and Excel workbooks that
-Word (and LibreOffice) keep as OLE storages under ``ObjectPool`` (one storage an object, its
-anchor a picture character in the text). What such an object shows on the page is read as text
-of the document, after its own stories: a Word object's blocks and a workbook's rows, each at
-``嵌入对象N.`` and its own location (``嵌入对象1.body.p2``, ``嵌入对象2.Sheet1!A1``).
+"""Objects embedded in a Word document: the Word documents and Excel workbooks that Word (and
+LibreOffice) keep in a binary document as OLE storages under ``ObjectPool`` (one storage an
+object, its anchor a picture character in the text), and in a DOCX as parts under
+``word/embeddings/`` (read by :mod:`.docx` with :func:`as_object`). What such an object shows
+on the page is read as text of the document, after its own stories: a Word object's blocks and
+a workbook's rows, each at ``嵌入对象N.`` and its own location (``嵌入对象1.body.p2``,
+``嵌入对象2.Sheet1!A1``).
 
 An object's text stands on the page inside the body, never in the first page's top or in a
 header: its blocks are ``body`` blocks (table rows stay ``table``), so a mark found only inside
@@ -64,9 +66,17 @@ def embedded_blocks(ole: olefile.OleFileIO, streams: set[str], first: int,
             blocks = _object(ole, streams, prefix, read_word)
         except Exception:  # an unreadable object is skipped: the document itself was read
             continue
-        for b in blocks:
-            if b.region not in ("props", "header", "footer"):
-                out.append(b._replace(location=f"嵌入对象{n}.{b.location}",
-                                      region="table" if b.region == "table" else "body",
-                                      order=first + len(out)))
+        out += as_object(blocks, n, first + len(out))
+    return out
+
+
+def as_object(blocks: list[Block], n: int, first: int) -> list[Block]:
+    """The blocks of object ``n`` as text of the document that embeds it (see the module's
+    description), numbered on from ``first``."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.region not in ("props", "header", "footer"):
+            out.append(b._replace(location=f"嵌入对象{n}.{b.location}",
+                                  region="table" if b.region == "table" else "body",
+                                  order=first + len(out)))
     return out
