@@ -309,7 +309,7 @@ def _properties(zf: zipfile.ZipFile, out: _Builder, meta: dict[str, str]) -> Non
         out.add(value, location, "props")
 
 
-EMBEDDINGS = "word/embeddings/"
+OBJECT_RELS = ("oleObject", "package")
 MAX_OBJECTS = 50
 
 
@@ -343,13 +343,27 @@ def _object(name: str, data: bytes) -> list[Block]:
     return []
 
 
-def _objects(zf: zipfile.ZipFile, out: _Builder) -> None:
-    """Word documents and workbooks embedded in the package, as text of the document (see
+def _object_parts(zf: zipfile.ZipFile, main: str) -> list[str]:
+    """The parts the main part embeds as objects (``oleObject`` and ``package`` relationships,
+    in the order the relationships list them); a chart's data workbook is not one of them."""
+    folder, name = posixpath.split(main)
+    data = read_part(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    if data is None:
+        return []
+    out = []
+    for rel in parse_xml(data, name + ".rels").iter(f"{{{REL}}}Relationship"):
+        if (rel.get("Type", "").rsplit("/", 1)[-1] in OBJECT_RELS
+                and rel.get("TargetMode") != "External"):
+            out.append(posixpath.normpath(posixpath.join(folder, rel.get("Target", ""))))
+    return out
+
+
+def _objects(zf: zipfile.ZipFile, out: _Builder, main: str) -> None:
+    """Word documents and workbooks embedded in the document, as text of it (see
     :mod:`.embedded`); one that cannot be read is skipped."""
     from scanner.extract.embedded import as_object  # noqa: PLC0415 - objects are rare
 
-    names = sorted(n for n in zf.namelist() if n.startswith(EMBEDDINGS) and not n.endswith("/"))
-    for n, name in enumerate(names[:MAX_OBJECTS], 1):
+    for n, name in enumerate(_object_parts(zf, main)[:MAX_OBJECTS], 1):
         try:
             data = read_part(zf, name)
             blocks = _object(name, data) if data else []
@@ -386,6 +400,6 @@ def extract_docx(path: Path, data: bytes | None = None, *, objects: bool = True)
             _Body(out, body).read(body)
         _headers(zf, sections, rels, out, footers=True)
         if objects:
-            _objects(zf, out)
+            _objects(zf, out, main)
         _properties(zf, out, meta)
     return Document(path=path, kind="docx", blocks=tuple(out.blocks), meta=meta)
