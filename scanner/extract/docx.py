@@ -337,7 +337,7 @@ def _object(name: str, data: bytes) -> list[Block]:
 
             return list(extract_doc(path, data).blocks)
         if suffix == ".xls":
-            from scanner.extract.sheet import extract_xls  # noqa: PLC0415
+            from scanner.extract.biff import extract_xls  # noqa: PLC0415
 
             return list(extract_xls(path, data).blocks)
     return []

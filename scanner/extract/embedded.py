@@ -43,7 +43,8 @@ def _object(ole: olefile.OleFileIO, streams: set[str], prefix: str,
         return read_word(ole, streams, prefix)
     book = own.get("workbook") or own.get("book")
     if book is not None:
-        from scanner.extract.sheet import biff_sheets, blocks_of  # noqa: PLC0415
+        from scanner.extract.biff import biff_sheets  # noqa: PLC0415
+        from scanner.extract.sheet import blocks_of  # noqa: PLC0415
 
         blocks, _ = blocks_of(biff_sheets(ole.openstream(book).read()), [])
         return blocks
