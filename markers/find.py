@@ -18,7 +18,16 @@ from typing import Literal
 from markers import fields
 from markers.cover import with_cover_fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
-from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
+from markers.models import (
+    Block,
+    DateField,
+    Field,
+    Marking,
+    MarkSet,
+    Term,
+    container_of,
+    sheet_of,
+)
 from markers.normalize import compact, normalize
 from markers.stated import stated_level
 
@@ -100,7 +109,22 @@ def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
             stopped.add(key)
         else:
             lead[id(block)] = kind
-    return lead
+    return _first_sheet_leads(blocks, lead)
+
+
+def _first_sheet_leads(blocks: Sequence[Block], lead: dict[int, str]) -> dict[int, str]:
+    """A workbook's first sheet is its first page: the tops of later sheets (where officers
+    repeat the mark on each printed sheet) are in the lead only when the first sheet's top or
+    printed header holds a mark; else a mark found only on a later sheet is misplaced."""
+    first = next((s for b in blocks if b.region != "props" and (s := sheet_of(b.location))),
+                 None)
+    if first is None:
+        return lead
+    if any(kind == "mark" and sheet_of(b.location) == first
+           for b in blocks if (kind := lead.get(id(b)))):
+        return lead
+    later = {id(b) for b in blocks if id(b) in lead and sheet_of(b.location) not in (None, first)}
+    return {k: v for k, v in lead.items() if k not in later}
 
 
 def _leading_table(blocks: Sequence[Block]) -> str | None:

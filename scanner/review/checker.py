@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.extract.sniff import sniff, zip_kind
+from scanner.extract.sniff import ole_suffix, sniff, text_suffix, zip_kind
 from scanner.gate import DEFAULT_PRE_ISSUE, NO_CATALOG_CHECK, FailOn, catalogue_used, parse, reasons
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
@@ -78,14 +78,19 @@ IMAGE_SUFFIXES = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", 
 
 
 def content_suffix(data: bytes) -> str:
-    """The suffix of the format ``data`` is, judged from its content ("" when none is known)."""
+    """The suffix of the format ``data`` is, judged from its content ("" when none is known):
+    a ZIP package by its parts, an OLE file by its streams, a text by what it holds."""
     kind = sniff(Path("document"), data[:8192], data)
     if kind == "zip":
         kind = zip_kind(Path("document"), data)
     if kind == "image":
         return next((suffix for magic, suffix in IMAGE_SUFFIXES if data.startswith(magic)), "")
-    return {"pdf": ".pdf", "docx": ".docx", "ofd": ".ofd", "ole": ".doc",
-            "ole-encrypted": ".doc", "text": ".txt"}.get(kind, "")
+    if kind in ("ole", "ole-encrypted"):
+        return ole_suffix(data)
+    if kind == "text":
+        return text_suffix(data)
+    return {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "ofd": ".ofd",
+            "rtf": ".rtf"}.get(kind, "")
 
 
 def named_by_content(name: str, data: bytes) -> str:
