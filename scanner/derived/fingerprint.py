@@ -47,10 +47,16 @@ STRUCTURAL = re.compile(
 # The quotation itself: “…”, or (as PDF text often has it) its opening mark moved further on
 # (to the end of a line), as long as a closing mark ends it within a few lines.
 _QUOTED = r"[:：，,]?\s*(?:“[^”]{2,1200}”|[^“”。\n]{2,80}\s*“+\s*[^“”]{0,400}”)"
+# A newspaper or journal named as the speaker (《人民日报》评论员文章指出), not a document: a short
+# name that is not a 公文's title (关于…, …通知/报告/方案…).
+_GENRES = ("通知", "报告", "通报", "意见", "方案", "要点", "决定", "办法", "规定", "细则", "批复",
+           "请示", "纪要", "规划", "函")
+_PUBLICATION = (r"《(?!关于)[^《》]{2,10}" + "".join(f"(?<!{g})" for g in _GENRES) + "》")
 PUBLIC_QUOTE = re.compile(
     r"《[^《》]{2,60}》第[一二三四五六七八九十百零〇0-9]+条(?:第[^，。“]{1,6}款)?"
     r"[^“。]{0,8}" + _QUOTED +
-    r"|(?:总书记|主席|总理|同志)[^“。]{0,16}(?:指出|强调|要求|说|讲)" + _QUOTED)
+    r"|(?:总书记|主席|总理|同志|" + _PUBLICATION + r")[^“。]{0,16}(?:指出|强调|要求|说|讲|写道)的?"
+    + _QUOTED)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,14 @@ def test_public_quotation_across_lines_is_left_out(lines: list[str]) -> None:
     assert text.count(BREAK) == 1 and text.count(normalize_blocks([TEXT]).text) == 2
 
 
+def test_a_quotation_of_a_newspaper_is_left_out_not_one_of_a_document() -> None:
+    paper = ("正如《人民日报》评论员文章所指出的："
+             "“能源安全是关系国家经济社会发展的全局性、战略性问题。”")
+    assert "全局性" not in normalize_blocks([TEXT, paper]).text
+    source = "《关于北岭前进保障基地有关事项的通知》指出：“三号试验区于九月底前完成换装。”"
+    assert "三号试验区于九月底前完成换装" in normalize_blocks([TEXT, source]).text
+
+
 def test_an_attribution_without_quotation_marks_keeps_the_text() -> None:
     own = "同志强调，要加强北岭前进保障基地的值守力量，三号试验区于九月底前完成换装。"
     assert "三号试验区于九月底前完成换装" in normalize_blocks([own]).text
