@@ -30,6 +30,8 @@ from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
+SHORT_PASSAGE = 24  # a shorter one counts beside a neighbour it was swapped with (reordering)
+NEAR = 8  # characters between two passages that stood together in the source
 REPEATS = 16  # a fingerprint this often in one text is a repeated run, not a copied passage
 MIN_SEEDS = 2  # shared fingerprints outside boilerplate before two documents are aligned
 EDIT_EVERY = 16  # at most one edit per this many matching characters
@@ -61,6 +63,7 @@ class Passage:
     here: tuple[int, int]
     there: tuple[int, int]
     matched: int  # characters that match (edits excluded)
+    short: bool = False  # fewer than MIN_PASSAGE: counts only beside a neighbour (reordered)
 
 
 @dataclass
@@ -192,10 +195,11 @@ def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> tuple[Passage |
     runs = rr + lr
     edits = re_ + le
     matched = sum(1 for r in runs for x in r if not boiler[x])
-    if (matched < MIN_PASSAGE or edits * EDIT_EVERY > matched
+    if (matched < SHORT_PASSAGE or edits * EDIT_EVERY > matched
             or _own_run(runs, boiler) < GUARANTEE):
         return None, i + ra
-    return Passage((i - la, i + ra), (j - lb, j + rb), matched), i + ra
+    return Passage((i - la, i + ra), (j - lb, j + rb), matched,
+                   short=matched < MIN_PASSAGE), i + ra
 
 
 def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
@@ -229,7 +233,19 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
             reach = p.here[1]
         else:
             failed[o - d] = end
-    return out
+    return [p for p in out if not p.short or any(_swapped(p, q) for q in out if q is not p)]
+
+
+def _swapped(p: Passage, q: Passage) -> bool:
+    """Whether two passages stand one right after the other in the source but the other way
+    round here (sentences reordered), holding :data:`MIN_PASSAGE` characters together. In the
+    same order they are one stretch broken by a difference (another figure, another name):
+    no evidence of copying."""
+    if p.matched + q.matched < MIN_PASSAGE:
+        return False
+    first, second = (p, q) if p.there[0] <= q.there[0] else (q, p)
+    near = -NEAR <= second.there[0] - first.there[1] <= NEAR
+    return near and second.here[1] <= first.here[0] + NEAR  # (a few shared characters at the seam)
 
 
 def _covered(passages: Sequence[Passage], side: int) -> int:

@@ -83,3 +83,56 @@ def test_a_template_paragraph_of_the_archive_links_nothing(tmp_path: Path) -> No
         assert not links and not codes, n
     codes, links = _derived(out, "leak.txt")
     assert links == {"t00.txt"} and "DERIVED_BELOW_SOURCE" in codes
+
+
+R1 = "各单位要高度重视，切实加强组织领导，主要负责同志要亲自部署、亲自过问，层层压实责任。"
+R2 = "要严格落实值班值守制度，坚持24小时专人值班和领导带班，遇有重要情况及时报告。"
+
+
+def test_two_routine_paragraphs_in_a_row_link_nothing(tmp_path: Path) -> None:
+    """Each paragraph is held widely (15 and 12 documents of 95), the pair by few: what the pair
+    shares is the junction of two routine paragraphs, not a copy."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _doc(archive / "t00.txt", "机密★10年", "关于储备工作的通知", [SECRET[1], R1, R2],
+         "2024年1月5日")
+    for n in range(1, 15):
+        topic = TOPICS[n % len(TOPICS)]
+        body = [f"{topic}第{n}次检查共抽查{n * 3 + 11}处，发现问题{n + 4}个。", R1,
+                *([R2] if n <= 3 else [])]
+        _doc(archive / f"t{n:02d}.txt", None, f"关于{topic}第{n}次检查的通报", body,
+             f"2025年{n % 12 + 1}月10日")
+    for n in range(15, 24):
+        topic = TOPICS[n % len(TOPICS)]
+        _doc(archive / f"t{n:02d}.txt", None, f"关于{topic}值班安排的通知",
+             [f"{topic}值班自{n}日起执行，共安排{n + 3}个班次。", R2], f"2025年{n % 12 + 1}月12日")
+    for n in range(72):
+        topic = TOPICS[n % len(TOPICS)]
+        _doc(archive / f"x{n:02d}.txt", None, f"关于{topic}第{n + 1}期情况的通报",
+             [f"第{n + 1}期{topic}检查共抽查{n * 3 + 11}处，发现问题{n + 4}个，"
+              f"整改完成{n + 2}个，其余2个限期{n % 9 + 5}日内完成。"],
+             f"2025年{n % 12 + 1}月20日")
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1"])
+    for n in range(1, 24):
+        codes, links = _derived(out, f"t{n:02d}.txt")
+        assert not links and not codes, n
+
+
+def test_swapped_sentences_are_a_copy(tmp_path: Path) -> None:
+    """Two sentences of a source (32 and 37 characters, each under a passage's 40) copied in the
+    other order still link the draft to the source."""
+    first = "目前存在的主要困难是国外采购的低温潜液泵受运输影响预计推迟4个月到货。"
+    second = "二是外输管线穿越海防林地的手续尚未办结，影响约3.1公里管段施工。"
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _doc(archive / "source.txt", "秘密★10年", "关于储气库二期工程建设情况的报告",
+         ["储气库二期工程位于临港工业区东侧。", first + second, "下一步将督促建设单位加快进度。"],
+         "2022年11月3日")
+    _doc(archive / "draft.txt", None, "储气库二期工程推进会会议纪要",
+         ["市发展改革委召开推进会，建设单位参加。", second + first, "会议要求每半月报送进度。"],
+         "2022年11月20日")
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1"])
+    codes, links = _derived(out, "draft.txt")
+    assert links == {"source.txt"} and "DERIVED_BELOW_SOURCE" in codes
