@@ -150,7 +150,9 @@ def _expiry_checks(m: Marking, marks: MarkSet, as_of: dt.date, soon_days: int) -
 
 
 def _label(m: Marking) -> str:
-    return f"{m.level}{('★' + m.term.raw) if m.term.raw else ''}（{m.location}）"
+    """A mark as the message lists it; where each is, the finding's evidence says (a place in
+    words, by the reader's language: ``scanner.names.place``)."""
+    return f"{m.level}{('★' + m.term.raw) if m.term.raw else ''}"
 
 
 def _conflict_checks(live: list[Marking]) -> Iterator[Finding]:
@@ -159,7 +161,8 @@ def _conflict_checks(live: list[Marking]) -> Iterator[Finding]:
                for m in live if m.term.kind != "none"}
     if len(levels) > 1 or len(periods) > 1:
         ev = tuple(Evidence(m.location, m.block_text.strip()) for m in live)
-        yield make("MARK_CONFLICT", live[0].location, ev, list="；".join(_label(m) for m in live))
+        marks = "；".join(dict.fromkeys(_label(m) for m in live))  # each mark once
+        yield make("MARK_CONFLICT", live[0].location, ev, list=marks)
 
 
 def _document_checks(marks: MarkSet, live: list[Marking]) -> Iterator[Finding]:

@@ -18,7 +18,16 @@ from typing import Literal
 from markers import fields
 from markers.cover import with_cover_fields
 from markers.lines import LineMark, parse_mark_line, parse_period_field
-from markers.models import Block, DateField, Field, Marking, MarkSet, Term, container_of
+from markers.models import (
+    Block,
+    DateField,
+    Field,
+    Marking,
+    MarkSet,
+    Term,
+    container_of,
+    sheet_of,
+)
 from markers.normalize import compact, normalize
 from markers.stated import stated_level
 
@@ -87,8 +96,10 @@ def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
     """Map ``id(block)`` → field kind for every block in the lead of its container."""
     stopped: set[str] = set()
     lead: dict[int, str] = {}
+    leading = _leading_table(blocks)
     for block in blocks:
-        if block.region not in LEAD_REGIONS or not block.text.strip():
+        if not block.text.strip() or (block.region not in LEAD_REGIONS and not (
+                block.region == "table" and container_of(block.location) == leading)):
             continue
         key = container_of(block.location)
         if key in stopped:
@@ -98,7 +109,31 @@ def lead_runs(blocks: Sequence[Block]) -> dict[int, str]:
             stopped.add(key)
         else:
             lead[id(block)] = kind
-    return lead
+    return _first_sheet_leads(blocks, lead)
+
+
+def _first_sheet_leads(blocks: Sequence[Block], lead: dict[int, str]) -> dict[int, str]:
+    """A workbook's first sheet is its first page: the tops of later sheets (where officers
+    repeat the mark on each printed sheet) are in the lead only when the first sheet's top or
+    printed header holds a mark; else a mark found only on a later sheet is misplaced."""
+    first = next((s for b in blocks if b.region != "props" and (s := sheet_of(b.location))),
+                 None)
+    if first is None:
+        return lead
+    if any(kind == "mark" and sheet_of(b.location) == first
+           for b in blocks if (kind := lead.get(id(b)))):
+        return lead
+    later = {id(b) for b in blocks if id(b) in lead and sheet_of(b.location) not in (None, first)}
+    return {k: v for k, v in lead.items() if k not in later}
+
+
+def _leading_table(blocks: Sequence[Block]) -> str | None:
+    """The table a document opens with, before any paragraph (a 版头 laid out in a table: 份号
+    and mark in its first cell), or None."""
+    for block in blocks:
+        if block.text.strip() and block.region in ("top", "body", "table"):
+            return container_of(block.location) if block.region == "table" else None
+    return None
 
 
 # Several fields on one line, as officers type them: 密级：机密  保密期限：5年 (spaces, a tab, a
@@ -109,9 +144,17 @@ FIELD_LABEL = re.compile(
 FIELD_SEP = re.compile(r"[\s\u3000、；;，,]+$")
 
 
+# A 份号 (six digits) standing before the mark or the urgency on the same line: the two lines
+# of a cell or of a soft line break joined by a space (``000029 机密★15年``).
+COPY_BEFORE = re.compile(r"^\s*\d{6}[\s\u3000]+(?=[绝机秘]\s*密|特\s*急|加\s*急)")
+
+
 def field_parts(text: str) -> list[str]:
     """The fields of a line holding several (each without the separators around it); the line
     itself when it holds one."""
+    lead = COPY_BEFORE.match(text)
+    if lead:
+        return [text[:lead.end()].strip(), *field_parts(text[lead.end():])]
     cuts = [m.start() for m in FIELD_LABEL.finditer(text) if text[:m.start()].strip()]
     if not cuts:
         return [text]
@@ -127,9 +170,18 @@ def _segments(block: Block) -> Iterable[str]:
         yield from parts if len(parts) > 1 else (block.text,)
         return
     cells = [c for c in block.text.split("\t") if c.strip()]
-    yield from cells
+    for cell in cells:
+        parts = field_parts(cell)
+        yield from parts if len(parts) > 1 else (cell,)
     for a, b in pairwise(cells):
         yield f"{a}：{b}"
+
+
+def _row_fields(row: str) -> list[str]:
+    """A table row as fields: the row itself, after any 份号 standing before a mark in one of its
+    cells (the cell's two lines joined)."""
+    numbers = [m.group().strip() for m in map(COPY_BEFORE.match, row.split("\t")) if m]
+    return [*numbers, row]
 
 
 def _accept(lm: LineMark, block: Block, in_lead: bool) -> bool:
@@ -214,7 +266,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 term = parse_period_field(text)
                 if term is not None:
                     periods.append((block, term))
-        parts = field_parts(block.text) if block.region != "table" else [block.text]
+        parts = field_parts(block.text) if block.region != "table" else _row_fields(block.text)
         for part in parts:
             _collect_fields(block if len(parts) == 1 else block._replace(text=part), in_lead,
                             found)
@@ -256,7 +308,7 @@ def _collect_fields(block: Block, in_lead: bool, found: dict[str, list[Field]]) 
     scopes, stamps = found["scope"], found["declass"]
     text = block.text
     copy_label = "份号" in text or "份號" in text
-    if block.region in LEAD_REGIONS or (block.region == "table" and copy_label):
+    if block.region in LEAD_REGIONS or in_lead or (block.region == "table" and copy_label):
         number = fields.copy_number(text)
         if number is not None and (in_lead or copy_label):
             copies.append(_field("copy", number, block, in_lead))

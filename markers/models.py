@@ -9,6 +9,7 @@ kind of place that is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -41,8 +42,24 @@ class Block(NamedTuple):
     struck: bool = False
 
 
+# A spreadsheet's location: ``工作表!A1`` (a row, at its first filled cell), ``工作表!页眉2`` (a
+# section of the printed header), ``工作表!页脚``; a sheet's name may hold dots and ``!``.
+SHEET_PLACE = re.compile(r"(?P<sheet>.+)!(?:[A-Z]{1,3}[0-9]+|(?P<printed>页眉|页脚)[0-9]*)")
+
+
+def sheet_of(location: str) -> str | None:
+    """The sheet of a spreadsheet location, None for any other location."""
+    found = None if location.startswith("props.") else SHEET_PLACE.fullmatch(location)
+    return found.group("sheet") if found else None
+
+
 def container_of(location: str) -> str:
-    """The location without its last part: ``header.first.p2`` → ``header.first``."""
+    """The location without its last part: ``header.first.p2`` → ``header.first``. A sheet's
+    rows are one container (``工作表!``, whose order is the rows'), its printed header another
+    (``工作表!页眉``), its footer a third."""
+    found = None if location.startswith("props.") else SHEET_PLACE.fullmatch(location)
+    if found is not None:
+        return f"{found.group('sheet')}!{found.group('printed') or ''}"
     return location.rsplit(".", 1)[0]
 
 

@@ -1,6 +1,6 @@
-"""``dingmi.yaml``: the user's settings for ``check``, ``scan``, ``audit`` (and the language of
-``watch`` and ``catalog``), found from the working directory upward like ruff's or gitleaks'
-configuration, or named with ``--config``.
+"""``dingmi.yaml``: the user's settings for ``check``, ``scan``, ``audit``, ``serve`` (and the
+language and ``reference`` of ``watch``, the language of ``catalog``), found from the working
+directory upward like ruff's or gitleaks' configuration, or named with ``--config``.
 
 Every key is optional; the command line wins over the file, the file over the built-in defaults.
 Unknown keys and bad values are errors naming the file, the line and the key. Relative paths are
@@ -26,7 +26,8 @@ NAME = "dingmi.yaml"
 LIMIT_KEYS = {"max_file_mb", "max_pages", "max_unzipped_mb", "max_ratio", "max_xml_depth",
               "max_package_mb", "max_megapixels"}
 KEYS = {"catalogs", "authority", "derived", "lang", "fail_on", "soon_days", "window_months",
-        "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor"}
+        "formats", "jobs", "timeout", "memory_mb", "redact", "limits", "ocr", "executor",
+        "reference"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def load(path: Path) -> Settings:
             raise c.fail(("executor",), "应为 local 或 dask://HOST:PORT",
                          "must be local or dask://HOST:PORT")
         out["executor"] = value
+    if top.get("reference") is not None:  # the audit whose derived index drafts are checked against
+        out["against"] = c.path_of(top["reference"], ("reference",), base)
     if "fail_on" in top:
         out["fail_on"] = fail_on_value(c, top["fail_on"], ("fail_on",))
     for key in ("soon_days", "window_months", "jobs"):

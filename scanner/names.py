@@ -12,6 +12,7 @@ value, :func:`code_name` (or :func:`code_label`, name and code) for a finding co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markers.models import LEVEL_EN
 from scanner.messages import Msg
@@ -48,7 +49,11 @@ CONCLUSION = {  # a file's conclusion (the value kept is the Chinese word)
 }
 REVIEW_STATE = {"open": Msg("待审", "to review"), "reviewed": Msg("已审", "reviewed"),
                 "nothing": Msg("无需审核", "nothing to review")}
-
+ORIGIN = {"original": Msg("原始", "original"), "derived": Msg("派生", "derived")}  # 原始/派生
+FORMAT = {  # a file's format, where its short name is a word (docx, pdf… are shown as they are)
+    "text": Msg("文本", "text"), "image": Msg("图像", "image"), "web": Msg("网页", "web page"),
+    "mht": Msg("网页归档（MHT）", "web archive (MHT)"), "-": Msg("无扩展名", "no suffix"),
+}
 CODES = {  # every finding code (domain.md §6 and the scanner's own)
     "MARK_NO_STAR": Msg("标志缺少★", "mark without ★"),
     "MARK_WRONG_SYMBOL": Msg("标志符号错误", "wrong symbol in the mark"),
@@ -118,14 +123,28 @@ def held_text(held: str, document: str | None, lang: str) -> str:
     return HELD[held].text(lang) if held in HELD else held
 
 
+LINKS = {  # how a derived document is linked to a source (派生关系)
+    "copy": Msg("复制内容", "copied content"), "cite": Msg("引用文号或标题", "cited"),
+    "cite+copy": Msg("引用并复制内容", "cited and copied"),
+}
+YES_NO = {"yes": Msg("是", "yes"), "no": Msg("否", "no")}
+EXPIRY = {  # a document's expiry state on the declassification list (its own or inferred)
+    "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
+    "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
+    "unmarked": Msg("未标密级", "unmarked"),
+}
+INFERRED = Msg("由来源推定", "inferred from source")  # a date taken from a document's sources
+
 TABLES = {"status": STATUS, "verdict": VERDICT, "severity": SEVERITY, "decision": DECISION,
           "reason": REASON, "conclusion": CONCLUSION, "state": REVIEW_STATE,
-          "context": CONTEXTS, "held": HELD}
+          "context": CONTEXTS, "held": HELD, "origin": ORIGIN, "format": FORMAT,
+          "expiry": EXPIRY, "link": LINKS, "yes_no": YES_NO}
 
 
 def value_name(kind: str, value: str, lang: str = "zh") -> str:
     """The name of ``value`` of the kind ``kind`` (status, verdict, severity, decision, reason,
-    conclusion, state, context, held) in ``lang``; an unknown value as it is."""
+    conclusion, state, context, held, origin, format, expiry, link, yes_no) in ``lang``; an
+    unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
 
@@ -139,6 +158,13 @@ def code_name(code: str, lang: str = "zh") -> str:
     """A finding code's name in ``lang`` (可能应定未定); an unknown code as it is."""
     found = CODES.get(code)
     return found.text(lang) if found is not None else code
+
+
+def code_labels(codes: Iterable[str], lang: str = "zh") -> str:
+    """Finding codes in one cell of a list, each as :func:`code_label`, separated by ``；``
+    (``; `` in English); the code stays in each, so a search or a filter by code still finds
+    it."""
+    return ("；" if lang == "zh" else "; ").join(code_label(c, lang) for c in codes)
 
 
 def code_label(code: str, lang: str = "zh") -> str:

@@ -7,7 +7,8 @@ the review app and the API all show).
 2. Else the first heading: the first short centred line that is none of those (nor the issuer's
    name the 落款 repeats).
 3. Else the document's own title property, only when it is real text (a .wps or .doc file's
-   property read in the wrong code page is junk, and never shown).
+   property read in the wrong code page is junk, and never shown) and not a file's name (what a
+   printer driver writes: ``通知.docx``).
 4. Else, where the text says nothing of alignment (PDF, plain text), its first short line below
    the 版头 that reads as a heading.
 """
@@ -165,9 +166,17 @@ def property_title(value: str | None) -> str | None:
     if value is None:
         return None
     line = _clean(value)
-    if len(line) > 200 or not real_text(line) or _latin_junk(line) or _header_line(line):
+    if (len(line) > 200 or not real_text(line) or _latin_junk(line) or _header_line(line)
+            or FILE_NAME.search(line)):
         return None
     return line
+
+
+# a property that is a file's name (``通知.docx``, ``Microsoft Word - 通知.doc``: what a printer
+# driver or a converter writes) names the file, not the document; often it is a Chinese name read
+# in the wrong code page as well (``°ú DOCX ⁄c (2).docx``)
+FILE_NAME = re.compile(r"\.(?:docx?|docm|dotx?|wps|wpt|pdf|ofd|rtf|txt|xlsx?|et|pptx?|dps|html?)$",
+                       re.IGNORECASE)
 
 
 def _latin_junk(line: str) -> bool:

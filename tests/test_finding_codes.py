@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,19 @@ def test_committed_fixtures_cover_every_case() -> None:
         folder = Path(__file__).parent / "data" / f"{kind}_cases"
         missing = [c.id for c in CASES if not (folder / f"{c.id}.{kind}").exists()]
         assert not missing, f"run python tests/make_pdf_fixtures.py: {kind} {missing}"
+
+
+RAW_PLACE = re.compile(r"\b(?:body|header|footer|footnote|endnote|comment|tb|textbox|props|"
+                       r"page\d+|table\d+)\.[a-z]")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expect], ids=lambda c: c.id)
+def test_no_message_names_a_place_by_its_location_code(case: Case,
+                                                       case_docx: dict[str, Path]) -> None:
+    """A message is read by a person (the report, the ledger's review sheet, ``check``): where a
+    mark is, the evidence says in words; the message never holds ``body.p5`` or
+    ``header.default.p2``."""
+    report = scan_file(case_docx[case.id], OPTIONS)
+    for f in report.findings:
+        assert not RAW_PLACE.search(f.message_zh), (f.code, f.message_zh)
+        assert not RAW_PLACE.search(f.message_en), (f.code, f.message_en)

@@ -14,9 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from scanner.audit.derivation import (
+    SourceLink,
+    expiry_text,
+    infer,
+    inferred_end,
+    sources_of,
+)
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
+from scanner.names import ORIGIN, code_label, code_labels, level_name, value_name
 
 ACTIONS = {  # (zh, en), in the order they are listed
     "unreadable": Msg("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
@@ -38,15 +46,6 @@ ACTIONS = {  # (zh, en), in the order they are listed
     "none": Msg("无需处理", "nothing to do"),
 }
 MARK_ACTION_SKIP = {"EXPIRED", "EXPIRY_SOON", "CONDITION_MANUAL", *ACTIONS}
-DECISION_WORDS = {
-    "zh": {"confirmed": "确认", "dismissed": "忽略", "open": "待定", "conclusion": "结论",
-           "false_alarm": "误报", "accepted": "接受", "not_applicable": "不适用", "": ""},
-    "en": {"confirmed": "confirmed", "dismissed": "dismissed", "open": "open",
-           "conclusion": "conclusion", "false_alarm": "false alarm", "accepted": "accepted",
-           "not_applicable": "not applicable", "": ""},
-}
-
-
 def _reviews(report: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
     out = []
     for f in [*(report.get("findings") or []), *(report.get("suppressed") or [])]:
@@ -94,16 +93,29 @@ class LedgerRow:
     origin: str = ""  # 原始/派生: "original" or "derived" for a marked document, else ""
     issuer: str = ""  # 定密机关: the office of the 落款 or the 发文机关标志
     archive_id: str = ""  # 档号, from a sidecar or a name holding one
+    sources: tuple[SourceLink, ...] = ()  # the classified sources it is derived from (links)
 
     def decision_summary(self, lang: str) -> str:
-        """The decisions in one cell: ``确认 NO_BASIS；忽略 MARK_POSITION（误报，张三）``."""
-        words = DECISION_WORDS["zh" if lang == "zh" else "en"]
-        parts = [f"{words[r[4]]} {r[0]}" + (f"（{words[r[5]]}，{r[6]}）" if r[4] == "dismissed"
-                                             else "") for r in self.reviews if r[4] != "open"]
+        """The decisions in one cell, by name: ``确认 定密依据不明（NO_BASIS）；忽略
+        标志位置不当（MARK_POSITION）（误报，张三）；结论：维持 机密★10年（张三）``."""
+        zh = lang == "zh"
+        parts = []
+        for r in self.reviews:
+            if r[4] == "open":
+                continue
+            part = f"{value_name('decision', r[4], lang)} {code_label(r[0], lang)}"
+            if r[4] == "dismissed":
+                why = ("，" if zh else ", ").join(
+                    x for x in (value_name("reason", r[5], lang), r[6]) if x)
+                part += (f"（{why}）" if zh else f" ({why})") if why else ""
+            parts.append(part)
         if self.conclusion:
             c = self.conclusion
-            parts.append(f"{words['conclusion']}：{c[0]}{(' ' + c[1]) if c[1] else ''}（{c[2]}）")
-        return "；".join(parts)
+            said = f"{value_name('conclusion', c[0], lang)}{(' ' + c[1]) if c[1] else ''}"
+            by = (f"（{c[2]}）" if zh else f" ({c[2]})") if c[2] else ""
+            parts.append(f"{value_name('decision', 'conclusion', lang)}"
+                         f"{'：' if zh else ': '}{said}{by}")
+        return ("；" if zh else "; ").join(parts)
 
     @property
     def file_format(self) -> str:
@@ -122,11 +134,13 @@ class LedgerRow:
         return str(PurePosixPath(self.relative).parent)
 
     def expiry_state(self, as_of: dt.date, window_end: dt.date) -> str:
-        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end)."""
+        """``unmarked``, ``expired``, ``due``, ``later`` or ``none`` (no computable end); an
+        undated derived document by the date inferred from its sources."""
         if not self.level:
             return "unmarked"
         if not self.expires_on:
-            return "none"
+            guess = infer(self, as_of, window_end)
+            return guess.state if guess is not None else "none"
         end = dt.date.fromisoformat(self.expires_on)
         if end <= as_of:
             return "expired"
@@ -138,7 +152,7 @@ class LedgerRow:
         return sum(10 if s == "error" else 1 if s == "warning" else 0 for s in self.severities)
 
 
-ORIGINS = {"original": Msg("原始", "original"), "derived": Msg("派生", "derived")}
+ORIGINS = ORIGIN  # 原始/派生, named in scanner.names
 DERIVED_CODES = ("DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED")
 
 
@@ -158,14 +172,16 @@ def basis_of(report: dict[str, Any]) -> str:
 
 def origin_of(report: dict[str, Any], facts: DocFacts | None, derived: bool) -> str:
     """``derived`` when the run says so (``--derived``, ``derived: true``), the report or the
-    text says so (派生自…, 定密依据：派生…, a 派生 mark) or a derived finding names a source;
+    text says so (派生自…, 定密依据：派生…, a 派生 mark), a derived finding names a source or
+    its links derive it from a classified source;
     ``original`` for any other marked document; '' for an unmarked one."""
     if not report.get("classification"):
         return ""
     mark = report.get("marking") or {}
     codes = {f["code"] for f in report.get("findings") or []}
     if (derived or report.get("derived") is True or (facts is not None and facts.derived)
-            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)):
+            or "派生" in (mark.get("raw") or "") or codes & set(DERIVED_CODES)
+            or sources_of(report)):
         return "derived"
     return "original"
 
@@ -211,7 +227,7 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
         if report.get("conclusion") else (),
         basis=basis_of(report), origin=origin_of(report, facts, derived),
         issuer=(report.get("issuer") or (facts.issuer if facts else "")) or "",
-        archive_id=facts.archive_id if facts else "")
+        archive_id=facts.archive_id if facts else "", sources=sources_of(report))
 
 
 COLUMNS = (  # (zh header, en header, attribute or function)
@@ -222,11 +238,12 @@ COLUMNS = (  # (zh header, en header, attribute or function)
     ("知悉范围", "scope", "scope"), ("份号", "copy number", "copy_number"),
     ("定密依据", "basis", "basis"), ("原始/派生", "original/derived", "origin"),
     ("定密机关", "classifying office", "issuer"), ("档号", "archive number", "archive_id"),
-    ("状态", "status", "status"), ("发现", "finding codes", "codes"),
+    ("状态", "status", "status"), ("发现", "findings", "codes"),
     ("判定", "verdicts", "verdicts"), ("建议处理", "suggested action", "actions"),
     ("说明", "reason", "reason"), ("审核决定", "decisions", "decisions"),
 )
-WIDTHS = (40, 36, 22, 12, 8, 20, 16, 12, 28, 10, 36, 10, 24, 20, 10, 40, 30, 40, 30, 40)
+WIDTHS = (40, 36, 22, 12, 13, 20, 16, 12, 28, 12, 36, 16, 24, 20, 14, 60, 40, 40, 30, 60)
+# (a Chinese character takes two units: 状态 holds 不支持的格式, 密级 CONFIDENTIAL)
 
 
 def _cells(row: LedgerRow, lang: str) -> list[str]:
@@ -238,12 +255,17 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
         value = getattr(row, attr)
         if attr == "actions":
             value = ("；" if lang == "zh" else "; ").join(ACTIONS[a].text(lang) for a in value)
-        elif attr == "origin":
-            value = ORIGINS[value].text(lang) if value else ""
+        elif attr in ("codes", "verdicts"):  # each by name, with its code
+            value = code_labels(value, lang)
+        elif attr in ("status", "origin"):
+            value = value_name(attr, value, lang) if value else ""
+        elif attr == "level":
+            value = level_name(value, lang)
+        elif attr == "expires_on" and not value:
+            found = inferred_end(row)  # an undated derived document: its sources' end
+            value = expiry_text(found[0], True, lang) if found and found[0] else ""
         elif attr == "reason" and lang != "zh":
             value = row.reason_en
-        elif isinstance(value, tuple):
-            value = " ".join(value)
         out.append(str(value))
     return out
 
@@ -280,9 +302,11 @@ def sheet_names(base: str, n: int) -> list[str]:
     return [base if i == 0 else f"{base} {i + 1}" for i in range(max(n, 1))]
 
 
-def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
+def ledger_xlsx(rows: Sequence[LedgerRow], lang: str,
+                derived: Sequence[Sequence[str]] = ()) -> bytes:
     """The ledger workbook: frozen header row, filters on every column, set widths; an archive
-    of more than a worksheet's rows continues on further sheets (定密台账 2, …)."""
+    of more than a worksheet's rows continues on further sheets (定密台账 2, …). ``derived``:
+    the 派生关系 table (header first), a sheet after the ledger's."""
     from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
     from openpyxl.styles import Font  # noqa: PLC0415
@@ -307,22 +331,37 @@ def ledger_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
         ws.append(header)
         for row in chunk:
             ws.append([_text_cell(ws, _clean(v)) for v in _cells(row, lang)])
+    if derived:
+        _table_sheet(wb, "派生关系" if lang == "zh" else "derived", derived, DERIVED_WIDTHS)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-class _Sheets:
-    """Rows appended across worksheets, a new one when a sheet is full."""
+DERIVED_WIDTHS = (40, 16, 40, 16, 12, 16, 10, 30, 50)  # 来源有效 / source live: 12
 
-    def __init__(self, make: Any) -> None:
-        self.make, self.sheet, self.rows = make, make(), 0
 
-    def append(self, values: list[Any]) -> None:
-        if self.rows >= SHEET_ROWS:
-            self.sheet, self.rows = self.make(), 0
-        self.sheet.append(values)
-        self.rows += 1
+def _table_sheet(wb: Any, name: str, table: Sequence[Sequence[str]],
+                 widths: Sequence[int]) -> None:
+    """A sheet of a small table: a bold frozen header with filters, set widths."""
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
+    from openpyxl.styles import Font  # noqa: PLC0415
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    rows = list(table)[:SHEET_ROWS + 1]
+    ws = wb.create_sheet(name)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(rows[0]))}{len(rows)}"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    header = []
+    for text in rows[0]:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    for row in rows[1:]:
+        ws.append([_text_cell(ws, _clean(v)) for v in row])
 
 
 def _text_cell(ws: Any, value: str) -> Any:
@@ -352,49 +391,3 @@ def worst(rows: Sequence[LedgerRow], n: int = 50) -> list[LedgerRow]:
     bad = [r for r in rows if r.weight > 0 or r.status != "ok"]
     bad.sort(key=lambda r: (-(r.weight + (100 if r.status != "ok" else 0)), r.relative))
     return bad[:n]
-
-
-REVIEW_COLUMNS = (("路径", "path"), ("标题", "title"), ("国家秘密标志", "mark"),
-                  ("发现", "finding"), ("级别", "severity"), ("说明", "message"),
-                  ("审核决定", "decision"), ("理由", "reason"), ("审核人", "reviewer"),
-                  ("时间", "time"), ("备注", "note"))
-
-
-def review_xlsx(rows: Sequence[LedgerRow], lang: str) -> bytes:
-    """The 审核意见表: every file, each finding with its decision (or open), and the file's
-    conclusion; a file without findings has one line saying so."""
-    from openpyxl import Workbook  # noqa: PLC0415 - only the audit needs it
-    from openpyxl.utils import get_column_letter  # noqa: PLC0415
-
-    words = DECISION_WORDS["zh" if lang == "zh" else "en"]
-    wb = Workbook(write_only=True)
-    names = iter(sheet_names("审核意见表" if lang == "zh" else "review", 10_000))
-
-    def new_sheet() -> Any:
-        sheet = wb.create_sheet(next(names))
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate((40, 30, 18, 22, 8, 50, 10, 12, 10, 20, 30), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.append([zh if lang == "zh" else en for zh, en in REVIEW_COLUMNS])
-        return sheet
-
-    ws = _Sheets(new_sheet)
-    for row in rows:
-        head = [row.relative, row.title, row.mark]
-        for r in row.reviews:
-            message = r[2] if lang == "zh" else r[3]
-            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
-                *head, r[0], r[1], message, words[r[4]], words.get(r[5], r[5]), r[6], r[7],
-                r[8])])
-        if row.conclusion:
-            c = row.conclusion
-            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
-                *head, words["conclusion"], "", f"{c[0]} {c[1]}".strip(), words["conclusion"],
-                "", c[2], c[3], c[4])])
-        if not row.reviews and not row.conclusion:
-            ws.append([_text_cell(ws.sheet, _clean(v)) for v in (
-                *head, "", "", row.reason if lang == "zh" else row.reason_en or "—", "", "", "",
-                "", "")])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

@@ -22,11 +22,21 @@ from typing import Any
 from markers.expiry import add_months
 from markers.models import LEVELS
 from scanner.audit.declassify import as_bytes, declassify_xlsx, review_forms
-from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx, review_xlsx
+from scanner.audit.derivation import (
+    STATES,
+    declassify_rows,
+    derived_text,
+    sources_text,
+)
+from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
+from scanner.audit.links_sheet import derived_table
+from scanner.audit.review_sheet import review_xlsx
 from scanner.audit.summary import category_counts, render_summary
 from scanner.audit.yearly import by_year, stats_xlsx
 from scanner.decisions import Decision
+from scanner.derived.archive import LinkRow
 from scanner.messages import Msg
+from scanner.names import level_name
 from scanner.report.outputs import link_suffix
 from scanner.report.write import write_output
 from scanner.verdicts import VERDICT_CODES
@@ -34,43 +44,29 @@ from scanner.verdicts import VERDICT_CODES
 TEMPLATE_MIN_DOCS = 5  # a folder needs this many marked documents to speak of a template
 TEMPLATE_SHARE = 0.8  # ... and this share of them carrying one identical mark
 
-def declassify_rows(rows: Sequence[LedgerRow], as_of: dt.date,
-                    window_end: dt.date) -> list[tuple[LedgerRow, str, str, str]]:
-    """(row, state, reason zh, reason en) for every document expired or due in the window."""
-    out = []
-    for row in rows:
-        state = row.expiry_state(as_of, window_end)
-        if state not in ("expired", "due"):
-            continue
-        end = row.expires_on
-        if state == "expired":
-            zh, en = f"保密期限已于 {end} 届满", f"the period ran out on {end}"
-        else:
-            days = (dt.date.fromisoformat(end) - as_of).days
-            zh = f"保密期限将于 {end} 届满（{days} 天后）"
-            en = f"the period ends on {end} (in {days} days)"
-        if row.term_kind == "date":
-            zh, en = zh.replace("保密期限", "解密时间"), en.replace("the period", "the 解密时间")
-        if row.statutory:
-            zh += "；未标注保密期限，按法定最长期限计算"
-            en += "; no period marked: the statutory maximum is applied"
-        out.append((row, state, zh, en))
-    return out
+DECLASSIFY_CSV = (  # (zh, en) headers of declassify.csv
+    ("路径", "path"), ("标题", "title"), ("文号", "document number"), ("份号", "copy number"),
+    ("密级", "level"), ("国家秘密标志", "mark"), ("成文日期", "date"),
+    ("解密日期", "expiry date"), ("状态", "state"), ("原因", "reason"),
+    ("解密日期依据", "expiry basis"), ("派生文件", "derived documents"),
+)
 
 
 def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.date,
                    lang: str) -> bytes:
-    """The list of documents due for declassification (UTF-8 with BOM)."""
+    """The list of documents due for declassification (UTF-8 with BOM): one row per listed
+    document, each by its title, 文号 and 份号 as well as its path, with the documents derived
+    from it and, for an inferred date, its sources."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["路径", "标题", "密级", "国家秘密标志", "成文日期", "解密日期", "状态", "原因"]
-                    if lang == "zh" else
-                    ["path", "title", "level", "mark", "date", "expiry date", "state", "reason"])
-    names = {"expired": ("已到期", "expired"), "due": ("即将到期", "due")}
-    for row, state, zh, en in declassify_rows(rows, as_of, window_end):
+    writer.writerow([zh if lang == "zh" else en for zh, en in DECLASSIFY_CSV])
+    for d in declassify_rows(rows, as_of, window_end):
+        row = d.row
         writer.writerow([csv_safe(v) for v in (
-            row.relative, row.title, row.level, row.mark, row.date, row.expires_on,
-            names[state][0 if lang == "zh" else 1], zh if lang == "zh" else en)])
+            row.relative, row.title, row.doc_number, row.copy_number,
+            level_name(row.level, lang), row.mark, row.date, d.expires_on,
+            STATES[d.state].text(lang), d.reason(lang), sources_text(d.inferred, lang),
+            derived_text(d.derived, lang))])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
@@ -152,6 +148,7 @@ class RunContext:
     catalogs: tuple[str, ...]
     stats: dict[str, Any] = field(default_factory=dict)  # set by write_outputs, once
     decisions: tuple[Decision, ...] = ()  # every reviewer's decision in the audit's database
+    links: tuple[LinkRow, ...] = ()  # the 派生关系 (derived stage), a sheet of the ledger
 
     @property
     def window_end(self) -> dt.date:
@@ -183,19 +180,25 @@ def _summary(rows: Sequence[LedgerRow], ctx: RunContext) -> bytes:
 RUN_OUTPUTS: tuple[RunOutput, ...] = (
     RunOutput("ledger.xlsx", Msg("定密台账工作簿：每个文件一行，冻结表头并可筛选",
                                  "the ledger workbook: one row per file, frozen header, filters"),
-              lambda rows, ctx: ledger_xlsx(rows, ctx.lang)),
+              lambda rows, ctx: ledger_xlsx(rows, ctx.lang,
+                                            derived=derived_table(ctx.links, ctx.lang))),
     RunOutput("ledger.csv", Msg("同一台账的 CSV（UTF-8 带 BOM，Excel 和 WPS 可直接打开）",
                                 "the same ledger as CSV (UTF-8 with BOM for Excel and WPS)"),
               lambda rows, ctx: ledger_csv(rows, ctx.lang)),
-    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单，附日期和原因",
-                                    "documents whose period has run or ends within the window, "
-                                    "with the date and the reason"),
+    RunOutput("declassify.csv", Msg("已到期或在提醒窗口内到期的文件清单（标题、文号、份号），"
+                                    "附日期和原因、推定日期的依据和从其派生的文件",
+                                    "documents whose period has run or ends within the window "
+                                    "(title, 文号, 份号), with the date and the reason, the "
+                                    "basis of an inferred date and the documents derived from "
+                                    "each"),
               lambda rows, ctx: declassify_csv(rows, ctx.as_of, ctx.window_end, ctx.lang)),
-    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、定密依据",
+    RunOutput("declassify.xlsx", Msg("解密清单工作簿：按定密机关分表，含档号、文号、份号、"
+                                     "定密依据，派生文件列在来源之下",
                                      "the declassification list as a workbook, one sheet per "
-                                     "classifying office, with 档号, 文号 and basis"),
+                                     "classifying office, with 档号, 文号, 份号 and basis, "
+                                     "derived documents under their source"),
               lambda rows, ctx: declassify_xlsx(
-                  declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.lang)),
+                  declassify_rows(rows, ctx.as_of, ctx.window_end), ctx.as_of, ctx.lang)),
     RunOutput("declassify-review.html", Msg(
         "可打印的解密审核表：每个定密机关一张（A4），含审核意见栏和承办人、定密责任人签字行",
         "the printable 解密审核表, one per classifying office (A4), with a column for the "

@@ -14,14 +14,12 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,10 +27,11 @@ from typing import Any, TextIO
 from scanner import ENGINE, catalogs, progress_seconds
 from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.facts import ArchiveIds, facts_of
-from scanner.audit.ledger import LedgerRow, csv_safe, ledger_row
+from scanner.audit.ledger import LedgerRow, ledger_row
+from scanner.audit.links_sheet import derived_csv
 from scanner.audit.outputs import OUTPUT_NAMES, RunContext, write_outputs
 from scanner.decisions import Decisions
-from scanner.derived.archive import run_stage
+from scanner.derived.archive import LinkRow, run_stage
 from scanner.derived.index import Writer
 from scanner.derived.join import Runner, dask_runner, local_runner
 from scanner.fsutil import remove_stale_temporaries
@@ -237,7 +236,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
         db.set_meta("derived", derived)  # cross-document results change the outputs too
         write_output(a.out / DERIVED_CSV, derived_csv(links, a.lang))
         _outputs(db, known, order, a, key=key, catalog_ids=[c.id for c in cats], result=result,
-                 rows_wanted=rows_wanted)
+                 rows_wanted=rows_wanted, links=tuple(links))
     finally:
         db.close()
     result.seconds = time.perf_counter() - started
@@ -247,7 +246,7 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
 
 def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditOptions, *,
              key: str, catalog_ids: list[str], result: AuditResult,
-             rows_wanted: bool) -> None:
+             rows_wanted: bool, links: tuple[LinkRow, ...] = ()) -> None:
     """Write the outputs unless those on disk show exactly these rows under these settings;
     the reports are read from the database only when something needs them."""
     decisions = db.decisions()  # the review app's and imported ones: the yearly statistics
@@ -260,7 +259,8 @@ def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditO
     if stale:
         write_outputs(result.rows, a.out, RunContext(a.options.as_of, a.window_months, a.lang,
                                                      a.formats, tuple(catalog_ids),
-                                                     decisions=tuple(decisions)))
+                                                     decisions=tuple(decisions),
+                                                     links=links))
         db.set_meta("outputs", digest)
         result.outputs_written = True
     db.flush()
@@ -283,20 +283,6 @@ def _ledger_rows(db: AuditDB, order: list[str], a: AuditOptions) -> list[LedgerR
 
 
 DERIVED_CSV = "derived.csv"  # 派生关系: one row per link between documents
-
-
-def derived_csv(rows: Sequence[tuple[str, ...]], lang: str) -> bytes:
-    """The 派生关系 sheet (UTF-8 with BOM): each derived document and each of its sources."""
-    buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\r\n")
-    out.writerow(["派生文件", "派生文件标志", "来源文件", "来源标志", "来源有效", "关联方式",
-                  "覆盖比例", "引用", "发现代码"] if lang == "zh" else
-                 ["derived", "derived mark", "source", "source mark", "source live", "by",
-                  "share", "citations", "codes"])
-    live = {"yes": "是", "no": "否"} if lang == "zh" else {}
-    for row in rows:
-        out.writerow([csv_safe(live.get(v, v) if i == 4 else v) for i, v in enumerate(row)])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 
 
 def _record_broken(db: AuditDB, entry: Entry, options: ScanOptions, out: OutputOptions,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import quote
 from markers.models import LEVELS
 from scanner.audit.ledger import LedgerRow
 from scanner.messages import Msg
+from scanner.names import code_label, level_name, value_name
 
 BAR_H = 22
 LINE_H = 14  # each further line of a wrapped label
@@ -44,6 +46,10 @@ TEXT = {
     "mark": Msg("标志", "mark"),
     "count": Msg("份数", "documents"),
     "path": Msg("路径", "path"),
+    "document": Msg("文件", "document"),
+    "top": Msg("（根目录）", "(top folder)"),
+    "doc_number": Msg("文号", "no."),
+    "copy_number": Msg("份号", "copy"),
     "level": Msg("密级", "level"),
     "findings": Msg("发现", "findings"),
     "marked": Msg("有标志", "marked"),
@@ -167,15 +173,30 @@ def _units(c: str) -> float:
     return 1.0 if ord(c) > 0x2E7F else 0.6  # a CJK character is about twice a Latin one
 
 
+_TOKEN = re.compile(r"[（(]*(?:[A-Za-z0-9_.\-]+|\s+|.)[）)，、。；：,;:]*")
+
+
 def wrap(label: str, units: float) -> list[str]:
-    """``label`` in lines of at most ``units`` character widths (nothing cut off)."""
+    """``label`` in lines of at most ``units`` character widths (nothing cut off): a line breaks
+    between Chinese characters or before a Latin word, never inside a word that fits on a line
+    (a code such as ``WORK_SECRET_CONFUSION`` stays whole), nor before a closing bracket or
+    after an opening one; a space where a line breaks stays at the end of the line before."""
     lines, line, used = [], "", 0.0
-    for c in label:
-        if used + _units(c) > units and line:
+    for token in _TOKEN.findall(label):
+        width = sum(_units(c) for c in token)
+        if width > units:  # longer than a line: by characters
+            for c in token:
+                if used + _units(c) > units and line:
+                    lines.append(line)
+                    line, used = "", 0.0
+                line += c
+                used += _units(c)
+            continue
+        if used + width > units and line and not token.isspace():
             lines.append(line)
             line, used = "", 0.0
-        line += c
-        used += _units(c)
+        line += token
+        used += width
     return [*lines, line] if line or not lines else lines
 
 
@@ -186,20 +207,45 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str) -> s
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def document_cell(row: LedgerRow, lang: str, report_ext: str) -> str:
+    """A listed document: its title (the link to its report; the path when it has none), then
+    its 文号, 份号 and path in a smaller line."""
+    e = html.escape
+    href = f"reports/{quote(row.relative, errors='surrogateescape')}{report_ext}"
+    colon = "：" if lang == "zh" else ": "
+    facts = [f"{_t(key, lang)}{colon}{e(value)}" for key, value in
+             (("doc_number", row.doc_number), ("copy_number", row.copy_number)) if value]
+    path = f'<span class="path">{e(row.relative)}</span>'
+    if not row.title:
+        return f'<a href="{href}">{path}</a>' + (
+            f'<div class="facts">{" · ".join(facts)}</div>' if facts else "")
+    return (f'<a href="{href}" class="title">{e(row.title)}</a>'
+            f'<div class="facts">{" · ".join([*facts, path])}</div>')
+
+
+def findings_cell(row: LedgerRow, lang: str) -> str:
+    """What a listed document shows: each finding by its name and code, one a line (each code
+    once); a file that was not read, the reason."""
+    if not row.codes:
+        return html.escape(row.reason if lang == "zh" else row.reason_en)
+    return "<br>".join(html.escape(code_label(c, lang)) for c in dict.fromkeys(row.codes))
+
+
 def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
                    templates: Sequence[tuple[str, str, int, int]], *, as_of: dt.date,
                    window_end: dt.date, lang: str, report_ext: str) -> str:
     """The whole page."""
     e = html.escape
     level_data: list[tuple[str, int, str | None]] = [
-        (lv, stats["by_level"][lv], COLOURS[lv]) for lv in LEVELS]
+        (level_name(lv, lang), stats["by_level"][lv], COLOURS[lv]) for lv in LEVELS]
     level_data += [(_t("unmarked", lang), stats["unmarked"], COLOURS["unmarked"]),
                    *((_label(k, lang), stats[k], COLOURS["unreadable"])
                      for k in ("unreadable", "needs_ocr", "unsupported"))]
-    format_data = [(f, n, None) for f, n in sorted(stats["by_format"].items(),
-                                                    key=lambda x: (-x[1], x[0]))]
+    format_data = [(value_name("format", f, lang), n, None)
+                   for f, n in sorted(stats["by_format"].items(), key=lambda x: (-x[1], x[0]))]
     codes = Counter(c for r in rows for c in set(r.codes))
-    code_data = [(c, n, None) for c, n in sorted(codes.items(), key=lambda x: (-x[1], x[0]))]
+    code_data = [(code_label(c, lang), n, None)
+                 for c, n in sorted(codes.items(), key=lambda x: (-x[1], x[0]))]
     states = Counter(r.expiry_state(as_of, window_end) for r in rows if r.level)
     expiry_data: list[tuple[str, int, str | None]] = [
         (_t(k, lang), states[s], COLOURS[k])
@@ -213,16 +259,15 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
     folders: Counter[str] = Counter()
     for r in rows:
         folders[r.folder] += len(r.codes) + (1 if r.status != "ok" else 0)
-    folder_data = [(f, n, None) for f, n in sorted(folders.items(), key=lambda x: (-x[1], x[0]))
-                   if n][:15]
+    folder_data = [(_t("top", lang) if f == "." else f, n, None)
+                   for f, n in sorted(folders.items(), key=lambda x: (-x[1], x[0])) if n][:15]
 
     worst_rows = [
-        (e(_label(c, lang)),
-         f'<a href="reports/{quote(r.relative, errors="surrogateescape")}{report_ext}">'
-         f"{e(r.relative)}</a>", e(r.level),
-         e(r.mark), e(" ".join(r.codes) or (r.reason if lang == "zh" else r.reason_en)))
+        (e(_label(c, lang)), document_cell(r, lang, report_ext), e(level_name(r.level, lang)),
+         e(r.mark), findings_cell(r, lang))
         for c, r in ranked(rows)]
     template_rows = [(e(f), e(m), f"{n}/{total}") for f, m, n, total in templates]
+    colon = "：" if lang == "zh" else ": "
     by_category = stats["by_category"]
     serious = [(key, _label(key, lang), by_category[key]) for key, _ in CATEGORIES
                if key not in ("expiry", "unreadable", "needs_ocr", "unsupported")]
@@ -239,13 +284,13 @@ def render_summary(rows: Sequence[LedgerRow], stats: dict[str, Any],
     body = [
         f"<h1>{_t('title', lang)}</h1>",
         f'<p class="notice">{_t("notice", lang)}</p>',
-        f"<p>{_t('as_of', lang)}: {as_of.isoformat()} · {_t('due', lang)}: ≤ "
+        f"<p>{_t('as_of', lang)}{colon}{as_of.isoformat()} · {_t('due', lang)}{colon}≤ "
         f"{window_end.isoformat()}</p>",
         *([] if stats.get("catalogs")
           else [f'<p class="notice" id="no-catalog">{_t("nocat", lang)}</p>']),
         f'<div class="cards">{cards}</div>',
         f"<section id=\"worst\"><h2>{_t('worst', lang)}</h2>"
-        + _table([_t("category", lang), _t("path", lang), _t("level", lang), _t("mark", lang),
+        + _table([_t("category", lang), _t("document", lang), _t("level", lang), _t("mark", lang),
                   _t("findings", lang)], worst_rows, "worst") + "</section>",
         bar_chart("chart-levels", _t("levels", lang), level_data, lang),
         bar_chart("chart-codes", _t("codes", lang), code_data, lang),
@@ -284,4 +329,5 @@ table.worst th:nth-child(2){width:32%}table.worst th:nth-child(3){width:4em}
 table.worst th:nth-child(4){width:9em}
 .card.serious{border-color:#c0392b;background:#fdf2f0}.card.serious .n{color:#c0392b}
 .chart svg{max-width:100%;height:auto}
+.facts{color:#555;font-size:.85em;margin-top:.15em}
 """

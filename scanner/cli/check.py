@@ -10,7 +10,7 @@ from typing import TextIO
 
 from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
-from scanner.cli.scan import verdict_line
+from scanner.cli.scan import finding_line, verdict_line
 from scanner.containers import SEP
 from scanner.decisions import Decisions
 from scanner.derived.against import Against, link_lines
@@ -56,8 +56,7 @@ def run_check(files: list[Path], options: ScanOptions, out: OutputOptions, fail_
             if quiet:
                 continue
             for f in report["findings"]:
-                message = f["message_zh"] if out.lang == "zh" else f["message_en"]
-                print(f"    {f['severity']:<7} {f['code']}: {message}", file=stdout)
+                print(finding_line(f, out.lang), file=stdout)
             for line in link_lines(report, out.lang):
                 print(line, file=stdout)
     if not options.catalogs and not quiet:  # -q: the verdict lines only

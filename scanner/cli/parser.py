@@ -98,8 +98,10 @@ def _rules_options(p: argparse.ArgumentParser) -> None:
 
 def _against_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--against", type=Path, default=None, metavar="AUDIT_DIR",
-                   help="对照审核输出目录的派生索引检查（只读）/ check against the derived index "
-                        "of an audit's output folder (read-only): sources copied or cited")
+                   help="对照审核输出目录的派生索引检查（只读；默认 dingmi.yaml 的 reference）/ "
+                        "check against the derived index of an audit's output folder "
+                        "(read-only; default: reference in dingmi.yaml): sources copied or "
+                        "cited")
 
 
 def _catalog_parser(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -301,6 +303,7 @@ def build_parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     watch.add_argument("--log-excerpts", action="store_true",
                        help="日志中写出找到的密级标志（默认日志不含文件内容）/ put the mark found "
                             "into log lines (by default logs hold no document text)")
+    _against_option(watch)
     for name in ("review", "serve"):
         leaves[name] = _server_parser(sub, name)
     for leaf in leaves.values():
@@ -357,6 +360,7 @@ def _server_parser(sub: argparse._SubParsersAction, name: str  # type: ignore[ty
                         "today; a request may give as_of)")
     p.add_argument("--soon-days", type=int, default=92, metavar="N", help=argparse.SUPPRESS)
     _rules_options(p)
+    _against_option(p)
     _worker_options(p, "the server's checks")
     _limit_options(p)
     return p

@@ -17,6 +17,7 @@ from typing import TextIO
 from scanner import catalogs
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import dump
+from scanner.derived.against import check_folder
 from scanner.errors import ConfigError, OutputError
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
@@ -55,6 +56,8 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     options = scan_options(args)
     matcher = catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
     described = tuple(catalog_view(c) for c in (matcher.catalogs if matcher else ()))
+    if args.against is not None:
+        check_folder(args.against)  # a missing or unbuilt index is a usage error (2), now
     audit = None
     if args.command == "review":
         audit = AuditStore(args.audit_dir)
@@ -140,7 +143,7 @@ def _serve(args: argparse.Namespace, options: ScanOptions, settings: ServerSetti
     jobs = args.jobs or min(os.cpu_count() or 1, 4)
     checker = Checker(CheckSettings(options, workers=jobs, queue=args.queue,
                                     policy=Policy(args.timeout, args.memory_mb or None),
-                                    lang=lang))
+                                    lang=lang, against=args.against))
     settings.checker = checker
     try:
         try:

@@ -1,11 +1,16 @@
-"""``check``/``scan`` ``--against AUDIT_DIR``: a draft judged against an audit's index.
+"""``--against AUDIT_DIR`` (``check``, ``scan``, ``watch``, ``serve``; ``reference:`` in
+``dingmi.yaml``): a draft judged against an audit's index.
 
 The audit's database is opened read-only (many checks may read it at once; none writes). The
-draft is always the derived side: what it shares with the archive comes from there.
+draft is always the derived side: what it shares with the archive comes from there. ``check`` and
+``scan`` apply it in their own process; ``watch`` and ``serve`` in each worker process, which opens
+its own read-only connection at its first file (:func:`shared`) and notices when an audit run
+has changed the index since (``PRAGMA data_version``).
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -14,6 +19,8 @@ from scanner.derived.index import Reader, facts_of, meta_of
 from scanner.derived.stage import Sides, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
+from scanner.names import LINKS as LINK_BY
+from scanner.names import place
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -24,8 +31,8 @@ LINK = Msg("    来源 {relative}（{mark}）：{by_zh}，共享段落覆盖本�
            "document")
 PASSAGE = Msg("      本文件 {here} “{excerpt}” ⇄ 来源 {there}",
               "      here {here} '{excerpt}' ⇄ source {there}")
-BY = {"copy": ("复制内容", "copied content"), "cite": ("引用文号或标题", "cited"),
-      "cite+copy": ("引用并复制内容", "cited and copied")}
+SIDES_KEPT = 256  # sources' texts kept in memory between drafts
+BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 
 
 class Against:
@@ -46,6 +53,22 @@ class Against:
             raise missing
         self.documents = self.reader.count()
         self.sides = Sides()
+        self.version = self._version()
+
+    def _version(self) -> int:
+        return int(self.reader.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _fresh(self) -> None:
+        """Forget what was read before when another connection (an audit run) has committed
+        since, and keep the sources' texts read within bounds in a long-running worker."""
+        version = self._version()
+        if version != self.version:
+            self.version = version
+            self.sides.clear()
+            self.reader.forget()
+            self.documents = self.reader.count()
+        if len(self.sides) > SIDES_KEPT:
+            self.sides.clear()
 
     def close(self) -> None:
         """Close the database."""
@@ -62,12 +85,13 @@ class Against:
         meta = meta_of(report["source"]["path"], report["source"].get("relative") or "", sha,
                        report)
         draft = draft_of(facts, blocks, meta)
+        self._fresh()
         findings, links = derive(draft, self.reader, report["as_of"], self.documents, self.sides)
         return merge(report, findings, links)
 
 
 def link_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """Lines naming each source, its mark and the shared passages."""
+    """Lines naming each source, its mark and the shared passages (each place in words)."""
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
@@ -75,7 +99,25 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=p["here"]["location"],
+            out.append(PASSAGE.format(here=place(p["here"]["location"], lang),
                                       excerpt=p["here"]["excerpt"] or "…",
-                                      there=p["there"]["location"]).text(lang))
+                                      there=place(p["there"]["location"], lang)).text(lang))
     return out
+
+
+def check_folder(folder: Path) -> None:
+    """Raise :class:`ConfigError` (exit 2, at start-up) unless ``folder`` holds an audit's
+    derived index; nothing is kept open."""
+    Against(folder).close()
+
+
+_OPEN: dict[tuple[int, str], Against] = {}
+
+
+def shared(folder: str) -> Against:
+    """This process's read-only handle on the index in ``folder``, opened at first use (a worker
+    process of ``watch`` or ``serve``: each has its own connection, none writes)."""
+    key = (os.getpid(), folder)
+    if key not in _OPEN:
+        _OPEN[key] = Against(Path(folder))
+    return _OPEN[key]

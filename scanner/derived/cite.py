@@ -82,11 +82,14 @@ def own_number(raw: str | None) -> NumberKey | None:
 
 
 OWN_LINE_REST = 6  # characters besides the 文号 on its own line (签发人：张三)
+OWN_LEAD = 15  # blocks a document's own 文号 is looked for in when no title is found
 
 
-def own_number_in(blocks: Sequence[str], first: int = 15) -> NumberKey | None:
-    """A document's own 文号: one standing on a line of its own among the first blocks (a short
-    line that cites another document's 文号 in a sentence is not its own)."""
+def own_number_in(blocks: Sequence[str], first: int = OWN_LEAD) -> NumberKey | None:
+    """A document's own 文号: one standing on a line of its own among the first ``first`` blocks
+    (those above the title: a 文号 below it — a compilation's 《source》（文号） broken across
+    a PDF's lines — is a citation; a short line that cites another document's 文号 in a
+    sentence is not its own either)."""
     for text in blocks[:first]:
         found = numbers_in(text)
         if not found:

@@ -22,6 +22,7 @@ than ``K`` = 8 characters ever does (the noise threshold).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,10 +48,19 @@ STRUCTURAL = re.compile(
     r"^(抄送|分送|抄报|主送|报送)[:：]|印发$|^[（(]?(此件|本件)?(发至|印发至|分发至).{0,30}[）)]?$"
     r"|^知悉范围[:：]|^.{2,60}[:：]$"
     r"|^.{0,30}(国家秘密|涉密|秘密文件).{0,40}(妥善保管|不得|严禁|清退|销毁|追究).{0,60}$")
+# The quotation itself: “…”, or (as PDF text often has it) its opening mark moved further on
+# (to the end of a line), as long as a closing mark ends it within a few lines.
+_QUOTED = r"[:：，,]?\s*(?:“[^”]{2,1200}”|[^“”。\n]{2,80}\s*“+\s*[^“”]{0,400}”)"
+# A newspaper or journal named as the speaker (《人民日报》评论员文章指出), not a document: a short
+# name that is not a 公文's title (关于…, …通知/报告/方案…).
+_GENRES = ("通知", "报告", "通报", "意见", "方案", "要点", "决定", "办法", "规定", "细则", "批复",
+           "请示", "纪要", "规划", "函")
+_PUBLICATION = (r"《(?!关于)[^《》]{2,10}" + "".join(f"(?<!{g})" for g in _GENRES) + "》")
 PUBLIC_QUOTE = re.compile(
     r"《[^《》]{2,60}》第[一二三四五六七八九十百零〇0-9]+条(?:第[^，。“]{1,6}款)?"
-    r"[^“。]{0,8}[:：，,]?\s*“[^”]{2,1200}”"
-    r"|(?:总书记|主席|总理|同志)[^“。]{0,16}(?:指出|强调|要求|说|讲)[:：，,]?\s*“[^”]{2,1200}”")
+    r"[^“。]{0,8}" + _QUOTED +
+    r"|(?:总书记|主席|总理|同志|" + _PUBLICATION + r")[^“。]{0,16}(?:指出|强调|要求|说|讲|写道)的?"
+    + _QUOTED)
 
 
 @dataclass(frozen=True)
@@ -81,12 +91,22 @@ def title_index(blocks: Sequence[str]) -> int | None:
     return None
 
 
-def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` to leave out: public quotations, 文号, 《…》."""
-    spans = [m.span() for m in PUBLIC_QUOTE.finditer(text)]
-    spans += [m.span() for m in DOC_NO.finditer(text)]
-    spans += [m.span() for m in BOOK.finditer(text)]
-    return spans
+def _masked(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+    """For each block, the spans to leave out: public quotations, 文号, 《…》. They are looked
+    for across block ends (a PDF's lines break a quotation or a title anywhere)."""
+    joined = "\n".join(texts)
+    starts = [0]
+    for t in texts:
+        starts.append(starts[-1] + len(t) + 1)
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    for pattern in (PUBLIC_QUOTE, DOC_NO, BOOK):
+        for m in pattern.finditer(joined):
+            s, e = m.span()
+            b = bisect_right(starts, s) - 1
+            while b < len(texts) and starts[b] < e:
+                out[b].append((max(s - starts[b], 0), min(e - starts[b], len(texts[b]))))
+                b += 1
+    return out
 
 
 def normalize_reference(blocks: Sequence[str]) -> Normal:
@@ -97,9 +117,10 @@ def normalize_reference(blocks: Sequence[str]) -> Normal:
     chars: list[str] = []
     where: list[int] = []
     offsets: list[int] = []
+    folded = [to_simplified(fold_width(raw)) for raw in blocks[start:]]
+    masks = _masked(folded)
     for b in range(start, len(blocks)):
-        raw = blocks[b]
-        text = to_simplified(fold_width(raw))
+        text = folded[b - start]
         if STRUCTURAL.search(text.strip()):
             if chars and chars[-1] != BREAK:
                 chars.append(BREAK)
@@ -107,10 +128,10 @@ def normalize_reference(blocks: Sequence[str]) -> Normal:
                 offsets.append(0)
             continue
         masked = [False] * len(text)
-        for s, e in _masked(text):
+        for s, e in masks[b - start]:
             for i in range(s, e):
                 masked[i] = True
-        gap = True
+        gap = not chars or chars[-1] == BREAK  # a part left out at a block start breaks too
         for i, ch in enumerate(text):
             if masked[i]:
                 if not gap:
@@ -153,17 +174,25 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     starts = np.cumsum([0] + [len(t) + 1 for t in body[:-1]])
     codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     keep = _alnum(codes)
-    cuts: list[tuple[int, int, int, bool]] = []  # (where, block, offset, structural) of breaks
+    cuts: list[tuple[int, int, int]] = []  # (where, block, offset) of each part left out
+    structural = [False] * len(body)
+    at = starts.tolist()
     for k, raw in enumerate(body):
-        s = int(starts[k])
-        text = folded[s:s + len(raw)]
-        if STRUCTURAL.search(text.strip()):
+        s = at[k]
+        if STRUCTURAL.search(folded[s:s + len(raw)].strip()):
             keep[s:s + len(raw)] = False
-            cuts.append((s, start + k, 0, True))
-        elif "《" in text or "号" in text or "“" in text:
-            for ms, me in sorted(_masked(text)):
-                keep[s + ms:s + me] = False
-                cuts.append((s + ms, start + k, ms, False))
+            cuts.append((s, start + k, 0))
+            structural[k] = True
+    for pattern in (PUBLIC_QUOTE, DOC_NO, BOOK):  # (across block ends, as :func:`_masked`)
+        for m in pattern.finditer(folded):
+            s, e = m.span()
+            k = bisect_right(at, s) - 1
+            while k < len(body) and at[k] < e:
+                first, last = max(s - at[k], 0), min(e - at[k], len(body[k]))
+                if first < last and not structural[k]:
+                    keep[at[k] + first:at[k] + last] = False
+                    cuts.append((at[k] + first, start + k, first))
+                k += 1
     kept = np.flatnonzero(keep)
     local = np.searchsorted(starts, kept, side="right") - 1
     where = (local + start).tolist()
@@ -173,12 +202,10 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     parts: list[str] = list(low) if len(low) == len(chars) and "Σ" not in chars else [
         ch.lower() for ch in chars]  # one character for one, no context
     breaks: list[tuple[int, int, int]] = []  # (place in the kept characters, block, offset)
-    for at, block, offset, structural in sorted(cuts):
-        k = int(np.searchsorted(kept, at))
+    for place, block, offset in sorted(cuts):
+        k = int(np.searchsorted(kept, place))
         if k == 0 or (breaks and breaks[-1][0] == k):
-            continue  # nothing before, or a break already there
-        if not structural and where[k - 1] != block:
-            continue  # a masked span with nothing of its own block before it
+            continue  # nothing before it, or a break already there
         breaks.append((k, block, offset))
     for k, block, offset in reversed(breaks):
         parts.insert(k, BREAK)

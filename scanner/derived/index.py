@@ -104,7 +104,8 @@ class Facts:
 def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Facts:
     """The facts of a document from its blocks' texts and its report."""
     normal = normalize_blocks(blocks)
-    number = cite.own_number_in(blocks)
+    t = title_index(blocks)
+    number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD)
     title = report.get("title")
     if not title:
         t = title_index(blocks)
@@ -248,6 +249,10 @@ class Reader:
         """Close the connection."""
         self.conn.close()
 
+    def forget(self) -> None:
+        """Drop the documents read so far (the index changed under a read-only reader)."""
+        self._docs.clear()
+
     def has_index(self) -> bool:
         """Whether the audit built the index."""
         row = self.conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND "
@@ -257,6 +262,12 @@ class Reader:
     def count(self) -> int:
         """Documents (contents) indexed."""
         return int(self.conn.execute("SELECT COUNT(*) FROM derived_docs").fetchone()[0])
+
+    def docs_with(self, fingerprint: int) -> set[int]:
+        """Every document holding a fingerprint (a boilerplate one's too: all of its rows)."""
+        return {d for (d,) in self.conn.execute(
+            "SELECT DISTINCT doc FROM derived_fp AS f WHERE hash=? AND EXISTS "
+            "(SELECT 1 FROM derived_docs WHERE id = f.doc)", (fingerprint,))}
 
     def doc(self, doc_id: int) -> DocRow:
         """One indexed content by id."""

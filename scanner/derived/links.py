@@ -19,6 +19,7 @@ document; a line that only lists documents (a register) cites nothing.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,18 +30,30 @@ from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
+SHORT_PASSAGE = 24  # a shorter one counts beside a neighbour it was swapped with (reordering)
+NEAR = 8  # characters between two passages that stood together in the source
 REPEATS = 16  # a fingerprint this often in one text is a repeated run, not a copied passage
 MIN_SEEDS = 2  # shared fingerprints outside boilerplate before two documents are aligned
 EDIT_EVERY = 16  # at most one edit per this many matching characters
 MAX_SKIP = 2  # characters an edit may replace, drop or add on either side
 RESUME = 4  # characters that must match again after an edit
 UNDATED = "9999-99-99"
+ROUTINE_MIN = 8  # a passage in this many documents may still be one source's, copied
+OWN_SHARE = 3  # a passage with less than a third of its own (outside widely held stretches)
 
 
 def boilerplate_limit(documents: int) -> int:
     """A fingerprint in more documents than this is boilerplate: a quarter of a small archive,
     and at most ``20 + N/2000`` documents (never fewer than 5)."""
     return max(5, min(documents // 4, 20 + documents // 2000))
+
+
+def routine_limit(documents: int) -> int:
+    """A passage held by more documents than this is routine text (a template paragraph every
+    writer of the archive reuses): a tenth of the archive, at least :data:`ROUTINE_MIN` and at
+    most the boilerplate limit. Counted over whole passages, where a fingerprint's own count
+    misses a template whose filled-in names and figures split its fingerprints."""
+    return max(ROUTINE_MIN, min(documents // 10, boilerplate_limit(documents)))
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Passage:
     here: tuple[int, int]
     there: tuple[int, int]
     matched: int  # characters that match (edits excluded)
+    short: bool = False  # fewer than MIN_PASSAGE: counts only beside a neighbour (reordered)
 
 
 @dataclass
@@ -136,12 +150,25 @@ def _extend(a: str, b: str, i: int, j: int, step: int) -> tuple[int, int, int, l
         for x, y in _SKIPS:
             ia, jb = i + step * (ca + x), j + step * (cb + y)
             if _exact(a, b, ia, jb, step) >= RESUME:
+                if _figures_differ(_edited(a, na, x, step), _edited(b, nb, y, step)):
+                    return ca, cb, edits, runs  # another figure: another fact, not a copy
                 ca += x
                 cb += y
                 edits += 1
                 break
         else:
             return ca, cb, edits, runs
+
+
+def _edited(text: str, at: int, n: int, step: int) -> str:
+    """The ``n`` characters an edit passes over from ``text[at]`` in direction ``step``."""
+    return text[at:at + n] if step > 0 else text[max(at - n + 1, 0):at + 1]
+
+
+def _figures_differ(here: str, there: str) -> bool:
+    """Whether an edit replaces a figure by another (digits on both sides): a copy keeps its
+    figures, a routine sentence pattern fills in its own."""
+    return any(c.isdigit() for c in here) and any(c.isdigit() for c in there)
 
 
 def _own_run(runs: list[range], boiler: bytearray) -> int:
@@ -168,10 +195,11 @@ def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> tuple[Passage |
     runs = rr + lr
     edits = re_ + le
     matched = sum(1 for r in runs for x in r if not boiler[x])
-    if (matched < MIN_PASSAGE or edits * EDIT_EVERY > matched
+    if (matched < SHORT_PASSAGE or edits * EDIT_EVERY > matched
             or _own_run(runs, boiler) < GUARANTEE):
         return None, i + ra
-    return Passage((i - la, i + ra), (j - lb, j + rb), matched), i + ra
+    return Passage((i - la, i + ra), (j - lb, j + rb), matched,
+                   short=matched < MIN_PASSAGE), i + ra
 
 
 def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
@@ -205,7 +233,19 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
             reach = p.here[1]
         else:
             failed[o - d] = end
-    return out
+    return [p for p in out if not p.short or any(_swapped(p, q) for q in out if q is not p)]
+
+
+def _swapped(p: Passage, q: Passage) -> bool:
+    """Whether two passages stand one right after the other in the source but the other way
+    round here (sentences reordered), holding :data:`MIN_PASSAGE` characters together. In the
+    same order they are one stretch broken by a difference (another figure, another name):
+    no evidence of copying."""
+    if p.matched + q.matched < MIN_PASSAGE:
+        return False
+    first, second = (p, q) if p.there[0] <= q.there[0] else (q, p)
+    near = -NEAR <= second.there[0] - first.there[1] <= NEAR
+    return near and second.here[1] <= first.here[0] + NEAR  # (a few shared characters at the seam)
 
 
 def _covered(passages: Sequence[Passage], side: int) -> int:
@@ -242,6 +282,10 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
             shared[doc].append((here, pos))
     links: dict[int, Link] = {}
     candidates: list[tuple[str, int, list[Passage]]] = []
+    docs_of: dict[int, set[int]] = defaultdict(set)  # (of the rare fingerprints: the rows')
+    for h, doc, _ in rows:
+        docs_of[h].add(doc)
+    routine = _Routine(by_hash, docs_of, routine_limit(documents), common, reader.docs_with)
     for doc_id, pairs in shared.items():
         other = reader.doc(doc_id)
         if other.sha256 == own_sha:
@@ -250,6 +294,7 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
             continue
         there = text_of(other)
         passages = _passages(pairs, text, there, boiler) if there else []
+        passages = [p for p in passages if not routine.held_widely(p.here)]
         if passages and _is_source(other, passages, chars, date):
             candidates.append((other.date or UNDATED, doc_id, passages))
     claimed: set[int] = set()
@@ -272,6 +317,44 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
     for link in links.values():
         link.share = round(_covered(link.passages, 0) / chars, 3) if chars else 0.0
     return sorted(links.values(), key=lambda lk: (lk.source.date or UNDATED, lk.source.id))
+
+
+class _Routine:
+    """Whether a passage of this document is routine text: held by more documents than the
+    limit (those holding at least half of its fingerprints: a template whose filled-in names
+    split its fingerprints), or made mostly (all but a third, and fewer than
+    :data:`MIN_PASSAGE` characters) of stretches whose own fingerprints are that widely held
+    (two routine paragraphs in a row: each widely held, only the few fingerprints across their
+    junction held by fewer)."""
+
+    def __init__(self, by_hash: dict[int, list[int]], docs_of: dict[int, set[int]],
+                 limit: int, common: set[int], docs_with: Callable[[int], set[int]]) -> None:
+        self.limit = limit
+        self.docs_of = docs_of
+        self.common, self.docs_with = common, docs_with  # (boilerplate: read when needed)
+        self.at = sorted((p, h) for h, ps in by_hash.items() for p in ps)
+        self.cache: dict[tuple[int, int], bool] = {}
+
+    def _docs(self, h: int) -> set[int]:
+        if h in self.common and h not in self.docs_of:
+            self.docs_of[h] = self.docs_with(h)
+        return self.docs_of.get(h, set())
+
+    def held_widely(self, span: tuple[int, int]) -> bool:
+        """Whether the passage at ``span`` is routine text."""
+        if span not in self.cache:
+            start, end = span
+            inside = self.at[bisect_left(self.at, (start, -1)):bisect_left(self.at, (end, -1))]
+            counts: dict[int, int] = defaultdict(int)
+            for _, h in inside:
+                for doc in self._docs(h):
+                    counts[doc] += 1
+            holders = sum(1 for c in counts.values() if c * 2 >= len(inside))
+            wide = [p - start for p, h in inside if len(self._docs(h)) > self.limit]
+            own = (end - start) - sum(boiler_mask(end - start, wide))
+            mostly_wide = own < MIN_PASSAGE and own * OWN_SHARE < end - start
+            self.cache[span] = bool(inside) and (holders > self.limit or mostly_wide)
+        return self.cache[span]
 
 
 def _claimed(p: Passage, claimed: set[int]) -> bool:
@@ -297,6 +380,13 @@ def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:
     else:
         found = reader.by_number(c["key"])
         if c["prefix"]:
-            found = [d for d in found if d.number_prefix == c["prefix"]]
+            found = [d for d in found if _same_issuer(c["prefix"], d.number_prefix)]
     shas = {d.sha256 for d in found}
     return found[:1] if len(shas) == 1 else []
+
+
+def _same_issuer(cited: str, own: str | None) -> bool:
+    """Whether a cited 文号's prefix names the issuer of a document's own one: equal, or one
+    ending with the other (``省水利厅青水发``, ``贵委东发改能`` as written in a sentence, against
+    ``青水发``, ``东发改能``); a document whose own 文号 has no prefix matches any."""
+    return not own or cited.endswith(own) or own.endswith(cited)

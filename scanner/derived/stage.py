@@ -168,9 +168,9 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
                                   f"{p['there']['location']}", p["here"]["excerpt"])
                          for p in passages[:3])
         evidence += tuple(Evidence(m.relative, c) for c in link.citations[:1])
-        shown.append(_link_json(link, m, as_of, passages))
         if _same_document(link, d, there.normal.text if there else ""):
             continue  # another copy of this document (a format, a mark variant): not derived
+        shown.append(_link_json(link, m, as_of, passages))
         sources.append(Source(m, link.copies, evidence))
     return judge(d.meta, sources, as_of), shown
 

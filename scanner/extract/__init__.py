@@ -7,28 +7,15 @@ themselves are listed in :mod:`.registry`.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from scanner.containers import is_container
 from scanner.document import Document
 from scanner.errors import ExtractError, UnsupportedFormat
 from scanner.extract.registry import EXTRACTORS, for_path, supported_text
-from scanner.extract.sniff import KIND_NAMES, sniff, zip_kind
+from scanner.extract.sniff import KIND_NAMES, saved_page, sniff, zip_kind
 
 OFFICE_KINDS = ("doc", "xls", "ppt")
-HTML_START = re.compile(rb"<(!doctype\s+html|html|table|body|meta)\b", re.I)
-
-
-def _saved_page(head: bytes) -> str | None:
-    """``mht`` or ``web`` when a file's first bytes are a web archive's or a page's (Word saves
-    both under .doc, and many systems export tables as HTML under .xls); None otherwise."""
-    sample = head[:4096]
-    if b"MIME-Version:" in sample and b"multipart/related" in sample.lower():
-        return "mht"
-    if HTML_START.search(sample.lstrip()[:1024]):
-        return "web"
-    return None
 
 
 def expected_kind(path: Path) -> str | None:
@@ -63,7 +50,7 @@ def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
     if got == "rtf" and want.kind == "doc":  # Word and WPS save RTF under .doc too
         return EXTRACTORS["rtf"].read(path, data)
     if got == "text" and want.kind in OFFICE_KINDS:
-        page = _saved_page(head)  # a web page or web archive saved under an Office name
+        page = saved_page(head)  # a web page or web archive saved under an Office name
         if page is not None:
             return EXTRACTORS[page].read(path, data)
     if got == "zip":

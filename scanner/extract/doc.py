@@ -11,15 +11,14 @@ block as it does in DOCX. Field codes are dropped and their results kept. Paragr
 (alignment, table cells) are not read: a cell mark ends a block like a paragraph mark.
 
 Every offset and length is checked against its stream: a damaged or fuzzed file ends as an
-``unreadable`` report with the reason, never a crash or a hang; encrypted files and Word 6/95
-files (not read) say so; an OLE file without a ``WordDocument`` stream (Works .wps, Excel) is
-refused with what it is.
+``unreadable`` report with the reason, never a crash or a hang; encrypted files say so; Word
+6.0/95 files (nFib 101–105) are read by :mod:`scanner.extract.doc6`; an OLE file without a
+``WordDocument`` stream (Works .wps, Excel) is refused with what it is.
 """
 
 from __future__ import annotations
 
 import bisect
-import codecs
 import io
 import re
 import struct
@@ -30,64 +29,32 @@ import olefile
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError, UnsupportedFormat
-from scanner.extract.text import LONG_LINE, TOP_LINES
+from scanner.extract.doc6 import read_word6
+from scanner.extract.embedded import embedded_blocks
+from scanner.extract.oleprops import custom_properties, prop_blocks, summary_meta
+from scanner.extract.wordstory import (
+    IN_TABLE,
+    ROW_END,
+    STORIES,
+    _damaged,
+    _Out,
+    _pieces,
+    _u32,
+)
 
 WORD97_NFIB = 0x00C1
-MAX_PIECES = 100_000
 # FIB offsets (MS-DOC 2.5): flags, story lengths (FibRgLw97), PlcfHdd and Clx (FibRgFcLcb97)
 FLAGS, NFIB = 0x0A, 0x02
 CCP = {"text": 0x4C, "ftn": 0x50, "hdd": 0x54, "mcr": 0x58, "atn": 0x5C, "edn": 0x60,
        "txbx": 0x64, "hdrtxbx": 0x68}
-STORIES = ("text", "ftn", "hdd", "mcr", "atn", "edn", "txbx", "hdrtxbx")
 FC_PLCFHDD, FC_PLCFBTEPAPX, FC_CLX = 0xF2, 0x102, 0x1A2
 SPRM_PJC = (0x2403, 0x2461)  # paragraph alignment (Word 97 and later forms)
 SPRM_IN_TABLE, SPRM_TTP = 0x2416, 0x2417  # in a table; the mark that ends a table row
-IN_TABLE, ROW_END = 1, 2  # flags of a paragraph (see _paragraph_props)
 ALIGN = {1: "center", 2: "right"}
 FKP = 512
 PARA_END = re.compile("[\r\x07]")
 HDD_KINDS = ("header.even", "header.default", "footer.even", "footer.default", "header.first",
              "footer.first")
-BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x0e": "\n", "\x1e": "-", "\x1f": "",
-                        "\xa0": " "})
-DROP = {"\x01", "\x02", "\x03", "\x04", "\x05", "\x08"}  # pictures, note references, objects
-
-
-def _damaged(why: str) -> ExtractError:
-    return ExtractError(f"Word 文档已损坏：{why}", f"damaged Word document: {why}")
-
-
-def _u32(data: bytes, at: int) -> int:
-    if at + 4 > len(data):
-        raise _damaged("the file information block is cut short")
-    return int(struct.unpack_from("<I", data, at)[0])
-
-
-def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int, bool]]:
-    """The piece table: (first character position, last, byte offset, compressed)."""
-    if fc_clx + lcb_clx > len(table) or lcb_clx <= 0:
-        raise _damaged("the piece table lies outside the table stream")
-    clx = table[fc_clx:fc_clx + lcb_clx]
-    i = 0
-    while i < len(clx) and clx[i] == 0x01:  # Prc: formatting, skipped
-        if i + 3 > len(clx):
-            raise _damaged("a formatting record of the piece table is cut short")
-        i += 3 + struct.unpack_from("<H", clx, i + 1)[0]
-    if i + 5 > len(clx) or clx[i] != 0x02:
-        raise _damaged("no piece table")
-    lcb = struct.unpack_from("<I", clx, i + 1)[0]
-    plc = clx[i + 5:i + 5 + lcb]
-    n = (len(plc) - 4) // 12
-    if n <= 0 or n > MAX_PIECES or len(plc) < 4 + 12 * n:
-        raise _damaged("the piece table is malformed")
-    cps = struct.unpack_from(f"<{n + 1}I", plc, 0)
-    out = []
-    for k in range(n):
-        fc = struct.unpack_from("<I", plc, 4 * (n + 1) + 8 * k + 2)[0]
-        compressed = bool(fc & 0x40000000)
-        fc &= 0x3FFFFFFF
-        out.append((cps[k], cps[k + 1], fc // 2 if compressed else fc, compressed))
-    return out
 
 
 def _sprm_size(sprm: int, grpprl: bytes, at: int) -> int:
@@ -166,39 +133,6 @@ def _text(word: bytes, pieces: list[tuple[int, int, int, bool]], total: int) -> 
     return "".join(parts)
 
 
-def _fields(text: str) -> str:
-    """Field codes (between 0x13 and 0x14) dropped; results (up to 0x15) kept."""
-    out: list[str] = []
-    depth_code: list[bool] = []  # for each open field: still in its code part
-    for ch in text:
-        if ch == "\x13":
-            depth_code.append(True)
-        elif ch == "\x14":
-            if depth_code:
-                depth_code[-1] = False
-        elif ch == "\x15":
-            if depth_code:
-                depth_code.pop()
-        elif not any(depth_code) and ch not in DROP:
-            out.append(ch)
-    return "".join(out)
-
-
-def _paragraphs(text: str, first_cp: int = 0) -> list[tuple[str, bool, int]]:
-    """(paragraph text with fields resolved, ended by a cell mark, character position of its
-    mark) in order."""
-    out: list[tuple[str, bool, int]] = []
-    start = 0
-    for i, ch in enumerate(text):
-        if ch in "\r\x07":
-            out.append((_fields(text[start:i]).translate(BREAKS).strip(), ch == "\x07",
-                        first_cp + i))
-            start = i + 1
-    if start < len(text):
-        out.append((_fields(text[start:]).translate(BREAKS).strip(), False, first_cp + len(text)))
-    return out
-
-
 def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[Run],
                 text: str) -> dict[int, tuple[str | None, int]]:
     """Alignment and table flags by the character position of each paragraph mark that has
@@ -221,82 +155,6 @@ def _alignments(pieces: list[tuple[int, int, int, bool]], runs: list[Run],
         if k >= 0 and byte < runs[k][1] and (runs[k][2] or runs[k][3]):
             out[cp] = (runs[k][2], runs[k][3])
     return out
-
-
-class _Out:
-    def __init__(self, props_at: dict[int, tuple[str | None, int]] | None = None) -> None:
-        self.blocks: list[Block] = []
-        self.props_at = props_at or {}  # alignment and table flags by a paragraph mark's position
-        self.tables = 0
-
-    def story(self, text: str, prefix: str, region: str, first_cp: int = 0) -> None:
-        top_open, seen = region == "body", 0  # the body's first short lines: page 1's top
-        rows = _Rows(self, region) if region == "body" else None
-        for n, (para, cell, cp) in enumerate(_paragraphs(text, first_cp), 1):
-            align, flags = self.props_at.get(cp, (None, 0))
-            if rows is not None and (flags & IN_TABLE or cell) and rows.take(para, cell, flags):
-                top_open = False
-                continue
-            if rows is not None:
-                rows.close()
-            if not para:
-                continue
-            where = "table" if cell and region == "body" else region
-            if top_open and not cell:
-                seen += 1
-                top_open = seen <= TOP_LINES and len(para) <= LONG_LINE
-                where = "top" if top_open else where
-            self.blocks.append(Block(para, f"{prefix}.p{n}", where,  # type: ignore[arg-type]
-                                     len(self.blocks), align))
-        if rows is not None:
-            rows.close()
-
-
-class _Rows:
-    """The cells of the body's tables gathered into rows: one block per row, its cells'
-    texts joined by tabs, at ``tableN.rR`` in region ``table`` (as DOCX). Only paragraphs whose
-    properties say they stand in a table are gathered (a file without readable paragraph
-    properties keeps a block per cell)."""
-
-    def __init__(self, out: _Out, region: str) -> None:
-        self.out, self.region = out, region
-        self.parts: list[str] = []  # the paragraphs of the open cell
-        self.cells: list[str] = []  # the open row's finished cells
-        self.row = 0
-        self.open = False
-
-    def take(self, para: str, cell: bool, flags: int) -> bool:
-        """Gather one paragraph; False when it does not belong to a table."""
-        if not flags & IN_TABLE and not (cell and self.open):
-            return False
-        if not self.open:
-            self.out.tables += 1
-            self.open, self.row = True, 0
-        if flags & ROW_END:
-            self._row()
-            return True
-        if para:
-            self.parts.append(" ".join(line.strip() for line in para.split("\n") if line.strip()))
-        if cell:
-            self.cells.append(" ".join(self.parts))
-            self.parts = []
-        return True
-
-    def _row(self) -> None:
-        if self.parts:
-            self.cells.append(" ".join(self.parts))
-        self.row += 1
-        if any(c.strip() for c in self.cells):
-            self.out.blocks.append(Block("\t".join(self.cells),
-                                         f"table{self.out.tables}.r{self.row}", "table",
-                                         len(self.out.blocks)))
-        self.cells, self.parts = [], []
-
-    def close(self) -> None:
-        """End the open table (a row left without its end mark still counts)."""
-        if self.open and (self.cells or self.parts):
-            self._row()
-        self.open = False
 
 
 def _header_stories(table: bytes, word: bytes, hdd: str) -> list[tuple[str, str]]:
@@ -352,42 +210,50 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
         raise _damaged(f"not a readable OLE file ({exc})") from exc
     with ole:
         streams = {"/".join(s) for s in ole.listdir()}
-        word_name = _named(streams, "WordDocument")
-        if word_name is None:
-            raise _not_word(streams)
-        word = ole.openstream(word_name).read()
-        if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
-            raise _damaged("the file information block is missing")
-        flags = struct.unpack_from("<H", word, FLAGS)[0]
-        if flags & 0x0100:
-            raise ExtractError("Word 文档已加密（受密码保护），无法读取",
-                               "the Word document is encrypted (password-protected)")
-        nfib = struct.unpack_from("<H", word, NFIB)[0]
-        if nfib < WORD97_NFIB:
-            raise UnsupportedFormat(f"这是 Word 6.0/95 格式的文档（nFib 0x{nfib:04X}），暂不支持；"
-                                    "请另存为 .docx",
-                                    f"a Word 6.0/95 document (nFib 0x{nfib:04X}): not supported "
-                                    "yet (save it as .docx)")
-        wanted = "1Table" if flags & 0x0200 else "0Table"
-        table_name = _named(streams, wanted)
-        if table_name is None:
-            raise _damaged(f"the {wanted} stream is missing")
-        table = ole.openstream(table_name).read()
-        lengths = {k: _u32(word, at) for k, at in CCP.items()}
-        total = sum(lengths.values())
-        if total > 50_000_000:
-            raise _damaged("the story lengths are out of range")
-        pieces = _pieces(table, _u32(word, FC_CLX), _u32(word, FC_CLX + 4))
-        text = _text(word, pieces, total)
-        stories: dict[str, str] = {}
-        at = 0
-        for key in STORIES:
-            stories[key] = text[at:at + lengths[key]]
-            at += lengths[key]
-        meta = _meta(ole)
-        custom = _custom(ole, streams)
-        head = text[:lengths["text"]]  # alignment is read for the main text only
-        out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
+        blocks = read_word(ole, streams)
+        meta = summary_meta(ole)
+        custom = custom_properties(ole, streams)
+        blocks += embedded_blocks(ole, streams, len(blocks), read_word)
+    for where, value in prop_blocks(meta, custom):
+        blocks.append(Block(value, where, "props", len(blocks)))
+    return Document(path=path, kind="doc", blocks=tuple(blocks), meta=meta)
+
+
+def read_word(ole: olefile.OleFileIO, streams: set[str], prefix: str = "") -> list[Block]:
+    """The blocks of the Word document whose streams are under ``prefix`` (the file's own, or
+    an embedded object's storage such as ``ObjectPool/_1234/``), properties aside."""
+    own = {s[len(prefix):] for s in streams if s.startswith(prefix)}
+    word_name = _named(own, "WordDocument")
+    if word_name is None:
+        raise _not_word(own)
+    word = ole.openstream(prefix + word_name).read()
+    if len(word) < FC_CLX + 8 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
+        raise _damaged("the file information block is missing")
+    flags = struct.unpack_from("<H", word, FLAGS)[0]
+    if flags & 0x0100:
+        raise ExtractError("Word 文档已加密（受密码保护），无法读取",
+                           "the Word document is encrypted (password-protected)")
+    nfib = struct.unpack_from("<H", word, NFIB)[0]
+    if nfib < WORD97_NFIB:  # Word 6.0/95 (or older: refused there)
+        return read_word6(ole, word, nfib)
+    wanted = "1Table" if flags & 0x0200 else "0Table"
+    table_name = _named(own, wanted)
+    if table_name is None:
+        raise _damaged(f"the {wanted} stream is missing")
+    table = ole.openstream(prefix + table_name).read()
+    lengths = {k: _u32(word, at) for k, at in CCP.items()}
+    total = sum(lengths.values())
+    if total > 50_000_000:
+        raise _damaged("the story lengths are out of range")
+    pieces = _pieces(table, _u32(word, FC_CLX), _u32(word, FC_CLX + 4))
+    text = _text(word, pieces, total)
+    stories: dict[str, str] = {}
+    at = 0
+    for key in STORIES:
+        stories[key] = text[at:at + lengths[key]]
+        at += lengths[key]
+    head = text[:lengths["text"]]  # alignment is read for the main text only
+    out = _Out(_alignments(pieces, _paragraph_runs(word, table), head))
     headers = _header_stories(table, word, stories["hdd"])
     for label, story in headers:
         if label.startswith("header"):
@@ -400,101 +266,4 @@ def extract_doc(path: Path, data: bytes | None = None) -> Document:
     out.story(stories["edn"], "endnote", "body")
     out.story(stories["txbx"], "textbox", "textbox")
     out.story(stories["hdrtxbx"], "header.textbox", "header")
-    for where, value in _prop_blocks(meta, custom):
-        out.blocks.append(Block(value, where, "props", len(out.blocks)))
-    return Document(path=path, kind="doc", blocks=tuple(out.blocks), meta=meta)
-
-
-def _prop_blocks(meta: dict[str, str], custom: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    props = [(f"props.{k}", meta[k]) for k in ("title", "subject", "keywords") if meta.get(k)]
-    return props + [(f"props.custom.{n}", v) for n, v in custom]
-
-
-def ole_properties(content: bytes) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """The (location, text) of the title, subject, keywords and custom properties of any OLE
-    file (an Excel or PowerPoint binary file too), and its metadata; nothing when the file or
-    its property sets cannot be read."""
-    try:
-        ole = olefile.OleFileIO(io.BytesIO(content))
-    except Exception:  # the caller's reader says what is wrong with the file
-        return [], {}
-    with ole:
-        streams = {"/".join(s) for s in ole.listdir()}
-        meta = _meta(ole)
-        custom = _custom(ole, streams)
-    return _prop_blocks(meta, custom), meta
-
-
-USER_DEFINED = "\x05DocumentSummaryInformation"
-
-
-def _custom(ole: olefile.OleFileIO, streams: set[str]) -> list[tuple[str, str]]:
-    """The user-defined (custom) properties with text values, such as 密级 (values decoded as
-    UTF-8 when they are, else GB18030: the codepage Chinese Word writes)."""
-    if USER_DEFINED not in streams:
-        return []
-    try:
-        found = ole.get_userdefined_properties(USER_DEFINED)
-    except Exception:  # a damaged property set: the text is still worth reading
-        return []
-    out = []
-    for prop in found:
-        name, value = str(prop.get("property_name", "")).strip(), prop.get("value")
-        if isinstance(value, bytes) and len(value) % 2 == 0 and value[1::2].count(0) * 2 > len(
-                value) // 2:  # UTF-16 (a wide string stored as bytes)
-            value = value.decode("utf-16-le", "replace")
-        if isinstance(value, bytes):
-            try:
-                value = value.decode("utf-8")
-            except UnicodeDecodeError:
-                value = value.decode("gb18030", "replace")
-        if name and isinstance(value, str) and value.strip("\x00 ").strip():
-            out.append((name, value.strip("\x00 ").strip()))
-    return out
-
-
-# Code pages a property set may name that Python knows under another name (or not at all); the
-# code page is a signed 16-bit value, so UTF-8 (65001) is often stored as -535.
-CODEPAGES = {65001: "utf-8", 1200: "utf-16-le", 1201: "utf-16-be", 10000: "mac_roman",
-             10001: "shift_jis", 10002: "big5", 10003: "euc_kr", 10008: "gb2312",
-             10029: "mac_latin2", 10007: "mac_cyrillic", 10006: "mac_greek", 10081: "mac_turkish",
-             20127: "ascii", 20936: "gb2312", 28591: "latin-1", 54936: "gb18030"}
-FALLBACK = "cp1252"
-
-
-def codec_of(codepage: object) -> tuple[str, bool]:
-    """The Python codec for a property set's code page, and whether it is a stand-in (a code
-    page Python does not know is read as cp1252, and the caller says so)."""
-    if not isinstance(codepage, int):
-        return "cp936", False
-    number = codepage & 0xFFFF
-    name = CODEPAGES.get(number, f"cp{number}")
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return FALLBACK, True
-    return name, False
-
-
-def _meta(ole: olefile.OleFileIO) -> dict[str, str]:
-    """Title, subject and keywords from the summary information (decoded as the file says; a
-    code page Python does not know is read as cp1252 and noted in ``note_zh``/``note_en``)."""
-    try:
-        info = ole.get_metadata()
-    except Exception:  # a damaged property set: the text is still worth reading
-        return {}
-    out = {}
-    codec, stand_in = codec_of(getattr(info, "codepage", None))
-    for key in ("title", "subject", "keywords"):
-        value = getattr(info, key, None)
-        if isinstance(value, bytes):
-            value = value.decode(codec, "replace")
-        if isinstance(value, str) and value.strip("\x00 ").strip():
-            out[key] = value.strip("\x00 ").strip()
-    if stand_in:
-        number = getattr(info, "codepage", 0)
-        out["note_zh"] = (f"文档属性使用了无法识别的代码页 {number}，已按 cp1252 读取"
-                          "（正文不受影响）")
-        out["note_en"] = (f"the document properties name an unknown code page ({number}): "
-                          "read as cp1252 (the text itself is not affected)")
-    return out
+    return out.blocks

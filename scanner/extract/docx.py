@@ -309,8 +309,73 @@ def _properties(zf: zipfile.ZipFile, out: _Builder, meta: dict[str, str]) -> Non
         out.add(value, location, "props")
 
 
-def extract_docx(path: Path, data: bytes | None = None) -> Document:
-    """Read a DOCX file (from ``data`` when the caller already read it) into a Document."""
+OBJECT_RELS = ("oleObject", "package")
+MAX_OBJECTS = 50
+
+
+def _object(name: str, data: bytes) -> list[Block]:
+    """The blocks of one embedded object: a Word or Excel package or binary file (an OLE
+    ``.bin`` holding a Word document or a workbook); nothing for any other kind."""
+    from scanner.extract.sniff import OLE_MAGIC, zip_kind  # noqa: PLC0415 - objects are rare
+
+    path = Path(name)
+    if data.startswith(b"PK"):
+        kind = zip_kind(path, data)
+        if kind == "docx":
+            return list(extract_docx(path, data, objects=False).blocks)
+        if kind == "xlsx":
+            from scanner.extract.sheet import extract_xlsx  # noqa: PLC0415
+
+            return list(extract_xlsx(path, data).blocks)
+        return []
+    if data.startswith(OLE_MAGIC):
+        from scanner.extract.sniff import ole_suffix  # noqa: PLC0415
+
+        suffix = ole_suffix(data)
+        if suffix == ".doc":
+            from scanner.extract.doc import extract_doc  # noqa: PLC0415
+
+            return list(extract_doc(path, data).blocks)
+        if suffix == ".xls":
+            from scanner.extract.biff import extract_xls  # noqa: PLC0415
+
+            return list(extract_xls(path, data).blocks)
+    return []
+
+
+def _object_parts(zf: zipfile.ZipFile, main: str) -> list[str]:
+    """The parts the main part embeds as objects (``oleObject`` and ``package`` relationships,
+    in the order the relationships list them); a chart's data workbook is not one of them."""
+    folder, name = posixpath.split(main)
+    data = read_part(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    if data is None:
+        return []
+    out = []
+    for rel in parse_xml(data, name + ".rels").iter(f"{{{REL}}}Relationship"):
+        if (rel.get("Type", "").rsplit("/", 1)[-1] in OBJECT_RELS
+                and rel.get("TargetMode") != "External"):
+            out.append(posixpath.normpath(posixpath.join(folder, rel.get("Target", ""))))
+    return out
+
+
+def _objects(zf: zipfile.ZipFile, out: _Builder, main: str) -> None:
+    """Word documents and workbooks embedded in the document, as text of it (see
+    :mod:`.embedded`); one that cannot be read is skipped."""
+    from scanner.extract.embedded import as_object  # noqa: PLC0415 - objects are rare
+
+    for n, name in enumerate(_object_parts(zf, main)[:MAX_OBJECTS], 1):
+        try:
+            data = read_part(zf, name)
+            blocks = _object(name, data) if data else []
+        except Exception:  # an unreadable object is skipped: the document itself was read
+            continue
+        out.blocks += as_object(blocks, n, len(out.blocks))
+
+
+def extract_docx(path: Path, data: bytes | None = None, *, objects: bool = True) -> Document:
+    """Read a DOCX file (from ``data`` when the caller already read it) into a Document; with
+    ``objects``, the Word documents and workbooks embedded in it too (an embedded document's
+    own objects are not read)."""
     with open_package(path, data, "DOCX") as zf:
         main = _main_part(zf)
         data = read_part(zf, main)
@@ -334,5 +399,7 @@ def extract_docx(path: Path, data: bytes | None = None) -> Document:
         if body is not None:
             _Body(out, body).read(body)
         _headers(zf, sections, rels, out, footers=True)
+        if objects:
+            _objects(zf, out, main)
         _properties(zf, out, meta)
     return Document(path=path, kind="docx", blocks=tuple(out.blocks), meta=meta)

@@ -72,7 +72,7 @@ def _xlsx(path: Path, data: bytes | None) -> Document:
 
 
 def _xls(path: Path, data: bytes | None) -> Document:
-    from scanner.extract.sheet import extract_xls  # noqa: PLC0415
+    from scanner.extract.biff import extract_xls  # noqa: PLC0415
 
     return extract_xls(path, data)
 

@@ -26,7 +26,7 @@ from lxml import etree
 from markers import Block
 from scanner.document import Document
 from scanner.errors import ExtractError
-from scanner.extract.doc import ole_properties
+from scanner.extract.oleprops import ole_properties
 from scanner.extract.ooxml import ooxml_props, open_package, parse_xml
 from scanner.extract.sheet import content_part, part_rels
 from scanner.extract.text import LONG_LINE, TOP_LINES
@@ -214,7 +214,7 @@ def extract_ppt(path: Path, data: bytes | None = None) -> Document:
                            f"damaged presentation: not a readable OLE file ({exc})") from exc
     with ole:
         streams = {"/".join(s) for s in ole.listdir()}
-        if "EncryptedSummary" in streams:
+        if "EncryptedSummary" in streams or _encrypted_ppt(ole, streams):
             raise ExtractError("演示文稿已加密（受密码保护），无法读取",
                                "the presentation is encrypted (password-protected)")
         if "PowerPoint Document" not in streams:
@@ -245,6 +245,31 @@ def extract_ppt(path: Path, data: bytes | None = None) -> Document:
         out.blocks.append(Block(value, where, "props", len(out.blocks)))
     return Document(path=path, kind="ppt", blocks=tuple(out.blocks), pages=len(slides),
                     meta=meta)
+
+
+ENCRYPTED_TOKEN, USER_EDIT = 0xF3D1C4DF, 0x0FF5
+
+
+def _encrypted_ppt(ole: olefile.OleFileIO, streams: set[str]) -> bool:
+    """Whether a presentation is encrypted (MS-PPT 2.3.7): its CurrentUserAtom carries the
+    encrypted header token, or its current UserEditAtom names an encryption session (the
+    CryptSession10Container); the summary stream may still be plain."""
+    if "Current User" not in streams or "PowerPoint Document" not in streams:
+        return False
+    user = ole.openstream("Current User").read(64)
+    if len(user) < 20:
+        return False
+    token, offset = struct.unpack_from("<II", user, 12)
+    if token == ENCRYPTED_TOKEN:
+        return True
+    stream = ole.openstream("PowerPoint Document")
+    if offset + 8 + 0x20 > ole.get_size("PowerPoint Document"):
+        return False
+    stream.seek(offset)
+    atom = stream.read(8 + 0x20)
+    typ, size = struct.unpack_from("<HI", atom, 2)
+    session = struct.unpack_from("<I", atom, 8 + 0x1C)[0]  # encryptSessionPersistIdRef
+    return bool(typ == USER_EDIT and size >= 0x20 and session)
 
 
 class _Walk:

@@ -56,6 +56,7 @@ from scanner.decisions import (
 from scanner.gate import DEFAULT_PRE_ISSUE
 from scanner.gate import parse as parse_fail_on
 from scanner.review.checker import Busy, Checker
+from scanner.review.links import register as register_links
 from scanner.review.store import (
     AuditStore,
     FileEntry,
@@ -448,6 +449,8 @@ def _review(app: Flask, settings: ServerSettings) -> None:
 
     def store() -> AuditStore:
         return _store(settings)
+
+    register_links(app, store, lambda: _query(_filters()))
 
     @app.get("/")
     def index() -> str | Response:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scanner.extract.sniff import sniff, zip_kind
+from scanner.extract.sniff import ole_suffix, sniff, text_suffix, zip_kind
 from scanner.gate import DEFAULT_PRE_ISSUE, NO_CATALOG_CHECK, FailOn, catalogue_used, parse, reasons
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
@@ -48,6 +48,7 @@ class CheckSettings:
     queue: int = 8  # requests that may wait for a worker
     policy: Policy = field(default_factory=Policy)
     lang: str = "zh"
+    against: Path | None = None  # an audit whose derived index drafts are checked against
 
 
 NAME_BYTES = 200  # a name's bytes kept, below NAME_MAX (255 on Linux file systems)
@@ -77,14 +78,19 @@ IMAGE_SUFFIXES = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"II*\x00", 
 
 
 def content_suffix(data: bytes) -> str:
-    """The suffix of the format ``data`` is, judged from its content ("" when none is known)."""
+    """The suffix of the format ``data`` is, judged from its content ("" when none is known):
+    a ZIP package by its parts, an OLE file by its streams, a text by what it holds."""
     kind = sniff(Path("document"), data[:8192], data)
     if kind == "zip":
         kind = zip_kind(Path("document"), data)
     if kind == "image":
         return next((suffix for magic, suffix in IMAGE_SUFFIXES if data.startswith(magic)), "")
-    return {"pdf": ".pdf", "docx": ".docx", "ofd": ".ofd", "ole": ".doc",
-            "ole-encrypted": ".doc", "text": ".txt"}.get(kind, "")
+    if kind in ("ole", "ole-encrypted"):
+        return ole_suffix(data)
+    if kind == "text":
+        return text_suffix(data)
+    return {"pdf": ".pdf", "docx": ".docx", "xlsx": ".xlsx", "pptx": ".pptx", "ofd": ".ofd",
+            "rtf": ".rtf"}.get(kind, "")
 
 
 def named_by_content(name: str, data: bytes) -> str:
@@ -162,7 +168,8 @@ class Checker:
 
     def __init__(self, settings: CheckSettings) -> None:
         self.settings = settings
-        self.job = Job({"": settings.options}, ("json",), settings.lang)
+        against = {"": str(settings.against.absolute())} if settings.against is not None else {}
+        self.job = Job({"": settings.options}, ("json",), settings.lang, against=against)
         self.idle: queue.Queue[ProcessPool] = queue.Queue()
         for _ in range(max(settings.workers, 1)):
             self.idle.put(ProcessPool(self.job, 1, settings.policy))
@@ -203,6 +210,8 @@ class Checker:
         report["source"]["path"] = path.name  # the server's temporary path means nothing
         for catalog in report.get("catalogs") or []:
             catalog.pop("path", None)  # nor do the server's folders: id, version and hash say it
+        for link in report.get("links") or []:
+            link.pop("source", None)  # a source by its place in the audited archive
         policy = parse(fail_on) if isinstance(fail_on, str) else fail_on
         held = reasons(report, policy)
         out = {"verdict": report["verdict"], "exit_code": exit_code([of_report(report)], policy),

@@ -16,6 +16,8 @@ from rules import CatalogError, load_catalogs
 from rules.yamlnodes import Path_
 from scanner import catalogs, gate
 from scanner.config import fail_on_value
+from scanner.derived.against import check_folder
+from scanner.errors import ConfigError
 from scanner.extract.registry import suffixes
 from scanner.fsutil import is_within
 from scanner.gate import DEFAULT_PRE_ISSUE, FailOn
@@ -26,7 +28,7 @@ from scanner.yamlconf import Checker, read
 TOP_KEYS = {"state_db", "log_file", "as_of", "reconcile_seconds", "file_timeout_seconds",
             "memory_mb", "folders"}
 FOLDER_KEYS = {"path", "recursive", "include", "exclude", "profile", "reports", "catalogs",
-               "authority", "settle_seconds", "on_pass", "on_fail", "fail_on"}
+               "authority", "settle_seconds", "on_pass", "on_fail", "fail_on", "reference"}
 PROFILES = ("intake", "pre-issue", "archive")
 # Every format dingmi reads, ZIP packages of them, and office formats it does not read yet (they
 # get an ``unsupported`` report rather than no word at all).
@@ -50,6 +52,7 @@ class Folder:
     on_pass: Path | None = None
     on_fail: Path | None = None
     fail_on: FailOn = DEFAULT_PRE_ISSUE  # the gate policy of a pre-issue folder
+    reference: Path | None = None  # the audit whose derived index its files are checked against
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,16 @@ def load(path: Path) -> WatchConfig:
     for at, why in layout_problems(config):
         raise c.fail(at, *why)
     return config
+
+
+def references(config: WatchConfig, against: Path | None) -> dict[str, Path]:
+    """The audit each folder's files are checked against: its own ``reference``, else
+    ``--against`` (or ``reference`` in ``dingmi.yaml``); folders with neither are left out."""
+    out = {}
+    for f in config.folders:
+        if (reference := f.reference or against) is not None:
+            out[str(f.path)] = reference
+    return out
 
 
 INSIDE = Msg("不能位于监视文件夹 {folder} 内（文件会被反复处理）",
@@ -155,6 +168,13 @@ def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:
             raise c.fail((*at, "fail_on"), "fail_on 只用于 pre-issue（发文前）文件夹",
                          "fail_on is for the pre-issue profile only")
         fail_on = gate.parse(fail_on_value(c, d["fail_on"], (*at, "fail_on")))
+    reference = None
+    if d.get("reference") is not None:
+        reference = c.path_of(d["reference"], (*at, "reference"), base)
+        try:
+            check_folder(reference)  # now, naming this line: not at the first file
+        except ConfigError as exc:
+            raise c.fail((*at, "reference"), exc.message("zh"), exc.message("en")) from None
     return Folder(
         path=c.path_of(d["path"], (*at, "path"), base),
         reports=c.path_of(d["reports"], (*at, "reports"), base), recursive=recursive,
@@ -162,7 +182,7 @@ def _folder(c: Checker, data: Any, at: Path_, base: Path) -> Folder:
         exclude=c.strings(d.get("exclude", []), (*at, "exclude")), profile=profile,
         catalogs=catalogs, authority=str(authority) if authority else None,
         settle_seconds=float(settle), on_pass=moves.get("on_pass"), on_fail=moves.get("on_fail"),
-        fail_on=fail_on)
+        fail_on=fail_on, reference=reference)
 
 
 BAD_CATALOG = Msg("保密事项目录文件有误：{why}", "bad catalogue (保密事项目录): {why}")

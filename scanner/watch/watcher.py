@@ -43,7 +43,7 @@ from scanner.messages import Msg, printable
 from scanner.pipeline import ScanOptions
 from scanner.report import DEFAULT_FORMATS
 from scanner.walk import WalkStats, entry_report, expand, is_temporary
-from scanner.watch.config import Folder, WatchConfig, layout_problems
+from scanner.watch.config import Folder, WatchConfig, layout_problems, references
 from scanner.watch.handle import Outcome, SourceChanged, handle, handle_package, link_outcome
 from scanner.watch.settle import Settler, real_stat
 from scanner.watch.state import StateDB
@@ -65,6 +65,9 @@ FOLDER_NO_CATALOG = Msg(
     "catalogue (保密事项范围); the gate judges the mark's form and the text's own statements only")
 GATE_NO_CATALOG = Msg("（未配置保密事项目录，内容未比对）",
                       "(no catalogue configured: content not checked)")
+AGAINST = Msg("{path} 中的文件对照审核 {audit} 的派生索引检查（只读）",
+              "files in {path} are checked against the derived index of the audit {audit} "
+              "(read-only)")
 HELD = Msg("暂缓发文：{codes}", "held: {codes}")
 MISSING = Msg("监视文件夹不存在，等待其恢复：{path}", "watched folder missing: {path}")
 BACK = Msg("监视文件夹已恢复：{path}", "watched folder back: {path}")
@@ -103,7 +106,8 @@ class Watcher:
 
     def __init__(self, config: WatchConfig, stop: threading.Event, *, log: TextIO | None = None,
                  clock: Callable[[], float] = time.monotonic, use_worker: bool = True,
-                 log_excerpts: bool = False, lang: str = "zh") -> None:
+                 log_excerpts: bool = False, lang: str = "zh",
+                 against: Path | None = None) -> None:
         self.config, self.stop, self.clock = config, stop, clock
         self.log_excerpts = log_excerpts  # the mark found goes into log lines only when asked
         self.log_stream = log or sys.stderr
@@ -122,9 +126,11 @@ class Watcher:
         self.ready = threading.Event()
         self.failures: dict[Path, tuple[int, float, tuple[int, int] | None]] = {}
         _check_layout(config)
+        self.references = references(config, against)
         self.job = Job({str(f.path): ScanOptions(as_of=config.as_of or dt.date.today(),
                                                  catalogs=f.catalogs, authority=f.authority)
-                        for f in config.folders}, DEFAULT_FORMATS, lang)
+                        for f in config.folders}, DEFAULT_FORMATS, lang,
+                       against={k: str(v.absolute()) for k, v in self.references.items()})
         self.catalog_keys = {str(f.path): ",".join(c.sha256 for c in catalogs.load(f.catalogs))
                              for f in config.folders}
 
@@ -189,6 +195,10 @@ class Watcher:
             for folder in self.config.folders:
                 if folder.profile == "pre-issue" and not folder.catalogs:
                     self._log(FOLDER_NO_CATALOG.format(path=printable(str(folder.path))))
+                reference = self.references.get(str(folder.path))
+                if reference is not None:
+                    self._log(AGAINST.format(path=printable(str(folder.path)),
+                                             audit=printable(str(reference))))
             self.ready.set()
             last = checked = self.clock()
             while not self.stop.is_set():

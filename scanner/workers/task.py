@@ -13,7 +13,7 @@ import datetime as dt
 import sqlite3
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -25,6 +25,7 @@ from scanner.decisions import apply as apply_decisions
 from scanner.derived.index import facts_of, pack_facts
 from scanner.derived.stage import blocks_of
 from scanner.document import pack, unpack
+from scanner.errors import ScanError
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions, assess, extract_document, read_source
 from scanner.report import FileReport, Source, pack_json, to_json, unpack_json
@@ -72,11 +73,18 @@ class Job:
     keep_text: bool = False  # return the compressed extracted text (the audit stores it)
     derived: bool = False  # with a newly extracted text, return its derived-index facts too
     decisions: Decisions | None = None  # reviewers' decisions applied to every report
+    # the audit folder whose derived index each profile's files are checked against (read-only,
+    # in the worker: ``watch`` and ``serve`` ``--against``)
+    against: Mapping[str, str] = field(default_factory=dict)
 
     def options(self, task: Task) -> ScanOptions:
         """The scan settings of ``task``."""
         options = self.profiles[task.profile]
         return options if task.as_of is None else replace(options, as_of=task.as_of)
+
+    def wants_text(self) -> bool:
+        """Whether a task needs the extracted text back from :func:`_report`."""
+        return self.keep_text or bool(self.against)
 
 
 @dataclass(frozen=True)
@@ -163,39 +171,69 @@ def _report(task: Task, job: Job, store: TextStore) -> tuple[FileReport, Stamp, 
             return (FileReport.unreadable(read.source, why, options.as_of, engine=ENGINE,
                                           status=body["failed"]), read.on_disk, None)
         doc = unpack(path, body)
-        return assess(doc, read.source, options, {"extract": 0.0}), read.on_disk, None
+        kept = stored if job.against else None  # (the store already holds it: not sent back)
+        return assess(doc, read.source, options, {"extract": 0.0}), read.on_disk, kept
     extracted = extract_document(path, read, options)
     if isinstance(extracted, FileReport):
         text = pack_json({"failed": extracted.status, "zh": extracted.reason_zh,
-                          "en": extracted.reason_en}) if job.keep_text else None
+                          "en": extracted.reason_en}) if job.wants_text() else None
         return extracted, read.on_disk, text
     report = assess(extracted, read.source, options, {"extract": time.perf_counter() - started})
-    return report, read.on_disk, pack(extracted) if job.keep_text else None
+    return report, read.on_disk, pack(extracted) if job.wants_text() else None
 
 
-def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp,
-              text: bytes | None) -> Result:
-    """Render ``report`` and wrap it as the task's result (``stamp``: what is on disk)."""
+def result_of(task: Task, job: Job, report: FileReport, stamp: Stamp, text: bytes | None, *,
+              derive: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Result:
+    """Render ``report`` and wrap it as the task's result (``stamp``: what is on disk;
+    ``derive``: what adds the derived links and findings, before the decisions apply)."""
     report = report.with_relative(task.relative)
     if task.display and report.source.path != task.name:
         report = replace(report, source=replace(report.source, path=task.name))
-    as_json = apply_decisions(to_json(report, job.lang, redact=job.redact), job.decisions)
+    as_json = to_json(report, job.lang, redact=job.redact)
+    if derive is not None:
+        as_json = derive(as_json)
+    as_json = apply_decisions(as_json, job.decisions)
     files = render_files(as_json, job.formats, job.lang)
     s = report.source
-    return Result(task, stamp[0], stamp[1], s.sha256, report.status, report.verdict, files,
-                  text, data=as_json)
+    verdict = as_json["verdict"] if derive is not None else report.verdict  # its findings count
+    return Result(task, stamp[0], stamp[1], s.sha256, report.status, verdict, files, text,
+                  data=as_json)
+
+
+INDEX_UNREADABLE = Msg("无法读取对照的派生索引 {where}：{why}",
+                      "cannot read the derived index in {where}: {why}")
 
 
 def run_task(task: Task, job: Job, store: TextStore) -> Result:
-    """Process one file; never raises for a bad file (its report says why)."""
+    """Process one file; never raises for a bad file (its report says why). With ``against``
+    for its profile, the draft is also judged against that audit's index (read-only)."""
     report, stamp, text = _report(task, job, store)
-    result = result_of(task, job, report, stamp, text)
-    if job.derived and text is not None and result.status == "ok" and result.sha256:
-        blocks = blocks_of(text)  # the fingerprints are computed here, not by the coordinator
-        if blocks is not None:
-            facts = facts_of(result.sha256, [t for t, _ in blocks], result.json())
-            result = replace(result, facts=pack_facts(facts))
-    return result
+    kept = text if job.keep_text else None
+    folder = job.against.get(task.profile)
+    if folder is None or text is None:
+        return _with_facts(job, result_of(task, job, report, stamp, kept), text)
+    from scanner.derived.against import NO_AUDIT, shared  # noqa: PLC0415 - used only here
+    where = Path(folder).name  # (a server's reports name none of its folders)
+    try:
+        against = shared(folder)
+        return result_of(task, job, report, stamp, kept,
+                         derive=lambda r: against.apply(r, text))
+    except ScanError:  # the index went away since start-up
+        return failed(task, job, NO_AUDIT.format(where=where))
+    except sqlite3.Error as exc:
+        return failed(task, job, INDEX_UNREADABLE.format(where=where, why=str(exc)))
+
+
+def _with_facts(job: Job, result: Result, text: bytes | None) -> Result:
+    """An audit's result with the derived-index facts of a newly extracted text: its fingerprints
+    are computed here, in the worker, not by the coordinator."""
+    if not job.derived or text is None or result.status != "ok" or not result.sha256:
+        return result
+    blocks = blocks_of(text)
+    if blocks is None:
+        return result
+    facts = facts_of(result.sha256, [t for t, _ in blocks], result.json())
+    return replace(result, facts=pack_facts(facts))
 
 
 def failed(task: Task, job: Job, why: Msg) -> Result:

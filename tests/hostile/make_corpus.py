@@ -281,6 +281,9 @@ def make_corpus(out: Path) -> list[Case]:
         lambda p: _truncated_made(_deck, p, 0.5))
     add("encrypted.xlsx", "unreadable", "password", "password-protected XLSX (encrypted OLE "
         "package)", _encrypted_xlsx)
+    add("encrypted.xls", "unreadable", "encrypted", "password-protected XLS (BIFF FILEPASS, "
+        "saved by LibreOffice)",
+        lambda p: shutil.copy(TESTS / "data" / "encrypted" / "locked.xls", p))
     add("zipbomb_declared.xlsx", "unreadable", "limit", "XLSX whose sheet part declares 4 GB",
         _sheet_bomb)
     add("billion_laughs.xlsx", "unreadable", "DOCTYPE",

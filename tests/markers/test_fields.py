@@ -45,6 +45,9 @@ def test_issued_date_and_doc_number() -> None:
     assert d is not None and d.date == dt.date(2023, 3, 22)
     assert fields.doc_number("国办发〔2023〕12号") == "国办发〔2023〕12号"
     assert fields.doc_number("根据有关规定办理") is None
+    # the 字…第N号 form and full-width parentheses (a title below it is not part of it)
+    assert fields.doc_number("东发改能字〔2022〕第31号") == "东发改能字〔2022〕第31号"
+    assert fields.doc_number("国办发（2021）12号") == "国办发(2021)12号"
 
 
 @pytest.mark.parametrize(("text", "value"), [("十二", 12), ("二〇二三", 2023), ("十", 10),

@@ -6,8 +6,10 @@ cards agreeing with the charts, nothing clipped or overflowing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -23,6 +25,7 @@ from playwright.sync_api import sync_playwright
 
 from scanner.audit.db import AuditDB
 from scanner.decisions import FILE, Decision
+from scanner.names import CODES, code_label
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-12-07"
@@ -184,11 +187,112 @@ def test_ledger_in_english_names_columns_and_origins_in_english(audited_en: Path
     assert "basis" in rows["2026/到期.docx"]
 
 
+def bare_codes(text: str, lang: str = "zh") -> list[str]:
+    """Finding codes that ``text`` shows without their name (each must be as ``code_label``)."""
+    return [c for c in CODES if text.count(c) != text.count(code_label(c, lang))]
+
+
+def test_the_ledger_shows_names_not_values_or_codes(audited: tuple[Path, Path],
+                                                    audited_en: Path) -> None:
+    """状态, 发现, 判定 by name (the code kept in brackets in each finding's name), in
+    Chinese by default and in English under ``--lang en``; the CSV as the workbook."""
+    _, out = audited
+    rows = by_header(sheet_rows(openpyxl.load_workbook(out / "ledger.xlsx")["定密台账"]), "路径")
+    with (out / "ledger.csv").open(encoding="utf-8-sig", newline="") as fh:
+        csv_rows = {r["路径"]: r for r in csv.DictReader(fh)}
+    for got in (rows, csv_rows):
+        assert got["2026/到期.docx"]["状态"] == "已检查"
+        assert got["MANIFEST.tsv"]["状态"] == "不支持的格式"
+        unmarked = got["未定密/押运安排.docx"]
+        assert "可能应定未定（UNMARKED_MATCH）" in unmarked["发现"].split("；")
+        assert unmarked["判定"] == "可能应定未定（UNMARKED_MATCH）"
+        assert not bare_codes(" ".join(v for r in got.values() for v in r.values()))
+        assert not {r["状态"] for r in got.values()} & {"ok", "unsupported", "unreadable"}
+    en = by_header(sheet_rows(openpyxl.load_workbook(audited_en / "ledger.xlsx")["ledger"]),
+                   "path")
+    assert en["2026/到期.docx"]["status"] == "checked"
+    assert en["2026/到期.docx"]["level"] == "CONFIDENTIAL"
+    assert en["MANIFEST.tsv"]["status"] == "unsupported"
+    assert en["未定密/押运安排.docx"]["verdicts"] == (
+        "possibly should be classified (UNMARKED_MATCH)")
+    assert not bare_codes(" ".join(v for r in en.values() for v in r.values()), "en")
+
+
+def test_review_sheet_names_findings_and_decisions(audited: tuple[Path, Path]) -> None:
+    _, out = audited
+    lines = sheet_rows(openpyxl.load_workbook(out / "review.xlsx")["审核意见表"])
+    head = lines[0]
+    assert head[:5] == ["路径", "标题", "文号", "份号", "国家秘密标志"]
+    rows = [dict(zip(head, r, strict=True)) for r in lines[1:]]
+    unmarked = next(r for r in rows if r["路径"] == "未定密/押运安排.docx"
+                    and "UNMARKED_MATCH" in r["发现"])
+    assert (unmarked["发现"], unmarked["级别"], unmarked["审核决定"]) == (
+        "可能应定未定（UNMARKED_MATCH）", "警告", "待定")
+    notice = next(r for r in rows if r["路径"] == "WS·2015-Y-0003/通知.docx"
+                  and r["发现"] == "结论")
+    assert (notice["说明"], notice["审核人"]) == ("变更 秘密★5年", "张三")
+    assert (notice["文号"], notice["份号"]) == ("示政发〔2015〕3号", "000012")
+    assert not bare_codes(" ".join(" ".join(r) for r in lines))
+    assert not {r["级别"] for r in rows} & {"error", "warning", "info"}
+
+
+def test_declassify_list_shows_title_number_and_copy(audited: tuple[Path, Path],
+                                                     audited_en: Path) -> None:
+    """declassify.csv lists each document by title, 文号 and 份号 as the workbook does."""
+    _, out = audited
+    with (out / "declassify.csv").open(encoding="utf-8-sig", newline="") as fh:
+        listed = {r["路径"]: r for r in csv.DictReader(fh)}
+    notice = listed["WS·2015-Y-0003/通知.docx"]
+    assert (notice["标题"], notice["文号"], notice["份号"], notice["状态"]) == (
+        "示例市人民政府关于全市高考试卷运送保管工作的通知", "示政发〔2015〕3号", "000012",
+        "已到期")
+    assert (listed["2026/到期.docx"]["份号"], listed["2026/到期.docx"]["状态"]) == (
+        "000007", "即将到期")
+    wb = openpyxl.load_workbook(out / "declassify.xlsx")
+    sheet = sheet_rows(wb[OFFICE_A])
+    row = dict(zip(sheet[1], sheet[2], strict=True))
+    assert (row["份号"], row["标题"]) == ("000012", notice["标题"])
+    with (audited_en / "declassify.csv").open(encoding="utf-8-sig", newline="") as fh:
+        en = {r["path"]: r for r in csv.DictReader(fh)}
+    assert en["2026/到期.docx"]["state"] == "due"
+    assert en["2026/到期.docx"]["document number"] == listed["2026/到期.docx"]["文号"]
+    assert en["2026/到期.docx"]["copy number"] == "000007"
+
+
+def units(text: str) -> int:
+    """The width of ``text`` in a worksheet's column units (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+SHORT = {"状态", "密级", "份号", "原始/派生", "级别", "审核决定", "status", "level", "state",
+         "copy number", "original/derived", "severity", "decision"}
+
+
+@pytest.mark.parametrize("name", ["ledger.xlsx", "review.xlsx", "declassify.xlsx"])
+def test_workbook_headers_and_short_values_fit_their_columns(
+        audited: tuple[Path, Path], audited_en: Path, name: str) -> None:
+    """Opened in Excel or WPS, no header is cut off, nor a status, level, 份号, origin, severity
+    or decision (the names are longer than the values were), in either language."""
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415
+
+    for out in (audited[1], audited_en):
+        for ws in openpyxl.load_workbook(out / name).worksheets:
+            rows = sheet_rows(ws)
+            # an office's sheet has the office's line above its header
+            at = 1 if rows and rows[0][0].startswith(("定密机关：", "classifying office:")) else 0
+            for i, head in enumerate(rows[at], start=1):
+                width = ws.column_dimensions[get_column_letter(i)].width
+                assert units(head) <= width, (name, head, width)
+                if head in SHORT:
+                    widest = max((units(r[i - 1]) for r in rows[at + 1:]), default=0)
+                    assert widest <= width, (name, head, widest, width)
+
+
 def test_declassify_workbook_has_one_sheet_per_office(audited: tuple[Path, Path]) -> None:
     _, out = audited
     wb = openpyxl.load_workbook(out / "declassify.xlsx")
-    assert wb.sheetnames == [OFFICE_A, OFFICE_B]
-    a, b = (sheet_rows(wb[name]) for name in wb.sheetnames)
+    assert wb.sheetnames == [OFFICE_A, OFFICE_B, "派生文件"]
+    a, b = (sheet_rows(wb[name]) for name in (OFFICE_A, OFFICE_B))
     assert a[0][:3] == [f"定密机关：{OFFICE_A}", "份数", "1"]
     assert b[0][2] == "2"
     head = a[1]
@@ -198,6 +302,12 @@ def test_declassify_workbook_has_one_sheet_per_office(audited: tuple[Path, Path]
     assert (row["档号"], row["文号"], row["状态"]) == ("WS·2015-Y-0003", "示政发〔2015〕3号",
                                                   "已到期")
     assert row["定密依据"].startswith("EDU-01 ")
+    # the unmarked 押运安排 copies the notice: listed under it, to be reviewed with it
+    below = dict(zip(head, a[3], strict=True))
+    assert (below["序号"], below["路径"], below["状态"]) == ("1.1", "未定密/押运安排.docx",
+                                                        "未标密级")
+    assert below["派生关系"] == "派生自第 1 项“WS·2015-Y-0003/通知.docx”"
+    assert len(a) == 4
     paths = [dict(zip(b[1], r, strict=True))["路径"] for r in b[2:]]
     assert paths == ["2019/派生件.docx", "2026/到期.docx"]  # expired and due, path order
     due = dict(zip(b[1], b[3], strict=True))
@@ -262,6 +372,15 @@ def test_review_form_prints_one_a4_form_per_office(audited: tuple[Path, Path],
             assert forms.nth(1).locator("tbody tr").count() == 2
             head = forms.nth(0).locator("thead th").all_inner_texts()
             assert head[:3] == ["序号", "档号", "文号"] and head[-1] == "审核意见"
+            assert "份号" in head
+            # 份号 and the dates each on one line (a copy number is not broken in two)
+            page.set_viewport_size({"width": 1366, "height": 768})
+            for name in ("份号", "成文日期", "解密日期"):
+                column = head.index(name) + 1
+                lines = page.locator(f"section.form tbody td:nth-child({column})").evaluate_all(
+                    """tds => tds.map(td => { const r = document.createRange();
+                    r.selectNodeContents(td); return r.getClientRects().length; })""")
+                assert 1 in lines and set(lines) <= {0, 1}, (name, lines)  # 0: empty
             page.emulate_media(media="print")
             page.pdf(path=str(pdf), prefer_css_page_size=True)
         finally:
@@ -323,8 +442,26 @@ def test_summary_leads_with_what_matters_at_1366(audited: tuple[Path, Path]) -> 
             # the first table: serious findings first, unsupported files last
             rows = page.locator("#worst tbody tr")
             kinds = [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())]
-            paths = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())]
+            paths = [rows.nth(i).locator("td").nth(1).locator(".path").inner_text()
+                     for i in range(rows.count())]
             assert kinds[0] == "可能应定未定" and paths[0] == "未定密/押运安排.docx"
+            # each document by its title (the link to its report), 文号 and 份号
+            notice = page.locator("#worst tr", has_text="WS·2015-Y-0003/通知.docx")
+            assert notice.locator("a.title").inner_text() == (
+                "示例市人民政府关于全市高考试卷运送保管工作的通知")
+            assert "文号：示政发〔2015〕3号" in notice.locator(".facts").inner_text()
+            assert "份号：000012" in notice.locator(".facts").inner_text()
+            # findings by name and code, one a line; no bare code, no raw value anywhere
+            assert rows.nth(0).locator("td").nth(4).inner_text() == (
+                "可能应定未定（UNMARKED_MATCH）")
+            text = page.locator("body").inner_text()
+            assert not bare_codes(text)
+            assert "基准日期：" in text
+            code_labels = page.locator("#chart-codes text.label").all_text_contents()
+            assert "可能应定未定（UNMARKED_MATCH）" in code_labels
+            for label in page.locator("#chart-codes text.label").all():  # a code stays whole
+                lines = label.locator("tspan").all_text_contents()
+                assert all(line.count("（") == line.count("）") for line in lines), lines
             assert paths.index("公开/简报.docx") > paths.index("2026/到期.docx")
             assert kinds[-2:] == ["不支持的格式"] * 2
             assert paths[-2:] == ["MANIFEST.tsv", LONG_NAME]
@@ -358,6 +495,8 @@ def test_summary_in_english_leads_with_the_same_cards(audited_en: Path) -> None:
     first = html_text.index('data-key="should_classify"')
     assert first < html_text.index('data-key="files"')
     assert "likely should be classified" in html_text and "可能应定未定" not in html_text
+    assert "possibly should be classified (UNMARKED_MATCH)" in html_text
+    assert not bare_codes(re.sub(r"<[^>]+>", "", html_text), "en")  # a label's lines joined
 
 
 def test_derived_run_and_a_decision_saved_later_reach_the_outputs(

@@ -49,6 +49,21 @@ def test_check_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     main(["check", str(broken), "--lang", "en"])
     out = capsys.readouterr().out
     assert "FAIL" in out and "Arabic digits" in out
+    assert ("    error term not in Arabic digits (PERIOD_NOT_ARABIC): term '一年' must use "
+            "Arabic digits (body, paragraph 1)") in out.splitlines()
+
+
+def test_check_names_each_finding_and_where_it_is(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A finding line says the severity and the code by name and the place in words, as the
+    other outputs do: no raw severity, no bare code, no ``body.p1``."""
+    broken = make_docx(tmp_path / "broken.docx", BROKEN)
+    assert main(["check", str(broken), "--as-of", "2026-11-22"]) == 1
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("    ")]
+    assert lines == [
+        "    错误 保密期限未用阿拉伯数字（PERIOD_NOT_ARABIC）：保密期限“一年”应使用阿拉伯数字"
+        "（正文第1段）",
+        "    错误 未标知悉范围（SCOPE_MISSING）：涉密文件未标明知悉范围（正文第1段）"], lines
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:

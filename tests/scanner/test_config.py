@@ -109,6 +109,7 @@ def test_limits_and_formats_from_the_settings(tmp_path: Path, doc: Path,
     ("limits:\n  max_xml_depth: 999\n", ["dingmi.yaml:2", "limits.max_xml_depth", "<= 256"]),
     ("authority: mayor\n", ["authority", "central"]),
     ("formats: [pdf]\n", ["formats.0", "json, html"]),
+    ("reference: [a]\n", ["dingmi.yaml:1", "reference", "must be a path"]),
     ("a: &x [1, 2]\nb: *x\n", ["aliases"]),
     ("lang: [\n", ["YAML error"]),
 ])
@@ -175,3 +176,20 @@ def test_the_executor_from_the_settings(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as usage:
         main(["audit", str(tmp_path), "--out", str(tmp_path / "o"), "--executor", "nowhere"])
     assert usage.value.code == 2
+
+
+def test_the_reference_from_the_settings(tmp_path: Path) -> None:
+    """``reference:`` is ``--against`` of check, scan, watch and serve, taken from the file's
+    folder; null is none."""
+    path = tmp_path / "dingmi.yaml"
+    path.write_text("reference: 审核2026\n", encoding="utf-8")
+    settings = config.load(path)
+    assert settings.values["against"] == tmp_path / "审核2026"
+    from scanner.cli.parser import build_parser  # noqa: PLC0415
+
+    for command in (["check", "x.docx"], ["scan", "x"], ["watch"], ["serve"]):
+        assert build_parser(settings).parse_args(command).against == tmp_path / "审核2026"
+    assert build_parser(settings).parse_args(["check", "x.docx", "--against", "b"]).against \
+        == Path("b")
+    path.write_text("reference: null\n", encoding="utf-8")
+    assert "against" not in config.load(path).values

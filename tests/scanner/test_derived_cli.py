@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from docx import Document
 
@@ -64,6 +65,8 @@ def test_unmarked_draft_copying_a_source_is_held(audit: Path, tmp_path: Path) ->
     assert "DERIVED_BELOW_SOURCE" in done.stdout
     assert "src03.txt" in done.stdout and "机密★10年" in done.stdout  # the source and its mark
     assert copied.replace("，", "、")[:10] in done.stdout  # the shared passage
+    passage = next(x for x in done.stdout.splitlines() if "⇄" in x)
+    assert passage.strip().startswith("本文件 正文第4段") and "body." not in passage, passage
 
 
 def test_draft_marked_like_its_source_passes(audit: Path, tmp_path: Path) -> None:
@@ -133,8 +136,17 @@ def test_audit_links_in_reports_and_incremental(tmp_path: Path) -> None:
     sheet = (out / "derived.csv").read_text(encoding="utf-8-sig").splitlines()
     assert sheet[0].startswith("派生文件,")
     assert sheet[1].split(",")[:6] == ["der03.txt", "秘密★10年", "src03.txt", "机密★10年", "是",
-                                       "copy"]
-    assert sheet[1].endswith("DERIVED_BELOW_SOURCE") and len(sheet) == 2
+                                       "复制内容"]
+    assert sheet[1].endswith("（DERIVED_BELOW_SOURCE）") and len(sheet) == 2
+    # the same table is a sheet of the ledger workbook
+    book = openpyxl.load_workbook(out / "ledger.xlsx", read_only=True)
+    try:
+        assert "派生关系" in book.sheetnames
+        cells = [[c.value or "" for c in row] for row in book["派生关系"].iter_rows()]
+    finally:
+        book.close()
+    assert cells[0][0] == "派生文件" and cells[1][:6] == sheet[1].split(",")[:6]
+    assert cells[1][8] == "派生文件低于来源（DERIVED_BELOW_SOURCE）"
     (archive / "src03.txt").unlink()  # the source leaves the archive: the link goes with it
     dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF, "--jobs", "1")
     report = json.loads((out / "reports" / "der03.txt.report.json").read_text("utf-8"))

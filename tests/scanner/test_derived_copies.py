@@ -38,4 +38,6 @@ def test_copies_are_not_derived_but_a_reproduction_is(tmp_path: Path) -> None:
         return {f["code"] for f in report["findings"] if f.get("stage") == "derived"}
 
     assert "DERIVED_BELOW_SOURCE" not in codes("b.txt")  # a copy, not a derived document
+    b = json.loads((out / "reports" / "b.txt.report.json").read_text("utf-8"))
+    assert not b.get("links")  # nor listed as one (派生关系 lists derivations only)
     assert "DERIVED_BELOW_SOURCE" in codes("c.txt")  # reproduces a passage, unmarked

@@ -18,6 +18,8 @@ from scanner.derived.fingerprint import (
     normalize_blocks,
 )
 from scanner.derived.hanzi import S2T, to_simplified
+from scanner.derived.index import facts_of
+from scanner.derived.links import _same_issuer
 
 TEXT = "经实地勘察，北岭前进保障基地现有技术升级能力可满足30个检查组同时开展工作。"
 
@@ -53,6 +55,32 @@ def test_public_quotation_is_left_out(quote: str) -> None:
     text = normalize_blocks([TEXT + quote + TEXT]).text
     assert "国家秘密的密级" not in text and "极为重要" not in text
     assert text.count(BREAK) == 1
+
+
+@pytest.mark.parametrize("lines", [
+    # a PDF's lines: the quotation broken across them, its opening mark moved to a line's end
+    ["习近平总书记强调： 保密工作是党和国家一项极为重要的工作，要坚持总体国家安全 ““",
+     "观，切实筑牢保密防线，确保党和国家秘密安全。”"],
+    ["《中华人民共和国保守国家秘密法》第二十一条规定：“国家秘密的密级、保密期限和知悉范围，",
+     "应当根据情况变化及时变更。”"],
+])
+def test_public_quotation_across_lines_is_left_out(lines: list[str]) -> None:
+    text = normalize_blocks([TEXT, *lines, TEXT]).text
+    assert "极为重要" not in text and "切实筑牢" not in text and "及时变更" not in text
+    assert text.count(BREAK) == 1 and text.count(normalize_blocks([TEXT]).text) == 2
+
+
+def test_a_quotation_of_a_newspaper_is_left_out_not_one_of_a_document() -> None:
+    paper = ("正如《人民日报》评论员文章所指出的："
+             "“能源安全是关系国家经济社会发展的全局性、战略性问题。”")
+    assert "全局性" not in normalize_blocks([TEXT, paper]).text
+    source = "《关于北岭前进保障基地有关事项的通知》指出：“三号试验区于九月底前完成换装。”"
+    assert "三号试验区于九月底前完成换装" in normalize_blocks([TEXT, source]).text
+
+
+def test_an_attribution_without_quotation_marks_keeps_the_text() -> None:
+    own = "同志强调，要加强北岭前进保障基地的值守力量，三号试验区于九月底前完成换装。"
+    assert "三号试验区于九月底前完成换装" in normalize_blocks([own]).text
 
 
 def test_citations_are_left_out_of_fingerprints() -> None:
@@ -107,6 +135,24 @@ def test_number_citations(line: str, key: str, prefix: str) -> None:
 def test_own_number_is_not_a_citation() -> None:
     own = own_number("示例办函〔2025〕74号")
     assert citations(["示例办函〔2025〕74号"], own) == []
+
+
+def test_own_number_stands_above_the_title() -> None:
+    blocks = ["国防科技工业保密管理要求汇编",
+              "一、《关于鹰岭-3型动力系统定型试验总体安排的通知》（北", "国科发〔2024〕12号）摘录"]
+    facts = facts_of("x", blocks, {})
+    assert facts.number is None  # a compilation's cited 文号 broken across lines is not its own
+    assert facts_of("y", ["北国科发〔2024〕12号", "关于鹰岭-3型动力系统定型试验总体安排的通知"],
+                    {}).number is not None
+
+
+@pytest.mark.parametrize(("cited", "own", "same"), [
+    ("为承担北国科发", "北国科发", True), ("贵委东发改能", "东发改能", True),
+    ("北国科发", "北国科发", True), ("南公发", "北国科发", False), ("国科发", "北国科发", True),
+    ("川办发", "", True),
+])
+def test_a_cited_prefix_names_the_issuer(cited: str, own: str, same: bool) -> None:
+    assert _same_issuer(cited, own) is same
 
 
 def test_title_citation_and_listing() -> None:

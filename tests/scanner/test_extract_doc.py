@@ -54,7 +54,7 @@ def test_a_mark_in_the_first_page_header_is_read_from_the_header_story() -> None
 
 @pytest.mark.parametrize(("offset", "value", "reason"), [
     (0x0A, struct.pack("<H", 0x0100), "encrypted"),
-    (0x02, struct.pack("<H", 0x0065), "Word 6.0/95"),
+    (0x02, struct.pack("<H", 0x002D), "older than Word 6.0"),
     (FC_CLX, struct.pack("<I", 0x7FFFFFF0), "piece table"),
     (0x4C, struct.pack("<I", 0x7FFFFFFF), "story lengths"),
     (0x00, b"\x00\x00", "information block"),

@@ -14,7 +14,8 @@ import olefile
 import pytest
 from builders import soffice, to_doc
 
-from scanner.extract.doc import codec_of, extract_doc
+from scanner.extract.doc import extract_doc
+from scanner.extract.oleprops import codec_of
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))

@@ -13,7 +13,8 @@ import pytest
 from builders import convert, soffice
 
 from scanner.extract import sheet
-from scanner.extract.sheet import column, extract_xls, extract_xlsx, header_footer_text
+from scanner.extract.biff import extract_xls
+from scanner.extract.sheet import column, extract_xlsx, header_footer_text
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))

@@ -51,7 +51,7 @@ def test_reasons_name_the_code_in_both_languages() -> None:
     held = reasons(report, DEFAULT_PRE_ISSUE)
     assert [r["code"] for r in held] == ["UNMARKED_MATCH"]
     assert held[0]["name_zh"] == "可能应定未定"
-    assert held[0]["name_en"] == "likely classified, unmarked"
+    assert held[0]["name_en"] == "possibly should be classified"  # scanner.names
     assert held[0]["message_zh"] == "可能应定未定：…" and held[0]["location"] == "body.p2"
     assert reasons(report, parse("error")) == []
     outcome = ("ok", ["warning", "warning"], ["UNMARKED_MATCH", "DATE_FORMAT"])
@@ -183,7 +183,7 @@ def test_a_pre_issue_folder_holds_an_unmarked_match(tmp_path: Path, lang: str) -
     if lang == "zh":
         assert "暂缓发文：UNMARKED_MATCH（可能应定未定）" in held, held
     else:
-        assert "held: UNMARKED_MATCH (likely classified, unmarked)" in held, held
+        assert "held: UNMARKED_MATCH (possibly should be classified)" in held, held
     assert "未配置保密事项目录" not in text and "no catalogue" not in text
 
 

@@ -34,6 +34,67 @@ def test_reason_and_actions_follow_the_language() -> None:
     assert en["reason"] == WHY.en and en["suggested action"] == (
         "review by hand: the file could not be read")
     assert Path(en["path"]).name == "x.docx"
+    assert zh["状态"] == "无法读取" and en["status"] == "unreadable"
+
+
+FINDINGS = {"source": {"path": "/a/x.docx", "relative": "x.docx", "kind": "docx"},
+            "status": "ok", "classification": "机密", "marking": {"raw": "机密★5年"},
+            "findings": [
+                {"code": "SCOPE_MISSING", "severity": "error", "message_zh": "缺",
+                 "message_en": "missing", "evidence": [],
+                 "decision": {"decision": "confirmed", "by": "张三"}},
+                {"code": "UNDER_CLASSIFIED", "severity": "warning", "message_zh": "低",
+                 "message_en": "low", "evidence": []}],
+            "suppressed": [{"code": "MARK_POSITION", "severity": "warning", "message_zh": "位",
+                            "message_en": "place", "evidence": [],
+                            "suppressed": {"decision": "dismissed", "reason": "false_alarm",
+                                           "by": "李四"}}],
+            "verdicts": [{"code": "UNDER_CLASSIFIED"}], "hits": [],
+            "conclusion": {"conclusion": "变更", "mark": "绝密★10年", "by": "王五"}}
+
+
+def _cells(lang: str) -> dict[str, str]:
+    data = ledger_csv([ledger_row(FINDINGS)], lang)
+    return next(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_ledger_shows_names_not_codes() -> None:
+    """Status, findings, verdicts and decisions by their names (each finding's code kept in
+    brackets, so a filter by code still finds it); English under ``en``."""
+    zh = _cells("zh")
+    assert zh["状态"] == "已检查" and zh["密级"] == "机密"
+    assert zh["发现"] == "未标知悉范围（SCOPE_MISSING）；可能定密过低（UNDER_CLASSIFIED）"
+    assert zh["判定"] == "可能定密过低（UNDER_CLASSIFIED）"
+    assert zh["审核决定"] == ("确认 未标知悉范围（SCOPE_MISSING）；忽略 标志位置不当"
+                          "（MARK_POSITION）（误报，李四）；结论：变更 绝密★10年（王五）")
+    en = _cells("en")
+    assert en["status"] == "checked" and en["level"] == "SECRET"
+    assert en["findings"] == ("no scope (SCOPE_MISSING); possibly under-classified "
+                              "(UNDER_CLASSIFIED)")
+    assert en["decisions"] == (
+        "confirmed no scope (SCOPE_MISSING); dismissed mark out of place (MARK_POSITION) "
+        "(false alarm, 李四); conclusion: change the mark 绝密★10年 (王五)")
+
+
+def test_review_sheet_shows_names_title_number_and_copy() -> None:
+    from scanner.audit.review_sheet import review_xlsx  # noqa: PLC0415
+
+    row = replace(ledger_row(FINDINGS), title="关于某事的通知", doc_number="某发〔2025〕1号",
+                  copy_number="000012")
+    for lang, found, severity, decision, conclusion in (
+            ("zh", "未标知悉范围（SCOPE_MISSING）", "错误", "确认", "结论"),
+            ("en", "no scope (SCOPE_MISSING)", "error", "confirmed", "conclusion")):
+        ws = openpyxl.load_workbook(io.BytesIO(review_xlsx([row], lang))).active
+        lines = [[c or "" for c in r] for r in ws.iter_rows(values_only=True)]
+        head = lines[0]
+        first = dict(zip(head, lines[1], strict=True))
+        keys = (("文号", "份号", "发现", "级别", "审核决定") if lang == "zh" else
+                ("document number", "copy number", "finding", "severity", "decision"))
+        assert [first[k] for k in keys] == ["某发〔2025〕1号", "000012", found, severity,
+                                            decision]
+        last = dict(zip(head, lines[-1], strict=True))
+        assert last[keys[2]] == conclusion
+        assert "MARK_POSITION" not in {str(v) for line in lines for v in line}
 
 
 # 4. formula injection (docs/robustness.md, defects fixed) ────────────────────────────────────
@@ -77,7 +138,7 @@ def test_4_csv_cells_that_start_like_a_formula_are_neutralised() -> None:
 
 def test_more_rows_than_a_worksheet_holds_continue_on_further_sheets(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from scanner.audit import ledger  # noqa: PLC0415
+    from scanner.audit import ledger, review_sheet  # noqa: PLC0415
 
     monkeypatch.setattr(ledger, "SHEET_ROWS", 3)
     report = {"source": {"path": "/a/x.docx", "relative": "x.docx", "kind": "docx"},
@@ -91,6 +152,6 @@ def test_more_rows_than_a_worksheet_holds_continue_on_further_sheets(
     assert wb.sheetnames == ["定密台账", "定密台账 2", "定密台账 3"]
     assert [ws.max_row for ws in wb.worksheets] == [4, 4, 2]  # header + 3, 3, 1
     assert wb.worksheets[2]["A2"].value == "06.docx"
-    review = openpyxl.load_workbook(io.BytesIO(ledger.review_xlsx(rows, "en")))
+    review = openpyxl.load_workbook(io.BytesIO(review_sheet.review_xlsx(rows, "en")))
     assert review.sheetnames == ["review", "review 2", "review 3"]
     assert sum(ws.max_row - 1 for ws in review.worksheets) == 7

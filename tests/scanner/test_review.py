@@ -22,6 +22,7 @@ from playwright.sync_api import Page, sync_playwright
 from server import request, running
 
 from scanner.decisions import Decision, Decisions, dump, finding_key, load
+from scanner.names import code_label
 from scanner.review.app import ServerSettings, create_app
 from scanner.review.store import AuditStore
 
@@ -141,10 +142,12 @@ def test_review_in_the_browser(first: tuple[Path, Path, str], tmp_path: Path) ->
     assert confirmed["decision"]["decision"] == "confirmed"
     with (second / "ledger.csv").open(encoding="utf-8-sig") as fh:
         row = next(r for r in csv.DictReader(fh) if r["路径"] == target)
-    assert drop not in row["发现"].split() and f"忽略 {drop}" in row["审核决定"]
+    assert code_label(drop) not in row["发现"].split("；")
+    assert f"忽略 {code_label(drop)}" in row["审核决定"]
     sheet = openpyxl.load_workbook(second / "review.xlsx").active
-    lines = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
-    assert [target, drop, "忽略"] in [[r[0], r[3], r[6]] for r in lines]
+    head, *lines = [[c.value for c in r] for r in sheet.iter_rows()]
+    columns = [head.index(k) for k in ("路径", "发现", "审核决定")]
+    assert [target, code_label(drop), "忽略"] in [[r[i] for i in columns] for r in lines]
     stats = json.loads((second / "stats.json").read_text("utf-8"))
     assert "decisions" in stats
 

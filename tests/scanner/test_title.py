@@ -136,6 +136,26 @@ def test_junk_is_told_from_text() -> None:
         assert property_title(junk) is None, junk
 
 
+@pytest.mark.parametrize("name", ["°ú DOCX ⁄c (2).docx", "Microsoft Word - 通知.doc",
+                                  "关于开展安全检查的通知.pdf"])
+def test_a_file_name_in_the_title_property_is_never_the_title(tmp_path: Path,
+                                                              name: str) -> None:
+    """Print To PDF writes the printed file's name (here a Chinese one read in the wrong code
+    page) as the PDF's title: a real PDF with such a title and no heading has no title."""
+    import pypdf  # noqa: PLC0415
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": name, "/Producer": "Microsoft: Print To PDF"})
+    path = tmp_path / "printed.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    assert pypdf.PdfReader(str(path)).metadata.title == name
+    report = _report(path)
+    assert report["title"] is None, report["title"]
+    assert property_title(name) is None and property_title("关于开展安全检查的通知") is not None
+
+
 def test_the_ledger_lists_the_same_title(tmp_path: Path) -> None:
     make_docx(tmp_path / "archive" / "a.docx", GONGWEN)
     done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", "archive", "--out",

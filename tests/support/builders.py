@@ -44,6 +44,7 @@ class DocSpec:
     even_header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
     table: list[list[str]] = field(default_factory=list)
+    lead_table: list[list[str]] = field(default_factory=list)  # a table opening the document
     textbox: list[str] = field(default_factory=list)
     simple_field: str | None = None
     title: str | None = None
@@ -93,6 +94,12 @@ def make_docx(path: Path, spec: DocSpec) -> Path:
         for r, row in enumerate(spec.table):
             for c, text in enumerate(row):
                 table.cell(r, c).text = text
+    if spec.lead_table:  # a 版头 laid out in a table, before every paragraph
+        lead = doc.add_table(rows=len(spec.lead_table), cols=len(spec.lead_table[0]))
+        for r, row in enumerate(spec.lead_table):
+            for c, text in enumerate(row):
+                lead.cell(r, c).paragraphs[0].add_run(text)  # "\n" in a run: a soft break
+        doc.element.body.insert(0, lead._tbl)
     if spec.simple_field:
         p = doc.add_paragraph()
         p._p.append(parse_xml(

@@ -14,6 +14,13 @@ AS_OF = dt.date(2026, 11, 22)
 LONG = "现将有关事项通知如下，请各科室认真贯彻落实，并于本月底前将落实情况书面报送办公室。"
 
 
+def tabled(cell: str, **kw: object) -> DocSpec:
+    """A 公文 whose 版头 (份号, mark) stands in the first cell of a table opening it."""
+    spec = gongwen(None, copy=None, **kw)  # type: ignore[arg-type]
+    spec.lead_table = [[cell, ""]]
+    return spec
+
+
 def gongwen(mark: str | Para | None = "秘密★1年", *, copy: str | None = "000123",
             urgency: str | None = None, scope: str | None = "知悉范围：本局领导班子成员",
             date: str = "2024年3月22日", lead: list[str | Para] | None = None,
@@ -146,6 +153,23 @@ CASES: list[Case] = [
     Case("stated_prose_ok", gongwen(None, copy=None, extra=[
         "国家秘密的密级分为绝密、机密、秘密三级，本通知不属于国家秘密。"]),
          "LEVEL_STATED_UNMARKED", False),
+    # 份号 and mark as two lines of one paragraph (a soft line break), or of a table's first
+    # cell when the 版头 is laid out in a table
+    Case("copy_mark_soft_break", gongwen(None, copy=None, lead=[Para("000123\n秘密★1年")]),
+         "COPY_NO_MISSING", False),
+    Case("copy_mark_soft_break_position", gongwen(None, copy=None,
+                                                  lead=[Para("000123\n秘密★1年")]),
+         "MARK_POSITION", False),
+    Case("copy_mark_one_line_expired", gongwen(None, copy=None, lead=["000123　秘密★1年"],
+                                               date="2020年1月1日"), "EXPIRED", True),
+    Case("copy_mark_one_line", gongwen(None, copy=None, lead=["000123　秘密★1年"]),
+         "COPY_NO_MISSING", False),
+    Case("copy_mark_one_line_position", gongwen(None, copy=None, lead=["000123　秘密★1年"]),
+         "MARK_POSITION", False),
+    Case("lead_table_expired", tabled("000123\n秘密★1年", date="2020年1月1日"), "EXPIRED", True),
+    Case("lead_table_copy", tabled("000123\n秘密★1年"), "COPY_NO_MISSING", False),
+    Case("lead_table_no_copy", tabled("秘密★1年"), "COPY_NO_MISSING", True),
+    Case("lead_table_position", tabled("000123\n秘密★1年"), "MARK_POSITION", False),
     # the 成文日期 judged by the standard in force on that date (GB/T 9704-1999 before 2012-07-01)
     Case("date_chinese_1999", gongwen(date="二〇〇五年六月十一日"), "DATE_FORMAT", False),
     Case("date_arabic_1999", gongwen(date="2005年6月11日"), "DATE_FORMAT", True),

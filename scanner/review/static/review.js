@@ -1,7 +1,8 @@
 // dingmi review: keyboard-first decisions, each saved as it is made; every key has a button.
 // j/k: next/previous finding (none is selected before the first key); c: confirm; d then
 // 1/2/3: dismiss as false alarm / accepted / not applicable; n: write a note (Enter saves it,
-// Escape leaves); ] and [: next/previous file within the list's filter.
+// Escape leaves); v: both sides of a derived link; ] and [: next/previous file within the list's
+// filter. On the page of a file's derived links: j/k move between passages, v or Escape go back.
 "use strict";
 
 (function () {
@@ -131,12 +132,38 @@
         break;
       case "n": if (el) el.querySelector("textarea.note").focus(); else say(words.pick_first);
         break;
+      case "v": {  // both sides of the derived link: from the finding, else the file's
+        const shown = el && el.querySelector("a.act-links");
+        if (shown) window.location = shown.href; else go("links-view");
+        break;
+      }
       case "]": go("next"); break;
       case "[": go("prev"); break;
       default: return;
     }
     event.preventDefault();
   });
+
+  // the page of a file's derived links: passages to step through, a way back
+  const linksOf = document.getElementById("links-of");
+  if (linksOf) {
+    let pair = -1;
+    document.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const pairs = Array.from(document.querySelectorAll("tr.pair"));
+      if ((event.key === "j" || event.key === "k") && pairs.length) {
+        pair = Math.max(0, Math.min(pair + (event.key === "j" ? 1 : pair < 0 ? 1 : -1),
+                                    pairs.length - 1));
+        pairs.forEach((el, k) => el.classList.toggle("selected", k === pair));
+        pairs[pair].scrollIntoView({block: "nearest"});
+      } else if (event.key === "v" || event.key === "Escape") {
+        go("back-file");
+      } else {
+        return;
+      }
+      event.preventDefault();
+    });
+  }
 
   // the buttons: the same actions for the mouse; a click on a finding selects it
   document.addEventListener("click", (event) => {
