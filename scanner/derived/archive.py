@@ -96,13 +96,18 @@ def _judged(writer: Writer, known: Mapping[str, Row], ok: Sequence[str], *, as_o
     """Each document's findings and links, in the order of ``ok``: judged here, or by the
     runner's workers when there are enough documents to be worth their start."""
     items = [(path, str(known[path].sha256)) for path in ok]
-    if runner is None or len(items) < PARALLEL_MIN:
-        sides = Sides()
-        for path, sha in items:
-            yield judge(writer, path, sha, as_of=as_of, documents=documents, sides=sides)
-        return
-    for judged in runner(chunks(items), as_of, documents):
-        yield from judged
+    done = 0
+    if runner is not None and len(items) >= PARALLEL_MIN:
+        try:
+            for part in runner(chunks(items), as_of, documents):
+                for judged in part:
+                    yield judged
+                    done += 1
+        except Exception:  # workers lost (a cluster gone, a process killed), or their reader
+            pass  # the coordinator judges what is left itself
+    sides = Sides()
+    for path, sha in items[done:]:
+        yield judge(writer, path, sha, as_of=as_of, documents=documents, sides=sides)
 
 
 def _prints_of(conn: Any, sha: str) -> list[tuple[int, int]] | None:

@@ -33,6 +33,8 @@ def _results(out: Path) -> dict[str, Any]:
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Chunks given to the runner, then chunks it returned (the workers judged them all: no
+    fall-back to the coordinator)."""
     calls: list[int] = []
     real: Callable[..., Any] = getattr(audit_run, name)
 
@@ -41,7 +43,11 @@ def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
 
         def run(parts: Any, *rest: Any) -> Any:
             calls.append(len(parts))
-            return runner(parts, *rest)
+            got = 0
+            for part in runner(parts, *rest):
+                got += 1
+                yield part
+            calls.append(got)
         return run
     monkeypatch.setattr(audit_run, name, wrapped)
     return calls
@@ -59,7 +65,7 @@ def test_worker_processes_judge_as_the_coordinator(alone: Path, tmp_path: Path,
     monkeypatch.setattr(archive, "PARALLEL_MIN", 0)
     calls = _counted(monkeypatch, "local_runner")
     _audit(tmp_path / "out", "--jobs", "2")
-    assert calls and calls[0] >= 2  # 105 documents in chunks, judged by spawned processes
+    assert len(calls) == 2 and calls[0] >= 2 and calls[1] == calls[0]  # (spawned processes)
     assert (tmp_path / "out" / "derived.csv").read_bytes() == (alone / "derived.csv").read_bytes()
     assert _results(tmp_path / "out") == _results(alone)
 
@@ -84,6 +90,27 @@ def test_dask_workers_judge_as_the_coordinator(alone: Path, tmp_path: Path,
         _audit(tmp_path / "out", "--executor", f"dask://127.0.0.1:{cluster.port}")
     finally:
         cluster.close()
-    assert calls and calls[0] >= 2
+    assert len(calls) == 2 and calls[0] >= 2 and calls[1] == calls[0]
+    assert (tmp_path / "out" / "derived.csv").read_bytes() == (alone / "derived.csv").read_bytes()
+    assert _results(tmp_path / "out") == _results(alone)
+
+
+def test_lost_workers_leave_the_rest_to_the_coordinator(alone: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers lost after the first chunk: the coordinator judges what is left, and the
+    results are the same."""
+    monkeypatch.setattr(archive, "PARALLEL_MIN", 0)
+    real = audit_run.local_runner
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        runner = real(*args, **kwargs)
+
+        def run(parts: Any, *rest: Any) -> Any:
+            for part in runner(parts[:1], *rest):
+                yield part
+            raise OSError("the workers went away")
+        return run
+    monkeypatch.setattr(audit_run, "local_runner", failing)
+    _audit(tmp_path / "out", "--jobs", "2")
     assert (tmp_path / "out" / "derived.csv").read_bytes() == (alone / "derived.csv").read_bytes()
     assert _results(tmp_path / "out") == _results(alone)
