@@ -106,8 +106,7 @@ def test_lost_workers_leave_the_rest_to_the_coordinator(alone: Path, tmp_path: P
         runner = real(*args, **kwargs)
 
         def run(parts: Any, *rest: Any) -> Any:
-            for part in runner(parts[:1], *rest):
-                yield part
+            yield from runner(parts[:1], *rest)
             raise OSError("the workers went away")
         return run
     monkeypatch.setattr(audit_run, "local_runner", failing)
