@@ -254,10 +254,11 @@ class Reader:
         self._docs.clear()
 
     def has_index(self) -> bool:
-        """Whether the audit built the index."""
-        row = self.conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND "
-                                "name='derived_docs'").fetchone()
-        return row is not None
+        """Whether the audit built the index (in this layout: an index of the first layout holds
+        other fingerprints and is rebuilt by the next ``dingmi audit``)."""
+        names = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE name IN ('derived_docs', 'derived_fp_doc')")}
+        return names == {"derived_docs"}
 
     def count(self) -> int:
         """Documents (contents) indexed."""

@@ -99,8 +99,11 @@ def test_first_layout_is_rebuilt(tmp_path: Path) -> None:
                        "CREATE INDEX derived_fp_doc ON derived_fp (doc);"
                        "CREATE TABLE derived_meta (path BLOB PRIMARY KEY);"
                        "INSERT INTO derived_docs VALUES (1, 'a');")
+    from scanner.derived.index import Reader  # noqa: PLC0415
+
+    assert not Reader(conn).has_index()  # (read-only: --against asks for a new audit)
     writer = Writer(conn)
-    assert writer.count() == 0
+    assert writer.count() == 0 and writer.has_index()
     assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE "
                                            "name='derived_fp'").fetchone()[0]
 
