@@ -162,6 +162,10 @@ def field_parts(text: str) -> list[str]:
     return [p for p in (FIELD_SEP.sub("", part).strip() for part in parts) if p]
 
 
+LABEL_CELL = re.compile(  # a cell holding only a field's label: its value is in the next cell
+    r"^\s*(?:密\s*级|保密期限|解密时间|解密条件|知悉范围|份\s*号|紧急程度)\s*[:：]?\s*$")
+
+
 def _segments(block: Block) -> Iterable[str]:
     """The texts of a block to try as marks: a table row's cells and adjacent cell pairs, or the
     fields of a line that holds several."""
@@ -170,7 +174,10 @@ def _segments(block: Block) -> Iterable[str]:
         yield from parts if len(parts) > 1 else (block.text,)
         return
     cells = [c for c in block.text.split("\t") if c.strip()]
-    for cell in cells:
+    valued = {i + 1 for i, c in enumerate(cells) if LABEL_CELL.match(c)}
+    for i, cell in enumerate(cells):
+        if i in valued:
+            continue  # a label's value (密级 | 机密): read with its label, as a field
         parts = field_parts(cell)
         yield from parts if len(parts) > 1 else (cell,)
     for a, b in pairwise(cells):
