@@ -21,7 +21,7 @@ With ``--executor dask`` it starts a Dask scheduler and two one-thread workers a
 the workers compute the fingerprints, the coordinator inserts them and runs the links.
 
 Run: ``python bench/bench_derived_audit.py [--files 200] [--pages 10] [--repeat 2]
-[--baseline /path/to/other/checkout] [--executor dask]``.
+[--baseline /path/to/other/checkout] [--executor dask] [--archive DIR]``.
 """
 
 from __future__ import annotations
@@ -163,8 +163,10 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--baseline", type=Path)
     ap.add_argument("--executor", choices=("local", "dask"), default="local")
+    ap.add_argument("--archive", type=Path, help="audit this folder instead of a generated one "
+                    "(e.g. tests/data/derived2/docs: DOCX, PDF and text as offices write them)")
     a = ap.parse_args()
-    folder = archive(a.files, a.pages)
+    folder = a.archive or archive(a.files, a.pages)
     checkouts = [("this", ROOT)] + ([("baseline", a.baseline)] if a.baseline else [])
     runs: dict[str, list[dict[str, float]]] = {name: [] for name, _ in checkouts}
     with contextlib.ExitStack() as stack:
@@ -176,7 +178,8 @@ def main() -> int:
             for name, path in checkouts:
                 extra = ("--executor", where, "--batch", "8") if name.endswith("dask") else ()
                 runs[name].append(one(path, folder, extra))
-    print(f"archive: {a.files} files of {a.pages} pages, --jobs 2, medians of {a.repeat}\n")
+    what = str(a.archive) if a.archive else f"{a.files} files of {a.pages} pages"
+    print(f"archive: {what}, --jobs 2, medians of {a.repeat}\n")
     print("| checkout | audit s | index s | links s | fingerprints ms/doc (1 core) "
           "| index build share | links share |")
     print("|---|---|---|---|---|---|---|")
