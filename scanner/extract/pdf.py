@@ -25,14 +25,56 @@ from scanner.limits import current
 def _page1_lines(page: pdfium.PdfPage) -> list[Line]:
     textpage = page.get_textpage()
     try:
-        pieces = []
-        for i in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(i)
-            pieces.append((left, bottom, right, top,
-                           textpage.get_text_bounded(left, bottom, right, top)))
+        rects = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+        pieces = _rect_texts(textpage, rects)
+        if pieces is None:  # characters not in the rectangles' order: each rectangle's text
+            pieces = [(left, bottom, right, top,
+                       textpage.get_text_bounded(left, bottom, right, top))
+                      for left, bottom, right, top in rects]
         return group(pieces)
     finally:
         textpage.close()
+
+
+EPS = 0.5  # points a character's centre may stand outside its rectangle
+
+
+def _rect_texts(textpage: pdfium.PdfTextPage, rects: list[tuple[float, float, float, float]]
+                ) -> list[tuple[float, float, float, float, str]] | None:
+    """Each text rectangle with its own characters, read left to right. PDFium makes the
+    rectangles from runs of consecutive characters, so walking the characters in order gives
+    each run once; the text *bounded* by a rectangle also holds its neighbours' characters where
+    boxes overlap (a quotation mark written after its line, whose box spans the quoted words)
+    and repeats them. A character written out of order (such a quotation mark) is put where it
+    stands. None when the characters do not follow the rectangles at all (the caller then
+    reads each rectangle's text)."""
+    text = textpage.get_text_range()
+    n = textpage.count_chars()
+    if len(text) != n:
+        return None
+    out = []
+    i = 0
+    for left, bottom, right, top in rects:
+        placed: list[tuple[float, int, str]] = []  # (centre x, order, character)
+        x = left
+        while i < n:
+            if not text[i].strip():  # a space stays after the character before it; line
+                if text[i] not in "\r\n":  # ends come from the rectangles
+                    placed.append((x, len(placed), " "))
+                i += 1
+                continue
+            cl, cb, cr, ct = textpage.get_charbox(i)
+            x, y = (cl + cr) / 2, (cb + ct) / 2
+            if not (left - EPS <= x <= right + EPS and bottom - EPS <= y <= top + EPS):
+                break
+            placed.append((x, len(placed), text[i]))
+            i += 1
+        if not any(ch.strip() for _, _, ch in placed):
+            continue  # its characters stood inside the rectangle before it
+        if right - left > top - bottom:  # a horizontal line: left to right
+            placed.sort()
+        out.append((left, bottom, right, top, "".join(ch for _, _, ch in placed)))
+    return out if i >= n or not text[i:].strip() else None
 
 
 def _open(path: Path, data: bytes | None) -> pdfium.PdfDocument:
