@@ -57,7 +57,7 @@ class AuditOptions:
     options: ScanOptions
     jobs: int = 0  # 0: one worker a core
     timeout: float = 60.0
-    memory_mb: int | None = 2048
+    memory_mb: int | None = 3072
     window_months: int = 3
     lang: str = "zh"
     formats: tuple[str, ...] = ("json", "html")

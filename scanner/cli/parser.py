@@ -182,8 +182,8 @@ def _worker_options(p: argparse.ArgumentParser, what: str) -> None:
                         "(default 0: one a core)")
     p.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                    help="单个文件的时间限制 / time limit per file (default 60)")
-    p.add_argument("--memory-mb", type=_positive, default=2048, metavar="MB",
-                   help="单个文件的内存限制，0 为不限 / memory limit per file (default 2048)")
+    p.add_argument("--memory-mb", type=_positive, default=3072, metavar="MB",
+                   help="单个文件的内存限制，0 为不限 / memory limit per file (default 3072)")
 
 
 def _limit_options(p: argparse.ArgumentParser) -> None:

@@ -52,7 +52,7 @@ class Isolation:
 
     jobs: int = 0  # 0: one a core
     timeout: float = 60.0
-    memory_mb: int | None = 2048
+    memory_mb: int | None = 3072
 
 
 def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:

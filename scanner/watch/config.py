@@ -65,7 +65,7 @@ class WatchConfig:
     as_of: dt.date | None = None  # None: today, every time a file is scanned
     reconcile_seconds: float = 30.0
     file_timeout_seconds: float = 60.0  # a file taking longer is stopped and reported
-    memory_mb: int | None = 2048  # per file, in the worker (None: no limit)
+    memory_mb: int | None = 3072  # per file, in the worker (None: no limit)
     source: Path = field(default=Path("watch_dirs.yaml"))
 
 
@@ -87,7 +87,7 @@ def load(path: Path) -> WatchConfig:
     timeout = top.get("file_timeout_seconds", 60)
     if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout <= 0:
         raise c.fail(("file_timeout_seconds",), "应为正数", "must be a positive number")
-    memory = top.get("memory_mb", 2048)
+    memory = top.get("memory_mb", 3072)
     if not isinstance(memory, int) or isinstance(memory, bool) or memory < 0:
         raise c.fail(("memory_mb",), "应为非负整数（0 为不限）",
                      "must be a whole number >= 0 (0: no limit)")

@@ -52,7 +52,7 @@ class Policy:
     """Limits and retries of a pool."""
 
     timeout: float = 60.0  # seconds a file may take
-    memory_mb: int | None = 2048  # memory a file may take above a worker at rest (None: any)
+    memory_mb: int | None = 3072  # memory a file may take above a worker at rest (None: any)
     window: int = 2  # files queued on one worker (one in hand, the next ready)
     retries: int = 0  # times a file whose worker died is tried again before it is blamed
 

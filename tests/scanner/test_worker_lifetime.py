@@ -118,3 +118,19 @@ def test_after_a_worker_retires(tmp_path: Path) -> None:
         assert answer["report"]["status"] == "ok", answer["report"].get("reason_en")
         assert answer["report"]["ocr"]["engine"] == "rapidocr"  # it was read by OCR
         later_requests_are_read(url, server, before)
+
+
+def test_a_worker_reading_scans_at_the_default_limit_stays(tmp_path: Path) -> None:
+    """At the default memory limit, OCR's models (about 1 GB of address space, loaded once) do not
+    make a worker retire: the worker that read the first scan reads the next ones without loading
+    them again (at 2048 MB it retired after every scan on some machines)."""
+    pdf = REPO / "tests" / "data" / "pdf_cases" / "condition.pdf"
+    scan = write_png(tmp_path / "scan.png", *page_pixels(pdf)).read_bytes()
+    with running("serve", "--catalog", "demo", "--jobs", "1", "--timeout", "120") as (url, server):
+        answer = check(url, "scan-0.png", scan)
+        assert answer["report"]["status"] == "ok", answer["report"].get("reason_en")
+        assert answer["report"]["ocr"]["engine"] == "rapidocr"
+        first = workers(server)
+        for i in (1, 2):
+            assert check(url, f"scan-{i}.png", scan)["report"]["status"] == "ok"
+            assert workers(server) == first, i
