@@ -15,7 +15,7 @@ import olefile
 from scanner.document import Document
 from scanner.errors import ExtractError
 from scanner.extract.oleprops import ole_properties
-from scanner.extract.sheet import MAX_ROWS, Budget, Sheet, blocks_of, header_footer_text
+from scanner.extract.sheet import MAX_ROWS, Budget, Sheet, blocks_of, header_footer_lines, unescape
 
 
 def extract_xls(path: Path, data: bytes | None = None) -> Document:
@@ -71,8 +71,8 @@ def biff_sheets(content: bytes) -> list[Sheet]:
 BOF, HEADER, FOOTER, WORKSHEET = 0x0809, 0x0014, 0x0015, 0x0010
 
 
-def _biff_headers(content: bytes) -> list[tuple[list[str], list[str]]]:
-    """The printed header and footer texts of each worksheet, in stream order, from the HEADER
+def _biff_headers(content: bytes) -> list[tuple[list[list[str]], list[list[str]]]]:
+    """The printed header and footer lines of each worksheet, in stream order, from the HEADER
     and FOOTER records (xlrd does not read them); empty when the stream cannot be walked."""
     data = content
     try:
@@ -82,7 +82,7 @@ def _biff_headers(content: bytes) -> list[tuple[list[str], list[str]]]:
                 data = ole.openstream(name).read() if name else b""
     except Exception:  # xlrd has read the file: only the headers are lost
         return []
-    out: list[tuple[list[str], list[str]]] = []
+    out: list[tuple[list[list[str]], list[list[str]]]] = []
     at = 0
     while at + 4 <= len(data):
         typ, size = struct.unpack_from("<HH", data, at)
@@ -94,9 +94,12 @@ def _biff_headers(content: bytes) -> list[tuple[list[str], list[str]]]:
         elif typ in (HEADER, FOOTER) and out and len(body) >= 3:
             count, wide = struct.unpack_from("<H", body, 0)[0], body[2] & 1
             raw = body[3:3 + count * (2 if wide else 1)]
-            text = header_footer_text(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
-            if text:
-                out[-1][0 if typ == HEADER else 1].append(text)
+            # LibreOffice keeps an OOXML escape (_x000a_, openpyxl's line break) as text when it
+            # writes an .xlsx's header to .xls: read it as the character it stands for
+            lines = header_footer_lines(unescape(raw.decode("utf-16-le" if wide else "latin-1",
+                                                            "replace")))
+            if lines:
+                out[-1][0 if typ == HEADER else 1].append(lines)
     return out
 
 

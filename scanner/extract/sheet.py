@@ -4,10 +4,11 @@ Officers put the mark where the eye falls first: the first rows of a sheet (ofte
 in a merged title row), the printed header or footer, or the document properties. So each row
 becomes one block at the location of its first filled cell; a row with one filled cell is a
 line (``top`` for the first rows of each sheet, as each printed sheet carries the mark;
-``body`` after), a row with several is a table row whose cells are joined by tabs (region
-``table``, so ``密级 | 机密`` pairs as in a DOCX table). Hidden sheets are read like the
-others. Each sheet is read up to :data:`MAX_ROWS` rows and all sheets together up to
-:data:`MAX_CELLS` cells; past either the rest is left unread and the report says so.
+``body`` after; the lines of a cell with line breaks are lines of their own), a row with
+several is a table row whose cells are joined by tabs (region ``table``, so ``密级 | 机密`` pairs
+as in a DOCX table). Hidden sheets are read like the others. Each sheet is read up to
+:data:`MAX_ROWS` rows and all sheets together up to :data:`MAX_CELLS` cells; past either the
+rest is left unread and the report says so.
 
 The OOXML workbook is read from its sheet XML with lxml (streamed, under the package limits of
 :mod:`.ooxml`); the BIFF workbook (.xls, .et) with xlrd, in :mod:`.biff`. docs/benchmarks.md
@@ -39,7 +40,22 @@ TOP_ROWS = 6  # the first rows of a sheet stand where a mark stands
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-HF_CODE = re.compile(r'&(?:"[^"]*"|\d+|[LCRPNDTZFAGSUXYBIKE&]|K[0-9A-Fa-f]{6})')
+# The codes of an Excel header or footer (ECMA-376 §18.3.1.39): &L, &C and &R start the left,
+# centre and right sections; &P (page, also &P+1), &N (pages), &D, &T, &Z, &F, &A and &G insert
+# fields or a picture; &B, &I, &U, &E, &S, &X, &Y, &O and &H switch styles; &"font,style", a font
+# size (&12) and a colour (&KFF0000, or a theme colour &K01+000) set the font; && is an "&".
+HF_TOKEN = re.compile(r'&(?:(?P<section>[LCR])|(?P<amp>&)|"[^"]*"?|\d+|K(?:[0-9A-Fa-f]{6}|'
+                      r'\d\d[+-]\d{3})?|[PN](?:[+-]\d+)?|[DTZFAGBIUESXYOH])')
+HF_SECTIONS = "LCR"  # the order a reader's eye takes them
+# A character OOXML text cannot hold as such, escaped (ST_Xstring): ``_x000a_`` a line feed (as
+# openpyxl writes a header's line break), ``_x000D_`` the carriage return Excel keeps in a cell,
+# ``_x005F_`` an underscore (so ``_x005F_x000a_`` is the text "_x000a_").
+XSTRING = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """OOXML text with its ``_xHHHH_`` escapes decoded."""
+    return XSTRING.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def s(tag: str) -> str:
@@ -56,22 +72,45 @@ def column(n: int) -> str:
     return out
 
 
-def header_footer_text(raw: str) -> str:
-    """The text of an Excel header or footer without its codes (&L, &C, &"宋体,常规", &12)."""
-    return " ".join(part.strip() for part in HF_CODE.split(raw) if part.strip())
+def header_footer_lines(raw: str) -> list[str]:
+    """The lines of an Excel header or footer: each section (left, centre, right: text before
+    any section code is the centre's) and each line within a section is a line of its own, with
+    the codes removed (``&L机密★5年&C第&P页`` → ``机密★5年``, ``第页``)."""
+    sections: dict[str, list[str]] = {}
+    current = sections.setdefault("C", [])
+    at = 0
+    for m in HF_TOKEN.finditer(raw):
+        current.append(raw[at:m.start()])
+        at = m.end()
+        if m.group("section"):
+            current = sections.setdefault(m.group("section"), [])
+        elif m.group("amp"):
+            current.append("&")
+    current.append(raw[at:])
+    lines = []
+    for name in HF_SECTIONS:
+        text = "".join(sections.get(name, []))
+        lines += [line.strip() for line in text.splitlines() if line.strip()]
+    return lines
 
 
 @dataclass
 class Sheet:
     """One sheet as read: its name, whether hidden, its rows (row number, [(column, text)]),
-    its header and footer texts, and whether rows were left unread."""
+    its headers and footers (the lines of each), and whether rows were left unread."""
 
     name: str
     hidden: bool = False
     rows: list[tuple[int, list[tuple[int, str]]]] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    footers: list[str] = field(default_factory=list)
+    headers: list[list[str]] = field(default_factory=list)
+    footers: list[list[str]] = field(default_factory=list)
     cut: bool = False
+
+
+def cell_lines(text: str) -> list[str]:
+    """The non-blank lines of a cell's text."""
+    return [line.strip() for line in text.splitlines() if line.strip()] if "\n" in text or (
+        "\r" in text) else [text]
 
 
 class Budget:
@@ -98,20 +137,23 @@ def blocks_of(sheets: list[Sheet], props: Iterable[tuple[str, str]]) -> tuple[li
         out.append(Block(text, location, region, len(out)))  # type: ignore[arg-type]
 
     for sh in sheets:
-        for k, text in enumerate(sh.headers, 1):
-            add(text, f"{sh.name}!页眉{k if k > 1 else ''}", "header")
+        for k, lines in enumerate(sh.headers, 1):
+            for line in lines:
+                add(line, f"{sh.name}!页眉{k if k > 1 else ''}", "header")
         for n, (row, cells) in enumerate(sh.rows):
-            filled = [(c, t) for c, t in cells if t]
+            filled = sorted(((c, t) for c, t in cells if t), key=lambda cell: cell[0])
             if not filled:
                 continue
             where = f"{sh.name}!{column(filled[0][0])}{row}"
             if len(filled) > 1:
                 add("\t".join(t for _, t in filled), where, "table")
-            else:
-                top = n < TOP_ROWS
-                add(filled[0][1], where, "top" if top else "body")
-        for k, text in enumerate(sh.footers, 1):
-            add(text, f"{sh.name}!页脚{k if k > 1 else ''}", "footer")
+            else:  # a cell's lines (Alt+Enter) are lines, as a paragraph's are
+                region = "top" if n < TOP_ROWS else "body"
+                for line in cell_lines(filled[0][1]):
+                    add(line, where, region)
+        for k, lines in enumerate(sh.footers, 1):
+            for line in lines:
+                add(line, f"{sh.name}!页脚{k if k > 1 else ''}", "footer")
     for where, value in props:
         add(value, where, "props")
     meta: dict[str, str] = {}
@@ -172,7 +214,7 @@ def _shared_strings(zf: zipfile.ZipFile, part: str | None) -> list[str]:
     for si in root.iter(s("si")):
         texts = [t.text or "" for t in si.iter(s("t"))
                  if not any(a.tag == phonetic for a in t.iterancestors())]
-        out.append("".join(texts))
+        out.append(unescape("".join(texts)))
     return out
 
 
@@ -240,7 +282,7 @@ def _cell_text(c: etree._Element, book: Book) -> str:
     strings = book.strings
     kind = c.get("t")
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in c.iter(s("t"))).strip()
+        return unescape("".join(t.text or "" for t in c.iter(s("t")))).strip()
     v = c.find(s("v"))
     value = (v.text or "") if v is not None else ""
     if kind == "s":
@@ -269,11 +311,11 @@ def _read_sheet(data: bytes, part: str, sheet: Sheet, book: Book,
         for _, el in events:
             if el.tag == s("headerFooter"):
                 for child in el:
-                    text = header_footer_text(child.text or "")
-                    if not text:
+                    lines = header_footer_lines(unescape(child.text or ""))
+                    if not lines:
                         continue
                     local = etree.QName(child).localname
-                    (sheet.headers if "Header" in local else sheet.footers).append(text)
+                    (sheet.headers if "Header" in local else sheet.footers).append(lines)
                 continue
             if sheet.cut:
                 el.clear()

@@ -14,7 +14,7 @@ from builders import convert, soffice
 
 from scanner.extract import sheet
 from scanner.extract.biff import extract_xls
-from scanner.extract.sheet import column, extract_xlsx, header_footer_text
+from scanner.extract.sheet import column, extract_xlsx, header_footer_lines
 from scanner.pipeline import ScanOptions, scan_file
 
 OPTIONS = ScanOptions(as_of=dt.date(2026, 11, 22))
@@ -119,7 +119,7 @@ def test_label_and_value_cells_pair_as_in_a_docx_table(books: dict[str, Path],
 
 def test_columns_and_header_codes() -> None:
     assert [column(n) for n in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
-    assert header_footer_text('&L&"宋体,加粗"&14机密★5年&R第&P页') == "机密★5年 第 页"
+    assert header_footer_lines('&L&"宋体,加粗"&14机密★5年&R第&P页') == ["机密★5年", "第页"]
 
 
 def test_a_large_sheet_is_read_up_to_the_limit_and_says_so(tmp_path: Path) -> None:
