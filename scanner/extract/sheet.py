@@ -5,10 +5,11 @@ in a merged title row), the printed header or footer, or the document properties
 becomes one block at the location of its first filled cell; a row with one filled cell is a
 line (``top`` for the first rows of each sheet, as each printed sheet carries the mark;
 ``body`` after; the lines of a cell with line breaks are lines of their own), a row with
-several is a table row whose cells are joined by tabs (region ``table``, so ``密级 | 机密`` pairs
-as in a DOCX table). Hidden sheets are read like the others. Each sheet is read up to
-:data:`MAX_ROWS` rows and all sheets together up to :data:`MAX_CELLS` cells; past either the
-rest is left unread and the report says so.
+several is a table row whose cells, from the first filled one on, are joined by tabs (region
+``table``, so ``密级 | 机密`` pairs as in a DOCX table; an empty cell between two filled ones is
+kept, so a column lines up from row to row). Hidden sheets are read like the others. Each sheet
+is read up to :data:`MAX_ROWS` rows and all sheets together up to :data:`MAX_CELLS` cells; past
+either the rest is left unread and the report says so.
 
 The OOXML workbook is read from its sheet XML with lxml (streamed, under the package limits of
 :mod:`.ooxml`); the BIFF workbook (.xls, .et) with xlrd, in :mod:`.biff`. docs/benchmarks.md
@@ -36,6 +37,7 @@ from scanner.extract.ooxml import ooxml_props, open_package, parse_xml, read_par
 MAX_ROWS = 5_000  # rows read in one sheet
 MAX_CELLS = 200_000  # filled cells read in the whole workbook
 TOP_ROWS = 6  # the first rows of a sheet stand where a mark stands
+MAX_SPAN = 256  # columns a row's text spans with its empty cells kept
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -107,6 +109,17 @@ class Sheet:
     cut: bool = False
 
 
+def row_text(filled: list[tuple[int, str]]) -> str:
+    """A row's filled cells joined by tabs from the first on, an empty cell between them kept as
+    such so a column lines up from row to row as in a document's table (but for a row spread
+    wider than :data:`MAX_SPAN` columns, whose empty cells are left out)."""
+    texts = dict(filled)
+    first, last = min(texts), max(texts)
+    if last - first >= MAX_SPAN:
+        return "\t".join(texts[c] for c in sorted(texts))
+    return "\t".join(texts.get(c, "") for c in range(first, last + 1))
+
+
 def cell_lines(text: str) -> list[str]:
     """The non-blank lines of a cell's text."""
     return [line.strip() for line in text.splitlines() if line.strip()] if "\n" in text or (
@@ -146,7 +159,7 @@ def blocks_of(sheets: list[Sheet], props: Iterable[tuple[str, str]]) -> tuple[li
                 continue
             where = f"{sh.name}!{column(filled[0][0])}{row}"
             if len(filled) > 1:
-                add("\t".join(t for _, t in filled), where, "table")
+                add(row_text(filled), where, "table")
             else:  # a cell's lines (Alt+Enter) are lines, as a paragraph's are
                 region = "top" if n < TOP_ROWS else "body"
                 for line in cell_lines(filled[0][1]):
