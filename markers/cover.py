@@ -8,13 +8,14 @@ Forms met in real covers, in DOCX tables and in the PDF text of the same covers:
 - below: a row of labels ``密级 | 保密期限 | 知悉范围`` above a row of values.
 
 Each pair found becomes a field line (``密级：机密``) placed with the value's block, so the
-mark finder reads it as it reads a ``密级：`` field.
+mark finder reads it as it reads a ``密级：`` field (the mark's text being the value's). A
+register's column header (:mod:`markers.register`) is no label: its rows pair with nothing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import pairwise
 
 from markers.models import Block, container_of
@@ -78,14 +79,21 @@ def _below(upper: list[list[str]], lower: list[list[str]]) -> list[tuple[str, st
     return [(lab, v) for lab, v in zip(labels, values, strict=True) if lab and v]
 
 
-def with_cover_fields(blocks: Sequence[Block]) -> list[Block]:
-    """``blocks`` with a field line (``密级：机密``) after each block that completes a pair."""
+def with_cover_fields(blocks: Sequence[Block], register: Mapping[int, object] | None = None,
+                      ) -> tuple[list[Block], dict[int, int]]:
+    """``blocks`` with a field line (``密级：机密``) after each block that completes a pair, and
+    for each such line (by ``id``) where its value starts in it. The rows of a register
+    (``register``: ids of rows holding a register's column header or entries) complete none:
+    its column headers are not labels of the values below them."""
     out: list[Block] = []
+    made: dict[int, int] = {}
     previous: Block | None = None
     prev_cells: list[list[str]] = []
+    register = register or {}
     for block in blocks:
         out.append(block)
-        if not prev_cells and not any(label in block.text for label in OURS):
+        if id(block) in register or (not prev_cells
+                                     and not any(label in block.text for label in OURS)):
             previous, prev_cells = block, []
             continue
         cells = _cells(block) if block.region != "props" else []
@@ -99,6 +107,8 @@ def with_cover_fields(blocks: Sequence[Block]) -> list[Block]:
             text = f"{label}：{value}"
             if text not in seen and text != block.text:
                 seen.add(text)
-                out.append(block._replace(text=text))
+                field = block._replace(text=text)
+                made[id(field)] = len(label) + 1
+                out.append(field)
         previous, prev_cells = block, cells
-    return out
+    return out, made

@@ -29,6 +29,7 @@ from markers.models import (
     sheet_of,
 )
 from markers.normalize import compact, normalize
+from markers.register import cell_columns, register_cells
 from markers.stated import stated_level
 
 LEAD_REGIONS = ("top", "header", "top_right")
@@ -163,25 +164,49 @@ def field_parts(text: str) -> list[str]:
 
 
 LABEL_CELL = re.compile(  # a cell holding only a field's label: its value is in the next cell
-    r"^\s*(?:密\s*级|保密期限|解密时间|解密条件|知悉范围|份\s*号|紧急程度)\s*[:：]?\s*$")
+    r"^\s*(?:密\s*级(?:\s*[和及与、/]\s*保密期限)?|保密等级|秘密等级|保密期限|解密时间|解密条件|知悉范围"
+    r"|份\s*号|紧急程度)\s*[:：]?\s*$")
 
 
-def _segments(block: Block) -> Iterable[str]:
-    """The texts of a block to try as marks: a table row's cells and adjacent cell pairs, or the
-    fields of a line that holds several."""
+def _cell_label(cell: str) -> str:
+    """A label cell's label as a field line writes it (``密级和保密期限：`` reads as ``密级：``)."""
+    label = compact(cell).text.rstrip(":")
+    return "密级" if label.startswith("密级") else label
+
+
+def _segments(block: Block, register: frozenset[int] = frozenset()) -> Iterable[tuple[str, int]]:
+    """The texts of a block to try as marks, each with where the mark's own text starts in it:
+    the fields of a line that holds several; in a table row, each line of each cell, and a label
+    cell read with the value in the next cell (``密级 | 机密`` as ``密级：机密``, whose mark is the
+    value ``机密``). A following label cell is not a value (``机密 | 紧急程度``), and the cells of a
+    register's columns (``register``: :mod:`markers.register`) are none of these."""
     if block.region != "table" or "\t" not in block.text:
         parts = field_parts(block.text)
-        yield from parts if len(parts) > 1 else (block.text,)
+        for part in parts if len(parts) > 1 else (block.text,):
+            yield part, 0
         return
-    cells = [c for c in block.text.split("\t") if c.strip()]
-    valued = {i + 1 for i, c in enumerate(cells) if LABEL_CELL.match(c)}
+    cells: list[str | None] = [None if column in register else cell for column, cell in zip(
+        cell_columns(block), block.text.split("\t"), strict=True)] if register else list(
+        block.text.split("\t"))
+    cells = [c for c in cells if c is None or c.strip()]  # a register cell parts its neighbours
+    valued: set[int] = set()
+    for i, (a, b) in enumerate(pairwise(cells)):
+        if a is not None and b is not None and LABEL_CELL.match(a) and not LABEL_CELL.match(b):
+            valued.add(i + 1)  # a label's value (密级 | 机密): read with its label, as a field
+            label = _cell_label(a)
+            yield f"{label}：{_lines(b)[0]}", len(label) + 1
     for i, cell in enumerate(cells):
-        if i in valued:
-            continue  # a label's value (密级 | 机密): read with its label, as a field
-        parts = field_parts(cell)
-        yield from parts if len(parts) > 1 else (cell,)
-    for a, b in pairwise(cells):
-        yield f"{a}：{b}"
+        if cell is None or i in valued:
+            continue
+        for line in _lines(cell):
+            parts = field_parts(line)
+            for part in parts if len(parts) > 1 else (line,):
+                yield part, 0
+
+
+def _lines(cell: str) -> list[str]:
+    """The lines of a cell (a spreadsheet cell may hold line breaks)."""
+    return [line for line in cell.splitlines() if line.strip()] or [cell]
 
 
 def _row_fields(row: str) -> list[str]:
@@ -203,12 +228,15 @@ def _accept(lm: LineMark, block: Block, in_lead: bool) -> bool:
     return in_lead
 
 
-def _marking(lm: LineMark, block: Block, text: str, in_lead: bool) -> Marking:
+def _marking(lm: LineMark, block: Block, text: str, in_lead: bool, value: int = 0) -> Marking:
+    """The marking ``lm`` read in ``text`` (a segment of ``block``), whose mark's own text starts
+    at ``value`` (after a label cell's label read with it)."""
     assert lm.level is not None
     form: Literal["line", "field"] = "field" if lm.label is not None else "line"
     span = lm.span if text == block.text else (0, len(block.text))
+    raw = text[max(lm.span[0], value):lm.span[1]].strip()
     return Marking(
-        level=lm.level, term=lm.term, raw=text[lm.span[0]:lm.span[1]], location=block.location,
+        level=lm.level, term=lm.term, raw=raw, location=block.location,
         region=block.region, block_text=block.text, span=span, form=form,
         symbol=lm.symbol or "", spaced=lm.spaced, star_present=lm.star_present,
         struck=block.struck or lm.declass_inline, order=block.order, align=block.align,
@@ -240,7 +268,8 @@ def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
 
 def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> MarkSet:
     """Read every block once and collect marks and header elements."""
-    blocks = with_cover_fields(blocks)
+    register = register_cells(blocks)
+    blocks, made = with_cover_fields(blocks, register)
     lead = lead_runs(blocks)
     markings: list[Marking] = []
     periods: list[tuple[Block, Term]] = []
@@ -263,12 +292,14 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                     periods.append((block, term))
             continue
         markish = MARKISH.search(block.text) is not None
-        for text in _segments(block):
+        skip = register.get(id(block), frozenset())
+        for text, value in _segments(block, skip) if id(block) not in made else (
+                (block.text, made[id(block)]),):
             lm = parse_mark_line(text) if markish else None
             if lm is not None and lm.work_secret:
                 work.append(_field("work_secret", lm.work_secret, block, in_lead))
             elif lm is not None and _accept(lm, block, in_lead):
-                markings.append(_marking(lm, block, text, in_lead))
+                markings.append(_marking(lm, block, text, in_lead, value))
             if "期限" in text or "解密" in text:
                 term = parse_period_field(text)
                 if term is not None:
@@ -279,8 +310,9 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                             found)
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
-        if (doc_number is None or not own_number) and ("号" in block.text
-                                                         or "號" in block.text):
+        if (doc_number is None or not own_number) and ("号" in block.text or "號" in block.text
+                                                         ) and id(block) not in register:
+            # (a register's row lists another document's 文号)
             found_number = fields.doc_number(block.text)
             if found_number is not None and CITING.search(block.text) is None:
                 alone = len(compact(block.text).text) <= len(found_number) + 2

@@ -53,6 +53,22 @@ def sheet_of(location: str) -> str | None:
     return found.group("sheet") if found else None
 
 
+SHEET_ROW = re.compile(r".+!(?P<column>[A-Z]{1,3})[0-9]+")
+
+
+def first_column(location: str) -> int:
+    """The column a table row's first cell stands in: a spreadsheet row (``工作表!C7``, whose text
+    runs from its first filled cell, 0 for A) starts where its location says; a row of any other
+    table (``table2.r3``, every cell in its text) at 0."""
+    found = None if location.startswith("props.") else SHEET_ROW.fullmatch(location)
+    if found is None:
+        return 0
+    n = 0
+    for ch in found.group("column"):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 def container_of(location: str) -> str:
     """The location without its last part: ``header.first.p2`` → ``header.first``. A sheet's
     rows are one container (``工作表!``, whose order is the rows'), its printed header another

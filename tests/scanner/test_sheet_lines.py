@@ -39,6 +39,9 @@ BOOKS = {
                     ["甲", "12"]], None),
     # a short title: the cell read as one line once gave the mark 秘密★2年\n用款计划
     "cell_short": ([["秘密★2年\n用款计划"], ["项目", "金额"]], None),
+    # the same in a row of several cells
+    "cell_row": ([["秘密★3年\n2027年度某项目进度月报", "", "填报单位：某局"], ["项目", "进度"]],
+                 None),
     # the mark in the left section, the page number in the centre one
     "sections": ([["单位", "数量"], ["某处", "3"]],
                  {"left": "绝密★15年", "center": "第&P页 共&N页"}),
@@ -92,6 +95,14 @@ def test_a_short_title_after_the_break_is_not_the_term(books: dict[str, Path],
     marks, codes = _read(books, name)
     eff = marks.effective  # type: ignore[attr-defined]
     assert eff is not None and (eff.raw, eff.term.years) == ("秘密★2年", 2)
+    assert not codes & FALSE_ALARMS, codes
+
+
+@pytest.mark.parametrize("name", _formats("cell_row"))
+def test_the_lines_of_a_cell_in_a_row_of_several(books: dict[str, Path], name: str) -> None:
+    marks, codes = _read(books, name)
+    eff = marks.effective  # type: ignore[attr-defined]
+    assert eff is not None and (eff.raw, eff.location) == ("秘密★3年", "计划表!A1")
     assert not codes & FALSE_ALARMS, codes
 
 
