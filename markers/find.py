@@ -74,13 +74,21 @@ def is_short(text: str) -> bool:
 
 
 def _lead_kind(text: str) -> str | None:
-    parts = field_parts(text)
-    if len(parts) > 1:
+    """The kind of a line (or a table row) of the lead: ``copy``, ``mark``, ``urgency``,
+    ``declass`` (a row of several fields: ``mark`` if one is, else its first field's kind;
+    ``grid`` for a 版头 grid's other fields), or None when it is no lead line."""
+    grid = "\t" in text
+    parts = [f for cell in _grid_fields(text) for f in field_parts(cell)] if grid else (
+        field_parts(text))
+    if len(parts) > 1 or (grid and parts and GRID_FIELD.match(compact(parts[0]).text)):
         kinds = [_lead_kind(p) or ("scope" if fields.scope(p) else None)
-                 or ("period" if parse_period_field(p) else None) for p in parts]
+                 or ("period" if parse_period_field(p) else None)
+                 or ("grid" if grid and GRID_FIELD.match(compact(p).text) else None)
+                 for p in parts]
         if None in kinds:
             return None
-        return "mark" if "mark" in kinds else kinds[0]
+        return "mark" if "mark" in kinds else next((k for k in kinds if k != "grid"), "grid")
+    text = parts[0] if parts else text
     if fields.copy_number(text) is not None:
         return "copy"
     if fields.urgency(text) is not None:
@@ -166,6 +174,31 @@ def field_parts(text: str) -> list[str]:
 LABEL_CELL = re.compile(  # a cell holding only a field's label: its value is in the next cell
     r"^\s*(?:密\s*级(?:\s*[和及与、/]\s*保密期限)?|保密等级|秘密等级|保密期限|解密时间|解密条件|知悉范围"
     r"|份\s*号|紧急程度)\s*[:：]?\s*$")
+
+
+# The other fields of a 版头 laid out as a grid of label and value cells: the 签发人 (GB/T 9704
+# §7.2.5) and a 紧急程度 of 平件 (none). They stand in the lead beside 份号 and mark.
+GRID_LABEL = re.compile(r"^\s*签\s*发\s*人\s*[:：]?\s*$")
+GRID_FIELD = re.compile(r"^(?:签发人:.{1,20}|紧急程度:(?:平件|普通|一般))$")
+
+
+def _grid_fields(row: str) -> list[str]:
+    """A table row's cells as fields, a label cell read with the value beside it (``份号 |
+    000041 | 签发人 | 张某`` → ``份号：000041``, ``签发人：张某``)."""
+    cells = [c for c in row.split("\t") if c.strip()]
+    out: list[str] = []
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        label = LABEL_CELL.match(cell) or GRID_LABEL.match(cell)
+        if label and i + 1 < len(cells) and not (LABEL_CELL.match(cells[i + 1])
+                                                 or GRID_LABEL.match(cells[i + 1])):
+            out.append(f"{_cell_label(cell)}：{cells[i + 1]}")
+            i += 2
+            continue
+        out.append(cell)
+        i += 1
+    return out
 
 
 def _cell_label(cell: str) -> str:

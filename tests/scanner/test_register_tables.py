@@ -46,13 +46,15 @@ SPLIT = [["编号", "题目", "密级", "保密期限", "知悉范围"],
          ["A-2", "某项目概算", "秘密", "5年", "财务处"],
          ["A-3", "某项目会议纪要", "秘密", "1年", "项目组"],
          ["A-4", "某项目图纸目录", "机密", "20年", "设计室"]]
-# 份号 and mark as label cells with their values beside them, 紧急程度 after the mark
-LABELLED = [["份号", "000517", "", ""], ["密级", "机密★会议结束前", "紧急程度", "加急"]]
+# a 版头 grid: 份号 and mark as label cells with their values beside them, 签发人 after the 份号
+# and 紧急程度 after the mark
+LABELLED = [["份号", "000517", "签发人", "王某"], ["密级", "机密★会议结束前", "紧急程度", "平件"]]
 # a cover grid: labels over one row of values, then other rows of the form
 FORM = [["密级", "保密期限", "知悉范围"], ["机密", "10年", "项目组成员"],
         ["项目名称", "某水库除险加固工程", ""], ["负责人", "张某", ""], ["经费", "120万元", ""],
         ["起止时间", "2026年至2027年", ""]]
-LABELLED_TITLE = "关于召开防汛工作会议的通知"
+NOTICE = ["某办发〔2026〕12号", "关于召开防汛工作会议的通知", "各处室：", "定于下周召开会议。",
+          "某办公室", "2026年3月2日"]
 
 CASES: dict[str, tuple[list[str], list[list[str]]]] = {  # name: (lines above, table)
     "register": ([TITLE, NOTE], REGISTER),
@@ -81,11 +83,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("registers")
     books = [_book(folder / f"{name}.xlsx", lines, table, False)
              for name, (lines, table) in CASES.items()]
-    books.append(_book(folder / "labelled.xlsx", [LABELLED_TITLE], LABELLED, True))
+    books.append(_book(folder / "labelled.xlsx", NOTICE, LABELLED, True))
     docs = [make_docx(folder / f"{name}.docx", DocSpec(body=lines, table=table))
             for name, (lines, table) in CASES.items()]
-    docs.append(make_docx(folder / "labelled.docx", DocSpec(
-        lead_table=LABELLED, body=[LABELLED_TITLE, "各处室：", "定于下周召开会议。"])))
+    docs.append(make_docx(folder / "labelled.docx", DocSpec(lead_table=LABELLED, body=NOTICE)))
     out = {p.name: p for p in [*books, *docs]}
     if soffice() is not None:
         for xls in convert(books, folder / "xls", "xls"):
@@ -144,7 +145,10 @@ def test_a_label_cell_with_its_value_gives_the_value(files: dict[str, Path], nam
     assert {m.raw for m in marks.markings} == {"机密★会议结束前"}  # type: ignore[attr-defined]
     copy = marks.copy_number  # type: ignore[attr-defined]
     assert copy is not None and copy.value == "000517"
-    assert not codes & {"MARK_CONFLICT", "PERIOD_INVALID", "MARK_POSITION"}, codes
+    assert marks.is_gongwen  # type: ignore[attr-defined]
+    # the 份号 is read above the mark in the 版头 grid, whose 签发人 and 平件 are fields too
+    assert not codes & {"MARK_CONFLICT", "PERIOD_INVALID", "MARK_POSITION", "COPY_NO_MISSING",
+                        "HEADER_ORDER"}, codes
 
 
 def _rows(*rows: str, start: str = "table1.r") -> list[Block]:
@@ -170,3 +174,10 @@ def test_label_cells_give_the_value_and_stop_at_the_next_label() -> None:
                              "密级和保密期限：\t机密★5年"))
     assert list(dict.fromkeys(m.raw for m in marks.markings)) == ["秘密★公布前", "机密★5年"]
     assert marks.markings[-1].term.years == 5
+
+
+def test_a_leading_grid_with_a_signer_is_the_lead() -> None:
+    grid = _rows("份号\t000041\t签发人\t张某", "密级\t秘密★公布前\t紧急程度\t平件")
+    marks = find_marks([*grid, Block("关于某事项的请示", "body.p1", "body", 9)])
+    assert marks.copy_number is not None and marks.copy_number.in_lead
+    assert list(dict.fromkeys(f.kind for f in marks.lead)) == ["copy", "mark"]
