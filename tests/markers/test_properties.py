@@ -100,8 +100,8 @@ def test_generated_marks_parse_to_their_parts(level: str, years: int, star: str,
 
 # The recogniser trigger as one regex: the specification that readable_blocks' faster checks
 # (the alternatives rewritten for speed, then the digit line) must keep.
-TRIGGER_SPEC = re.compile(r"[密急]|内部|特提|范围|发至|派生|期限|份号|[〔\[【(（].{0,16}号"
-                          r"|年.{0,14}日|^[\s\d０-９]+$")
+TRIGGER_SPEC = re.compile(r"[密急]|内部|內部|特提|范围|範圍|发至|發至|派生|期限|份号|份號"
+                          r"|[〔\[【(（].{0,16}[号號]|年.{0,14}日|^[\s\d０-９]+$")
 FRAGMENT = st.one_of(
     st.sampled_from(["密", "急", "内部", "特提", "范围", "发至", "派生", "期限", "份号", "〔", "[",
                      "【", "(", "（", "号", "年", "日", "2023", "１２", " ", "\u3000", "\t", "\n",
