@@ -229,9 +229,9 @@ def _segments(block: Block, register: frozenset[int] = frozenset()) -> Iterable[
             label = _cell_label(a)
             yield f"{label}：{_lines(b)[0]}", len(label) + 1
     for i, cell in enumerate(cells):
-        if cell is None or i in valued:
+        if cell is None:
             continue
-        for line in _lines(cell):
+        for line in _lines(cell)[1 if i in valued else 0:]:
             parts = field_parts(line)
             for part in parts if len(parts) > 1 else (line,):
                 yield part, 0
