@@ -105,7 +105,7 @@ def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Fact
     """The facts of a document from its blocks' texts and its report."""
     normal = normalize_blocks(blocks)
     t = title_index(blocks)
-    number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD)
+    number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD, title=t)
     title = report.get("title")
     if not title:
         t = title_index(blocks)
