@@ -15,7 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from scanner.derived.index import Reader, facts_of, meta_of
+from scanner.derived.index import METHOD, Reader, facts_of, meta_of
 from scanner.derived.stage import Sides, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
@@ -31,6 +31,12 @@ LINK = Msg("    来源 {relative}（{mark}）：{by_zh}，共享段落覆盖本�
            "document")
 PASSAGE = Msg("      本文件 {here} “{excerpt}” ⇄ 来源 {there}",
               "      here {here} '{excerpt}' ⇄ source {there}")
+STALE = Msg("“{where}”的派生索引由另一版本的 dingmi 建立（方法 {had}，本版本为 {now}），"
+            "不能直接使用：请再次运行 dingmi audit，它会由已存的文本重建索引",
+            "the derived index in '{where}' was built by another version of dingmi (method {had}, "
+            "this version uses {now}) and cannot be used as it is: run dingmi audit again, which "
+            "rebuilds it from the stored texts")
+MISSING = Msg("“{where}”不存在", "'{where}' does not exist")
 SIDES_KEPT = 256  # sources' texts kept in memory between drafts
 BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 
@@ -40,17 +46,23 @@ class Against:
 
     def __init__(self, folder: Path) -> None:
         db = folder / DB_NAME
+        if not folder.exists():
+            raise ConfigError(*MISSING.format(where=str(folder)))
         missing = ConfigError(*NO_AUDIT.format(where=str(folder)))
         if not db.is_file():
             raise missing
         try:
             self.reader = Reader.open(db)
             ok = self.reader.has_index()
+            method = self.reader.method() if ok else None
         except sqlite3.Error:
             raise missing from None
         if not ok:
             self.reader.close()
             raise missing
+        if method != METHOD:
+            self.reader.close()
+            raise ConfigError(*STALE.format(where=str(folder), had=method or 1, now=METHOD))
         self.documents = self.reader.count()
         self.sides = Sides()
         self.version = self._version()

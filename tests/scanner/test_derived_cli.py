@@ -182,3 +182,38 @@ def test_redacted_reports_quote_neither_side(tmp_path: Path) -> None:
                                     for p in link["passages"])
     derived = [f for f in report["findings"] if f.get("stage") == "derived"]
     assert derived and all(e["excerpt"] is None for f in derived for e in f["evidence"])
+
+
+def test_an_index_of_another_method_is_refused_then_rebuilt(tmp_path: Path) -> None:
+    """An index built by another version's method (how a text is normalized, fingerprinted and
+    its own 文号 read) disagrees with a draft read now: ``--against`` refuses it, saying why and
+    what to do; the next audit rebuilds it from the stored texts and links again."""
+    archive, out = tmp_path / "archive", tmp_path / "audit"
+    archive.mkdir()
+    shutil.copy(SET / "src03.txt", archive / "src03.txt")
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    with sqlite3.connect(out / "audit.sqlite") as conn:
+        conn.execute("UPDATE derived_method SET version = 1")
+        conn.execute("UPDATE derived_docs SET title_key = 'stale'")
+    draft = make_docx(tmp_path / "draft.docx", ["关于有关情况的报告", "各单位：",
+                                               _source_paragraph("src03.txt")])
+    refused = dingmi("check", str(draft), "--against", str(out), "--lang", "en")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "another version of dingmi" in refused.stderr and "run dingmi audit again" in \
+        refused.stderr and "Traceback" not in refused.stderr
+    assert "另一版本" in dingmi("check", str(draft), "--against", str(out)).stderr
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    with sqlite3.connect(out / "audit.sqlite") as conn:
+        assert conn.execute("SELECT version FROM derived_method").fetchall() == [(2,)]
+        assert conn.execute("SELECT COUNT(*) FROM derived_docs WHERE title_key = 'stale'"
+                            ).fetchone()[0] == 0
+    held = dingmi("check", str(draft), "--against", str(out), "--lang", "en")
+    assert held.returncode == 1 and "src03.txt" in held.stdout, held.stdout + held.stderr
+
+
+def test_against_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    draft = make_docx(tmp_path / "d.docx", ["关于有关情况的报告"])
+    done = dingmi("check", str(draft), "--against", str(tmp_path / "nosuch"), "--lang", "en")
+    assert done.returncode == 2 and "does not exist" in done.stderr, done.stderr
