@@ -382,7 +382,14 @@ def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:
         if c["prefix"]:
             found = [d for d in found if _same_issuer(c["prefix"], d.number_prefix)]
     shas = {d.sha256 for d in found}
-    return found[:1] if len(shas) == 1 else []
+    if len(shas) == 1:
+        return found[:1]
+    if found and len({(d.title_key, d.number_key, d.date) for d in found}) == 1 and \
+            found[0].title_key:
+        # one document kept in several copies (the 发文稿 and its PDF): the copy a passage
+        # would be credited to first, the oldest indexed (as candidates are taken)
+        return [min(found, key=lambda d: d.id)]
+    return []
 
 
 def _same_issuer(cited: str, own: str | None) -> bool:

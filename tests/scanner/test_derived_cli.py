@@ -217,3 +217,22 @@ def test_against_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     draft = make_docx(tmp_path / "d.docx", ["关于有关情况的报告"])
     done = dingmi("check", str(draft), "--against", str(tmp_path / "nosuch"), "--lang", "en")
     assert done.returncode == 2 and "does not exist" in done.stderr, done.stderr
+
+
+def test_a_source_kept_in_two_copies_is_still_cited(tmp_path: Path) -> None:
+    """An archive often keeps a document twice (the 发文稿 and its PDF, here the text and a
+    .docx of it): a citation of its 文号 or title resolves to one of the copies, not to none."""
+    archive, out = tmp_path / "archive", tmp_path / "audit"
+    archive.mkdir()
+    shutil.copy(SET / "src03.txt", archive / "src03.txt")
+    make_docx(archive / "src03.docx", [ln for ln in paragraphs("src03.txt") if ln.strip()])
+    (archive / "cite.txt").write_text(
+        "秘密★1年\n关于做好储备库值守工作的通知\n各单位：\n"
+        "根据示例发〔2024〕3号文件要求，请各单位于本月底前报送值守安排。\n"
+        "请《关于西岗地下储备库有关事项的通知》的承办单位一并报送落实情况。\n", encoding="utf-8")
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    report = json.loads((out / "reports" / "cite.txt.report.json").read_text("utf-8"))
+    links = report.get("links") or []
+    assert len(links) == 1 and links[0]["relative"] in ("src03.txt", "src03.docx"), links
+    assert links[0]["by"] == "cite" and len(links[0]["citations"]) == 2, links
