@@ -132,6 +132,9 @@ EXPIRY = {  # a document's expiry state on the declassification list (its own or
     "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
     "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
     "unmarked": Msg("未标密级", "unmarked"),
+    # its own period ran out, but a source it is derived from is still in force: not to be
+    # declassified on its own mark (派生定密 follows the source)
+    "held": Msg("来源仍有效", "source still in force"),
 }
 INFERRED = Msg("由来源推定", "inferred from source")  # a date taken from a document's sources
 

@@ -41,7 +41,11 @@ ACTIONS = {  # (zh, en), in the order they are listed
     "NO_BASIS": Msg("核查定密依据", "check the basis for classification"),
     "AUTHORITY_EXCEEDED": Msg("核查定密权限", "check the classification authority"),
     "PERIOD_ABOVE_CATALOG": Msg("核查保密期限", "check the period against the catalogue"),
+    "DERIVED_BELOW_SOURCE": Msg("按来源标注或更正国家秘密标志：派生定密随来源，不随本件期限解密",
+                                "mark it as its source is marked: derived classification follows "
+                                "the source, not this document's own period"),
     "mark": Msg("更正国家秘密标志", "correct the mark"),
+    "mark_add": Msg("标注国家秘密标志", "add the mark"),
     "keep": Msg("继续保密，按期复核", "keep classified; review on schedule"),
     "none": Msg("无需处理", "nothing to do"),
 }
@@ -199,8 +203,10 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
     if status != "ok":
         actions.append("needs_ocr" if status == "needs_ocr" else "unreadable")
     actions += [c for c in codes if c in ACTIONS]
+    if "DERIVED_BELOW_SOURCE" in codes:  # a live source outlasts it: not declassified on its own
+        actions = [a for a in actions if a not in ("EXPIRED", "EXPIRY_SOON")]
     if any(f["severity"] == "error" and f["code"] not in MARK_ACTION_SKIP for f in findings):
-        actions.append("mark")
+        actions.append("mark" if mark else "mark_add")
     if not actions:
         actions.append("keep" if report.get("classification") else "none")
     source = report["source"]

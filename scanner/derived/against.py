@@ -36,7 +36,9 @@ STALE = Msg("“{where}”的派生索引由另一版本的 dingmi 建立（方�
             "the derived index in '{where}' was built by another version of dingmi (method {had}, "
             "this version uses {now}) and cannot be used as it is: run dingmi audit again, which "
             "rebuilds it from the stored texts")
-MISSING = Msg("“{where}”不存在", "'{where}' does not exist")
+MISSING = Msg("“{where}”不是审核输出目录：该路径不存在（请先运行 dingmi audit，或给出其输出目录）",
+              "'{where}' is not an audit output folder: it does not exist (run dingmi audit "
+              "first, or name its output folder)")
 SIDES_KEPT = 256  # sources' texts kept in memory between drafts
 BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 

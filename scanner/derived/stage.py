@@ -23,7 +23,7 @@ from scanner import ENGINE
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, normalize_blocks
 from scanner.derived.index import DocRow, Facts, Meta, Reader
-from scanner.derived.judge import STAGE, Source, judge
+from scanner.derived.judge import STAGE, Source, judge, suggested
 from scanner.derived.links import Link, Passage, find_links
 from scanner.report import unpack_json
 from scanner.report.model import verdict_of
@@ -55,6 +55,8 @@ def strip(report: dict[str, Any]) -> dict[str, Any]:
     out = dict(report)
     out["findings"] = [f for f in report.get("findings", []) if f.get("stage") != STAGE]
     out.pop("links", None)
+    if (out.get("suggested_marking") or {}).get("source"):
+        out["suggested_marking"] = None  # the source's mark, which this stage suggested
     return out
 
 
@@ -72,6 +74,8 @@ def merge(report: dict[str, Any], findings: list[dict[str, Any]],
                 p["here"]["excerpt"] = p["there"]["excerpt"] = None
     out = strip(report)
     out["findings"] = out["findings"] + findings
+    if out.get("suggested_marking") is None:  # no catalogue: the source's mark, when below it
+        out["suggested_marking"] = suggested(findings)
     if links:
         out["links"] = links
     out["verdict"] = verdict_of(out["status"], [f["severity"] for f in out["findings"]])

@@ -236,3 +236,23 @@ def test_a_source_kept_in_two_copies_is_still_cited(tmp_path: Path) -> None:
     links = report.get("links") or []
     assert len(links) == 1 and links[0]["relative"] in ("src03.txt", "src03.docx"), links
     assert links[0]["by"] == "cite" and len(links[0]["citations"]) == 2, links
+
+
+def test_a_draft_below_its_source_is_told_the_mark_to_carry(audit: Path, tmp_path: Path) -> None:
+    """Without a catalogue, the suggested mark of a draft found below its source is the
+    source's: in the finding's message and as the report's suggested_marking (which the review
+    app and the ledger show), with the source named."""
+    draft = make_docx(tmp_path / "low.docx", [
+        "000012", "秘密★1年", "关于近期有关工作的情况报告", "各有关单位：",
+        _source_paragraph("src03.txt"), "2026年5月6日"])
+    out = tmp_path / "out"
+    done = dingmi("check", str(draft), "--against", str(audit), "--as-of", AS_OF, "--out",
+                  str(out), "--lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "here '机密★10年'" in done.stdout, done.stdout
+    report = json.loads(next(out.glob("*.report.json")).read_text("utf-8"))
+    assert report["suggested_marking"]["text"] == "机密★10年"
+    assert report["suggested_marking"]["level"] == "机密"
+    assert report["suggested_marking"]["source"] == "src03.txt"
+    below = next(f for f in report["findings"] if f["code"] == "DERIVED_BELOW_SOURCE")
+    assert "应标为“机密★10年”" in below["message_zh"]
