@@ -6,7 +6,7 @@ Chinese by default, English on request: every function takes ``lang`` (``zh`` or
 review app, the HTML reports and the console use these; so should every other output that shows
 such a value (ledger, summary, lists): :func:`value_name` for a status/verdict/severity/decision
 value, :func:`code_name` (or :func:`code_label`, name and code) for a finding code,
-:func:`place` for a location.
+:func:`place` for a location, :func:`mark_text` for a mark.
 """
 
 from __future__ import annotations
@@ -147,6 +147,12 @@ def value_name(kind: str, value: str, lang: str = "zh") -> str:
     unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
+
+
+def mark_text(raw: str | None) -> str:
+    """A mark as every list and message shows it: without spaces (a PDF's text layer invents
+    them, ``秘密★5 年``; MARK_SPACING reports the real ones); none is an empty string."""
+    return "".join((raw or "").split())
 
 
 def level_name(level: str, lang: str = "zh") -> str:

@@ -45,6 +45,12 @@ def test_locations_in_words(location: str, zh: str, en: str) -> None:
     assert names.place(location, "en") == en
 
 
+def test_marks_without_spaces() -> None:
+    assert names.mark_text("秘密★5 年") == "秘密★5年"
+    assert names.mark_text(" 机密 ★ 长期 ") == "机密★长期"
+    assert names.mark_text(None) == ""
+
+
 def test_every_finding_code_has_its_names() -> None:
     every = {*MARK_CODES, *VERDICT_CODES, "OCR_LOW_CONFIDENCE"}
     assert every <= set(names.CODES), every - set(names.CODES)
