@@ -201,13 +201,23 @@ PROPERTIES = {
 _NUMBERED = re.compile(r"^(page|table|textbox|p|l|r)(\d+)(?:c(\d+))?(?:-l(\d+))?$")
 
 
+PAIR = " ⇄ "  # between a passage's place here and its source's (a derived finding's evidence)
+LINKED = Msg("本文件 {here} ⇄ 来源 {source} {there}", "here {here} ⇄ source {source} {there}")
+
+
 def place(location: str | None, lang: str = "zh") -> str:
     """A location in words: ``body.p4`` → 正文第4段 (body, paragraph 4),
     ``header.default.p2`` → 页眉第2段, ``page1.l7`` → 第1页第7行, ``table2.r1c3`` →
-    表2第1行第3列, ``props.title`` → 文档属性“标题”. A location it cannot read is shown as it
-    is; none is an empty string."""
+    表2第1行第3列, ``props.title`` → 文档属性“标题”; a derived passage ``body.p7 ⇄ 来源.docx
+    body.p8`` → 本文件 正文第7段 ⇄ 来源 来源.docx 正文第8段. A location it cannot read is shown
+    as it is; none is an empty string."""
     if not location:
         return ""
+    if PAIR in location:
+        here, _, rest = location.partition(PAIR)
+        source, _, there = rest.rpartition(" ") if " " in rest else (rest, "", "")
+        return LINKED.format(here=place(here, lang), source=source,
+                             there=place(there, lang)).text(lang).rstrip()
     parts = location.split(".")
     if parts[0] == "props":
         return _property(parts[1:], location, lang)

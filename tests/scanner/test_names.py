@@ -45,6 +45,15 @@ def test_locations_in_words(location: str, zh: str, en: str) -> None:
     assert names.place(location, "en") == en
 
 
+def test_a_derived_passage_in_words() -> None:
+    """A derived finding's evidence names the place here and the source with its place."""
+    where = "body.p7 ⇄ 省厅/来源 通知.docx page1.l5"
+    assert names.place(where) == "本文件 正文第7段 ⇄ 来源 省厅/来源 通知.docx 第1页第5行"
+    assert names.place(where, "en") == (
+        "here body, paragraph 7 ⇄ source 省厅/来源 通知.docx page 1, line 5")
+    assert names.place("body.p6 ⇄ 来源.docx ") == "本文件 正文第6段 ⇄ 来源 来源.docx"
+
+
 def test_marks_without_spaces() -> None:
     assert names.mark_text("秘密★5 年") == "秘密★5年"
     assert names.mark_text(" 机密 ★ 长期 ") == "机密★长期"
