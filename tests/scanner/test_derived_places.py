@@ -11,7 +11,9 @@ lines) and starts where the copied text does, not on the heading's last word."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +22,7 @@ import openpyxl
 import pytest
 from builders import soffice, to_pdf
 from docx import Document
+from server import request, running
 
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-06-30"
@@ -96,6 +99,12 @@ def report_of(out: Path, relative: str) -> dict:
     return json.loads((out / "reports" / f"{relative}.report.json").read_text("utf-8"))
 
 
+def page_text(path: Path) -> str:
+    """An HTML page's text (tags dropped, entities read)."""
+    text = re.sub(r"<style>.*?</style>", "", path.read_text("utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
 @needs_soffice
 def test_marks_without_the_text_layers_spaces(audited: Path) -> None:
     """The 汇编's PDF text layer reads its mark as 机密★5 年: the derived stage shows it as the
@@ -119,3 +128,112 @@ def test_marks_without_the_text_layers_spaces(audited: Path) -> None:
                   "--as-of", AS_OF)
     head = done.stdout.splitlines()[0]
     assert "[机密★5年]" in head and "保密期限" not in head, head
+
+
+def test_a_passage_spans_its_paragraphs_on_both_sides(audited: Path) -> None:
+    """The 转发 copies the source's paragraphs 8–9 as its own 9–10, after a heading ending with
+    the word that ends the source's paragraph 7: the passage starts at the copied text on both
+    sides, and its place is a range (JSON: ``location`` and ``end``), on the console too."""
+    link = report_of(audited, RELAY)["links"][0]
+    assert link["relative"] == SOURCE
+    [passage] = link["passages"]
+    here, there = passage["here"], passage["there"]
+    first, second = paragraph(RELAY_LINES, FIRST), paragraph(RELAY_LINES, SECOND)
+    assert (here["location"], here["end"]) == (f"body.p{first}", f"body.p{second}")
+    src_first, src_second = paragraph(SOURCE_LINES, FIRST), paragraph(SOURCE_LINES, SECOND)
+    assert (there["location"], there["end"]) == (f"body.p{src_first}", f"body.p{src_second}")
+    assert here["excerpt"].startswith("一、储备点调整。撤销设在") and here["excerpt"].endswith("…")
+    assert there["excerpt"].startswith("一、储备点调整")
+    derived = next(f for f in report_of(audited, RELAY)["findings"] if f.get("stage") == "derived")
+    assert derived["code"] == "DERIVED_BELOW_SOURCE"
+    assert derived["evidence"][0]["location"] == (
+        f"body.p{first}–body.p{second} ⇄ {SOURCE} body.p{src_first}–body.p{src_second}")
+
+    draft = audited.parent / "archive" / RELAY
+    done = dingmi("check", str(draft), "--against", str(audited), "--as-of", AS_OF)
+    line = next(x for x in done.stdout.splitlines() if "⇄" in x)
+    assert line.strip().startswith(f"本文件 正文第{first}–{second}段 “一、储备点调整"), line
+    assert line.endswith(f"⇄ 来源 正文第{src_first}–{src_second}段"), line
+    done = dingmi("check", str(draft), "--against", str(audited), "--as-of", AS_OF, "--lang", "en")
+    line = next(x for x in done.stdout.splitlines() if "⇄" in x)
+    assert line.strip().startswith(f"here body, paragraphs {first}–{second} '"), line
+    assert line.endswith(f"⇄ source body, paragraphs {src_first}–{src_second}"), line
+
+
+@needs_soffice
+def test_a_pdf_passage_starts_at_the_copied_lines(audited: Path) -> None:
+    """In the 汇编's PDF the heading (its own line) ends with 调整 as the source's paragraph 7
+    does: the passage is the copied lines, from the first to the last, and its excerpt their text
+    (lines joined), not the heading's last word."""
+    [link] = [lk for lk in report_of(audited, DIGEST)["links"] if lk["relative"] == SOURCE]
+    [passage] = link["passages"]
+    here, there = passage["here"], passage["there"]
+    start, end = (re.fullmatch(r"page1\.l(\d+)", here[k]) for k in ("location", "end"))
+    assert start and end and int(start.group(1)) < int(end.group(1)), here
+    assert here["excerpt"].startswith("一、储备点调整。撤销设在红岩县石门坳的第二储备点"), here
+    assert len(here["excerpt"]) == 61 and here["excerpt"].endswith("…")
+    assert (there["location"], there["end"]) == (f"body.p{paragraph(SOURCE_LINES, FIRST)}",
+                                                 f"body.p{paragraph(SOURCE_LINES, SECOND)}")
+    done = dingmi("check", str(audited.parent / "archive" / DIGEST), "--against", str(audited),
+                  "--as-of", AS_OF)
+    line = next(x for x in done.stdout.splitlines() if "⇄" in x)
+    assert f"本文件 第1页第{start.group(1)}–{end.group(1)}行 “一、储备点调整" in line, line
+
+
+def _aligned(here_blocks: list[str], there_blocks: list[str]) -> tuple[str, str]:
+    """The passage the alignment finds from a seed inside the copied text, as the texts of its
+    first and last characters' blocks here (a title line first: the lead is left out)."""
+    from scanner.derived.fingerprint import normalize_blocks  # noqa: PLC0415
+    from scanner.derived.links import _align  # noqa: PLC0415
+
+    here, there = (normalize_blocks(["关于有关事项的通知", *blocks])
+                   for blocks in (here_blocks, there_blocks))
+    seed = "撤销设在红岩县石门坳"
+    p, _ = _align(here, there, here.text.index(seed), there.text.index(seed),
+                  bytearray(len(here.text)))
+    assert p is not None
+    blocks = ["关于有关事项的通知", *here_blocks]
+    return blocks[here.block[p.here[0]]], blocks[here.block[p.here[1] - 1]]
+
+
+def test_a_stray_word_before_a_block_end_is_no_part_of_a_passage() -> None:
+    """A heading's last word (调整) matching the end of the source's paragraph before the copied
+    one is left out on both sides; the copied text's own first characters at the end of a
+    wrapped line (the source runs on in one paragraph) stay, and so does a last word that ends
+    a passage inside a block."""
+    start, end = _aligned([HEADING, FIRST, SECOND], [INTRO, FIRST, SECOND, THIRD])
+    assert (start, end) == (FIRST, SECOND)
+    wrapped = ["编者按：现将有关内容汇编如下。一、", FIRST.removeprefix("一、")]  # a PDF's lines
+    start, _ = _aligned(wrapped, [INTRO, FIRST])
+    assert start == wrapped[0]
+    # the next paragraph starts with the word that starts the source's next one: left out
+    start, end = _aligned([FIRST, "三、柳湾镇负责现场警戒。"], [INTRO, FIRST, THIRD])
+    assert (start, end) == (FIRST, FIRST)
+
+
+def test_html_report_and_review_page_show_evidence_in_words(audited: Path,
+                                                             archive: Path) -> None:
+    """A derived finding's evidence (here ⇄ the source and its place) is in words in the
+    per-file HTML report and on the review app's file page, in Chinese and in English."""
+    first, second = paragraph(RELAY_LINES, FIRST), paragraph(RELAY_LINES, SECOND)
+    src = f"{paragraph(SOURCE_LINES, FIRST)}–{paragraph(SOURCE_LINES, SECOND)}"
+    zh = f"本文件 正文第{first}–{second}段 ⇄ 来源 {SOURCE} 正文第{src}段"
+    en = f"here body, paragraphs {first}–{second} ⇄ source {SOURCE} body, paragraphs {src}"
+    text = page_text(audited / "reports" / f"{RELAY}.report.html")
+    assert zh in text and "body.p" not in text, text
+    english = audit(archive, archive.parent / "审核_en", "--lang", "en")
+    text = page_text(english / "reports" / f"{RELAY}.report.html")
+    assert en in text and "body.p" not in text and "本文件" not in text, text
+
+    for out, lang, words in ((audited, "zh", zh), (english, "en", en)):
+        with running("review", str(out), "--lang", lang) as (url, _):
+            status, listing = request(url)
+            assert status == 200
+            n = str(listing).split(f">{RELAY}<")[0].rsplit('href="/file/', 1)[1].split('"')[0]
+            status, page = request(f"{url}file/{n}")
+            assert status == 200
+            evidence = "".join(x.split("</ul>", 1)[0]
+                               for x in str(page).split('<ul class="evidence">')[1:])
+            assert words in html.unescape(evidence), evidence
+            shown = re.sub(r'title="[^"]*"', "", evidence)  # (a place's code as its tooltip)
+            assert "body.p" not in shown and "⇄" in shown, evidence
