@@ -237,3 +237,26 @@ def test_html_report_and_review_page_show_evidence_in_words(audited: Path,
             assert words in html.unescape(evidence), evidence
             shown = re.sub(r'title="[^"]*"', "", evidence)  # (a place's code as its tooltip)
             assert "body.p" not in shown and "⇄" in shown, evidence
+
+
+def test_html_report_lists_the_sources(audited: Path, archive: Path) -> None:
+    """The per-file HTML report has a section of the document's sources: path, title, mark,
+    live, how linked, share and each shared passage in words with its excerpt; none in a
+    redacted report's."""
+    report = report_of(audited, RELAY)
+    link = report["links"][0]
+    text = page_text(audited / "reports" / f"{RELAY}.report.html")
+    section = text.split("派生来源", 1)[1]
+    first, second = paragraph(RELAY_LINES, FIRST), paragraph(RELAY_LINES, SECOND)
+    src = f"{paragraph(SOURCE_LINES, FIRST)}–{paragraph(SOURCE_LINES, SECOND)}"
+    for shown in (f"来源：{SOURCE}", "关于调整全省抗旱应急物资储备布局的通知", "机密★10年",
+                  "复制内容", f"{link['share']:.0%}", "是（解密日期 2031-05-20）",
+                  f"本文件 正文第{first}–{second}段 ⇄ 来源 正文第{src}段",
+                  link["passages"][0]["here"]["excerpt"]):
+        assert shown in section, (shown, section)
+
+    redacted = audit(archive, archive.parent / "审核_redact", "--redact")
+    text = page_text(redacted / "reports" / f"{RELAY}.report.html")
+    section = text.split("派生来源", 1)[1]
+    assert f"本文件 正文第{first}–{second}段 ⇄ 来源 正文第{src}段" in section, section
+    assert "储备点调整。撤销" not in text and "移动泵站" not in text, text
