@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from scanner.names import EXPIRY, INFERRED
+from scanner.names import EXPIRY, INFERRED, mark_text
 
 STATES = EXPIRY  # a listed or derived document's state (scanner.names)
 RUNS_FROM_DATE = ("years", "months", "none")  # the term kinds whose end runs from the date
@@ -46,7 +46,7 @@ def sources_of(report: dict[str, Any]) -> tuple[SourceLink, ...]:
         if not link.get("level"):
             continue
         rel = str(link.get("relative") or link.get("source") or "")
-        out.setdefault(rel, SourceLink(rel, "".join(str(link.get("mark") or "").split()),
+        out.setdefault(rel, SourceLink(rel, mark_text(link.get("mark")),
                                        str(link.get("expires_on") or ""),
                                        bool(link.get("live"))))
     return tuple(out.values())

@@ -24,7 +24,7 @@ from scanner.audit.derivation import (
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
-from scanner.names import ORIGIN, code_label, code_labels, level_name, value_name
+from scanner.names import ORIGIN, code_label, code_labels, level_name, mark_text, value_name
 
 ACTIONS = {  # (zh, en), in the order they are listed
     "unreadable": Msg("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
@@ -215,8 +215,7 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
         title=report.get("title") or "", doc_number=report.get("doc_number") or "",
         date=report.get("document_date") or "", level=report.get("classification") or "",
         # spaces dropped: a PDF's text layer invents them (MARK_SPACING reports real ones)
-        mark="".join((mark.get("raw") or "").split()),
-        term="".join((mark.get("term_raw") or "").split()),
+        mark=mark_text(mark.get("raw")), term=mark_text(mark.get("term_raw")),
         term_kind=mark.get("term_kind") or "", expires_on=report.get("expires_on") or "",
         scope=report.get("scope") or "", copy_number=report.get("copy_number") or "",
         status=status, verdict=report.get("verdict") or status,

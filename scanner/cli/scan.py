@@ -16,7 +16,7 @@ from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.derived.against import Against
 from scanner.messages import Msg, printable
-from scanner.names import code_label, place, value_name
+from scanner.names import code_label, mark_text, place, value_name
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
@@ -63,8 +63,8 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     if r["status"] != "ok":
         return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
     marking = r["marking"] or {}
-    mark = marking.get("raw") or NO_MARK.text(lang)
-    term = marking.get("term_raw")
+    mark = mark_text(marking.get("raw")) or NO_MARK.text(lang)
+    term = mark_text(marking.get("term_raw"))
     if marking.get("raw") and term and term not in mark:  # 密级：机密 with its 保密期限 field
         mark = f"{mark}，{'保密期限' if lang == 'zh' else 'term'}：{term}"
     codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)

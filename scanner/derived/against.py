@@ -20,7 +20,7 @@ from scanner.derived.stage import Sides, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
 from scanner.names import LINKS as LINK_BY
-from scanner.names import place
+from scanner.names import mark_text, place_range
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -109,13 +109,15 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
-        mark = link["mark"] or ("未标密级" if lang == "zh" else "unmarked")
+        mark = mark_text(link["mark"]) or ("未标密级" if lang == "zh" else "unmarked")
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=place(p["here"]["location"], lang),
-                                      excerpt=p["here"]["excerpt"] or "…",
-                                      there=place(p["there"]["location"], lang)).text(lang))
+            here, there = p["here"], p["there"]
+            out.append(PASSAGE.format(
+                here=place_range(here["location"], here.get("end"), lang),
+                excerpt=here["excerpt"] or "…",
+                there=place_range(there["location"], there.get("end"), lang)).text(lang))
     return out
 
 

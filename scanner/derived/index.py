@@ -35,6 +35,7 @@ from typing import Any
 from markers.models import STATUTORY_MAX_YEARS
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, fingerprints, normalize_blocks, title_index
+from scanner.names import mark_text
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_docs (
@@ -215,8 +216,9 @@ class Meta:
 def meta_of(path: str, relative: str, sha256: str, report: dict[str, Any]) -> Meta:
     """The mark facts of one report."""
     m = report.get("marking")
+    raw = (m or {}).get("raw")
     return Meta(path, relative, sha256, report.get("classification"),
-                (m or {}).get("raw"), months_of(m), report.get("expires_on"),
+                mark_text(raw) if raw else raw, months_of(m), report.get("expires_on"),
                 bool((m or {}).get("cancelled")), len(report.get("hits") or []))
 
 
@@ -340,7 +342,8 @@ class Reader:
         """The paths holding a content, with their marks."""
         rows = self.conn.execute(f"SELECT {_META_COLS} FROM derived_meta WHERE sha256=? "
                                  "ORDER BY path", (sha256,)).fetchall()
-        return [Meta(_s(r[0]), _s(r[1]), r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8])
+        return [Meta(_s(r[0]), _s(r[1]), r[2], r[3], mark_text(r[4]) if r[4] else r[4], r[5],
+                     r[6], bool(r[7]), r[8])
                 for r in rows]
 
 

@@ -11,7 +11,15 @@ from typing import Any
 
 from markers.models import LEVEL_EN
 from scanner.messages import Msg
-from scanner.names import CONTEXTS, code_name, held_text, place, value_name
+from scanner.names import (
+    CONTEXTS,
+    code_name,
+    held_text,
+    mark_text,
+    place,
+    place_range,
+    value_name,
+)
 
 TEXT = {  # the page's labels
     "title": Msg("定密检查报告", "Classification mark report"),
@@ -55,6 +63,17 @@ TEXT = {  # the page's labels
     "fictional": Msg("虚构", "fictional"),
     "no_catalog": Msg("未使用保密事项目录，未做目录匹配（定密依据未检查）",
                       "No catalogue was used: no catalogue matching (the basis was not checked)"),
+    "links": Msg("派生来源（复制或引用的涉密文件）",
+                 "Sources (classified documents this one copies or cites)"),
+    "source": Msg("来源", "Source"),
+    "source_title": Msg("标题", "Title"),
+    "live": Msg("来源有效", "Source live"),
+    "by": Msg("关联方式", "Linked by"),
+    "citations": Msg("引用", "Citations"),
+    "share": Msg("共享段落覆盖本文件", "Shared passages cover"),
+    "passages": Msg("共享段落", "Shared passages"),
+    "pair": Msg("本文件 {here} ⇄ 来源 {there}", "here {here} ⇄ source {there}"),
+    "unmarked": Msg("未标密级", "unmarked"),
 }
 
 STYLE = """
@@ -101,6 +120,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
              f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
              f"<h2>{escape(t['findings'])}</h2>"]
     parts.append(_findings(data["findings"], t, lang))
+    parts.append(_links(data.get("links") or [], t, lang))
     parts.append(_decisions(data, lang))
     parts.append(_rules(data, t, lang))
     if len(data["markings"]) > 1:
@@ -187,6 +207,42 @@ def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
     cats = ", ".join(f"{c['id']} {c['version']} ({c['sha256'][:12]})"
                      + (f" [{t['fictional']}]" if c["fictional"] else "") for c in data["catalogs"])
     out.append(f"<p>{escape(t['catalogs'])}：{escape(cats)}</p>")
+    return "".join(out)
+
+
+def _links(links: list[dict[str, Any]], t: dict[str, str], lang: str) -> str:
+    """The sources this document derives from (``links``): each with its title, mark, whether
+    it is live, how it is linked, the share, and every shared passage's place on both sides
+    (with its excerpt, unless the report is redacted)."""
+    if not links:
+        return ""
+    out = [f"<h2>{escape(t['links'])}</h2>"]
+    for link in links:
+        title = " ".join(x for x in (link.get("title"), link.get("doc_number")) if x)
+        live = value_name("yes_no", "yes" if link.get("live") else "no", lang)
+        if link.get("expires_on"):
+            live += (f"（{t['expires']} {link['expires_on']}）" if lang == "zh"
+                     else f" ({t['expires']} {link['expires_on']})")
+        rows = [_row(t["source_title"], title), _row(t["mark"],
+                                                     mark_text(link.get("mark")) or t["unmarked"]),
+                _row(t["live"], live), _row(t["by"], value_name("link", link.get("by", ""), lang)),
+                _row(t["share"], f"{float(link.get('share') or 0):.0%}")]
+        if link.get("citations"):
+            rows.append(_row(t["citations"], ("、" if lang == "zh" else ", ").join(
+                link["citations"])))
+        colon = "：" if lang == "zh" else ": "
+        out.append(f'<h3 class="source">{escape(t["source"])}{colon}'
+                   f'{escape(link.get("relative") or "")}</h3><table>{"".join(rows)}</table>')
+        passages = link.get("passages") or []
+        if passages:
+            out.append(f"<p>{escape(t['passages'])}</p><ul class=\"passages\">")
+            for p in passages:
+                here, there = p["here"], p["there"]
+                pair = t["pair"].format(
+                    here=place_range(here.get("location"), here.get("end"), lang),
+                    there=place_range(there.get("location"), there.get("end"), lang))
+                out.append(f"<li>{escape(pair)}{_excerpt(here.get('excerpt') or None)}</li>")
+            out.append("</ul>")
     return "".join(out)
 
 

@@ -183,7 +183,8 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     config = tmp_path / "watch_dirs.yaml"
     config.write_text("state_db: state/s.db\nfolders:\n  - path: pre\n    reports: out\n",
                       encoding="utf-8")
-    nowhere = tmp_path / "nowhere"
+    nowhere = tmp_path / "nowhere"  # a folder without an audit (a missing one: test_derived_cli)
+    nowhere.mkdir()
     done = dingmi("watch", "--config", str(config), "--against", str(nowhere), cwd=tmp_path)
     assert done.returncode == 2 and "不是审核输出目录" in done.stderr, done.stderr
     done = dingmi("serve", "--against", str(tmp_path), "--lang", "en")
@@ -195,6 +196,7 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "watch_dirs.yaml:5: folders.0.reference" in done.stderr, done.stderr
     (tmp_path / "dingmi.yaml").write_text("reference: 审核\n", encoding="utf-8")
+    (tmp_path / "审核").mkdir()
     draft = unmarked_copy(tmp_path / "draft.docx")
     done = dingmi("check", str(draft), "--lang", "en", cwd=tmp_path)
     assert done.returncode == 2 and "审核' is not an audit output folder" in done.stderr
