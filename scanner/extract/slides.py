@@ -197,7 +197,7 @@ def _typed_rels(zf: zipfile.ZipFile, part: str) -> list[str]:
     return list(part_rels(zf, part).values())
 
 
-MASTER = "母版"
+MASTER = "母版"  # scanner.title.MASTER_TEXT: a master's text is never the deck's title
 LAYOUT = "版式"
 SLIDE_WIDTH_EMU = 9_144_000  # 10 inches: the 4:3 default, when the presentation does not say
 

@@ -188,6 +188,11 @@ def test_a_master_mark_out_of_place_is_found_and_misplaced(decks: dict[str, Path
     assert "MARK_POSITION" in {f.code for f in report.findings}
 
 
+def test_a_masters_own_text_is_not_the_decks_title(tmp_path: Path) -> None:
+    report = scan_file(_master_deck(tmp_path / "org.pptx", ["某某研究院"]), OPTIONS)
+    assert report.title == "某项目进展汇报"  # slide 1's title, not the master's box
+
+
 def test_layouts_and_master_footers_are_read_where_they_show(tmp_path: Path) -> None:
     """A layout's own text box shows on the slides built on it (the top of page 1 when slide 1
     is); the master's footer placeholder's text is a footer of every slide."""
