@@ -26,6 +26,7 @@ from markers.models import (
     MarkSet,
     Term,
     container_of,
+    in_title,
     sheet_of,
 )
 from markers.normalize import compact, normalize
@@ -233,6 +234,56 @@ def _property_marking(block: Block) -> Marking | None:
                    order=block.order)
 
 
+# Where a mark written in a title may end: a separator (a space, a bracket, a colon, a comma,
+# a bar), or the end of a period or date written right after the symbol (机密★5年关于…).
+TITLE_CUT = re.compile(r"[\s\u3000【】\[\]（）()〔〕<>《》:：，,、|]")
+TITLE_TERM = re.compile(
+    r"[绝机秘]\s*密\s*[^\s\w]\s*(?:\d+\s*(?:个月|年|月)(?:\s*\d+\s*[月日])*|长期)")
+TITLE_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|回复|答复|转发)\s*[:：])+", re.IGNORECASE)
+BRACKETS = "【】[]（）()〔〕<>《》 \u3000"
+
+
+def _title_marking(block: Block) -> Marking | None:
+    """A mark written at the start or the end of a title property (a mail's subject:
+    ``机密★5年 关于…的通知``, ``【机密★5年】关于…``, ``关于…的通知（机密★5年）``): the shortest
+    run from the start (after any 回复/转发/Re/Fw prefix) or up to the end that reads as a mark
+    with a level and a symbol (or a ``密级：`` label), one with a lawful-looking term first."""
+    if not in_title(block.location) or MARKISH.search(block.text) is None:
+        return None
+    text = block.text
+    start = m.end() if (m := TITLE_PREFIX.match(text)) else 0
+    seps = sorted({m.start() for m in TITLE_CUT.finditer(text, start)})
+    ends = sorted({*seps, *(m.end() for m in TITLE_TERM.finditer(text, start)), len(text)})
+    spans = [(start, k) for k in ends if k > start]
+    spans += [(k + 1, len(text)) for k in reversed(seps) if k < len(text) - 1]
+    found: list[tuple[tuple[int, int], LineMark]] = []
+    for span in spans:
+        a, b = _unbracketed(text, *span)
+        lm = parse_mark_line(text[a:b]) if a < b else None
+        if lm is not None and lm.level is not None and lm.work_secret is None and (
+                lm.symbol or lm.label is not None):
+            found.append(((a, b), lm))
+    best = next((f for f in found if f[1].term.kind != "none" and not f[1].term.invalid),
+                found[0] if found else None)
+    if best is None:
+        return None
+    (a, b), lm = best
+    assert lm.level is not None
+    return Marking(level=lm.level, term=lm.term, raw=text[a:b].strip(), location=block.location,
+                   region="props", block_text=text, span=(a, b), form="property",
+                   symbol=lm.symbol or "", spaced=lm.spaced, star_present=lm.star_present,
+                   order=block.order)
+
+
+def _unbracketed(text: str, a: int, b: int) -> tuple[int, int]:
+    """The span ``[a, b)`` of ``text`` without the brackets and spaces around it."""
+    while a < b and text[a] in BRACKETS:
+        a += 1
+    while b > a and text[b - 1] in BRACKETS:
+        b -= 1
+    return a, b
+
+
 def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
     text = block.text.strip()
     return Field(kind, value, text, block.location, block.order, block.region, in_lead)
@@ -254,7 +305,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
-            prop = _property_marking(block)
+            prop = _property_marking(block) or _title_marking(block)
             if prop is not None:
                 markings.append(prop)
             elif "保密期限" in block.location:

@@ -201,7 +201,9 @@ PROPERTIES = {
     "comments": Msg("备注", "comments"), "abstract": Msg("摘要", "abstract"),
     "doctype": Msg("文档类型", "document type"),
 }
-_NUMBERED = re.compile(r"^(page|table|textbox|p|l|r)(\d+)(?:c(\d+))?(?:-l(\d+))?$")
+_NUMBERED = re.compile(
+    r"^(page|table|textbox|forwarded|p|l|r)(\d+)(?:c(\d+))?(?:-l(\d+))?$")
+MAIL_SUBJECT = re.compile(r"mail\.(?:forwarded(\d+)\.)?subject")
 
 
 RANGE = "–"  # between the first and the last location of a span (``body.p6–body.p7``)
@@ -217,7 +219,8 @@ _EN_NUMBERED = re.compile(r"^(\D+) (\d+)$")
 def place(location: str | None, lang: str = "zh") -> str:
     """A location in words: ``body.p4`` → 正文第4段 (body, paragraph 4),
     ``header.default.p2`` → 页眉第2段, ``page1.l7`` → 第1页第7行, ``table2.r1c3`` →
-    表2第1行第3列, ``props.title`` → 文档属性“标题”; a span ``body.p6–body.p7`` → 正文第6–7段
+    表2第1行第3列, ``props.title`` → 文档属性“标题”, ``forwarded1.l9`` → 转发的邮件1第9行,
+    ``props.mail.subject`` → 邮件主题; a span ``body.p6–body.p7`` → 正文第6–7段
     (:func:`place_range`); a derived passage ``body.p7 ⇄ 来源.docx body.p8`` → 本文件 正文第7段 ⇄
     来源 来源.docx 正文第8段. A location it cannot read is shown as it is; none is an empty
     string."""
@@ -299,6 +302,8 @@ def _numbered(found: re.Match[str], lang: str) -> list[str]:
         out = [f"表{n}" if zh else f"table {n}"]
     elif what == "textbox":
         out = [f"文本框{n}" if zh else f"text box {n}"]
+    elif what == "forwarded":  # a forwarded mail's body (scanner.mail)
+        out = [f"转发的邮件{n}" if zh else f"forwarded mail {n}"]
     elif what == "p":
         out = [f"第{n}段" if zh else f"paragraph {n}"]
     else:  # a line of text or a table's row
@@ -317,6 +322,12 @@ def _property(parts: list[str], location: str, lang: str) -> str:
         name = ".".join(parts[1:])
         return f"自定义属性“{name}”" if lang == "zh" else f"custom property “{name}”"
     key = ".".join(parts)
+    mail = MAIL_SUBJECT.fullmatch(key)
+    if mail is not None:  # a mail's subject, or a forwarded mail's (scanner.mail)
+        n = mail.group(1)
+        if n is None:
+            return "邮件主题" if lang == "zh" else "the mail's subject"
+        return f"转发的邮件{n}的主题" if lang == "zh" else f"the subject of forwarded mail {n}"
     known = PROPERTIES.get(key.lower())
     shown = known.text(lang) if known is not None else key
     return f"文档属性“{shown}”" if lang == "zh" else f"document property “{shown}”"

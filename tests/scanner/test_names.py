@@ -37,6 +37,9 @@ GUARD = "警卫路线及沿线警力部署详见附图。"  # INF-04 机密: unm
     ("textbox1.p2", "文本框1第2段", "text box 1, paragraph 2"),
     ("props.title", "文档属性“标题”", "document property “title”"),
     ("props.custom.密级", "自定义属性“密级”", "custom property “密级”"),
+    ("props.mail.subject", "邮件主题", "the mail's subject"),
+    ("props.mail.forwarded1.subject", "转发的邮件1的主题", "the subject of forwarded mail 1"),
+    ("forwarded2.l9", "转发的邮件2第9行", "forwarded mail 2, line 9"),
     ("somewhere.odd", "somewhere.odd", "somewhere.odd"),  # not read: shown as it is
     ("", "", ""),
 ])
