@@ -20,6 +20,7 @@ from scanner.names import code_label, place, value_name
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
+from scanner.report.model import own_level
 from scanner.report.outputs import render_files
 from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
@@ -154,7 +155,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
     def done(r: dict[str, Any]) -> None:
         reports.append(r)
         progress.tick()
-        if not quiet and (r["verdict"] != "clean" or r["classification"]):
+        if not quiet and (r["verdict"] != "clean" or own_level(r)):
             progress.clear()
             print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout, flush=True)
 
@@ -187,7 +188,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
 def summary(reports: list[dict[str, Any]], stats: WalkStats, out: OutputOptions) -> str:
     """The closing line of a scan."""
     return SUMMARY.format(
-        n=len(reports), marked=sum(1 for r in reports if r["classification"]),
+        n=len(reports), marked=sum(1 for r in reports if own_level(r)),
         errors=sum(1 for r in reports if r["verdict"] == "error"),
         unread=sum(1 for r in reports if r["status"] == "unreadable"),
         unsupported=sum(1 for r in reports if r["status"] == "unsupported"),

@@ -35,6 +35,7 @@ from typing import Any
 from markers.models import STATUTORY_MAX_YEARS
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, fingerprints, normalize_blocks, title_index
+from scanner.report.model import own_level
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_docs (
@@ -215,7 +216,7 @@ class Meta:
 def meta_of(path: str, relative: str, sha256: str, report: dict[str, Any]) -> Meta:
     """The mark facts of one report."""
     m = report.get("marking")
-    return Meta(path, relative, sha256, report.get("classification"),
+    return Meta(path, relative, sha256, own_level(report),
                 (m or {}).get("raw"), months_of(m), report.get("expires_on"),
                 bool((m or {}).get("cancelled")), len(report.get("hits") or []))
 
