@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scanner import catalogs, progress_seconds
+from scanner.cli.options import against as open_against
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.derived.against import Against
@@ -202,7 +203,7 @@ def command(args: argparse.Namespace) -> int:
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
     isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
-    against = Against(args.against) if args.against is not None else None
+    against = open_against(args)
     try:
         reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation,
                            decisions=decisions(args), against=against)
