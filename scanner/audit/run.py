@@ -269,6 +269,8 @@ def _remove_gone(known: dict[str, FileRow], found: set[str], relatives: set[str]
         if path in found or row.relative in relatives or not row.relative:
             continue
         target = reports / row.relative
+        if not any(os.path.lexists(f"{target}{suffix}") for suffix in suffixes):
+            continue  # removed by an earlier run (the row stays)
         if any(is_within(target, root) for root in roots):
             continue
         removed += remove_rendered(reports, row.relative, suffixes)
