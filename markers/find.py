@@ -51,6 +51,12 @@ DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
 MARKISH = re.compile(r"密|内部|內部")
 # A 文号 cited in a line (派生自…, 根据…, 依据…) names another document, not this one.
 CITING = re.compile(r"派生|依据|根据|参照|按照|转发|见|引用|来文|原文")
+# A 文号 beside a 《title》 (``文号 《title》`` in a register, ``《title》（文号）`` in a
+# compilation) names that titled document.
+TITLED_AFTER = re.compile(r"^[)）\]】,，、:：;；]*《")
+TITLED_BEFORE = re.compile(r"》[(（\[【]*$")
+# A row of a numbered list of documents: its 序号, then the 文号 (``1. 某发〔2025〕3号 …``).
+NUMBERED = re.compile(r"[(（]?\d{1,4}[.、．)）]?")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -284,6 +290,39 @@ def _unbracketed(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _listing_rows(blocks: Sequence[Block]) -> set[int]:
+    """``id`` of every block that is one of several rows listing documents by their 文号 (a
+    register, a list of documents received): rows of one table, two or more of which hold a
+    文号, and lines that begin with a 序号 and a 文号, two or more in the document. A 文号
+    there is another document's, not this one's (a 版头 laid out in a table has one 文号)."""
+    tables: dict[str, list[int]] = {}
+    numbered: list[int] = []
+    for block in blocks:
+        if ("号" not in block.text and "號" not in block.text) or block.region == "props":
+            continue
+        number = fields.doc_number(block.text)
+        if number is None:
+            continue
+        if block.region == "table":
+            tables.setdefault(container_of(block.location), []).append(id(block))
+        text = compact(block.text).text
+        if NUMBERED.fullmatch(text[:text.find(number)]):
+            numbered.append(id(block))
+    rows = {row for found in tables.values() if len(found) > 1 for row in found}
+    return rows | (set(numbered) if len(numbered) > 1 else set())
+
+
+def _beside_title(text: str, number: str) -> bool:
+    """Whether the 文号 ``number`` stands beside a 《title》 in ``text`` (naming that document)."""
+    line = compact(text).text
+    start = line.find(number)
+    if start < 0:
+        return False
+    end = start + len(number)
+    return (TITLED_AFTER.match(line[end:]) is not None
+            or TITLED_BEFORE.search(line[:start]) is not None)
+
+
 def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
     text = block.text.strip()
     return Field(kind, value, text, block.location, block.order, block.region, in_lead)
@@ -302,6 +341,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     doc_number: str | None = None
     own_number = False
     readable = readable_blocks(blocks)
+    listing = _listing_rows(readable)
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
@@ -331,9 +371,11 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if (doc_number is None or not own_number) and ("号" in block.text
-                                                         or "號" in block.text):
+                                                         or "號" in block.text
+                                                         ) and id(block) not in listing:
             found_number = fields.doc_number(block.text)
-            if found_number is not None and CITING.search(block.text) is None:
+            if (found_number is not None and CITING.search(block.text) is None
+                    and not _beside_title(block.text, found_number)):
                 alone = len(compact(block.text).text) <= len(found_number) + 2
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone

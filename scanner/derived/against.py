@@ -21,6 +21,7 @@ from scanner.errors import ConfigError
 from scanner.messages import Msg
 from scanner.names import LINKS as LINK_BY
 from scanner.names import mark_text, place_range
+from scanner.report.model import classification_text, shown_levels
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -105,7 +106,8 @@ class Against:
 
 
 def link_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """Lines naming each source, its mark and the shared passages (each place in words)."""
+    """Lines naming each source, its mark and the shared passages (each place in words), then,
+    when passages of a source are quoted, the classification of what was shown (the report's)."""
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
@@ -118,6 +120,8 @@ def link_lines(report: dict[str, Any], lang: str) -> list[str]:
                 here=place_range(here["location"], here.get("end"), lang),
                 excerpt=here["excerpt"] or "…",
                 there=place_range(there["location"], there.get("end"), lang)).text(lang))
+    if shown_levels(report):
+        out.append(f"    {classification_text(report, lang)}")
     return out
 
 

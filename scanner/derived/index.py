@@ -36,6 +36,7 @@ from markers.models import STATUTORY_MAX_YEARS
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, fingerprints, normalize_blocks, title_index
 from scanner.names import mark_text
+from scanner.report.model import own_level
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_docs (
@@ -217,7 +218,7 @@ def meta_of(path: str, relative: str, sha256: str, report: dict[str, Any]) -> Me
     """The mark facts of one report."""
     m = report.get("marking")
     raw = (m or {}).get("raw")
-    return Meta(path, relative, sha256, report.get("classification"),
+    return Meta(path, relative, sha256, own_level(report),
                 mark_text(raw) if raw else raw, months_of(m), report.get("expires_on"),
                 bool((m or {}).get("cancelled")), len(report.get("hits") or []))
 

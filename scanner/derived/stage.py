@@ -4,8 +4,10 @@ cross-document findings to its report (``audit``), or check a draft against an a
 
 A report gains ``links`` (each source with its mark, whether it is live, how it is linked, the
 citations, the share of this document the shared passages cover and the passages' locations and
-excerpts on both sides) and findings tagged ``stage: derived``; its verdict is recomputed. Running
-the stage again replaces what it added before, so reports never carry stale links.
+excerpts on both sides) and findings tagged ``stage: derived``; its verdict is recomputed, and so
+is its own classification (a report showing a source's text is classified at least as that
+source). Running the stage again replaces what it added before, so reports never carry stale
+links.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from scanner.derived.judge import STAGE, Source, judge, suggested
 from scanner.derived.links import Link, Passage, find_links
 from scanner.names import PAIR, RANGE
 from scanner.report import unpack_json
-from scanner.report.model import verdict_of
+from scanner.report.model import classify, verdict_of
 
 EXCERPT = 60
 SIDES = 1000  # normalized texts kept at once (a 10-page document's takes about 0.5 MB)
@@ -53,19 +55,21 @@ def stored_blocks(conn: sqlite3.Connection, sha256: str) -> list[tuple[str, str]
 
 
 def strip(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without what this stage added."""
+    """The report without what this stage added (its classification the document's own
+    again)."""
     out = dict(report)
     out["findings"] = [f for f in report.get("findings", []) if f.get("stage") != STAGE]
     out.pop("links", None)
     if (out.get("suggested_marking") or {}).get("source"):
         out["suggested_marking"] = None  # the source's mark, which this stage suggested
-    return out
+    return classify(out)
 
 
 def merge(report: dict[str, Any], findings: list[dict[str, Any]],
           links: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report with this stage's findings and links (its verdict recomputed). A redacted
-    report (``--redact``) gets locations only: no excerpt of either document."""
+    """The report with this stage's findings and links (its verdict and its classification
+    recomputed). A redacted report (``--redact``) gets locations only: no excerpt of either
+    document, so its sources do not raise its classification."""
     if report.get("redacted"):
         for f in findings:
             for e in f["evidence"]:
@@ -81,7 +85,7 @@ def merge(report: dict[str, Any], findings: list[dict[str, Any]],
     if links:
         out["links"] = links
     out["verdict"] = verdict_of(out["status"], [f["severity"] for f in out["findings"]])
-    return out
+    return classify(out)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The human report: one self-contained HTML page per file, Chinese by default.
 
 No external resources: styles are inline, nothing is fetched. A report about a classified document
-quotes it, so its own classification is shown first, in a banner.
+quotes it (and the excerpts of its sources, with derived links), so its own classification is
+shown first, in a banner.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from markers.models import LEVEL_EN
 from scanner.messages import Msg
 from scanner.names import (
     CONTEXTS,
@@ -20,6 +20,7 @@ from scanner.names import (
     place_range,
     value_name,
 )
+from scanner.report.model import classification_text
 
 TEXT = {  # the page's labels
     "title": Msg("定密检查报告", "Classification mark report"),
@@ -39,10 +40,6 @@ TEXT = {  # the page's labels
     "info": Msg("提示", "Notes"),
     "evidence": Msg("依据", "Evidence"),
     "where": Msg("位置", "Location"),
-    "banner": Msg("本报告引用{level}级文件内容，按{level}级管理",
-                  "This report quotes a {level} document and is {level} itself"),
-    "banner_none": Msg("未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
-                       "No mark found; if the document is in fact classified, so is this report"),
     "reason": Msg("原因", "Reason"),
     "all_marks": Msg("全部标志出现位置", "Every mark occurrence"),
     "engine": Msg("检查引擎", "Engine"),
@@ -95,12 +92,9 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
     """The HTML page of a report, from its JSON form ``data`` (built for the same ``lang``, and
     redacted already where excerpts must not appear)."""
     t = {key: m.text(lang) for key, m in TEXT.items()}
-    level = data["classification"]
-    if level:
-        shown = level if lang == "zh" else LEVEL_EN[level]
-        banner = f'<div class="banner">{escape(t["banner"].format(level=shown))}</div>'
-    else:
-        banner = f'<div class="banner none">{escape(t["banner_none"])}</div>'
+    stated = escape(classification_text(data, lang))  # the report's own classification
+    banner = (f'<div class="banner">{stated}</div>' if data["classification"]
+              else f'<div class="banner none">{stated}</div>')
     mark = data["marking"]
     rows = [
         _row(t["file"], data["source"]["path"]), _row(t["sha"], data["source"]["sha256"]),
