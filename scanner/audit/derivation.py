@@ -36,6 +36,7 @@ class SourceLink:
     mark: str
     expires_on: str
     live: bool
+    copies: bool = False  # its content is reproduced (a copy link), not only cited
 
 
 def sources_of(report: dict[str, Any]) -> tuple[SourceLink, ...]:
@@ -48,7 +49,8 @@ def sources_of(report: dict[str, Any]) -> tuple[SourceLink, ...]:
         rel = str(link.get("relative") or link.get("source") or "")
         out.setdefault(rel, SourceLink(rel, mark_text(link.get("mark")),
                                        str(link.get("expires_on") or ""),
-                                       bool(link.get("live"))))
+                                       bool(link.get("live")),
+                                       link.get("by") in ("copy", "cite+copy")))
     return tuple(out.values())
 
 
@@ -206,9 +208,11 @@ def declassify_rows(rows: Sequence[Any], as_of: dt.date, window_end: dt.date) ->
 
 
 def outlasting(row: Any, end: str) -> tuple[SourceLink, ...]:
-    """The live sources of a document whose period outlasts ``end`` (its own 解密 date), or
-    whose end is not a date (长期, a condition): its content stays classified with them."""
-    return tuple(s for s in row.sources if s.live and (not s.expires_on or s.expires_on > end))
+    """The live sources a document copies whose period outlasts ``end`` (its own 解密 date), or
+    whose end is not a date (长期, a condition): the content it reproduces stays classified with
+    them (a source only cited reproduces nothing)."""
+    return tuple(s for s in row.sources
+                 if s.live and s.copies and (not s.expires_on or s.expires_on > end))
 
 
 def held_reason(sources: Sequence[SourceLink], lang: str) -> str:
