@@ -16,6 +16,7 @@ from markers.models import (
     Marking,
     MarkSet,
     container_of,
+    in_title,
 )
 
 DEFAULT_SOON_DAYS = 92
@@ -102,7 +103,13 @@ def _invalid_why(raw: str) -> tuple[str, str]:
 
 
 def _position_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
-    for other in [x for x in marks.markings if x.form == "line" and not x.struck]:
+    live = [x for x in marks.markings if not x.struck]
+    if not any(x.form != "property" for x in live):  # the text itself carries no mark
+        for title in [x for x in live if in_title(x.location)]:
+            yield make("MARK_POSITION", title.location, _ev(title), raw=title.raw,
+                       where_zh="仅标于邮件主题，正文首页左上角未标",
+                       where_en="only in the mail's subject, not at the top left of its body")
+    for other in [x for x in live if x.form == "line"]:
         where = None
         if other.region == "top_right" or other.align == "right":
             where = ("位于右上角", "top right")

@@ -64,9 +64,9 @@ CODES: dict[str, tuple[Severity, str, str]] = {
     "DERIVED_BELOW_SOURCE": (
         "error",
         "复制或转述了涉密来源{sources_zh}的内容，本文件{own_zh}，低于来源：派生文件应不低于来源的"
-        "密级和保密期限",
+        "密级和保密期限，应标为“{want}”",
         "copies or reproduces the classified source {sources_en} and is {own_en}: a derived "
-        "document carries its sources' highest level and longest period"),
+        "document carries its sources' highest level and longest period, here '{want}'"),
     "DERIVED_ABOVE_SOURCE": (
         "warning",
         "本文件标为“{own}”，高于或长于其全部有效来源{sources_zh}，且无保密事项范围条目依据",

@@ -24,6 +24,7 @@ _DOC_NO = re.compile(
     r"[\u4e00-\u9fffA-Za-z]{1,16}[〔\[【(（]\s*(?:\d{4}|20[\dXx]{2}|[Xx]{4})\s*[〕\]】)）]\s*"
     r"第?\s*(?:\d{1,5}|[Xx]{1,3})\s*号"
 )
+_NO_LABEL = re.compile(r"^(?:发文字号|發文字號|文件编号|文件編號|文号|文號|字号|字號)")
 _DECLASS = re.compile(r"^\(?(已)?解密\)?(\d{4}年\d{1,2}月\d{1,2}日)?$")
 
 
@@ -82,12 +83,16 @@ def issued_date(raw: str) -> DateField | None:
 
 
 def doc_number(raw: str) -> str | None:
-    """A 发文字号 such as ``国办发〔2023〕12号`` anywhere in a short line."""
-    text = compact(raw).text
-    if len(text) > 60:
+    """A 发文字号 such as ``国办发〔2023〕12号`` anywhere in a short line. A table row's cells
+    (joined by tabs) are read one by one, and a label before the number (``文号``, ``发文字号``,
+    in a cell of its own or without a colon) is not part of it."""
+    if len(compact(raw).text) > 60:
         return None
-    m = _DOC_NO.search(text)
-    return m.group(0) if m else None
+    for cell in raw.split("\t"):
+        m = _DOC_NO.search(compact(cell).text)
+        if m:
+            return _NO_LABEL.sub("", m.group(0))
+    return None
 
 
 def declass_stamp(raw: str) -> str | None:

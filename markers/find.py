@@ -26,6 +26,7 @@ from markers.models import (
     MarkSet,
     Term,
     container_of,
+    in_title,
     sheet_of,
 )
 from markers.normalize import compact, normalize
@@ -51,6 +52,12 @@ DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
 MARKISH = re.compile(r"密|内部|內部")
 # A 文号 cited in a line (派生自…, 根据…, 依据…) names another document, not this one.
 CITING = re.compile(r"派生|依据|根据|参照|按照|转发|见|引用|来文|原文")
+# A 文号 beside a 《title》 (``文号 《title》`` in a register, ``《title》（文号）`` in a
+# compilation) names that titled document.
+TITLED_AFTER = re.compile(r"^[)）\]】,，、:：;；]*《")
+TITLED_BEFORE = re.compile(r"》[(（\[【]*$")
+# A row of a numbered list of documents: its 序号, then the 文号 (``1. 某发〔2025〕3号 …``).
+NUMBERED = re.compile(r"[(（]?\d{1,4}[.、．)）]?")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -294,6 +301,89 @@ def _property_marking(block: Block) -> Marking | None:
                    order=block.order)
 
 
+# Where a mark written in a title may end: a separator (a space, a bracket, a colon, a comma,
+# a bar), or the end of a period or date written right after the symbol (机密★5年关于…).
+TITLE_CUT = re.compile(r"[\s\u3000【】\[\]（）()〔〕<>《》:：，,、|]")
+TITLE_TERM = re.compile(
+    r"[绝机秘]\s*密\s*[^\s\w]\s*(?:\d+\s*(?:个月|年|月)(?:\s*\d+\s*[月日])*|长期)")
+TITLE_PREFIX = re.compile(r"^(?:\s*(?:re|fw|fwd|回复|答复|转发)\s*[:：])+", re.IGNORECASE)
+BRACKETS = "【】[]（）()〔〕<>《》 \u3000"
+
+
+def _title_marking(block: Block) -> Marking | None:
+    """A mark written at the start or the end of a title property (a mail's subject:
+    ``机密★5年 关于…的通知``, ``【机密★5年】关于…``, ``关于…的通知（机密★5年）``): the shortest
+    run from the start (after any 回复/转发/Re/Fw prefix) or up to the end that reads as a mark
+    with a level and a symbol (or a ``密级：`` label), one with a lawful-looking term first."""
+    if not in_title(block.location) or MARKISH.search(block.text) is None:
+        return None
+    text = block.text
+    start = m.end() if (m := TITLE_PREFIX.match(text)) else 0
+    seps = sorted({m.start() for m in TITLE_CUT.finditer(text, start)})
+    ends = sorted({*seps, *(m.end() for m in TITLE_TERM.finditer(text, start)), len(text)})
+    spans = [(start, k) for k in ends if k > start]
+    spans += [(k + 1, len(text)) for k in reversed(seps) if k < len(text) - 1]
+    found: list[tuple[tuple[int, int], LineMark]] = []
+    for span in spans:
+        a, b = _unbracketed(text, *span)
+        lm = parse_mark_line(text[a:b]) if a < b else None
+        if lm is not None and lm.level is not None and lm.work_secret is None and (
+                lm.symbol or lm.label is not None):
+            found.append(((a, b), lm))
+    best = next((f for f in found if f[1].term.kind != "none" and not f[1].term.invalid),
+                found[0] if found else None)
+    if best is None:
+        return None
+    (a, b), lm = best
+    assert lm.level is not None
+    return Marking(level=lm.level, term=lm.term, raw=text[a:b].strip(), location=block.location,
+                   region="props", block_text=text, span=(a, b), form="property",
+                   symbol=lm.symbol or "", spaced=lm.spaced, star_present=lm.star_present,
+                   order=block.order)
+
+
+def _unbracketed(text: str, a: int, b: int) -> tuple[int, int]:
+    """The span ``[a, b)`` of ``text`` without the brackets and spaces around it."""
+    while a < b and text[a] in BRACKETS:
+        a += 1
+    while b > a and text[b - 1] in BRACKETS:
+        b -= 1
+    return a, b
+
+
+def _listing_rows(blocks: Sequence[Block]) -> set[int]:
+    """``id`` of every block that is one of several rows listing documents by their 文号 (a
+    register, a list of documents received): rows of one table, two or more of which hold a
+    文号, and lines that begin with a 序号 and a 文号, two or more in the document. A 文号
+    there is another document's, not this one's (a 版头 laid out in a table has one 文号)."""
+    tables: dict[str, list[int]] = {}
+    numbered: list[int] = []
+    for block in blocks:
+        if ("号" not in block.text and "號" not in block.text) or block.region == "props":
+            continue
+        number = fields.doc_number(block.text)
+        if number is None:
+            continue
+        if block.region == "table":
+            tables.setdefault(container_of(block.location), []).append(id(block))
+        text = compact(block.text).text
+        if NUMBERED.fullmatch(text[:text.find(number)]):
+            numbered.append(id(block))
+    rows = {row for found in tables.values() if len(found) > 1 for row in found}
+    return rows | (set(numbered) if len(numbered) > 1 else set())
+
+
+def _beside_title(text: str, number: str) -> bool:
+    """Whether the 文号 ``number`` stands beside a 《title》 in ``text`` (naming that document)."""
+    line = compact(text).text
+    start = line.find(number)
+    if start < 0:
+        return False
+    end = start + len(number)
+    return (TITLED_AFTER.match(line[end:]) is not None
+            or TITLED_BEFORE.search(line[:start]) is not None)
+
+
 def _field(kind: str, value: str, block: Block, in_lead: bool) -> Field:
     text = block.text.strip()
     return Field(kind, value, text, block.location, block.order, block.region, in_lead)
@@ -313,10 +403,11 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     doc_number: str | None = None
     own_number = False
     readable = readable_blocks(blocks)
+    listing = _listing_rows(readable)
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
-            prop = _property_marking(block)
+            prop = _property_marking(block) or _title_marking(block)
             if prop is not None:
                 markings.append(prop)
             elif "保密期限" in block.location:
@@ -344,10 +435,12 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         if in_lead:
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if (doc_number is None or not own_number) and ("号" in block.text or "號" in block.text
-                                                         ) and id(block) not in register:
-            # (a register's row lists another document's 文号)
+                                                         ) and id(block) not in register \
+                and id(block) not in listing:
+            # (a register's row, or a line listing documents, names another document's 文号)
             found_number = fields.doc_number(block.text)
-            if found_number is not None and CITING.search(block.text) is None:
+            if (found_number is not None and CITING.search(block.text) is None
+                    and not _beside_title(block.text, found_number)):
                 alone = len(compact(block.text).text) <= len(found_number) + 2
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone

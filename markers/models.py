@@ -69,6 +69,16 @@ def first_column(location: str) -> int:
     return n - 1
 
 
+# A title a document carries as a property, where officers also write the mark: a mail's
+# subject (``props.mail.subject``; a forwarded mail's ``props.mail.forwarded1.subject``).
+TITLE_PLACE = re.compile(r"props\.mail\.(?:forwarded\d+\.)?subject")
+
+
+def in_title(location: str) -> bool:
+    """Whether a location is a title property (a mail's subject)."""
+    return TITLE_PLACE.fullmatch(location) is not None
+
+
 def container_of(location: str) -> str:
     """The location without its last part: ``header.first.p2`` → ``header.first``. A sheet's
     rows are one container (``工作表!``, whose order is the rows'), its printed header another

@@ -4,8 +4,10 @@ directory upward like ruff's or gitleaks' configuration, or named with ``--confi
 
 Every key is optional; the command line wins over the file, the file over the built-in defaults.
 Unknown keys and bad values are errors naming the file, the line and the key. Relative paths are
-taken from the folder that holds the file. ``watch_dirs.yaml`` keeps the watched folders'
-settings.
+taken from the folder that holds the file. The audit folder of ``reference`` is checked by the
+commands that use it, when they start (``dingmi audit`` may be about to make it); their error
+names the file, the line and the key too (``Settings.places``). ``watch_dirs.yaml`` keeps the
+watched folders' settings.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Settings:
 
     path: Path | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    # ``file:line: key`` of a value checked only when a command uses it (``against``: the audit
+    # folder of ``reference``, which may not exist yet when ``dingmi audit`` runs)
+    places: dict[str, str] = field(default_factory=dict)
 
 
 def find(start: Path) -> Path | None:
@@ -126,7 +131,7 @@ def load(path: Path) -> Settings:
             out[key] = c.number(value, at, whole=True, low=low)
             if key == "max_xml_depth" and value > LIBXML2_MAX_DEPTH:
                 raise c.fail(at, f"应不大于 {LIBXML2_MAX_DEPTH}", f"must be <= {LIBXML2_MAX_DEPTH}")
-    return Settings(path, out)
+    return Settings(path, out, {"against": c.where(("reference",))} if "against" in out else {})
 
 
 def _named(argv: list[str], commands: set[str]) -> str | None:

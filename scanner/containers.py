@@ -422,6 +422,18 @@ def mail_members(path: Path, limits: Limits, skip: Callable[[str], bool]) -> lis
     return out
 
 
+def member_reader(path: Path, chain: Chain) -> str | None:
+    """The kind of reader for a member whose name does not tell it: a mail's body member
+    (``正文.txt``) is the mail without its attachments, read as a mail (its subject a property,
+    not a line of the body); None for every other member."""
+    from scanner import mail  # noqa: PLC0415
+
+    if path.name.lower().endswith(".eml") and len(chain) == 1 and (
+            chain[0] == (mail.BODY_INDEX, mail.BODY)):
+        return "eml"
+    return None
+
+
 def read_mail_member(path: Path, chain: Chain, limits: Limits) -> bytes:
     """The bytes of one member of a mail file (see :func:`mail_members`)."""
     from scanner import mail  # noqa: PLC0415

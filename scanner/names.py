@@ -6,7 +6,7 @@ Chinese by default, English on request: every function takes ``lang`` (``zh`` or
 review app, the HTML reports and the console use these; so should every other output that shows
 such a value (ledger, summary, lists): :func:`value_name` for a status/verdict/severity/decision
 value, :func:`code_name` (or :func:`code_label`, name and code) for a finding code,
-:func:`place` for a location.
+:func:`place` for a location (:func:`place_range` for a span), :func:`mark_text` for a mark.
 """
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ EXPIRY = {  # a document's expiry state on the declassification list (its own or
     "expired": Msg("已到期", "expired"), "due": Msg("即将到期", "due"),
     "later": Msg("未到期", "not yet due"), "none": Msg("期限不明", "end unknown"),
     "unmarked": Msg("未标密级", "unmarked"),
+    # its own period ran out, but a source it is derived from is still in force: not to be
+    # declassified on its own mark (派生定密 follows the source)
+    "held": Msg("来源仍有效", "source still in force"),
 }
 INFERRED = Msg("由来源推定", "inferred from source")  # a date taken from a document's sources
 
@@ -147,6 +150,12 @@ def value_name(kind: str, value: str, lang: str = "zh") -> str:
     unknown value as it is."""
     found = TABLES[kind].get(value)
     return found.text(lang) if found is not None else value
+
+
+def mark_text(raw: str | None) -> str:
+    """A mark as every list and message shows it: without spaces (a PDF's text layer invents
+    them, ``秘密★5 年``; MARK_SPACING reports the real ones); none is an empty string."""
+    return "".join((raw or "").split())
 
 
 def level_name(level: str, lang: str = "zh") -> str:
@@ -192,19 +201,83 @@ PROPERTIES = {
     "comments": Msg("备注", "comments"), "abstract": Msg("摘要", "abstract"),
     "doctype": Msg("文档类型", "document type"),
 }
-_NUMBERED = re.compile(r"^(page|table|textbox|p|l|r)(\d+)(?:c(\d+))?(?:-l(\d+))?$")
+_NUMBERED = re.compile(
+    r"^(page|table|textbox|forwarded|p|l|r)(\d+)(?:c(\d+))?(?:-l(\d+))?$")
+MAIL_SUBJECT = re.compile(r"mail\.(?:forwarded(\d+)\.)?subject")
+
+
+RANGE = "–"  # between the first and the last location of a span (``body.p6–body.p7``)
+PAIR = " ⇄ "  # between a passage's place here and its source's (a derived finding's evidence)
+LINKED = Msg("本文件 {here} ⇄ 来源 {source} {there}", "here {here} ⇄ source {source} {there}")
+THROUGH = Msg("{first}至{last}", "{first} to {last}")
+PLURAL = {"paragraph": "paragraphs", "line": "lines", "row": "rows", "column": "columns",
+          "page": "pages", "table": "tables", "text box": "text boxes"}
+_ZH_NUMBERED = re.compile(r"^(第|表|文本框)(\d+)(段|行|列|页|)$")
+_EN_NUMBERED = re.compile(r"^(\D+) (\d+)$")
 
 
 def place(location: str | None, lang: str = "zh") -> str:
     """A location in words: ``body.p4`` → 正文第4段 (body, paragraph 4),
     ``header.default.p2`` → 页眉第2段, ``page1.l7`` → 第1页第7行, ``table2.r1c3`` →
-    表2第1行第3列, ``props.title`` → 文档属性“标题”. A location it cannot read is shown as it
-    is; none is an empty string."""
+    表2第1行第3列, ``props.title`` → 文档属性“标题”, ``forwarded1.l9`` → 转发的邮件1第9行,
+    ``props.mail.subject`` → 邮件主题; a span ``body.p6–body.p7`` → 正文第6–7段
+    (:func:`place_range`); a derived passage ``body.p7 ⇄ 来源.docx body.p8`` → 本文件 正文第7段 ⇄
+    来源 来源.docx 正文第8段. A location it cannot read is shown as it is; none is an empty
+    string."""
     if not location:
         return ""
+    if PAIR in location:
+        here, _, rest = location.partition(PAIR)
+        source, _, there = rest.rpartition(" ") if " " in rest else (rest, "", "")
+        return LINKED.format(here=place(here, lang), source=source,
+                             there=place(there, lang)).text(lang).rstrip()
+    if RANGE in location:
+        first, _, last = location.partition(RANGE)
+        return place_range(first, last, lang)
+    words = _words(location, lang)
+    if words is None:
+        return location
+    return "".join(words) if lang == "zh" else ", ".join(words)
+
+
+def place_range(first: str | None, last: str | None, lang: str = "zh") -> str:
+    """A span from one location to another in words: the same place once (``body.p6``,
+    ``body.p6`` → 正文第6段), two places that differ in their last number only by that number's
+    range (正文第6–7段, 第1页第6–12行; body, paragraphs 6–7; page 1, lines 6–12), any other two
+    places from one to the other (第1页第40行至第2页第3行)."""
+    if not last or last == first:
+        return place(first, lang)
+    if not first:
+        return place(last, lang)
+    a, b = _words(first, lang), _words(last, lang)
+    if a is not None and b is not None and len(a) == len(b) and a[:-1] == b[:-1]:
+        joined = _joined(a[-1], b[-1], lang)
+        if joined is not None:
+            words = [*a[:-1], joined]
+            return "".join(words) if lang == "zh" else ", ".join(words)
+    return THROUGH.format(first=place(first, lang), last=place(last, lang)).text(lang)
+
+
+def _joined(a: str, b: str, lang: str) -> str | None:
+    """Two numbered words of one kind as a range (第6段, 第7段 → 第6–7段; paragraph 6,
+    paragraph 7 → paragraphs 6–7); None when they are of different kinds."""
+    if lang == "zh":
+        x, y = _ZH_NUMBERED.match(a), _ZH_NUMBERED.match(b)
+        if x and y and (x.group(1), x.group(3)) == (y.group(1), y.group(3)):
+            return f"{x.group(1)}{x.group(2)}{RANGE}{y.group(2)}{x.group(3)}"
+        return None
+    x, y = _EN_NUMBERED.match(a), _EN_NUMBERED.match(b)
+    if x and y and x.group(1) == y.group(1):
+        kind = x.group(1)
+        return f"{PLURAL.get(kind, kind)} {x.group(2)}{RANGE}{y.group(2)}"
+    return None
+
+
+def _words(location: str, lang: str) -> list[str] | None:
+    """A location's words (None: it cannot be read)."""
     parts = location.split(".")
     if parts[0] == "props":
-        return _property(parts[1:], location, lang)
+        return [_property(parts[1:], location, lang)]
     words: list[str] = []
     for part in parts:
         if part in KINDS and words:  # header.first: a first-page header
@@ -215,9 +288,9 @@ def place(location: str | None, lang: str = "zh") -> str:
             continue
         numbered = _NUMBERED.match(part)
         if numbered is None:
-            return location
+            return None
         words.extend(_numbered(numbered, lang))
-    return "".join(words) if lang == "zh" else ", ".join(words)
+    return words
 
 
 def _numbered(found: re.Match[str], lang: str) -> list[str]:
@@ -229,6 +302,8 @@ def _numbered(found: re.Match[str], lang: str) -> list[str]:
         out = [f"表{n}" if zh else f"table {n}"]
     elif what == "textbox":
         out = [f"文本框{n}" if zh else f"text box {n}"]
+    elif what == "forwarded":  # a forwarded mail's body (scanner.mail)
+        out = [f"转发的邮件{n}" if zh else f"forwarded mail {n}"]
     elif what == "p":
         out = [f"第{n}段" if zh else f"paragraph {n}"]
     else:  # a line of text or a table's row
@@ -247,6 +322,12 @@ def _property(parts: list[str], location: str, lang: str) -> str:
         name = ".".join(parts[1:])
         return f"自定义属性“{name}”" if lang == "zh" else f"custom property “{name}”"
     key = ".".join(parts)
+    mail = MAIL_SUBJECT.fullmatch(key)
+    if mail is not None:  # a mail's subject, or a forwarded mail's (scanner.mail)
+        n = mail.group(1)
+        if n is None:
+            return "邮件主题" if lang == "zh" else "the mail's subject"
+        return f"转发的邮件{n}的主题" if lang == "zh" else f"the subject of forwarded mail {n}"
     known = PROPERTIES.get(key.lower())
     shown = known.text(lang) if known is not None else key
     return f"文档属性“{shown}”" if lang == "zh" else f"document property “{shown}”"

@@ -16,9 +16,10 @@ from typing import BinaryIO
 from markers import check, find_marks
 from markers.checks import DEFAULT_SOON_DAYS
 from markers.expiry import expires_on
+from markers.models import in_title
 from rules import Hit
 from scanner import ENGINE, catalogs
-from scanner.containers import SEP, Chain, ContainerError, read_member
+from scanner.containers import SEP, Chain, ContainerError, member_reader, read_member
 from scanner.document import Document
 from scanner.errors import NeedsOcr, ScanError, UnsupportedFormat
 from scanner.extract import extract
@@ -83,6 +84,7 @@ class Read:
     mtime_ns: int
     identity: tuple[int, int, int, int] = (0, 0, 0, 0)  # device, inode, size, mtime_ns
     stamp: tuple[int, int] | None = None  # (size, mtime_ns) on disk when not the source's own
+    reader: str | None = None  # the reader of a member its name does not tell (a mail's body)
 
     @property
     def on_disk(self) -> tuple[int | None, int | None]:
@@ -140,8 +142,8 @@ def _read_member(path: Path, options: ScanOptions, chain: Chain, shown: str) -> 
                                      engine=ENGINE)
     source = Source(name, hashlib.sha256(data).hexdigest(), len(data), st.st_mtime)
     return Read(source, data[:HEAD_BYTES], data, st.st_mtime_ns,
-                (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), stamp=(st.st_size,
-                                                                           st.st_mtime_ns))
+                (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns),
+                stamp=(st.st_size, st.st_mtime_ns), reader=member_reader(path, chain))
 
 
 def extract_document(path: Path, read: Read, options: ScanOptions) -> Document | FileReport:
@@ -153,7 +155,7 @@ def extract_document(path: Path, read: Read, options: ScanOptions) -> Document |
 
     try:
         with applied(options.limits):
-            doc = extract(path, read.head, read.data)
+            doc = extract(path, read.head, read.data, read.reader)
         if read.data is None and read.changed(path):
             return unread(CHANGED)
         return doc
@@ -204,9 +206,11 @@ def assess(doc: Document, source: Source, options: ScanOptions,
     matcher = catalogs.matcher(options.catalogs)
     if matcher is not None:
         # The mark and the header fields are not content (a condition such as 征收公告发布前
-        # would otherwise veto the very item it comes from).
+        # would otherwise veto the very item it comes from); a mail's subject, its title, is
+        # (other properties are not).
         skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
-        blocks = [b for b in doc.blocks if b.region != "props" and b.location not in skip]
+        blocks = [b for b in doc.blocks if (b.region != "props" or in_title(b.location))
+                  and b.location not in skip]
         hits = matcher.match(blocks, flowing=flowing(doc.kind))
         found, suggestion = verdicts(marks, hits, authority=options.authority,
                                      derived=options.derived)

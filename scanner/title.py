@@ -33,11 +33,16 @@ ISSUER_FLAG = re.compile(r"^.{2,40}文件$")  # 示例市人民政府文件
 FIELD_WORDS = ("签发人", "份号", "密级", "保密期限", "紧急程度", "抄送", "发文字号")
 
 
+# The text of a slide master or layout (scanner.extract.slides.MASTER) shows on every slide: the
+# deck's furniture (an organisation's name, a mark), never its title.
+MASTER_TEXT = "母版"
+
+
 def document_title(doc: Document, marks: MarkSet) -> str | None:
     """The title of ``doc`` (see the module's note); None when it has none."""
     skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
     text = [b for b in doc.blocks if b.region in TEXT_REGIONS and b.text.strip()
-            and b.location not in skip]
+            and b.location not in skip and not b.location.startswith(MASTER_TEXT)]
     return (gongwen_title(text) or first_heading(text)
             or property_title(doc.meta.get("title")) or first_line(text))
 

@@ -52,16 +52,20 @@ class Checker:
     def __init__(self, path: Path, lines: dict[Path_, int]) -> None:
         self.path, self.lines = path, lines
 
-    def fail(self, at: Path_, zh: str, en: str) -> ConfigError:
-        """The error for the value at ``at``."""
+    def where(self, at: Path_) -> str:
+        """``file:line: key`` of the value at ``at`` (what its errors begin with)."""
         line = 0
         probe = at
         while probe and not line:
             line = self.lines.get(probe, 0)
             probe = probe[:-1]
         where = f"{self.path}:{line}" if line else str(self.path)
-        key = ".".join(str(x) for x in at)
-        return ConfigError(f"{where}: {key}: {zh}", f"{where}: {key}: {en}")
+        return f"{where}: {'.'.join(str(x) for x in at)}"
+
+    def fail(self, at: Path_, zh: str, en: str) -> ConfigError:
+        """The error for the value at ``at``."""
+        where = self.where(at)
+        return ConfigError(f"{where}: {zh}", f"{where}: {en}")
 
     def keys(self, data: Any, allowed: set[str], at: Path_) -> dict[str, Any]:
         """``data`` as a mapping whose keys are all in ``allowed``."""

@@ -24,6 +24,7 @@ from scanner.audit.derivation import (
     Due,
     derived_reason,
     expiry_text,
+    held_text,
     sources_text,
 )
 from scanner.audit.ledger import _clean, _text_cell
@@ -90,6 +91,8 @@ def office_name(office: str, lang: str) -> str:
 def _values(i: int, d: Due, lang: str) -> list[str]:
     row = d.row
     relation = [sources_text(d.inferred, lang)] if d.inferred else []
+    if d.held_by:
+        relation.append(held_text(d.held_by, lang))
     if d.derived:
         relation.append(TEXT["has_derived"].text(lang).format(n=len(d.derived)))
     return [str(i), row.archive_id, row.doc_number, row.title, row.copy_number,

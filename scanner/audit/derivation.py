@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from scanner.names import EXPIRY, INFERRED
+from scanner.names import EXPIRY, INFERRED, mark_text
 
 STATES = EXPIRY  # a listed or derived document's state (scanner.names)
 RUNS_FROM_DATE = ("years", "months", "none")  # the term kinds whose end runs from the date
@@ -36,6 +36,7 @@ class SourceLink:
     mark: str
     expires_on: str
     live: bool
+    copies: bool = False  # its content is reproduced (a copy link), not only cited
 
 
 def sources_of(report: dict[str, Any]) -> tuple[SourceLink, ...]:
@@ -46,9 +47,10 @@ def sources_of(report: dict[str, Any]) -> tuple[SourceLink, ...]:
         if not link.get("level"):
             continue
         rel = str(link.get("relative") or link.get("source") or "")
-        out.setdefault(rel, SourceLink(rel, "".join(str(link.get("mark") or "").split()),
+        out.setdefault(rel, SourceLink(rel, mark_text(link.get("mark")),
                                        str(link.get("expires_on") or ""),
-                                       bool(link.get("live"))))
+                                       bool(link.get("live")),
+                                       link.get("by") in ("copy", "cite+copy")))
     return tuple(out.values())
 
 
@@ -120,12 +122,13 @@ class Due(NamedTuple):
     """One document on the declassification list."""
 
     row: Any  # scanner.audit.ledger.LedgerRow
-    state: str  # expired or due
+    state: str  # expired, due, or held (its own period ends, a source it copies does not)
     zh: str  # why, in Chinese and in English
     en: str
     expires_on: str  # its own 解密 date or the inferred one
     inferred: Inferred | None = None
     derived: tuple[Derived, ...] = ()
+    held_by: tuple[SourceLink, ...] = ()  # the live sources that outlast its own period
 
     def reason(self, lang: str) -> str:
         """The reason in ``lang``."""
@@ -192,11 +195,46 @@ def declassify_rows(rows: Sequence[Any], as_of: dt.date, window_end: dt.date) ->
             zh, en = _own_reason(row, state, as_of) if state in ("expired", "due") else ("", "")
         if state not in ("expired", "due"):
             continue
+        held_by = outlasting(row, end) if guess is None else ()
+        if held_by:
+            state = "held"
+            zh += "；" + held_reason(held_by, "zh")
+            en += "; " + held_reason(held_by, "en")
         derived = tuple(derived_entry(c, as_of, window_end)
                         for c in sorted(children.get(row.relative, ()), key=lambda c: c.relative)
                         if c.relative != row.relative)
-        out.append(Due(row, state, zh, en, end, guess, derived))
+        out.append(Due(row, state, zh, en, end, guess, derived, held_by))
     return out
+
+
+def outlasting(row: Any, end: str) -> tuple[SourceLink, ...]:
+    """The live sources a document copies whose period outlasts ``end`` (its own 解密 date), or
+    whose end is not a date (长期, a condition): the content it reproduces stays classified with
+    them (a source only cited reproduces nothing)."""
+    return tuple(s for s in row.sources
+                 if s.live and s.copies and (not s.expires_on or s.expires_on > end))
+
+
+def held_reason(sources: Sequence[SourceLink], lang: str) -> str:
+    """Why a document whose own period ran out is not to be declassified on it."""
+    if lang == "zh":
+        names = "、".join(f"“{s.relative}”（{s.mark}" + (f"，至 {s.expires_on}）" if s.expires_on
+                                                        else "）") for s in sources)
+        return f"但其内容派生自仍有效的来源{names}：应随来源，不宜解密，并按来源更正标志"
+    names = ", ".join(f"'{s.relative}' ({s.mark}" + (f", until {s.expires_on})" if s.expires_on
+                                                      else ")") for s in sources)
+    return (f"but its content is derived from {names}, still in force: it follows the source, "
+            "is not to be declassified, and its mark should be corrected to the source's")
+
+
+def held_text(sources: Sequence[SourceLink], lang: str) -> str:
+    """The sources that hold a document classified, for the expiry-basis column."""
+    if not sources:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(f"{s.relative}（{s.mark}）" if lang == "zh" else f"{s.relative} ({s.mark})"
+                     for s in sources)
+    return f"随来源：{names}" if lang == "zh" else f"follows its source: {names}"
 
 
 def expiry_text(expires_on: str, inferred: Inferred | bool | None, lang: str) -> str:

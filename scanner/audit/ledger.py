@@ -24,7 +24,8 @@ from scanner.audit.derivation import (
 from scanner.audit.facts import DocFacts
 from scanner.extract.registry import for_path
 from scanner.messages import Msg
-from scanner.names import ORIGIN, code_label, code_labels, level_name, value_name
+from scanner.names import ORIGIN, code_label, code_labels, level_name, mark_text, value_name
+from scanner.report.model import own_level
 
 ACTIONS = {  # (zh, en), in the order they are listed
     "unreadable": Msg("人工查看：文件无法自动读取", "review by hand: the file could not be read"),
@@ -41,7 +42,11 @@ ACTIONS = {  # (zh, en), in the order they are listed
     "NO_BASIS": Msg("核查定密依据", "check the basis for classification"),
     "AUTHORITY_EXCEEDED": Msg("核查定密权限", "check the classification authority"),
     "PERIOD_ABOVE_CATALOG": Msg("核查保密期限", "check the period against the catalogue"),
+    "DERIVED_BELOW_SOURCE": Msg("按来源标注或更正国家秘密标志：派生定密随来源，不随本件期限解密",
+                                "mark it as its source is marked: derived classification follows "
+                                "the source, not this document's own period"),
     "mark": Msg("更正国家秘密标志", "correct the mark"),
+    "mark_add": Msg("标注国家秘密标志", "add the mark"),
     "keep": Msg("继续保密，按期复核", "keep classified; review on schedule"),
     "none": Msg("无需处理", "nothing to do"),
 }
@@ -163,7 +168,7 @@ def basis_of(report: dict[str, Any]) -> str:
     titles = {h["item"]: h.get("title") or "" for h in report.get("hits") or []}
     item = (report.get("suggested_marking") or {}).get("item")
     if not item and hits:
-        level = report.get("classification")
+        level = own_level(report)
         item = next((h["item"] for h in hits if h.get("level") == level), hits[0]["item"])
     if not item:
         return ""
@@ -175,7 +180,7 @@ def origin_of(report: dict[str, Any], facts: DocFacts | None, derived: bool) -> 
     text says so (派生自…, 定密依据：派生…, a 派生 mark), a derived finding names a source or
     its links derive it from a classified source;
     ``original`` for any other marked document; '' for an unmarked one."""
-    if not report.get("classification"):
+    if not own_level(report):
         return ""
     mark = report.get("marking") or {}
     codes = {f["code"] for f in report.get("findings") or []}
@@ -199,18 +204,19 @@ def ledger_row(report: dict[str, Any], facts: DocFacts | None = None, *,
     if status != "ok":
         actions.append("needs_ocr" if status == "needs_ocr" else "unreadable")
     actions += [c for c in codes if c in ACTIONS]
+    if "DERIVED_BELOW_SOURCE" in codes:  # a live source outlasts it: not declassified on its own
+        actions = [a for a in actions if a not in ("EXPIRED", "EXPIRY_SOON")]
     if any(f["severity"] == "error" and f["code"] not in MARK_ACTION_SKIP for f in findings):
-        actions.append("mark")
+        actions.append("mark" if mark else "mark_add")
     if not actions:
-        actions.append("keep" if report.get("classification") else "none")
+        actions.append("keep" if own_level(report) else "none")
     source = report["source"]
     return LedgerRow(
         relative=source.get("relative") or source["path"], path=source["path"],
         title=report.get("title") or "", doc_number=report.get("doc_number") or "",
-        date=report.get("document_date") or "", level=report.get("classification") or "",
+        date=report.get("document_date") or "", level=own_level(report) or "",
         # spaces dropped: a PDF's text layer invents them (MARK_SPACING reports real ones)
-        mark="".join((mark.get("raw") or "").split()),
-        term="".join((mark.get("term_raw") or "").split()),
+        mark=mark_text(mark.get("raw")), term=mark_text(mark.get("term_raw")),
         term_kind=mark.get("term_kind") or "", expires_on=report.get("expires_on") or "",
         scope=report.get("scope") or "", copy_number=report.get("copy_number") or "",
         status=status, verdict=report.get("verdict") or status,

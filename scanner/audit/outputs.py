@@ -26,6 +26,7 @@ from scanner.audit.derivation import (
     STATES,
     declassify_rows,
     derived_text,
+    held_text,
     sources_text,
 )
 from scanner.audit.ledger import LedgerRow, csv_safe, ledger_csv, ledger_xlsx
@@ -65,7 +66,8 @@ def declassify_csv(rows: Sequence[LedgerRow], as_of: dt.date, window_end: dt.dat
         writer.writerow([csv_safe(v) for v in (
             row.relative, row.title, row.doc_number, row.copy_number,
             level_name(row.level, lang), row.mark, row.date, d.expires_on,
-            STATES[d.state].text(lang), d.reason(lang), sources_text(d.inferred, lang),
+            STATES[d.state].text(lang), d.reason(lang),
+            sources_text(d.inferred, lang) or held_text(d.held_by, lang),
             derived_text(d.derived, lang))])
     return ("\ufeff" + buf.getvalue()).encode("utf-8", "backslashreplace")
 

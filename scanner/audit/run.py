@@ -34,12 +34,12 @@ from scanner.decisions import Decisions
 from scanner.derived.archive import LinkRow, run_stage
 from scanner.derived.index import Writer
 from scanner.derived.join import Runner, dask_runner, local_runner
-from scanner.fsutil import remove_stale_temporaries
+from scanner.fsutil import is_within, remove_stale_temporaries
 from scanner.messages import Msg
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, pack_json, write_rendered, write_report
-from scanner.report.outputs import main_suffix
-from scanner.report.write import make_output_dir, write_output
+from scanner.report.outputs import FILE_OUTPUTS, main_suffix
+from scanner.report.write import make_output_dir, remove_rendered, write_output
 from scanner.walk import Entry, WalkStats, entry_report, walk
 from scanner.workers.pool import Executor, Policy, ProcessPool
 from scanner.workers.task import Job, Result, Task
@@ -75,6 +75,7 @@ class AuditResult:
     files: int = 0
     processed: int = 0
     reused: int = 0
+    removed: int = 0  # files gone from the archive whose reports were removed
     temporary: int = 0
     outputs_written: bool = False
     seconds: float = 0.0
@@ -201,25 +202,9 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     try:
         for d in a.decisions or ():  # imported: the review app shows them
             db.save_decision(d)
-        stats = WalkStats()
         known = db.known()
-        todo: list[Task] = []  # only what must be processed, as plain strings
-        order: list[str] = []
-        for entry in walk(roots, a.out, stats, a.options.limits):  # no list of every entry
-            path = entry.name
-            order.append(path)
-            if entry.broken:
-                _record_broken(db, entry, a.options, out, key)
-                continue
-            row = known.get(path)
-            if (row is not None and row.key == key and row.relative == entry.relative
-                    and _stat(entry.path) == (row.size, row.mtime_ns)
-                    and _report_file(reports_dir, entry.relative, a.formats).exists()):
-                result.reused += 1
-                continue
-            todo.append(Task.of(entry))
-        result.files = len(order)
-        result.temporary = stats.temporary
+        order, relatives, todo = _survey(db, known, a, out, key=key, result=result)
+        result.removed = _remove_gone(known, set(order), relatives, reports_dir, roots)
         db.flush()
         if todo:
             remove_stale_temporaries(reports_dir)  # reports a killed run left half-written
@@ -242,6 +227,54 @@ def run_audit(a: AuditOptions, *, stdout: TextIO | None = None,
     result.seconds = time.perf_counter() - started
     print(closing_line(result, a), file=stdout)
     return result
+
+
+def _survey(db: AuditDB, known: dict[str, FileRow], a: AuditOptions, out: OutputOptions, *,
+            key: str, result: AuditResult) -> tuple[list[str], set[str], list[Task]]:
+    """Walk the archives: every file's path in order, their places under the report folder, and
+    the files to process (the others' results are reused; a broken entry is recorded here)."""
+    assert out.out is not None
+    stats = WalkStats()
+    todo: list[Task] = []  # only what must be processed, as plain strings
+    order: list[str] = []
+    relatives: set[str] = set()
+    for entry in walk(list(a.roots), a.out, stats, a.options.limits):  # no list of every entry
+        path = entry.name
+        order.append(path)
+        relatives.add(entry.relative)
+        if entry.broken:
+            _record_broken(db, entry, a.options, out, key)
+            continue
+        row = known.get(path)
+        if (row is not None and row.key == key and row.relative == entry.relative
+                and _stat(entry.path) == (row.size, row.mtime_ns)
+                and _report_file(out.out, entry.relative, a.formats).exists()):
+            result.reused += 1
+            continue
+        todo.append(Task.of(entry))
+    result.files = len(order)
+    result.temporary = stats.temporary
+    return order, relatives, todo
+
+
+def _remove_gone(known: dict[str, FileRow], found: set[str], relatives: set[str],
+                 reports: Path, roots: list[Path]) -> int:
+    """Remove the reports of files recorded by an earlier run and no longer in the archive (as
+    the ledger leaves them out): only the report files the audit writes, at their place under
+    ``reports``, never one a file found now has there, never anything in the archive. Their rows
+    stay in the database. Returns how many files' reports were removed."""
+    suffixes = [o.suffix for o in FILE_OUTPUTS.values()]
+    removed = 0
+    for path, row in known.items():
+        if path in found or row.relative in relatives or not row.relative:
+            continue
+        target = reports / row.relative
+        if not any(os.path.lexists(f"{target}{suffix}") for suffix in suffixes):
+            continue  # removed by an earlier run (the row stays)
+        if any(is_within(target, root) for root in roots):
+            continue
+        removed += remove_rendered(reports, row.relative, suffixes)
+    return removed
 
 
 def _outputs(db: AuditDB, known: dict[str, FileRow], order: list[str], a: AuditOptions, *,
@@ -372,6 +405,8 @@ NOT_READ = Msg("；{n} 个文件未能读取（{parts}），退出码为 3",
 NOT_READ_PARTS = {"unreadable": Msg("无法读取 {n}", "unreadable {n}"),
                   "unsupported": Msg("不支持的格式 {n}", "unsupported format {n}"),
                   "needs_ocr": Msg("需 OCR {n}", "needing OCR {n}")}
+REMOVED = Msg("，删除已不在档案中的文件的报告 {n}", ", reports of files no longer in the archive "
+              "removed {n}")
 NO_CATALOG = Msg("；未使用保密事项目录：内容未与任何保密事项范围比对",
                  "; no catalogue used: content not checked against any catalogue (保密事项范围)")
 
@@ -379,12 +414,14 @@ NO_CATALOG = Msg("；未使用保密事项目录：内容未与任何保密事�
 def closing_line(r: AuditResult, a: AuditOptions) -> str:
     """The summary printed at the end: the counts, why the exit code is 3 when it is, and that
     no catalogue was used when none was."""
+    removed = REMOVED.format(n=r.removed).text(a.lang) if r.removed else ""
     if a.lang == "zh":
-        line = (f"审核完成：共 {r.files} 个文件，本次处理 {r.processed}，沿用上次结果 {r.reused}，"
-                f"跳过临时/锁定文件 {r.temporary}，用时 {r.seconds:.1f} 秒；输出目录 {a.out}")
+        line = (f"审核完成：共 {r.files} 个文件，本次处理 {r.processed}，沿用上次结果 {r.reused}"
+                f"{removed}，跳过临时/锁定文件 {r.temporary}，用时 {r.seconds:.1f} 秒；"
+                f"输出目录 {a.out}")
     else:
-        line = (f"audit finished: {r.files} files, processed {r.processed}, reused {r.reused}, "
-                f"lock/temporary files skipped {r.temporary}, {r.seconds:.1f} s; "
+        line = (f"audit finished: {r.files} files, processed {r.processed}, reused {r.reused}"
+                f"{removed}, lock/temporary files skipped {r.temporary}, {r.seconds:.1f} s; "
                 f"outputs in {a.out}")
     if r.unreadable:
         sep = "，" if a.lang == "zh" else ", "

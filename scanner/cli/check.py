@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scanner import catalogs
+from scanner.cli.options import against as open_against
 from scanner.cli.options import decisions, scan_options
 from scanner.cli.scan import finding_line, verdict_line
 from scanner.containers import SEP
@@ -84,7 +85,7 @@ def command(args: argparse.Namespace) -> int:
     options = scan_options(args)
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
-    against = Against(args.against) if args.against is not None else None
+    against = open_against(args)
     try:
         return run_check(args.files, options, out, args.fail_on, quiet=args.quiet,
                          decisions=decisions(args), against=against)

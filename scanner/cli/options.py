@@ -1,5 +1,5 @@
 """Turning parsed arguments into the values the commands run with (scan settings, limits,
-catalogues)."""
+catalogues, the audit drafts are checked against)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from scanner import catalogs
 from scanner.cli.parser import build_parser
 from scanner.decisions import Decisions
 from scanner.decisions import load as load_decisions
+from scanner.derived.against import Against
+from scanner.errors import ConfigError
 from scanner.limits import Limits
 from scanner.pipeline import ScanOptions
 
@@ -49,3 +51,27 @@ def decisions(args: argparse.Namespace) -> Decisions | None:
     """The reviewers' decisions of ``--decisions`` (None without)."""
     path = getattr(args, "decisions", None)
     return load_decisions(path) if path is not None else None
+
+
+def against(args: argparse.Namespace) -> Against | None:
+    """The audit drafts are checked against (``--against``, or ``reference`` in ``dingmi.yaml``),
+    opened read-only; None without one. A folder that is missing or holds no derived index is a
+    usage error (exit 2) naming where it was given: ``dingmi.yaml``, its line and the key."""
+    folder = getattr(args, "against", None)
+    if folder is None:
+        return None
+    try:
+        return Against(folder)
+    except ConfigError as exc:
+        place = getattr(args, "against_place", None)
+        if place is None:  # given on the command line
+            raise
+        raise ConfigError(f"{place}: {exc.message_zh}", f"{place}: {exc.message_en}") from None
+
+
+def check_against(args: argparse.Namespace) -> None:
+    """Raise at start-up (as :func:`against`) unless the audit to check against, if any, holds
+    a derived index; nothing is kept open."""
+    found = against(args)
+    if found is not None:
+        found.close()

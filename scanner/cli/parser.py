@@ -96,8 +96,19 @@ def _rules_options(p: argparse.ArgumentParser) -> None:
                    help="文件为派生定密，不检查权限 / derived classification: skip authority")
 
 
+class _Against(argparse.Action):
+    """``--against``: the folder, given on the command line (not by ``reference`` in
+    ``dingmi.yaml``, whose place ``against_place`` names)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.against_place = None
+
+
 def _against_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--against", type=Path, default=None, metavar="AUDIT_DIR",
+    p.set_defaults(against_place=None)  # ``dingmi.yaml:LINE: reference`` when it comes from there
+    p.add_argument("--against", type=Path, default=None, metavar="AUDIT_DIR", action=_Against,
                    help="对照审核输出目录的派生索引检查（只读；默认 dingmi.yaml 的 reference）/ "
                         "check against the derived index of an audit's output folder "
                         "(read-only; default: reference in dingmi.yaml): sources copied or "
@@ -375,4 +386,6 @@ def _apply(settings: Settings, leaves: dict[str, argparse.ArgumentParser]) -> No
         dests = {a.dest for a in leaf._actions} | {"config_catalogs"}
         values = {k: v for k, v in settings.values.items() if k in dests
                   and not (name == "audit" and k in AUDIT_OWN)}
+        if "against" in values:
+            values["against_place"] = settings.places.get("against")
         leaf.set_defaults(**values)

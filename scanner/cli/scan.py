@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from scanner import catalogs, progress_seconds
+from scanner.cli.options import against as open_against
 from scanner.cli.options import decisions, scan_options
 from scanner.decisions import Decisions
 from scanner.derived.against import Against
 from scanner.messages import Msg, printable
-from scanner.names import code_label, place, value_name
+from scanner.names import code_label, mark_text, place, value_name
 from scanner.outcome import exit_code, of_report
 from scanner.pipeline import ScanOptions
 from scanner.report import OutputOptions, check_out_dir, write_rendered, write_report
+from scanner.report.model import own_level
 from scanner.report.outputs import render_files
 from scanner.report.write import make_output_dir
 from scanner.walk import Entry, WalkStats, entry_report, walk
@@ -63,8 +65,8 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     if r["status"] != "ok":
         return f"{head}  {r['reason_zh'] if lang == 'zh' else r['reason_en']}"
     marking = r["marking"] or {}
-    mark = marking.get("raw") or NO_MARK.text(lang)
-    term = marking.get("term_raw")
+    mark = mark_text(marking.get("raw")) or NO_MARK.text(lang)
+    term = mark_text(marking.get("term_raw"))
     if marking.get("raw") and term and term not in mark:  # 密级：机密 with its 保密期限 field
         mark = f"{mark}，{'保密期限' if lang == 'zh' else 'term'}：{term}"
     codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)
@@ -154,7 +156,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
     def done(r: dict[str, Any]) -> None:
         reports.append(r)
         progress.tick()
-        if not quiet and (r["verdict"] != "clean" or r["classification"]):
+        if not quiet and (r["verdict"] != "clean" or own_level(r)):
             progress.clear()
             print(verdict_line(r, r["source"]["relative"], out.lang), file=stdout, flush=True)
 
@@ -187,7 +189,7 @@ def run_scan(roots: list[Path], options: ScanOptions, out: OutputOptions, *, qui
 def summary(reports: list[dict[str, Any]], stats: WalkStats, out: OutputOptions) -> str:
     """The closing line of a scan."""
     return SUMMARY.format(
-        n=len(reports), marked=sum(1 for r in reports if r["classification"]),
+        n=len(reports), marked=sum(1 for r in reports if own_level(r)),
         errors=sum(1 for r in reports if r["verdict"] == "error"),
         unread=sum(1 for r in reports if r["status"] == "unreadable"),
         unsupported=sum(1 for r in reports if r["status"] == "unsupported"),
@@ -201,7 +203,7 @@ def command(args: argparse.Namespace) -> int:
     catalogs.matcher(options.catalogs)  # load now: a bad catalogue is a usage error (2)
     out = OutputOptions(args.out, args.formats, args.lang, args.redact)
     isolation = Isolation(args.jobs, args.timeout, args.memory_mb or None)
-    against = Against(args.against) if args.against is not None else None
+    against = open_against(args)
     try:
         reports = run_scan(args.paths, options, out, quiet=args.quiet, isolation=isolation,
                            decisions=decisions(args), against=against)

@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from scanner import catalogs
-from scanner.cli.options import decisions, scan_options
+from scanner.cli.options import check_against, decisions, scan_options
 from scanner.decisions import dump
-from scanner.derived.against import check_folder
 from scanner.errors import ConfigError, OutputError
 from scanner.fsutil import write_atomic
 from scanner.messages import Msg
@@ -56,8 +55,7 @@ def command(args: argparse.Namespace, stdout: TextIO | None = None) -> int:
     options = scan_options(args)
     matcher = catalogs.matcher(options.catalogs)  # a bad catalogue is a usage error (2), now
     described = tuple(catalog_view(c) for c in (matcher.catalogs if matcher else ()))
-    if args.against is not None:
-        check_folder(args.against)  # a missing or unbuilt index is a usage error (2), now
+    check_against(args)  # a missing or unbuilt index is a usage error (2), now
     audit = None
     if args.command == "review":
         audit = AuditStore(args.audit_dir)

@@ -6,7 +6,7 @@ import argparse
 import signal
 import threading
 
-from scanner.derived.against import check_folder
+from scanner.cli.options import check_against
 from scanner.watch import config as watch_config
 from scanner.watch.watcher import Watcher
 
@@ -22,8 +22,7 @@ def command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     config = watch_config.load(args.config)  # a bad catalogue is a usage error, at start
+    check_against(args)  # a missing or unbuilt index is a usage error, at start
     against = getattr(args, "against", None)
-    if against is not None:
-        check_folder(against)  # a missing or unbuilt index is a usage error, at start
     return Watcher(config, stop, log_excerpts=args.log_excerpts, lang=args.lang,
                    against=against).run()

@@ -15,12 +15,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from scanner.derived.index import Reader, facts_of, meta_of
+from scanner.derived.index import METHOD, Reader, facts_of, meta_of
 from scanner.derived.stage import Sides, blocks_of, derive, draft_of, merge
 from scanner.errors import ConfigError
 from scanner.messages import Msg
 from scanner.names import LINKS as LINK_BY
-from scanner.names import place
+from scanner.names import mark_text, place_range
+from scanner.report.model import classification_text, shown_levels
 
 DB_NAME = "audit.sqlite"
 NO_AUDIT = Msg("“{where}”不是审核输出目录或尚未建立派生索引（请先运行 dingmi audit）",
@@ -31,6 +32,14 @@ LINK = Msg("    来源 {relative}（{mark}）：{by_zh}，共享段落覆盖本�
            "document")
 PASSAGE = Msg("      本文件 {here} “{excerpt}” ⇄ 来源 {there}",
               "      here {here} '{excerpt}' ⇄ source {there}")
+STALE = Msg("“{where}”的派生索引由另一版本的 dingmi 建立（方法 {had}，本版本为 {now}），"
+            "不能直接使用：请再次运行 dingmi audit，它会由已存的文本重建索引",
+            "the derived index in '{where}' was built by another version of dingmi (method {had}, "
+            "this version uses {now}) and cannot be used as it is: run dingmi audit again, which "
+            "rebuilds it from the stored texts")
+MISSING = Msg("“{where}”不是审核输出目录：该路径不存在（请先运行 dingmi audit，或给出其输出目录）",
+              "'{where}' is not an audit output folder: it does not exist (run dingmi audit "
+              "first, or name its output folder)")
 SIDES_KEPT = 256  # sources' texts kept in memory between drafts
 BY = {k: (m.zh, m.en) for k, m in LINK_BY.items()}  # the names in scanner.names
 
@@ -40,17 +49,23 @@ class Against:
 
     def __init__(self, folder: Path) -> None:
         db = folder / DB_NAME
+        if not folder.exists():
+            raise ConfigError(*MISSING.format(where=str(folder)))
         missing = ConfigError(*NO_AUDIT.format(where=str(folder)))
         if not db.is_file():
             raise missing
         try:
             self.reader = Reader.open(db)
             ok = self.reader.has_index()
+            method = self.reader.method() if ok else None
         except sqlite3.Error:
             raise missing from None
         if not ok:
             self.reader.close()
             raise missing
+        if method != METHOD:
+            self.reader.close()
+            raise ConfigError(*STALE.format(where=str(folder), had=method or 1, now=METHOD))
         self.documents = self.reader.count()
         self.sides = Sides()
         self.version = self._version()
@@ -91,17 +106,22 @@ class Against:
 
 
 def link_lines(report: dict[str, Any], lang: str) -> list[str]:
-    """Lines naming each source, its mark and the shared passages (each place in words)."""
+    """Lines naming each source, its mark and the shared passages (each place in words), then,
+    when passages of a source are quoted, the classification of what was shown (the report's)."""
     out: list[str] = []
     for link in report.get("links", []):
         by = BY.get(link["by"], (link["by"], link["by"]))
-        mark = link["mark"] or ("未标密级" if lang == "zh" else "unmarked")
+        mark = mark_text(link["mark"]) or ("未标密级" if lang == "zh" else "unmarked")
         out.append(LINK.format(relative=link["relative"], mark=mark, by_zh=by[0], by_en=by[1],
                                share=link["share"]).text(lang))
         for p in link["passages"][:3]:
-            out.append(PASSAGE.format(here=place(p["here"]["location"], lang),
-                                      excerpt=p["here"]["excerpt"] or "…",
-                                      there=place(p["there"]["location"], lang)).text(lang))
+            here, there = p["here"], p["there"]
+            out.append(PASSAGE.format(
+                here=place_range(here["location"], here.get("end"), lang),
+                excerpt=here["excerpt"] or "…",
+                there=place_range(there["location"], there.get("end"), lang)).text(lang))
+    if shown_levels(report):
+        out.append(f"    {classification_text(report, lang)}")
     return out
 
 

@@ -85,20 +85,46 @@ OWN_LINE_REST = 6  # characters besides the 文号 on its own line (签发人：
 OWN_LEAD = 15  # blocks a document's own 文号 is looked for in when no title is found
 
 
-def own_number_in(blocks: Sequence[str], first: int = OWN_LEAD) -> NumberKey | None:
+BELOW_TITLE = 2  # blocks below the title a 纪要's or 简报's own 文号 may stand in
+
+
+def own_number_in(blocks: Sequence[str], first: int = OWN_LEAD,
+                  title: int | None = None) -> NumberKey | None:
     """A document's own 文号: one standing on a line of its own among the first ``first`` blocks
     (those above the title: a 文号 below it — a compilation's 《source》（文号） broken across
     a PDF's lines — is a citation; a short line that cites another document's 文号 in a
-    sentence is not its own either)."""
+    sentence is not its own either). Failing that, a bare 文号 line (not in brackets) right
+    below the title at block ``title``: a 会议纪要 or 简报 puts its number under its name."""
     for text in blocks[:first]:
-        found = numbers_in(text)
-        if not found:
-            continue
-        key, (s, e) = found[0]
-        folded = _fold(text)
-        rest = folded[:s] + folded[e:]
-        if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") <= OWN_LINE_REST:
+        key = _alone(text)
+        if key is not None:
             return key
+    if title is not None:
+        for text in blocks[title + 1:title + 1 + BELOW_TITLE]:
+            key = _alone(text, bare=True)
+            if key is not None:
+                return key
+            if not _TITLE_GOES_ON.match(_fold(text).strip()):
+                break  # not the rest of a title broken across lines: the body begins
+    return None
+
+
+_TITLE_GOES_ON = re.compile(r"^[^，。、：；:;,《》（）()\[\]【】〔〕]{1,30}$")
+
+
+def _alone(text: str, *, bare: bool = False) -> NumberKey | None:
+    """The 文号 of a line that holds little else (签发人：张三 at most; with ``bare``, nothing but
+    the 文号: no bracket around it, as a compilation writes its source's （文号）)."""
+    found = numbers_in(text)
+    if not found:
+        return None
+    key, (s, e) = found[0]
+    folded = _fold(text)
+    rest = folded[:s] + folded[e:]
+    if bare:
+        return key if not any(ch.isalnum() or ch in "()（）[]【】" for ch in rest) else None
+    if sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") <= OWN_LINE_REST:
+        return key
     return None
 
 

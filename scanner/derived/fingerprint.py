@@ -46,8 +46,27 @@ DOC_NO = re.compile(r"[\u4e00-\u9fff]{0,12}[〔\[(（【]\s*(?:19|20)\d{2}\s*[�
 BOOK = re.compile(r"《[^《》]{1,80}》")
 STRUCTURAL = re.compile(
     r"^(抄送|分送|抄报|主送|报送)[:：]|印发$|^[（(]?(此件|本件)?(发至|印发至|分发至).{0,30}[）)]?$"
-    r"|^知悉范围[:：]|^.{2,60}[:：]$"
-    r"|^.{0,30}(国家秘密|涉密|秘密文件).{0,40}(妥善保管|不得|严禁|清退|销毁|追究).{0,60}$")
+    r"|^知悉范围[:：]|^.{2,60}[:：]$")
+# A standard secrecy reminder (本件涉及国家秘密，不得翻印…): left out when it starts a sentence; a
+# PDF line that continues the line before it (…试验数据统一 / 存储在专用涉密计算机上…不得带离…)
+# is the middle of a paragraph, not a reminder.
+REMINDER = re.compile(
+    r"^.{0,30}(国家秘密|涉密|秘密文件).{0,40}(妥善保管|不得|严禁|清退|销毁|追究).{0,60}$")
+FULL_LINE = 16  # characters of a line that a PDF wrapped at the margin, at the least
+_CONTINUED = re.compile(r"[\w，、,“‘《（(-]$")
+
+
+def is_structural(texts: Sequence[str], k: int) -> bool:
+    """Whether block ``k`` of ``texts`` (folded) is a structural line or a standalone reminder."""
+    text = texts[k].strip()
+    if STRUCTURAL.search(text):
+        return True
+    if not REMINDER.search(text):
+        return False
+    before = texts[k - 1].strip() if k > 0 else ""
+    # the line before runs on into this one: it ends mid-sentence and is a full line (a date, a
+    # signature or a heading above a reminder is short)
+    return not (_CONTINUED.search(before) and len(before) >= max(FULL_LINE, 0.8 * len(text)))
 # The quotation itself: “…”, or (as PDF text often has it) its opening mark moved further on
 # (to the end of a line), as long as a closing mark ends it within a few lines.
 _QUOTED = r"[:：，,]?\s*(?:“[^”]{2,1200}”|[^“”。\n]{2,80}\s*“+\s*[^“”]{0,400}”)"
@@ -121,7 +140,7 @@ def normalize_reference(blocks: Sequence[str]) -> Normal:
     masks = _masked(folded)
     for b in range(start, len(blocks)):
         text = folded[b - start]
-        if STRUCTURAL.search(text.strip()):
+        if is_structural(folded, b - start):
             if chars and chars[-1] != BREAK:
                 chars.append(BREAK)
                 where.append(b)
@@ -177,9 +196,10 @@ def normalize_blocks(blocks: Sequence[str]) -> Normal:
     cuts: list[tuple[int, int, int]] = []  # (where, block, offset) of each part left out
     structural = [False] * len(body)
     at = starts.tolist()
+    lines = [folded[at[k]:at[k] + len(raw)] for k, raw in enumerate(body)]
     for k, raw in enumerate(body):
         s = at[k]
-        if STRUCTURAL.search(folded[s:s + len(raw)].strip()):
+        if is_structural(lines, k):
             keep[s:s + len(raw)] = False
             cuts.append((s, start + k, 0))
             structural[k] = True

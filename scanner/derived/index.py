@@ -10,7 +10,11 @@ Four tables beside the audit's own (:mod:`scanner.audit.db`):
 - ``derived_pending``: the facts the workers computed for new texts, until the stage indexes them;
 - ``derived_meta``: one row per path: the content it holds and its mark as the report read it
   (level, mark, period in months as written, 解密 date, cancelled) and whether a catalogue item
-  matched it.
+  matched it;
+- ``derived_method``: the :data:`METHOD` the index was built with. Normalizing a text, choosing
+  its fingerprints or reading its own 文号 differently makes an index of another method disagree
+  with a text read now: the next audit builds it again from the stored texts, and ``--against``
+  refuses it until then.
 
 The audit writes them (:mod:`.stage`); ``check --against`` opens the file read-only
 (:class:`Reader`) and never writes.
@@ -31,6 +35,8 @@ from typing import Any
 from markers.models import STATUTORY_MAX_YEARS
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, fingerprints, normalize_blocks, title_index
+from scanner.names import mark_text
+from scanner.report.model import own_level
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS derived_docs (
@@ -70,7 +76,14 @@ CREATE TABLE IF NOT EXISTS derived_pending (
     sha256 TEXT PRIMARY KEY,
     data BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS derived_method (
+    version INTEGER NOT NULL
+);
 """
+# The method the index is built with: raised whenever what a text gives the index changes (its
+# normalization, fingerprints, own 文号, title or citations). 2: a 纪要's own 文号 below its title;
+# a PDF line in a paragraph is not a secrecy reminder.
+METHOD = 2
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
 INSERT_BATCH = 200_000  # fingerprints inserted at once, sorted (about 200 documents of 10 pages)
@@ -105,7 +118,7 @@ def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Fact
     """The facts of a document from its blocks' texts and its report."""
     normal = normalize_blocks(blocks)
     t = title_index(blocks)
-    number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD)
+    number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD, title=t)
     title = report.get("title")
     if not title:
         t = title_index(blocks)
@@ -204,8 +217,9 @@ class Meta:
 def meta_of(path: str, relative: str, sha256: str, report: dict[str, Any]) -> Meta:
     """The mark facts of one report."""
     m = report.get("marking")
-    return Meta(path, relative, sha256, report.get("classification"),
-                (m or {}).get("raw"), months_of(m), report.get("expires_on"),
+    raw = (m or {}).get("raw")
+    return Meta(path, relative, sha256, own_level(report),
+                mark_text(raw) if raw else raw, months_of(m), report.get("expires_on"),
                 bool((m or {}).get("cancelled")), len(report.get("hits") or []))
 
 
@@ -259,6 +273,15 @@ class Reader:
         names = {r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE name IN ('derived_docs', 'derived_fp_doc')")}
         return names == {"derived_docs"}
+
+    def method(self) -> int | None:
+        """The method the index was built with (None: none recorded, an index made before the
+        method was recorded)."""
+        try:
+            row = self.conn.execute("SELECT MAX(version) FROM derived_method").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return int(row[0]) if row and row[0] is not None else None
 
     def count(self) -> int:
         """Documents (contents) indexed."""
@@ -320,7 +343,8 @@ class Reader:
         """The paths holding a content, with their marks."""
         rows = self.conn.execute(f"SELECT {_META_COLS} FROM derived_meta WHERE sha256=? "
                                  "ORDER BY path", (sha256,)).fetchall()
-        return [Meta(_s(r[0]), _s(r[1]), r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8])
+        return [Meta(_s(r[0]), _s(r[1]), r[2], r[3], mark_text(r[4]) if r[4] else r[4], r[5],
+                     r[6], bool(r[7]), r[8])
                 for r in rows]
 
 
@@ -331,10 +355,19 @@ class Writer(Reader):
         super().__init__(conn)
         old = conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND "
                            "name='derived_fp_doc'").fetchone()
-        if old:  # the first layout (a row id and two indexes): indexed again from the texts
-            conn.executescript("DROP TABLE derived_fp; DROP TABLE derived_docs; "
-                               "DROP TABLE derived_meta;")
+        built = conn.execute("SELECT 1 FROM sqlite_master WHERE name='derived_docs'").fetchone()
+        if old or (built and self.method() != METHOD):
+            # the first layout (a row id and two indexes), or another method: indexed again from
+            # the stored texts
+            conn.executescript("DROP TABLE IF EXISTS derived_fp; DROP TABLE derived_docs; "
+                               "DROP TABLE IF EXISTS derived_meta; "
+                               "DROP TABLE IF EXISTS derived_pending; "
+                               "DROP TABLE IF EXISTS derived_method;")
         conn.executescript(SCHEMA)
+        if self.method() != METHOD:
+            conn.execute("DELETE FROM derived_method")
+            conn.execute("INSERT INTO derived_method (version) VALUES (?)", (METHOD,))
+            conn.commit()
         self._rows: list[tuple[int, int, int]] = []  # fingerprints added, not yet inserted
 
     def add(self, f: Facts | Packed) -> None:

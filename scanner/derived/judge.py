@@ -46,6 +46,29 @@ def _top(sources: Sequence[Source]) -> tuple[int, int | None]:
     return rank, max(months) if months else None
 
 
+def _setting(sources: Sequence[Source]) -> Source:
+    """The source whose mark sets what a document derived from ``sources`` carries: the highest
+    level, and at it the longest period as written (长期 the longest)."""
+    return max(sources, key=lambda s: (_rank(s.meta), s.meta.months if s.meta.months is not None
+                                       else -1))
+
+
+def _clean(mark: str | None) -> str:
+    return "".join((mark or "").split())  # (a PDF's text layer puts spaces in a mark)
+
+
+def suggested(findings: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The mark a document found below its source should carry (its source's), in the shape of
+    a report's ``suggested_marking``; None when it is not below a source."""
+    for f in findings:
+        if f["code"] == "DERIVED_BELOW_SOURCE" and f.get("suggested"):
+            want = f["suggested"]
+            return {"level": want["level"], "term": None, "scope": None, "item": None,
+                    "catalog": None, "text": want["mark"], "basis_found": False,
+                    "source": want["source"]}
+    return None
+
+
 def judge(own: Meta, sources: Sequence[Source], as_of: str) -> list[dict[str, Any]]:
     """The derived-classification findings of one document (JSON-ready, tagged with
     ``stage: derived``)."""
@@ -64,9 +87,11 @@ def judge(own: Meta, sources: Sequence[Source], as_of: str) -> list[dict[str, An
             mine == rank and months is not None and own.months is not None
             and own.months < months)
         if lower:
+            want = _setting(copied)
             out.append(make("DERIVED_BELOW_SOURCE", None, ev, **_names(copied),
                             own_zh=f"标为“{own_mark}”" if own.level else "未标密级",
-                            own_en=f"marked '{own_mark}'" if own.level else "unmarked"))
+                            own_en=f"marked '{own_mark}'" if own.level else "unmarked",
+                            want=_clean(want.meta.mark)))
     if live and own.level is not None and not own.cancelled and not out and own.hits == 0:
         rank, months = _top(live)
         mine = _rank(own)
@@ -76,4 +101,10 @@ def judge(own: Meta, sources: Sequence[Source], as_of: str) -> list[dict[str, An
                             **_names(live)))
     if not live and own.level is not None and not own.cancelled:
         out.append(make("SOURCE_DECLASSIFIED", None, ev, own=own_mark, **_names(marked)))
-    return [{**finding_json(f), "stage": STAGE} for f in out]
+    found = [{**finding_json(f), "stage": STAGE} for f in out]
+    for f in found:
+        if f["code"] == "DERIVED_BELOW_SOURCE":
+            top = _setting(copied)
+            f["suggested"] = {"level": top.meta.level, "mark": _clean(top.meta.mark),
+                              "source": top.meta.relative}
+    return found

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scanner.derived import cite
-from scanner.derived.fingerprint import BREAK, GUARANTEE, K, W
+from scanner.derived.fingerprint import BREAK, GUARANTEE, K, Normal, W
 from scanner.derived.index import DocRow, Reader
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
@@ -185,21 +185,51 @@ def _own_run(runs: list[range], boiler: bytearray) -> int:
     return best
 
 
-def _align(a: str, b: str, i: int, j: int, boiler: bytearray) -> tuple[Passage | None, int]:
-    """The passage around the shared k-gram at ``a[i:]`` and ``b[j:]`` if it counts (and where
-    the alignment ended in ``a``): enough
-    matching characters outside boilerplate (``boiler`` marks it in ``a``), few edits, and one
-    exact run outside boilerplate at least as long as the guarantee threshold."""
+def _align(here: Normal, there: Normal, i: int, j: int,
+           boiler: bytearray) -> tuple[Passage | None, int]:
+    """The passage around the shared k-gram at ``here.text[i:]`` and ``there.text[j:]`` if it
+    counts (and where the alignment ended here): enough matching characters outside boilerplate
+    (``boiler`` marks it here), few edits, and one exact run outside boilerplate at least as long
+    as the guarantee threshold; a stray piece at either end (:func:`_stray`) is no part of it."""
+    a, b = here.text, there.text
     ra, rb, re_, rr = _extend(a, b, i, j, 1)
     la, lb, le, lr = _extend(a, b, i - 1, j - 1, -1) if i and j else (0, 0, 0, [])
-    runs = rr + lr
+    front = _stray(here, there, i - la, j - lb, step=1, limit=i + ra)
+    back = _stray(here, there, i + ra - 1, j + rb - 1, step=-1, limit=i - la + front - 1)
+    first, stop = i - la + front, i + ra - back
+    runs = [range(max(r.start, first), min(r.stop, stop)) for r in rr + lr]
     edits = re_ + le
     matched = sum(1 for r in runs for x in r if not boiler[x])
     if (matched < SHORT_PASSAGE or edits * EDIT_EVERY > matched
             or _own_run(runs, boiler) < GUARANTEE):
         return None, i + ra
-    return Passage((i - la, i + ra), (j - lb, j + rb), matched,
+    return Passage((first, stop), (j - lb + front, j + rb - back), matched,
                    short=matched < MIN_PASSAGE), i + ra
+
+
+def _stray(here: Normal, there: Normal, i: int, j: int, *, step: int, limit: int) -> int:
+    """How many characters from ``here[i]``/``there[j]`` (going in direction ``step``, at a
+    passage's start or, backwards, its end) are a stray piece: fewer than :data:`RESUME`,
+    matching exactly, on the far side of a block end on both sides (a heading's last word before
+    a copied paragraph: the same word ends the source's paragraph before it), with :data:`K`
+    characters matching exactly in the next block here before ``limit``. 0: none."""
+    a, b = here.text, there.text
+    for n in range(1, RESUME):
+        x, y = i + step * n, j + step * n  # the first character past the piece
+        if not (0 <= x < len(a) and 0 <= y < len(b)) or (x - limit) * step >= 0:
+            return 0
+        if a[x - step] != b[y - step]:
+            return 0  # not an exact piece
+        here_ends = here.block[x] != here.block[x - step]
+        there_ends = there.block[y] != there.block[y - step]
+        if here_ends != there_ends:
+            return 0  # one text runs on where the other ends a block: a text wrapped anew
+        if here_ends:  # the rest: K characters matching exactly in the next block here
+            inside = (x + step * (K - 1) - limit) * step < 0 and 0 <= y + step * (K - 1) < len(b)
+            return n if inside and all(
+                a[x + step * m] == b[y + step * m] and here.block[x + step * m] == here.block[x]
+                for m in range(K)) else 0
+    return 0
 
 
 def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
@@ -215,7 +245,7 @@ def boiler_mask(length: int, positions: Sequence[int]) -> bytearray:
     return mask
 
 
-def _passages(pairs: list[tuple[int, int]], here: str, there: str,
+def _passages(pairs: list[tuple[int, int]], here: Normal, there: Normal,
               boiler: bytearray) -> list[Passage]:
     """Aligned passages from seed pairs (each stretch of this document once)."""
     pairs.sort()
@@ -230,7 +260,7 @@ def _passages(pairs: list[tuple[int, int]], here: str, there: str,
         p, end = _align(here, there, d, o, boiler)
         if p is not None:
             out.append(p)
-            reach = p.here[1]
+            reach = end  # (a stray piece left at its end is no seed of another passage)
         else:
             failed[o - d] = end
     return [p for p in out if not p.short or any(_swapped(p, q) for q in out if q is not p)]
@@ -259,12 +289,12 @@ def _covered(passages: Sequence[Passage], side: int) -> int:
     return total
 
 
-def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
+def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | None,
                cites: Sequence[dict[str, Any]], reader: Reader, *, own_sha: str,
-               documents: int, text_of: Callable[[DocRow], str | None]) -> list[Link]:
+               documents: int, text_of: Callable[[DocRow], Normal | None]) -> list[Link]:
     """The sources of a document given by its fingerprints, normalized text, date and
     citations; ``text_of`` gives another document's normalized text."""
-    chars = len(text)
+    chars = len(normal.text)
     by_hash: dict[int, list[int]] = defaultdict(list)
     for h, p in prints:
         by_hash[h].append(p)
@@ -293,7 +323,7 @@ def find_links(prints: Sequence[tuple[int, int]], text: str, date: str | None,
         if len({d for d, _ in pairs if not boiler[d]}) < MIN_SEEDS:
             continue
         there = text_of(other)
-        passages = _passages(pairs, text, there, boiler) if there else []
+        passages = _passages(pairs, normal, there, boiler) if there else []
         passages = [p for p in passages if not routine.held_widely(p.here)]
         if passages and _is_source(other, passages, chars, date):
             candidates.append((other.date or UNDATED, doc_id, passages))
@@ -382,7 +412,14 @@ def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:
         if c["prefix"]:
             found = [d for d in found if _same_issuer(c["prefix"], d.number_prefix)]
     shas = {d.sha256 for d in found}
-    return found[:1] if len(shas) == 1 else []
+    if len(shas) == 1:
+        return found[:1]
+    if found and len({(d.title_key, d.number_key, d.date) for d in found}) == 1 and \
+            found[0].title_key:
+        # one document kept in several copies (the 发文稿 and its PDF): the copy a passage
+        # would be credited to first, the oldest indexed (as candidates are taken)
+        return [min(found, key=lambda d: d.id)]
+    return []
 
 
 def _same_issuer(cited: str, own: str | None) -> bool:

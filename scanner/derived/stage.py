@@ -4,8 +4,10 @@ cross-document findings to its report (``audit``), or check a draft against an a
 
 A report gains ``links`` (each source with its mark, whether it is live, how it is linked, the
 citations, the share of this document the shared passages cover and the passages' locations and
-excerpts on both sides) and findings tagged ``stage: derived``; its verdict is recomputed. Running
-the stage again replaces what it added before, so reports never carry stale links.
+excerpts on both sides) and findings tagged ``stage: derived``; its verdict is recomputed, and so
+is its own classification (a report showing a source's text is classified at least as that
+source). Running the stage again replaces what it added before, so reports never carry stale
+links.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,10 +26,11 @@ from scanner import ENGINE
 from scanner.derived import cite
 from scanner.derived.fingerprint import Normal, normalize_blocks
 from scanner.derived.index import DocRow, Facts, Meta, Reader
-from scanner.derived.judge import STAGE, Source, judge
+from scanner.derived.judge import STAGE, Source, judge, suggested
 from scanner.derived.links import Link, Passage, find_links
+from scanner.names import PAIR, RANGE
 from scanner.report import unpack_json
-from scanner.report.model import verdict_of
+from scanner.report.model import classify, verdict_of
 
 EXCERPT = 60
 SIDES = 1000  # normalized texts kept at once (a 10-page document's takes about 0.5 MB)
@@ -51,17 +55,21 @@ def stored_blocks(conn: sqlite3.Connection, sha256: str) -> list[tuple[str, str]
 
 
 def strip(report: dict[str, Any]) -> dict[str, Any]:
-    """The report without what this stage added."""
+    """The report without what this stage added (its classification the document's own
+    again)."""
     out = dict(report)
     out["findings"] = [f for f in report.get("findings", []) if f.get("stage") != STAGE]
     out.pop("links", None)
-    return out
+    if (out.get("suggested_marking") or {}).get("source"):
+        out["suggested_marking"] = None  # the source's mark, which this stage suggested
+    return classify(out)
 
 
 def merge(report: dict[str, Any], findings: list[dict[str, Any]],
           links: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report with this stage's findings and links (its verdict recomputed). A redacted
-    report (``--redact``) gets locations only: no excerpt of either document."""
+    """The report with this stage's findings and links (its verdict and its classification
+    recomputed). A redacted report (``--redact``) gets locations only: no excerpt of either
+    document, so its sources do not raise its classification."""
     if report.get("redacted"):
         for f in findings:
             for e in f["evidence"]:
@@ -72,10 +80,12 @@ def merge(report: dict[str, Any], findings: list[dict[str, Any]],
                 p["here"]["excerpt"] = p["there"]["excerpt"] = None
     out = strip(report)
     out["findings"] = out["findings"] + findings
+    if out.get("suggested_marking") is None:  # no catalogue: the source's mark, when below it
+        out["suggested_marking"] = suggested(findings)
     if links:
         out["links"] = links
     out["verdict"] = verdict_of(out["status"], [f["severity"] for f in out["findings"]])
-    return out
+    return classify(out)
 
 
 @dataclass
@@ -84,16 +94,54 @@ class _Side:
     blocks: list[tuple[str, str]]
 
     def show(self, span: tuple[int, int]) -> dict[str, str]:
+        """A normalized span's place: the blocks of its first and last characters
+        (``location``, ``end``) and its text from its first character on, across the blocks it
+        covers (``excerpt``, at most :data:`EXCERPT` characters)."""
         start, end = span
         end = min(end, len(self.normal.text))
         if start >= end:
-            return {"location": "", "excerpt": ""}
-        b, s, e = self.normal.origin(start, end)
-        text, location = self.blocks[b]
-        excerpt = text[s:e]
+            return {"location": "", "end": "", "excerpt": ""}
+        block, offset = self.normal.block, self.normal.offset
+        last = block[end - 1]
+        pieces: list[str] = []
+        b, s, size = block[start], offset[start], 0
+        while size <= EXCERPT:
+            text = self.blocks[b][0]
+            if b == last:
+                pieces.append(text[s:offset[end - 1] + 1])
+                break
+            pieces.append(text[s:])
+            size += len(pieces[-1])
+            b, s = _next_block(block, b), 0
+        excerpt = _joined(pieces)
         if len(excerpt) > EXCERPT:
             excerpt = excerpt[:EXCERPT] + "…"
-        return {"location": location, "excerpt": excerpt}
+        return {"location": self.blocks[block[start]][1], "end": self.blocks[last][1],
+                "excerpt": excerpt}
+
+
+def _next_block(block: Sequence[int], b: int) -> int:
+    """The block after ``b`` that holds normalized characters (one without letters or digits
+    holds none)."""
+    return block[bisect_right(block, b)]  # (the characters' blocks are in order)
+
+
+def _joined(pieces: list[str]) -> str:
+    """Blocks' texts in a row: Chinese runs on from one to the next (a PDF's lines, two
+    paragraphs), a space between two words of other scripts."""
+    out = ""
+    for text in (piece.strip() for piece in pieces):
+        if out and text and out[-1].isascii() and text[0].isascii():
+            out += " "
+        out += text
+    return out
+
+
+def span_location(side: dict[str, Any]) -> str:
+    """One side of a passage as one location: ``body.p6``, or ``body.p6–body.p7`` when it
+    spans blocks (:func:`scanner.names.place` reads both)."""
+    first, last = side.get("location") or "", side.get("end") or ""
+    return first if not last or last == first else f"{first}{RANGE}{last}"
 
 
 class Sides(OrderedDict[str, "_Side | None"]):
@@ -147,11 +195,11 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
     def side(doc: DocRow) -> _Side | None:
         return side_for(reader, doc.sha256, sides)
 
-    def text_of(doc: DocRow) -> str | None:
+    def text_of(doc: DocRow) -> Normal | None:
         found = side(doc)
-        return found.normal.text if found else None
+        return found.normal if found else None
 
-    links = find_links(d.prints, d.side.normal.text, d.date, d.cites, reader,
+    links = find_links(d.prints, d.side.normal, d.date, d.cites, reader,
                        own_sha=d.sha256, documents=documents, text_of=text_of)
     sources: list[Source] = []
     shown: list[dict[str, Any]] = []
@@ -164,8 +212,8 @@ def derive(d: Draft, reader: Reader, as_of: str, documents: int,
             continue
         there = side(link.source)
         passages = [_show(p, d.side, there) for p in link.passages]
-        evidence = tuple(Evidence(f"{p['here']['location']} ⇄ {m.relative} "
-                                  f"{p['there']['location']}", p["here"]["excerpt"])
+        evidence = tuple(Evidence(f"{span_location(p['here'])}{PAIR}{m.relative} "
+                                  f"{span_location(p['there'])}", p["here"]["excerpt"])
                          for p in passages[:3])
         evidence += tuple(Evidence(m.relative, c) for c in link.citations[:1])
         if _same_document(link, d, there.normal.text if there else ""):
@@ -192,7 +240,8 @@ def _same_document(link: Link, d: Draft, there: str) -> bool:
 
 def _show(p: Passage, here: _Side, there: _Side | None) -> dict[str, Any]:
     return {"here": here.show(p.here),
-            "there": there.show(p.there) if there else {"location": "", "excerpt": ""},
+            "there": there.show(p.there) if there else {"location": "", "end": "",
+                                                        "excerpt": ""},
             "chars": p.here[1] - p.here[0]}
 
 

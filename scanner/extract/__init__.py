@@ -24,12 +24,17 @@ def expected_kind(path: Path) -> str | None:
     return e.kind if e else None
 
 
-def extract(path: Path, head: bytes, data: bytes | None = None) -> Document:
-    """Extract ``path`` whose first bytes are ``head`` (and whole content ``data``, if read)."""
+def extract(path: Path, head: bytes, data: bytes | None = None,
+            reader: str | None = None) -> Document:
+    """Extract ``path`` whose first bytes are ``head`` (and whole content ``data``, if read);
+    ``reader`` names the kind of a package's member whose name does not tell it (a mail's
+    body)."""
     want = for_path(path)
     got = sniff(path, head, data)
     if got == "empty":
         raise ExtractError("文件为空（0 字节）", "the file is empty (0 bytes)")
+    if reader is not None:
+        return EXTRACTORS[reader].read(path, data)
     if want is None and is_container(path.name):
         raise UnsupportedFormat("ZIP 压缩包由 check、scan、audit 和 watch 逐个检查其中的文件；"
                                 "单独上传的压缩包不展开，请上传其中的文件",

@@ -7,10 +7,17 @@ after), a table row is a block with its cells joined by tabs (region ``table``),
 footer and date placeholders are ``header``/``footer`` blocks, and the speaker notes follow
 their slide at ``幻灯片N.备注.pK``. Properties are read as for a workbook.
 
+A mark may also stand on the slide master (or a layout), in a text box of its own, so that it
+shows on every slide: the masters' and layouts' own text is read before the slides, at
+``母版N.pK`` (``母版N.版式M.pK`` for a layout), never their placeholders' prompt texts (单击此处编辑
+母版标题样式, "Click to edit Master title style"), only the header, footer and date placeholders'
+text. A box in the master's top band stands at the top of every page, so at the top of the first
+(``top``, or ``top_right`` on the right half) when the first slide shows the master's shapes.
+
 The OOXML presentation is read from its slide XML with lxml; the binary one (PowerPoint 97 and
 later, which WPS's .dps also is) from the records of its ``PowerPoint Document`` stream with
-olefile: the text atoms of each slide and its notes, and the header and footer atoms. Word 95
-era PowerPoint files (no such stream) are refused with what they are.
+olefile: the text atoms of each slide and its notes, of each main master, and the header and
+footer atoms. Word 95 era PowerPoint files (no such stream) are refused with what they are.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ class _Out:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.top_seen = 0
+        self.master_seen: set[tuple[str, tuple[str, ...]]] = set()
 
     def add(self, text: str, location: str, region: str) -> None:
         text = " ".join(text.replace("\x0b", "\n").split("\n")).strip()
@@ -65,13 +73,38 @@ class _Out:
                 region = "top"
         self.blocks.append(Block(text, location, region, len(self.blocks)))  # type: ignore[arg-type]
 
+    def add_master(self, shapes: list[tuple[str, list[str]]], prefix: str) -> None:
+        """A master's (or layout's) shapes as (region, paragraphs): the top band's first, left
+        before right, each shape once in the whole deck (LibreOffice writes a master for each
+        layout in use, each with the same boxes)."""
+        rank = {"top": 0, "top_right": 1, "header": 2, "body": 3, "footer": 4}
+        k = 0
+        for region, paras in sorted(shapes, key=lambda shape: rank.get(shape[0], 3)):
+            key = (region, tuple(paras))
+            if key in self.master_seen:
+                continue
+            self.master_seen.add(key)
+            for para in paras:
+                k += 1
+                text = " ".join(para.replace("\x0b", "\n").split("\n")).strip()
+                if not text:
+                    continue
+                long = region in ("top", "top_right") and len(text) > LONG_LINE
+                where = "body" if long else region
+                self.blocks.append(Block(text, f"{prefix}.p{k}", where, len(self.blocks)))  # type: ignore[arg-type]
+
 
 # --- OOXML (.pptx, .pptm) ---------------------------------------------------------------------
 
-def _paragraph_text(p: etree._Element) -> str:
+def _paragraph_text(p: etree._Element, fields: bool = True) -> str:
+    """A paragraph's text (a soft line break as a newline); without the fields' text (the date
+    or slide number a master's placeholder shows) when ``fields`` is False."""
     parts = []
     for el in p.iter(_a("t"), _a("br")):
-        parts.append("\n" if el.tag == _a("br") else (el.text or ""))
+        if el.tag == _a("br"):
+            parts.append("\n")
+        elif fields or (parent := el.getparent()) is None or parent.tag != _a("fld"):
+            parts.append(el.text or "")
     return "".join(parts)
 
 
@@ -134,6 +167,7 @@ def extract_pptx(path: Path, data: bytes | None = None) -> Document:
         slide_ids = root.find(_p("sldIdLst"))
         parts = [rels.get(el.get(f"{{{R}}}id", ""), "")
                  for el in (slide_ids if slide_ids is not None else [])]
+        _masters(zf, parts[:MAX_SLIDES], _slide_width(root), out)
         for n, part in enumerate(parts[:MAX_SLIDES], 1):
             _slide(zf, part, n, out)
         props = ooxml_props(zf)
@@ -163,6 +197,109 @@ def _typed_rels(zf: zipfile.ZipFile, part: str) -> list[str]:
     return list(part_rels(zf, part).values())
 
 
+MASTER = "母版"  # scanner.title.MASTER_TEXT: a master's text is never the deck's title
+LAYOUT = "版式"
+SLIDE_WIDTH_EMU = 9_144_000  # 10 inches: the 4:3 default, when the presentation does not say
+
+
+def _slide_width(pres: etree._Element) -> int:
+    size = pres.find(_p("sldSz"))
+    try:
+        return int(size.get("cx", "")) if size is not None else SLIDE_WIDTH_EMU
+    except ValueError:
+        return SLIDE_WIDTH_EMU
+
+
+def _related(zf: zipfile.ZipFile, part: str, kind: str) -> str | None:
+    """The part of ``kind`` (``slideLayout``, ``slideMaster``) that ``part`` is built on."""
+    return next((t for t in _typed_rels(zf, part) if t.rsplit("/", 1)[-1].startswith(kind)),
+                None)
+
+
+def _root(zf: zipfile.ZipFile, part: str | None) -> etree._Element | None:
+    data = content_part(zf, part) if part else None
+    return parse_xml(data, part) if data is not None and part else None
+
+
+def _shows_master(root: etree._Element | None) -> bool:
+    """Whether a slide (or layout) shows the shapes of the layout and master it is built on."""
+    return root is None or root.get("showMasterSp") not in ("0", "false")
+
+
+def _masters(zf: zipfile.ZipFile, parts: list[str], width: int, out: _Out) -> None:
+    """The own text of the masters and layouts the slides are built on, each once, masters in
+    the order the slides first use them, each followed by its layouts in use."""
+    layouts: dict[str, str] = {}  # layout part -> its master's part, in the order of first use
+    for part in parts:
+        layout = _related(zf, part, "slideLayout") if part else None
+        if layout is not None and layout not in layouts:
+            layouts[layout] = _related(zf, layout, "slideMaster") or ""
+    if not layouts:
+        return
+    first_layout = _related(zf, parts[0], "slideLayout") if parts[0] else None
+    first_shows = _shows_master(_root(zf, parts[0]))  # slide 1 shows its layout's shapes
+    layout_shows = first_shows and _shows_master(_root(zf, first_layout))  # and the master's
+    for m, master in enumerate(dict.fromkeys(layouts.values()), 1):
+        master_root = _root(zf, master)
+        prefix = f"{MASTER}{m}" if master_root is not None else MASTER
+        if master_root is not None:
+            on_first = layout_shows and layouts.get(first_layout or "") == master
+            out.add_master(_master_shapes(master_root, width, on_first), prefix)
+        rels = part_rels(zf, master) if master else {}
+        listed = master_root.find(_p("sldLayoutIdLst")) if master_root is not None else None
+        order = [rels.get(el.get(f"{{{R}}}id", ""), "")
+                 for el in (listed if listed is not None else [])]
+        for k, layout in enumerate((x for x, of in layouts.items() if of == master), 1):
+            layout_root = _root(zf, layout)
+            if layout_root is None:
+                continue
+            j = order.index(layout) + 1 if layout in order else len(order) + k
+            on_first = first_shows and layout == first_layout
+            out.add_master(_master_shapes(layout_root, width, on_first), f"{prefix}.{LAYOUT}{j}")
+
+
+def _master_shapes(root: etree._Element, width: int,
+                   on_first: bool) -> list[tuple[str, list[str]]]:
+    """The text of a master's (or layout's) own shapes as (region, paragraphs): text boxes and
+    other shapes that are not placeholders, and the header, footer and date placeholders; never
+    the other placeholders, whose text is only a prompt (单击此处编辑母版标题样式). A shape in
+    the top band stands at the top of every page: ``top`` (``top_right`` on the right half) when
+    the first slide shows it, ``body`` otherwise."""
+    tree = root.find(f"{_p('cSld')}/{_p('spTree')}")
+    shapes: list[tuple[str, list[str]]] = []
+    for el in tree.iter(_p("sp"), _a("tbl")) if tree is not None else ():
+        if el.tag == _a("tbl"):
+            rows = ["\t".join(c for c in (" ".join(t for t in (_paragraph_text(p).strip()
+                                                               for p in tc.iter(_a("p"))) if t)
+                                          for tc in tr.iter(_a("tc"))) if c)
+                    for tr in el.iter(_a("tr"))]
+            shapes.append(("table", rows))
+            continue
+        ph = el.find(f"{_p('nvSpPr')}/{_p('nvPr')}/{_p('ph')}")
+        body = el.find(_p("txBody"))
+        if body is None:
+            continue
+        if ph is not None:
+            region = HEADER_TYPES.get(ph.get("type", ""))
+            if region is not None:
+                shapes.append((region, [_paragraph_text(p, fields=False)
+                                        for p in body.iter(_a("p"))]))
+            continue
+        region = "body"
+        if on_first and _in_top_band(el):
+            region = "top_right" if _left(el) >= width // 2 else "top"
+        shapes.append((region, [_paragraph_text(p) for p in body.iter(_a("p"))]))
+    return shapes
+
+
+def _left(el: etree._Element) -> int:
+    off = el.find(f"{_p('spPr')}/{_a('xfrm')}/{_a('off')}")
+    try:
+        return int(off.get("x", "")) if off is not None else 0
+    except ValueError:
+        return 0
+
+
 # --- binary (.ppt, WPS .dps) ------------------------------------------------------------------
 
 CONTAINER_VER = 0xF
@@ -170,6 +307,11 @@ SLWT, SLIDE_PERSIST = 0x0FF0, 0x03F3
 TEXT_CHARS, TEXT_BYTES, CSTRING = 0x0FA0, 0x0FA8, 0x0FBA
 SLIDE_REC, NOTES_REC, NOTES_ATOM, HEADERS_FOOTERS = 0x03EE, 0x03F0, 0x03F1, 0x0FD9
 SHAPE, CLIENT_ANCHOR = 0xF004, 0xF010
+DOCUMENT_ATOM, SLIDE_ATOM, MAIN_MASTER, PLACEHOLDER = 0x03E9, 0x03EF, 0x03F8, 0x0BC3
+MASTER_OBJECTS = 0x0001  # SlideAtom.slideFlags: the slide shows its master's shapes
+# A master's placeholders (OEPlaceholderAtom.placementId): the date, footer and header ones show
+# their text on the slides; the others (title, body, slide number...) hold only a prompt.
+PLACEHOLDER_REGIONS = {0x07: "footer", 0x09: "footer", 0x0A: "header"}
 MAX_RECORDS = 1_000_000
 MAX_DEPTH = 32
 
@@ -236,6 +378,8 @@ def extract_ppt(path: Path, data: bytes | None = None) -> Document:
         if (region, text) not in seen:
             seen.add((region, text))
             out.add(text, f"{SLIDE}.{'页眉' if region == 'header' else '页脚'}{len(seen)}", region)
+    for m, shapes in enumerate(walk.master_shapes(), 1):
+        out.add_master(shapes, f"{MASTER}{m}")
     for n, texts in enumerate(slides[:MAX_SLIDES], 1):
         _binary_slide(texts, f"{SLIDE}{n}", out)
         if n - 1 < len(notes):
@@ -289,8 +433,18 @@ class _Walk:
         self.top_band: list[str] = []
         self.current: list[str] | None = None  # the slide list's open slide
         self.note: list[str] | None = None
-        self.ends = {"slwt": -1, "slide": -1, "hf": -1, "notes": -1, "shape": -1, "band": -1}
+        self.ends = {"slwt": -1, "slide": -1, "hf": -1, "notes": -1, "shape": -1, "band": -1,
+                     "master": -1}
         self.slwt_instance = -1
+        self.width = 5760  # the slide's width in master units (576 an inch): 10 inches
+        # each main master's shapes: (a placeholder's region, or None for a shape placed by its
+        # anchor; the anchor's top and left; the paragraphs)
+        self.masters: list[list[tuple[str | None, int | None, int, list[str]]]] = []
+        self.shape: tuple[str | None, int | None, int, list[str]] | None = None
+        # the open shape's kind ("" a shape, a placeholder's region, None a placeholder whose
+        # text is a prompt), top and left
+        self.shape_place: tuple[str | None, int | None, int] = (None, None, 0)
+        self.first_shows_master = True  # the first slide shows its master's shapes
 
     def run(self) -> None:
         for typ, inst, body, stop, _ in _records(self.stream, 0, len(self.stream), 0, [0]):
@@ -310,7 +464,19 @@ class _Walk:
 
     def record(self, typ: int, inst: int, body: int, stop: int) -> None:
         ends = self.ends
-        if typ == SLWT:
+        if ends["master"] >= 0 and self.master_record(typ, body, stop):
+            return
+        if typ == DOCUMENT_ATOM and stop - body >= 8:
+            self.width = struct.unpack_from("<i", self.stream, body)[0] or self.width
+        elif typ == MAIN_MASTER:
+            ends["master"] = stop
+            self.masters.append([])
+            self.shape, self.shape_place = None, (None, None, 0)
+        elif typ == SLIDE_ATOM and ends["slide"] >= 0 and len(self.drawn) == 1 and (
+                stop - body >= 22):
+            flags = struct.unpack_from("<H", self.stream, body + 20)[0]
+            self.first_shows_master = bool(flags & MASTER_OBJECTS)
+        elif typ == SLWT:
             ends["slwt"], self.slwt_instance = stop, inst
         elif typ == SLIDE_PERSIST and ends["slwt"] >= 0 and self.slwt_instance in (0, 2):
             self.current = []
@@ -336,6 +502,49 @@ class _Walk:
             text = _atom_text(self.stream, TEXT_CHARS, body, stop).strip()
             if text:
                 self.headers.append(("header" if inst == 1 else "footer", text))
+
+    def master_record(self, typ: int, body: int, stop: int) -> bool:
+        """Read a record inside a main master: its shapes' places, placeholders and text (True
+        when the record was the master's)."""
+        data = self.stream
+        if typ == SHAPE:
+            self.ends["shape"] = stop
+            self.shape, self.shape_place = None, ("", None, 0)
+        elif typ == CLIENT_ANCHOR and body < self.ends["shape"] and stop - body in (8, 16):
+            top, left = struct.unpack_from("<hh" if stop - body == 8 else "<ii", data, body)
+            self.shape_place = (self.shape_place[0], top, left)
+        elif typ == PLACEHOLDER and body < self.ends["shape"] and stop - body >= 5:
+            kind = data[body + 4]
+            region = PLACEHOLDER_REGIONS.get(kind, None if kind else "")
+            self.shape_place = (region, *self.shape_place[1:])
+        elif typ in (TEXT_CHARS, TEXT_BYTES):
+            text = _atom_text(data, typ, body, stop)
+            region, top, left = self.shape_place
+            if region is None or text.strip() == "*":  # a prompt, or a field's placeholder
+                return True
+            if self.shape is None:
+                self.shape = (region or None, top, left, [])
+                self.masters[-1].append(self.shape)
+            self.shape[3].extend(text.split("\r"))
+        else:
+            return False
+        return True
+
+    def master_shapes(self) -> list[list[tuple[str, list[str]]]]:
+        """Each master's shapes as (region, paragraphs): a placeholder's region; a shape in the
+        top band ``top`` (``top_right`` on the right half) when the first slide shows its
+        master's shapes, else ``body``."""
+        out = []
+        for shapes in self.masters:
+            found = []
+            for placeholder, top, left, paras in shapes:
+                region = placeholder or "body"
+                if placeholder is None and self.first_shows_master and top is not None and (
+                        top < TOP_BAND_MASTER):
+                    region = "top_right" if left >= self.width // 2 else "top"
+                found.append((region, paras))
+            out.append(found)
+        return out
 
     def text(self, text: str) -> None:
         if text.strip() == "*":  # a slide number's placeholder

@@ -1,7 +1,8 @@
 """The human report: one self-contained HTML page per file, Chinese by default.
 
 No external resources: styles are inline, nothing is fetched. A report about a classified document
-quotes it, so its own classification is shown first, in a banner.
+quotes it (and the excerpts of its sources, with derived links), so its own classification is
+shown first, in a banner.
 """
 
 from __future__ import annotations
@@ -9,9 +10,17 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from markers.models import LEVEL_EN
 from scanner.messages import Msg
-from scanner.names import CONTEXTS, code_name, held_text, place, value_name
+from scanner.names import (
+    CONTEXTS,
+    code_name,
+    held_text,
+    mark_text,
+    place,
+    place_range,
+    value_name,
+)
+from scanner.report.model import classification_text
 
 TEXT = {  # the page's labels
     "title": Msg("定密检查报告", "Classification mark report"),
@@ -31,10 +40,6 @@ TEXT = {  # the page's labels
     "info": Msg("提示", "Notes"),
     "evidence": Msg("依据", "Evidence"),
     "where": Msg("位置", "Location"),
-    "banner": Msg("本报告引用{level}级文件内容，按{level}级管理",
-                  "This report quotes a {level} document and is {level} itself"),
-    "banner_none": Msg("未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
-                       "No mark found; if the document is in fact classified, so is this report"),
     "reason": Msg("原因", "Reason"),
     "all_marks": Msg("全部标志出现位置", "Every mark occurrence"),
     "engine": Msg("检查引擎", "Engine"),
@@ -55,6 +60,17 @@ TEXT = {  # the page's labels
     "fictional": Msg("虚构", "fictional"),
     "no_catalog": Msg("未使用保密事项目录，未做目录匹配（定密依据未检查）",
                       "No catalogue was used: no catalogue matching (the basis was not checked)"),
+    "links": Msg("派生来源（复制或引用的涉密文件）",
+                 "Sources (classified documents this one copies or cites)"),
+    "source": Msg("来源", "Source"),
+    "source_title": Msg("标题", "Title"),
+    "live": Msg("来源有效", "Source live"),
+    "by": Msg("关联方式", "Linked by"),
+    "citations": Msg("引用", "Citations"),
+    "share": Msg("共享段落覆盖本文件", "Shared passages cover"),
+    "passages": Msg("共享段落", "Shared passages"),
+    "pair": Msg("本文件 {here} ⇄ 来源 {there}", "here {here} ⇄ source {there}"),
+    "unmarked": Msg("未标密级", "unmarked"),
 }
 
 STYLE = """
@@ -76,12 +92,9 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
     """The HTML page of a report, from its JSON form ``data`` (built for the same ``lang``, and
     redacted already where excerpts must not appear)."""
     t = {key: m.text(lang) for key, m in TEXT.items()}
-    level = data["classification"]
-    if level:
-        shown = level if lang == "zh" else LEVEL_EN[level]
-        banner = f'<div class="banner">{escape(t["banner"].format(level=shown))}</div>'
-    else:
-        banner = f'<div class="banner none">{escape(t["banner_none"])}</div>'
+    stated = escape(classification_text(data, lang))  # the report's own classification
+    banner = (f'<div class="banner">{stated}</div>' if data["classification"]
+              else f'<div class="banner none">{stated}</div>')
     mark = data["marking"]
     rows = [
         _row(t["file"], data["source"]["path"]), _row(t["sha"], data["source"]["sha256"]),
@@ -101,6 +114,7 @@ def render(data: dict[str, Any], lang: str = "zh") -> str:
              f"<h1>{escape(t['title'])}</h1><table>{''.join(rows)}</table>",
              f"<h2>{escape(t['findings'])}</h2>"]
     parts.append(_findings(data["findings"], t, lang))
+    parts.append(_links(data.get("links") or [], t, lang))
     parts.append(_decisions(data, lang))
     parts.append(_rules(data, t, lang))
     if len(data["markings"]) > 1:
@@ -187,6 +201,42 @@ def _rules(data: dict[str, Any], t: dict[str, str], lang: str) -> str:
     cats = ", ".join(f"{c['id']} {c['version']} ({c['sha256'][:12]})"
                      + (f" [{t['fictional']}]" if c["fictional"] else "") for c in data["catalogs"])
     out.append(f"<p>{escape(t['catalogs'])}：{escape(cats)}</p>")
+    return "".join(out)
+
+
+def _links(links: list[dict[str, Any]], t: dict[str, str], lang: str) -> str:
+    """The sources this document derives from (``links``): each with its title, mark, whether
+    it is live, how it is linked, the share, and every shared passage's place on both sides
+    (with its excerpt, unless the report is redacted)."""
+    if not links:
+        return ""
+    out = [f"<h2>{escape(t['links'])}</h2>"]
+    for link in links:
+        title = " ".join(x for x in (link.get("title"), link.get("doc_number")) if x)
+        live = value_name("yes_no", "yes" if link.get("live") else "no", lang)
+        if link.get("expires_on"):
+            live += (f"（{t['expires']} {link['expires_on']}）" if lang == "zh"
+                     else f" ({t['expires']} {link['expires_on']})")
+        rows = [_row(t["source_title"], title), _row(t["mark"],
+                                                     mark_text(link.get("mark")) or t["unmarked"]),
+                _row(t["live"], live), _row(t["by"], value_name("link", link.get("by", ""), lang)),
+                _row(t["share"], f"{float(link.get('share') or 0):.0%}")]
+        if link.get("citations"):
+            rows.append(_row(t["citations"], ("、" if lang == "zh" else ", ").join(
+                link["citations"])))
+        colon = "：" if lang == "zh" else ": "
+        out.append(f'<h3 class="source">{escape(t["source"])}{colon}'
+                   f'{escape(link.get("relative") or "")}</h3><table>{"".join(rows)}</table>')
+        passages = link.get("passages") or []
+        if passages:
+            out.append(f"<p>{escape(t['passages'])}</p><ul class=\"passages\">")
+            for p in passages:
+                here, there = p["here"], p["there"]
+                pair = t["pair"].format(
+                    here=place_range(here.get("location"), here.get("end"), lang),
+                    there=place_range(there.get("location"), there.get("end"), lang))
+                out.append(f"<li>{escape(pair)}{_excerpt(here.get('excerpt') or None)}</li>")
+            out.append("</ul>")
     return "".join(out)
 
 

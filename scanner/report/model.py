@@ -9,18 +9,18 @@ import datetime as dt
 import json
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markers import Finding, Marking, MarkSet
-from markers.models import LEVEL_EN, SEVERITY_RANK, Field
+from markers.models import LEVEL_EN, LEVEL_RANK, SEVERITY_RANK, Field
 from rules import Catalog, Hit
 from rules.model import TermHit
 from scanner.messages import Msg
 from scanner.verdicts import VERDICT_CODES, Suggestion
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: classification counts the sources whose text is shown
 _QUOTED = re.compile(r"([“'])([^”']*)([”'])")  # what a message quotes from the document
 Status = str  # "ok" | "unreadable" | "unsupported" | "needs_ocr"
 
@@ -72,7 +72,8 @@ class FileReport:
 
     @property
     def level(self) -> str | None:
-        """The level of the effective mark, which is also this report's own classification."""
+        """The level of the effective mark (the report's own classification until the derived
+        stage adds sources' excerpts: :func:`classify`)."""
         eff = self.marks.effective if self.marks else None
         return eff.level if eff else None
 
@@ -178,6 +179,7 @@ def _to_json(r: FileReport, lang: str) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "classification": r.level,
+        "classification_basis": "document" if r.level else None,
         "source": {"path": r.source.path, "relative": r.relative, "sha256": r.source.sha256,
                    "size": r.source.size, "mtime": r.source.mtime, "kind": r.source.kind,
                    "pages": r.source.pages},
@@ -225,3 +227,56 @@ def unpack_json(data: bytes) -> dict[str, Any]:
     """The value :func:`pack_json` stored."""
     value: dict[str, Any] = json.loads(zlib.decompress(data))
     return value
+
+
+CLASSIFIED = {  # what a report says of its own classification, by its basis
+    "document": Msg("本报告引用{level}级文件内容，按{level}级管理",
+                    "This report quotes a {level} document and is {level} itself"),
+    "sources": Msg("本报告含{level}级来源文件的内容摘录，按{level}级管理",
+                   "This report contains excerpts of a {level} source document and is {level} "
+                   "itself"),
+}
+UNCLASSIFIED = Msg("未发现密级标志；如文件实际涉密，本报告应按相应密级管理",
+                   "No mark found; if the document is in fact classified, so is this report")
+
+
+def own_level(report: Mapping[str, Any]) -> str | None:
+    """The level of the document's own effective mark, from a report's JSON form: what the
+    ledger, the statistics and the derived index count. The report's ``classification`` may be
+    higher (it also shows its sources' text)."""
+    return (report.get("marking") or {}).get("level")
+
+
+def shown_levels(report: Mapping[str, Any]) -> list[str]:
+    """The levels of the linked sources whose text the report shows: a passage's excerpt on
+    either side (the document's copy of a passage is the source's text too). A link shown by
+    its citation alone, or with its excerpts removed (``--redact``), shows none."""
+    return [link["level"] for link in report.get("links") or []
+            if link.get("level") in LEVEL_RANK
+            and any(side.get("excerpt") for p in link.get("passages") or []
+                    for side in (p.get("here") or {}, p.get("there") or {}))]
+
+
+def classify(report: dict[str, Any]) -> dict[str, Any]:
+    """Set the report's own ``classification``: the highest of the document's own level and the
+    levels of the sources whose text it shows, with ``classification_basis`` saying which
+    decided (``document``, ``sources``; None: unclassified). As for the document's own mark, a
+    source counts by its mark whatever its period: a report declassifies nothing."""
+    own = own_level(report)
+    top = max(shown_levels(report), key=LEVEL_RANK.__getitem__, default=None)
+    if top is not None and LEVEL_RANK[top] > LEVEL_RANK.get(own or "", 0):
+        report["classification"], report["classification_basis"] = top, "sources"
+    else:
+        report["classification"] = own
+        report["classification_basis"] = "document" if own else None
+    return report
+
+
+def classification_text(report: Mapping[str, Any], lang: str) -> str:
+    """The report's statement of its own classification, in ``lang``."""
+    level = report.get("classification")
+    if not level:
+        return UNCLASSIFIED.text(lang)
+    basis = "sources" if report.get("classification_basis") == "sources" else "document"
+    shown = level if lang == "zh" else LEVEL_EN[level]
+    return CLASSIFIED[basis].format(level=shown).text(lang)

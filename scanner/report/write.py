@@ -6,6 +6,7 @@ command is the one writer of files (:func:`write_rendered`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,37 @@ def write_rendered(folder: Path, relative: str, files: Rendered) -> None:
     base = str(folder / relative)
     for suffix, content in files:
         write_output(Path(base + suffix), content)
+
+
+def remove_rendered(folder: Path, relative: str, suffixes: Sequence[str]) -> bool:
+    """Remove the reports of the file at ``relative`` under ``folder`` (each of ``suffixes``),
+    and the folders below ``folder`` they leave empty; never through a folder link below
+    ``folder`` (a link itself is removed, not what it points at). True when one was removed."""
+    here = folder
+    for part in Path(relative).parts[:-1]:
+        here = here / part
+        if here.is_symlink() or not here.is_dir():
+            return False
+    removed = False
+    base = str(folder / relative)
+    for suffix in suffixes:
+        path = Path(base + suffix)
+        if path.is_symlink() or path.is_file():
+            try:
+                path.unlink()
+                removed = True
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise output_error(path, exc) from exc
+    parent = Path(base).parent
+    while removed and parent != folder and is_within(parent, folder):
+        try:
+            parent.rmdir()  # only when empty
+        except OSError:
+            break
+        parent = parent.parent
+    return removed
 
 
 def write_report(r: FileReport, out: OutputOptions) -> dict[str, Any]:

@@ -267,6 +267,7 @@ def _words(app: Flask, lang: str) -> None:
     app.jinja_env.filters["code_name"] = lambda code: names.code_name(code, lang)
     app.jinja_env.filters["level_name"] = lambda level: names.level_name(level or "", lang)
     app.jinja_env.filters["place"] = lambda location: names.place(location, lang)
+    app.jinja_env.filters["mark"] = names.mark_text
 
 
 PAREN = {True: ("（", "）"), False: (" (", ")")}  # by whether the page is in Chinese

@@ -18,10 +18,10 @@ from typing import Any
 from flask import Flask, abort, render_template
 
 from scanner.audit.run import DB_NAME
-from scanner.derived.fingerprint import BREAK
+from scanner.derived.fingerprint import BREAK, Normal
 from scanner.derived.index import DocRow, Reader, facts_of
 from scanner.derived.links import Passage, find_links
-from scanner.derived.stage import _Side, side_of, stored_blocks
+from scanner.derived.stage import _Side, side_of, span_location, stored_blocks
 from scanner.messages import Msg
 from scanner.review.store import AuditStore
 from scanner.review.text import LINKED_BY
@@ -65,7 +65,7 @@ def _excerpt(side: dict[str, Any]) -> list[dict[str, str]]:
     """The report's own excerpt of one side of a passage (no alignment at hand)."""
     if not side.get("excerpt") and not side.get("location"):
         return []
-    return [{"location": side.get("location") or "", "before": "",
+    return [{"location": span_location(side), "before": "",
              "shared": side.get("excerpt") or "", "after": ""}]
 
 
@@ -80,14 +80,14 @@ def _aligned(reader: Reader, report: dict[str, Any]
     facts = facts_of(sha, [t for t, _ in blocks], report)
     sides: dict[str, _Side | None] = {}
 
-    def text_of(doc: DocRow) -> str | None:
+    def text_of(doc: DocRow) -> Normal | None:
         if doc.sha256 not in sides:
             got = stored_blocks(reader.conn, doc.sha256)
             sides[doc.sha256] = side_of(got) if got else None
         side = sides[doc.sha256]
-        return side.normal.text if side else None
+        return side.normal if side else None
 
-    found = find_links(facts.prints, facts.normal.text, facts.date, facts.cites, reader,
+    found = find_links(facts.prints, facts.normal, facts.date, facts.cites, reader,
                        own_sha=sha, documents=reader.count(), text_of=text_of)
     return ({link.source.sha256: link.passages for link in found},
             _Side(facts.normal, blocks), sides)

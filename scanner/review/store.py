@@ -19,6 +19,7 @@ from scanner.audit.db import AuditDB, FileRow
 from scanner.audit.run import DB_NAME
 from scanner.decisions import FILE, Decision, Decisions, finding_key, finding_terms, fingerprint
 from scanner.errors import ConfigError
+from scanner.report.model import own_level
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class AuditStore:
         sha = (report.get("source") or {}).get("sha256") or row.sha256 or ""
         return FileEntry(n, row.path, row.relative, sha, row.status,
                          report.get("verdict") or row.status,
-                         report.get("classification") or "", mark,
+                         own_level(report) or "", mark,
                          tuple(f["code"] for f in report.get("findings") or []))
 
     def report(self, entry: FileEntry) -> dict[str, Any]:

@@ -62,7 +62,8 @@ def test_archive_id_from_sidecar_then_name(tmp_path: Path) -> None:
 
 
 def _report(**extra: object) -> dict[str, object]:
-    return {"classification": "秘密", "marking": {"raw": "秘密★5年"}, "findings": [],
+    return {"classification": "秘密", "marking": {"raw": "秘密★5年", "level": "秘密"},
+            "findings": [],
             "hits": [{"item": "A-1", "title": "甲事项", "level": "机密", "live": True},
                      {"item": "B-2", "title": "乙事项", "level": "秘密", "live": True},
                      {"item": "C-3", "title": "丙事项", "level": "秘密", "vetoed": True}],
@@ -73,10 +74,14 @@ def test_origin_from_run_text_mark_and_findings() -> None:
     assert origin_of(_report(), None, False) == "original"
     assert origin_of(_report(), None, True) == "derived"  # --derived / derived: true
     assert origin_of(_report(), DocFacts(derived=True), False) == "derived"
-    assert origin_of(_report(marking={"raw": "秘密★5年（派生）"}), None, False) == "derived"
+    assert origin_of(_report(marking={"raw": "秘密★5年（派生）", "level": "秘密"}), None,
+                     False) == "derived"
     assert origin_of(_report(findings=[{"code": "DERIVED_ABOVE_SOURCE"}]), None,
                      False) == "derived"
-    assert origin_of(_report(classification=None), None, True) == ""
+    assert origin_of(_report(classification=None, marking=None), None, True) == ""
+    # the report of an unmarked document quoting a classified source is classified itself;
+    # the document is not marked, so neither original nor derived
+    assert origin_of(_report(classification="机密", marking=None), None, True) == ""
 
 
 def test_basis_is_the_suggestion_else_a_live_hit_at_the_level() -> None:

@@ -4,6 +4,9 @@ line wins over it, it wins over the defaults; bad files are clear errors (exit 2
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from scanner import config
 from scanner.cli import COMMANDS, main
 from scanner.errors import ConfigError
 
+REPO = Path(__file__).resolve().parents[2]
 UNDER = DocSpec(body=["000123", "秘密★5年", "与某集团的谈判底线为每亩30万元。", "知悉范围：谈判组"])
 
 
@@ -193,3 +197,43 @@ def test_the_reference_from_the_settings(tmp_path: Path) -> None:
         == Path("b")
     path.write_text("reference: null\n", encoding="utf-8")
     assert "against" not in config.load(path).values
+
+
+def _dingmi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "scanner.cli", *args], capture_output=True,
+                          text=True, timeout=300, cwd=cwd, check=False,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_a_bad_reference_names_the_file_the_line_and_the_key(tmp_path: Path, doc: Path) -> None:
+    """``reference:`` is checked when a command uses it (an audit may create the folder later):
+    a folder that is not an audit, or is missing, stops check, scan, serve and watch (exit 2)
+    with an error naming dingmi.yaml, the line and the key, in the command's language; the same
+    folder given with --against names no file. Real processes."""
+    (tmp_path / "not_an_audit").mkdir()
+    path = tmp_path / "dingmi.yaml"
+    path.write_text("lang: zh\nreference: not_an_audit\n", encoding="utf-8")
+    (tmp_path / "pre").mkdir()
+    (tmp_path / "watch_dirs.yaml").write_text(
+        "state_db: state/s.db\nfolders:\n  - path: pre\n    reports: out\n", encoding="utf-8")
+    where = f"{path}:2: reference: "
+    for command in (["check", str(doc)], ["scan", str(doc.parent), "--out", "o"],
+                    ["serve", "--port", "0"], ["watch", "--config", "watch_dirs.yaml"]):
+        done = _dingmi(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert done.stderr.startswith(f"dingmi: {where}“"), (command, done.stderr)
+        assert "不是审核输出目录或尚未建立派生索引" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    done = _dingmi("check", str(doc), "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.startswith(f"dingmi: {where}'"), done.stderr
+    assert "is not an audit output folder" in done.stderr
+    done = _dingmi("check", str(doc), "--against", "not_an_audit", cwd=tmp_path)
+    assert done.returncode == 2 and "dingmi.yaml" not in done.stderr, done.stderr
+    path.write_text("# the audit's folder\nreference: 审核\n", encoding="utf-8")
+    done = _dingmi("check", str(doc), cwd=tmp_path)
+    assert done.returncode == 2 and f"{path}:2: reference: “" in done.stderr, done.stderr
+    assert "不存在" in done.stderr
+    # the audit that makes the folder runs under the same settings, and then check takes it
+    done = _dingmi("audit", str(doc.parent), "--out", "审核", "--jobs", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _dingmi("check", str(doc), cwd=tmp_path).returncode in (0, 1)

@@ -182,3 +182,77 @@ def test_redacted_reports_quote_neither_side(tmp_path: Path) -> None:
                                     for p in link["passages"])
     derived = [f for f in report["findings"] if f.get("stage") == "derived"]
     assert derived and all(e["excerpt"] is None for f in derived for e in f["evidence"])
+
+
+def test_an_index_of_another_method_is_refused_then_rebuilt(tmp_path: Path) -> None:
+    """An index built by another version's method (how a text is normalized, fingerprinted and
+    its own 文号 read) disagrees with a draft read now: ``--against`` refuses it, saying why and
+    what to do; the next audit rebuilds it from the stored texts and links again."""
+    archive, out = tmp_path / "archive", tmp_path / "audit"
+    archive.mkdir()
+    shutil.copy(SET / "src03.txt", archive / "src03.txt")
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    with sqlite3.connect(out / "audit.sqlite") as conn:
+        conn.execute("UPDATE derived_method SET version = 1")
+        conn.execute("UPDATE derived_docs SET title_key = 'stale'")
+    draft = make_docx(tmp_path / "draft.docx", ["关于有关情况的报告", "各单位：",
+                                               _source_paragraph("src03.txt")])
+    refused = dingmi("check", str(draft), "--against", str(out), "--lang", "en")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "another version of dingmi" in refused.stderr and "run dingmi audit again" in \
+        refused.stderr and "Traceback" not in refused.stderr
+    assert "另一版本" in dingmi("check", str(draft), "--against", str(out)).stderr
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    with sqlite3.connect(out / "audit.sqlite") as conn:
+        assert conn.execute("SELECT version FROM derived_method").fetchall() == [(2,)]
+        assert conn.execute("SELECT COUNT(*) FROM derived_docs WHERE title_key = 'stale'"
+                            ).fetchone()[0] == 0
+    held = dingmi("check", str(draft), "--against", str(out), "--lang", "en")
+    assert held.returncode == 1 and "src03.txt" in held.stdout, held.stdout + held.stderr
+
+
+def test_against_a_folder_that_does_not_exist(tmp_path: Path) -> None:
+    draft = make_docx(tmp_path / "d.docx", ["关于有关情况的报告"])
+    done = dingmi("check", str(draft), "--against", str(tmp_path / "nosuch"), "--lang", "en")
+    assert done.returncode == 2 and "does not exist" in done.stderr, done.stderr
+
+
+def test_a_source_kept_in_two_copies_is_still_cited(tmp_path: Path) -> None:
+    """An archive often keeps a document twice (the 发文稿 and its PDF, here the text and a
+    .docx of it): a citation of its 文号 or title resolves to one of the copies, not to none."""
+    archive, out = tmp_path / "archive", tmp_path / "audit"
+    archive.mkdir()
+    shutil.copy(SET / "src03.txt", archive / "src03.txt")
+    make_docx(archive / "src03.docx", [ln for ln in paragraphs("src03.txt") if ln.strip()])
+    (archive / "cite.txt").write_text(
+        "秘密★1年\n关于做好储备库值守工作的通知\n各单位：\n"
+        "根据示例发〔2024〕3号文件要求，请各单位于本月底前报送值守安排。\n"
+        "请《关于西岗地下储备库有关事项的通知》的承办单位一并报送落实情况。\n", encoding="utf-8")
+    assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
+                  "--jobs", "1").returncode in (0, 1)
+    report = json.loads((out / "reports" / "cite.txt.report.json").read_text("utf-8"))
+    links = report.get("links") or []
+    assert len(links) == 1 and links[0]["relative"] in ("src03.txt", "src03.docx"), links
+    assert links[0]["by"] == "cite" and len(links[0]["citations"]) == 2, links
+
+
+def test_a_draft_below_its_source_is_told_the_mark_to_carry(audit: Path, tmp_path: Path) -> None:
+    """Without a catalogue, the suggested mark of a draft found below its source is the
+    source's: in the finding's message and as the report's suggested_marking (which the review
+    app and the ledger show), with the source named."""
+    draft = make_docx(tmp_path / "low.docx", [
+        "000012", "秘密★1年", "关于近期有关工作的情况报告", "各有关单位：",
+        _source_paragraph("src03.txt"), "2026年5月6日"])
+    out = tmp_path / "out"
+    done = dingmi("check", str(draft), "--against", str(audit), "--as-of", AS_OF, "--out",
+                  str(out), "--lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "here '机密★10年'" in done.stdout, done.stdout
+    report = json.loads(next(out.glob("*.report.json")).read_text("utf-8"))
+    assert report["suggested_marking"]["text"] == "机密★10年"
+    assert report["suggested_marking"]["level"] == "机密"
+    assert report["suggested_marking"]["source"] == "src03.txt"
+    below = next(f for f in report["findings"] if f["code"] == "DERIVED_BELOW_SOURCE")
+    assert "应标为“机密★10年”" in below["message_zh"]

@@ -216,3 +216,35 @@ def test_the_list_in_english(due_source: Path) -> None:
         listed["来源.docx"]["derived documents"])
     form = (out / "declassify-review.html").read_text(encoding="utf-8")
     assert "derived from no. 1 &#x27;来源.docx&#x27;" in form and "由来源推定" not in form
+
+
+def test_a_copy_marked_shorter_is_not_proposed_for_declassification(tmp_path: Path) -> None:
+    """A 落实方案 copying a live 机密★10年 source but marked 秘密★1年 (run out by its own mark):
+    its content stays classified with the source, so the list says so (state 来源仍有效, the
+    source and its end named) instead of proposing it for 解密; the ledger's advice is to mark it
+    as the source is, not to declassify it."""
+    root = tmp_path / "archive"
+    _docx(root / "来源.docx", [
+        "000011", "机密★10年", "关于新型装备定型试验有关情况的报告", "国防科工局：",
+        "现将新型装备定型试验的有关情况报告如下。", *PASSAGES,
+        "知悉范围：局领导班子成员", OFFICE, "2022年3月1日"])
+    _docx(root / "落实方案.docx", [
+        "000051", "秘密★1年", "关于落实定型试验保障任务的方案", "各试验单位：",
+        PASSAGES[0], PASSAGES[2], "知悉范围：各试验单位主要负责人", OFFICE, "2023年4月10日"])
+    out = tmp_path / "out"
+    assert audit(root, out).returncode in (0, 1)
+    cases = (("zh", "来源仍有效", "仍有效的来源“来源.docx”（机密★10年，至 2032-03-01）"),
+             ("en", "source still in force", "'来源.docx' (机密★10年, until 2032-03-01), still "
+                                             "in force"))
+    for lang, state, words in cases:
+        if lang == "en":
+            assert audit(root, out, "--lang", "en").returncode in (0, 1)
+        with (out / "declassify.csv").open(encoding="utf-8-sig", newline="") as fh:
+            listed = {r[0]: r for r in list(csv.reader(fh))[1:]}
+        assert set(listed) == {"落实方案.docx"}, listed
+        line = " | ".join(listed["落实方案.docx"])
+        assert state in line and words in line, line
+    rows = list(csv.DictReader((out / "ledger.csv").open(encoding="utf-8-sig", newline="")))
+    plan = next(r for r in rows if r[next(iter(r))] == "落实方案.docx")
+    advice = plan.get("suggested action") or plan.get("建议处理") or ""
+    assert "mark it as its source is marked" in advice and "declassification" not in advice

@@ -146,6 +146,35 @@ def test_own_number_stands_above_the_title() -> None:
                     {}).number is not None
 
 
+def test_own_number_below_the_title_of_minutes() -> None:
+    """A 会议纪要 or 简报 puts its number under its name: a bare 文号 line right below the title
+    (or below the rest of a title broken across lines) is the document's own, not a citation."""
+    lead = ["000023", "机密★2年"]
+    body = ["2024年1月12日，省国防科工办主持召开协调会，现纪要如下。"]
+    for title in (["鹰岭-3型首飞保障工作协调会议纪要"], ["鹰岭-3型首飞保障工作", "协调会议纪要"]):
+        facts = facts_of("m", [*lead, *title, "北国科纪〔2024〕3号", *body], {})
+        assert facts.number is not None and facts.number.key == "2024|3", title
+        assert facts.cites == []
+    for below in ("根据北国科纪〔2024〕3号会议纪要，现将有关事项通知如下。",  # a sentence cites it
+                  "（北国科纪〔2024〕3号）"):  # a compilation's source, in brackets
+        facts = facts_of("n", [*lead, "鹰岭-3型首飞保障工作协调会议纪要", below, *body], {})
+        assert facts.number is None, below
+        assert [c["key"] for c in facts.cites] == ["2024|3"], below
+
+
+def test_a_secrecy_reminder_is_left_out_but_not_a_line_of_a_paragraph() -> None:
+    """A reminder (本件涉及国家秘密，不得翻印) is standard text; a PDF line in the middle of a
+    paragraph that happens to hold 涉密 … 不得 is the paragraph's content and stays."""
+    lines = ["关于试验数据管理的通知",  # as a PDF's lines: the paragraph wrapped at the margin
+             "四、安全与保密。试验现场实行封闭管理，进出人员凭当日通行证件登记，试验数据统一",
+             "存储在专用涉密计算机上，油耗数据和故障记录一律不得带离试验现场。",
+             "北辰省国防科技工业办公室", "2024年3月18日",
+             "本件涉及国家秘密，请妥善保管，不得翻印。"]  # after the date: a reminder
+    text = normalize_blocks(lines).text
+    assert "存储在专用涉密计算机上油耗数据和故障记录一律不得带离试验现场" in text
+    assert "翻印" not in text
+
+
 @pytest.mark.parametrize(("cited", "own", "same"), [
     ("为承担北国科发", "北国科发", True), ("贵委东发改能", "东发改能", True),
     ("北国科发", "北国科发", True), ("南公发", "北国科发", False), ("国科发", "北国科发", True),

@@ -131,8 +131,9 @@ def test_watch_holds_an_unmarked_copy_and_passes_a_marked_one(audit: Path,
     link = held["links"][0]
     assert link["relative"] == "来源通知.docx" and link["mark"] == "机密★10年" and link["live"]
     assert len(link["passages"]) >= 2 and link["share"] > 0.5
+    assert held["classification"] == "机密"  # the report quotes the source's passages
     html = (tmp_path / "out" / "held" / "稿件.docx.report.html").read_text("utf-8")
-    assert "来源通知.docx" in html
+    assert "来源通知.docx" in html and "本报告含机密级来源文件的内容摘录，按机密级管理" in html
     passed = json.loads((tmp_path / "out" / "reports" / "方案.docx.report.json").read_text("utf-8"))
     assert passed["links"][0]["relative"] == "来源通知.docx"
     assert not [f for f in passed["findings"] if f.get("stage") == "derived"]
@@ -156,6 +157,8 @@ def test_serve_refuses_the_copy_and_names_the_source(audit: Path, tmp_path: Path
     assert reason["name_zh"] == "派生文件低于来源"
     link = held["report"]["links"][0]
     assert link["relative"] == "来源通知.docx" and "source" not in link  # no server path
+    assert held["report"]["classification"] == "机密"  # it shows the source's passages
+    assert held["report"]["classification_basis"] == "sources"
     assert str(audit) not in json.dumps(held, ensure_ascii=False)
     ok = answers["ok.docx"]
     assert ok["report"]["links"][0]["relative"] == "来源通知.docx"
@@ -183,9 +186,10 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     config = tmp_path / "watch_dirs.yaml"
     config.write_text("state_db: state/s.db\nfolders:\n  - path: pre\n    reports: out\n",
                       encoding="utf-8")
-    nowhere = tmp_path / "nowhere"
+    nowhere = tmp_path / "nowhere"  # a folder without an audit (a missing one: test_derived_cli)
+    nowhere.mkdir()
     done = dingmi("watch", "--config", str(config), "--against", str(nowhere), cwd=tmp_path)
-    assert done.returncode == 2 and "不是审核输出目录" in done.stderr, done.stderr
+    assert done.returncode == 2 and "nowhere”不存在" in done.stderr, done.stderr
     done = dingmi("serve", "--against", str(tmp_path), "--lang", "en")
     assert done.returncode == 2 and "not an audit output folder" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -195,9 +199,12 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "watch_dirs.yaml:5: folders.0.reference" in done.stderr, done.stderr
     (tmp_path / "dingmi.yaml").write_text("reference: 审核\n", encoding="utf-8")
+    (tmp_path / "审核").mkdir()
     draft = unmarked_copy(tmp_path / "draft.docx")
     done = dingmi("check", str(draft), "--lang", "en", cwd=tmp_path)
-    assert done.returncode == 2 and "审核' is not an audit output folder" in done.stderr
+    assert done.returncode == 2, done.stderr
+    assert f"{tmp_path / 'dingmi.yaml'}:1: reference: '{tmp_path / '审核'}' does not exist" in (
+        done.stderr), done.stderr
     assert audit.exists()
 
 

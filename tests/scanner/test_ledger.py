@@ -38,7 +38,8 @@ def test_reason_and_actions_follow_the_language() -> None:
 
 
 FINDINGS = {"source": {"path": "/a/x.docx", "relative": "x.docx", "kind": "docx"},
-            "status": "ok", "classification": "机密", "marking": {"raw": "机密★5年"},
+            "status": "ok", "classification": "机密",
+            "marking": {"raw": "机密★5年", "level": "机密"},
             "findings": [
                 {"code": "SCOPE_MISSING", "severity": "error", "message_zh": "缺",
                  "message_en": "missing", "evidence": [],

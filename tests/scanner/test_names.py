@@ -37,12 +37,47 @@ GUARD = "警卫路线及沿线警力部署详见附图。"  # INF-04 机密: unm
     ("textbox1.p2", "文本框1第2段", "text box 1, paragraph 2"),
     ("props.title", "文档属性“标题”", "document property “title”"),
     ("props.custom.密级", "自定义属性“密级”", "custom property “密级”"),
+    ("props.mail.subject", "邮件主题", "the mail's subject"),
+    ("props.mail.forwarded1.subject", "转发的邮件1的主题", "the subject of forwarded mail 1"),
+    ("forwarded2.l9", "转发的邮件2第9行", "forwarded mail 2, line 9"),
     ("somewhere.odd", "somewhere.odd", "somewhere.odd"),  # not read: shown as it is
     ("", "", ""),
 ])
 def test_locations_in_words(location: str, zh: str, en: str) -> None:
     assert names.place(location) == zh
     assert names.place(location, "en") == en
+
+
+@pytest.mark.parametrize(("first", "last", "zh", "en"), [
+    ("body.p6", "body.p7", "正文第6–7段", "body, paragraphs 6–7"),
+    ("page1.l6", "page1.l12", "第1页第6–12行", "page 1, lines 6–12"),
+    ("body.p6", "body.p6", "正文第6段", "body, paragraph 6"),
+    ("body.p6", "", "正文第6段", "body, paragraph 6"),
+    ("table2.r1", "table2.r3", "表2第1–3行", "table 2, rows 1–3"),
+    ("page1.l40", "page2.l3", "第1页第40行至第2页第3行", "page 1, line 40 to page 2, line 3"),
+    ("body.p9", "table1.r1c1", "正文第9段至表1第1行第1列",
+     "body, paragraph 9 to table 1, row 1, column 1"),
+])
+def test_spans_in_words(first: str, last: str, zh: str, en: str) -> None:
+    assert names.place_range(first, last) == zh
+    assert names.place_range(first, last, "en") == en
+    if last and last != first:  # one location for both ends: a derived finding's evidence
+        assert names.place(f"{first}–{last}") == zh
+
+
+def test_a_derived_passage_in_words() -> None:
+    """A derived finding's evidence names the place here and the source with its place."""
+    where = "body.p6–body.p7 ⇄ 省厅/来源 通知.docx page1.l5"
+    assert names.place(where) == "本文件 正文第6–7段 ⇄ 来源 省厅/来源 通知.docx 第1页第5行"
+    assert names.place(where, "en") == (
+        "here body, paragraphs 6–7 ⇄ source 省厅/来源 通知.docx page 1, line 5")
+    assert names.place("body.p6 ⇄ 来源.docx ") == "本文件 正文第6段 ⇄ 来源 来源.docx"
+
+
+def test_marks_without_spaces() -> None:
+    assert names.mark_text("秘密★5 年") == "秘密★5年"
+    assert names.mark_text(" 机密 ★ 长期 ") == "机密★长期"
+    assert names.mark_text(None) == ""
 
 
 def test_every_finding_code_has_its_names() -> None:
