@@ -189,7 +189,8 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     nowhere = tmp_path / "nowhere"  # a folder without an audit (a missing one: test_derived_cli)
     nowhere.mkdir()
     done = dingmi("watch", "--config", str(config), "--against", str(nowhere), cwd=tmp_path)
-    assert done.returncode == 2 and "nowhere”不存在" in done.stderr, done.stderr
+    assert done.returncode == 2 and "nowhere”不是审核输出目录" in done.stderr, done.stderr
+    assert "不存在" not in done.stderr  # (it exists: it holds no audit)
     done = dingmi("serve", "--against", str(tmp_path), "--lang", "en")
     assert done.returncode == 2 and "not an audit output folder" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -199,12 +200,16 @@ def test_a_missing_index_stops_the_start(audit: Path, tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "watch_dirs.yaml:5: folders.0.reference" in done.stderr, done.stderr
     (tmp_path / "dingmi.yaml").write_text("reference: 审核\n", encoding="utf-8")
-    (tmp_path / "审核").mkdir()
     draft = unmarked_copy(tmp_path / "draft.docx")
     done = dingmi("check", str(draft), "--lang", "en", cwd=tmp_path)
     assert done.returncode == 2, done.stderr
-    assert f"{tmp_path / 'dingmi.yaml'}:1: reference: '{tmp_path / '审核'}' does not exist" in (
-        done.stderr), done.stderr
+    assert f"{tmp_path / 'dingmi.yaml'}:1: reference: '{tmp_path / '审核'}' is not an audit " \
+        "output folder: it does not exist" in done.stderr, done.stderr
+    (tmp_path / "审核").mkdir()  # there, but holding no audit
+    done = dingmi("check", str(draft), "--lang", "en", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"{tmp_path / 'dingmi.yaml'}:1: reference: '{tmp_path / '审核'}' is not an audit " \
+        "output folder with a derived index" in done.stderr, done.stderr
     assert audit.exists()
 
 
