@@ -17,7 +17,10 @@ text. A box in the master's top band stands at the top of every page, so at the 
 The OOXML presentation is read from its slide XML with lxml; the binary one (PowerPoint 97 and
 later, which WPS's .dps also is) from the records of its ``PowerPoint Document`` stream with
 olefile: the text atoms of each slide and its notes, of each main master, and the header and
-footer atoms. Word 95 era PowerPoint files (no such stream) are refused with what they are.
+footer atoms. A table there is a group of shapes (its group shape flagged ``tableProperties``),
+one text box a cell placed by its child anchor: its cells are put back into rows by their
+anchors (top, then left), a row a block as in the OOXML one. Word 95 era PowerPoint files (no
+such stream) are refused with what they are.
 """
 
 from __future__ import annotations
@@ -307,6 +310,8 @@ SLWT, SLIDE_PERSIST = 0x0FF0, 0x03F3
 TEXT_CHARS, TEXT_BYTES, CSTRING = 0x0FA0, 0x0FA8, 0x0FBA
 SLIDE_REC, NOTES_REC, NOTES_ATOM, HEADERS_FOOTERS = 0x03EE, 0x03F0, 0x03F1, 0x0FD9
 SHAPE, CLIENT_ANCHOR = 0xF004, 0xF010
+GROUP, CHILD_ANCHOR, TERTIARY_OPT, TEXTBOX = 0xF003, 0xF00F, 0xF122, 0xF00D
+TABLE_PROPERTIES = 0x039F  # a group shape's property: the group is a table
 DOCUMENT_ATOM, SLIDE_ATOM, MAIN_MASTER, PLACEHOLDER = 0x03E9, 0x03EF, 0x03F8, 0x0BC3
 MASTER_OBJECTS = 0x0001  # SlideAtom.slideFlags: the slide shows its master's shapes
 # A master's placeholders (OEPlaceholderAtom.placementId): the date, footer and header ones show
@@ -337,6 +342,45 @@ def _records(data: bytes, start: int, end: int, depth: int,
             out.extend(_records(data, body, stop, depth + 1, count))
         at = stop
     return out
+
+
+def _is_table(data: bytes, count: int, body: int, stop: int) -> bool:
+    """Whether a shape's tertiary property table sets ``tableProperties``: the group it heads
+    is a table."""
+    for at in range(body, min(body + 6 * count, stop - 5), 6):
+        pid, value = struct.unpack_from("<HI", data, at)
+        if pid & 0x3FFF == TABLE_PROPERTIES and value and not pid & 0x8000:
+            return True
+    return False
+
+
+class _Table:
+    """An open table group of a slide's drawing: its end and its cells' places and texts."""
+
+    def __init__(self, stop: int) -> None:
+        self.stop = stop
+        self.is_table = False
+        # a cell shape's end → its top, left and paragraphs
+        self.places: dict[int, tuple[int, int]] = {}
+        self.cells: dict[int, list[str]] = {}  # only shapes with a text box (not the borders)
+        self.shape = -1  # the end of the cell shape being read
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The cells in rows: by top (a row's cells within a few units of each other), each row
+        by left; a merged cell stands in the row it starts in."""
+        placed = sorted((*self.places[end], " ".join(t for t in texts if t))
+                        for end, texts in self.cells.items() if end in self.places)
+        rows: list[list[tuple[int, str]]] = []
+        last = None
+        for top, left, text in placed:
+            if last is None or top - last > ROW_SLACK:
+                rows.append([])
+            rows[-1].append((left, text))
+            last = top
+        return [tuple(text for _, text in sorted(row)) for row in rows]
+
+
+ROW_SLACK = 8  # master units (576 an inch) between the tops of cells of one row
 
 
 def _atom_text(data: bytes, typ: int, body: int, stop: int) -> str:
@@ -424,15 +468,18 @@ class _Walk:
 
     def __init__(self, stream: bytes) -> None:
         self.stream = stream
-        self.slides: list[list[str]] = []
-        self.notes: list[list[str]] = []
+        self.slides: list[list[str | tuple[str, ...]]] = []
+        self.notes: list[list[str | tuple[str, ...]]] = []
         self.headers: list[tuple[str, str]] = []
-        self.drawn: list[list[str]] = []
+        # a tuple: a table row's cells (the empty one: a table starts)
+        self.drawn: list[list[str | tuple[str, ...]]] = []
+        self.groups: list[_Table] = []  # the open groups of the slide's drawing
         self.slide_ids: list[int] = []  # the slides' ids, in the presentation's order
-        self.drawn_notes: dict[int, list[str]] = {}  # notes text by the id of its slide
-        self.top_band: list[str] = []
-        self.current: list[str] | None = None  # the slide list's open slide
-        self.note: list[str] | None = None
+        # notes text by the id of its slide
+        self.drawn_notes: dict[int, list[str | tuple[str, ...]]] = {}
+        self.top_band: list[str | tuple[str, ...]] = []
+        self.current: list[str | tuple[str, ...]] | None = None  # the slide list's open slide
+        self.note: list[str | tuple[str, ...]] | None = None
         self.ends = {"slwt": -1, "slide": -1, "hf": -1, "notes": -1, "shape": -1, "band": -1,
                      "master": -1}
         self.slwt_instance = -1
@@ -455,7 +502,11 @@ class _Walk:
                 self.current = None
             if self.ends["notes"] < 0:
                 self.note = None
+            while self.groups and body >= self.groups[-1].stop:
+                self.close_group()
             self.record(typ, inst, body, stop)
+        while self.groups:
+            self.close_group()
         self.title_band_first()
         if not any(self.slides) and any(self.drawn):
             self.slides = self.drawn
@@ -487,6 +538,19 @@ class _Walk:
             self.title_band_first()
             self.drawn.append([])
             ends["slide"] = stop
+        elif typ == GROUP and ends["slide"] >= 0:
+            self.groups.append(_Table(stop))
+        elif typ == TERTIARY_OPT and self.groups and _is_table(self.stream, inst, body, stop):
+            self.groups[-1].is_table = True
+        elif typ == CHILD_ANCHOR and self.groups and self.groups[-1].is_table and (
+                stop - body == 16 and body < ends["shape"]):
+            left, top = struct.unpack_from("<ii", self.stream, body)
+            table = self.groups[-1]
+            table.shape = ends["shape"]
+            table.places[ends["shape"]] = (top, left)
+        elif typ == TEXTBOX and self.groups and self.groups[-1].is_table and (
+                self.groups[-1].shape == ends["shape"]):
+            self.groups[-1].cells[ends["shape"]] = []
         elif typ in (NOTES_REC, HEADERS_FOOTERS, SHAPE):
             ends[{NOTES_REC: "notes", HEADERS_FOOTERS: "hf", SHAPE: "shape"}[typ]] = stop
         elif typ == NOTES_ATOM and ends["notes"] >= 0 and stop - body >= 4:
@@ -546,8 +610,19 @@ class _Walk:
             out.append(found)
         return out
 
+    def close_group(self) -> None:
+        table = self.groups.pop()
+        if table.is_table and table.cells and self.drawn:
+            self.drawn[-1].append(())  # a table starts
+            self.drawn[-1].extend(table.rows())
+
     def text(self, text: str) -> None:
         if text.strip() == "*":  # a slide number's placeholder
+            return
+        table = self.groups[-1] if self.groups else None
+        if (table is not None and table.is_table and self.current is None
+                and table.shape == self.ends["shape"] and table.shape in table.cells):
+            table.cells[table.shape].extend(p.strip() for p in text.split("\r"))
             return
         if self.current is not None:
             self.current.append(text)
@@ -564,9 +639,22 @@ class _Walk:
             self.drawn[0] = band + [t for t in self.drawn[0] if t not in band]
 
 
-def _binary_slide(texts: list[str], prefix: str, out: _Out) -> None:
+def _binary_slide(texts: list[str | tuple[str, ...]], prefix: str, out: _Out) -> None:
     k = 0
+    tables = 0
+    row = 0
     for text in texts:
+        if text == ():  # a table starts
+            tables += 1
+            row = 0
+            continue
+        if isinstance(text, tuple):  # a table row
+            row += 1
+            cells = [" ".join(c.replace("\x0b", " ").split()) for c in text]
+            if any(cells):
+                out.blocks.append(Block("\t".join(cells), f"{prefix}.table{tables}.r{row}",
+                                        "table", len(out.blocks)))
+            continue
         for para in text.split("\r"):
             k += 1
             out.add(para, f"{prefix}.p{k}", "body")
