@@ -90,7 +90,8 @@ def _lead_kind(text: str) -> str | None:
     if len(parts) > 1 or (grid and parts and GRID_FIELD.match(compact(parts[0]).text)):
         kinds = [_lead_kind(p) or ("scope" if fields.scope(p) else None)
                  or ("period" if parse_period_field(p) else None)
-                 or ("grid" if grid and GRID_FIELD.match(compact(p).text) else None)
+                 or ("grid" if grid and (GRID_FIELD.match(compact(p).text)
+                                         or _number_cell(p)) else None)
                  for p in parts]
         if None in kinds:
             return None
@@ -206,6 +207,12 @@ def _grid_fields(row: str) -> list[str]:
         out.append(cell)
         i += 1
     return out
+
+
+def _number_cell(cell: str) -> bool:
+    """Whether a cell holds only a 发文字号 (a 版头 grid's 文号 beside 份号 and mark)."""
+    number = fields.doc_number(cell)
+    return number is not None and len(compact(cell).text) <= len(compact(number).text) + 5
 
 
 def _cell_label(cell: str) -> str:

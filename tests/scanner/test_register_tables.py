@@ -181,3 +181,18 @@ def test_a_leading_grid_with_a_signer_is_the_lead() -> None:
     marks = find_marks([*grid, Block("关于某事项的请示", "body.p1", "body", 9)])
     assert marks.copy_number is not None and marks.copy_number.in_lead
     assert list(dict.fromkeys(f.kind for f in marks.lead)) == ["copy", "mark"]
+
+
+@pytest.mark.parametrize("number", ["示政办发〔2026〕63号", "文号：示政办发〔2026〕63号"])
+def test_a_leading_grid_with_the_documents_number_is_the_lead(number: str) -> None:
+    # 份号 and mark as two lines of the first cell (joined by a space), the 文号 in another
+    # cell of the same row: the row is the 版头, the 份号 is read in the lead
+    for row in (f"000070 秘密★3年\t\t{number}", f"000070\n秘密★3年\t{number}"):
+        marks = find_marks([*_rows(row), Block("关于某事项的通知", "body.p1", "body", 9)])
+        assert marks.effective is not None and marks.effective.raw == "秘密★3年"
+        assert marks.copy_number is not None and marks.copy_number.in_lead, row
+        assert marks.doc_number == "示政办发〔2026〕63号"
+    # a cell of prose beside the mark is no 版头 field
+    prose = "000070 秘密★3年\t根据示政办发〔2026〕63号文件精神制定本方案，请认真贯彻落实"
+    marks = find_marks([*_rows(prose), Block("关于某事项的通知", "body.p1", "body", 9)])
+    assert marks.copy_number is None or not marks.copy_number.in_lead
