@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from scanner import ENGINE, catalogs
+from scanner.derived.index import METHOD
 from scanner.errors import ConfigError, WorkerError
 from scanner.messages import Msg
 from scanner.workers.pool import Executor, Policy, ProcessPool
@@ -125,11 +126,12 @@ def identity(paths: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         return ENGINE, (f"error: {exc.message('en')}",)
 
 
-def fitness() -> tuple[str, bool]:
-    """What a worker runs and whether its process is daemonic (a Dask worker under a nanny, as
+def fitness() -> tuple[str, bool, int]:
+    """What a worker runs, whether its process is daemonic (a Dask worker under a nanny, as
     ``dask worker ADDRESS`` starts it by default: it may not start the processes an audit runs
-    each file in)."""
-    return ENGINE, bool(multiprocessing.current_process().daemon)
+    each file in) and the method its derived-index fingerprints are computed by (a worker of
+    another method would put fingerprints in the index that match nothing)."""
+    return ENGINE, bool(multiprocessing.current_process().daemon), METHOD
 
 
 UNFIT_DAEMONIC = Msg(
@@ -150,6 +152,15 @@ UNFIT_VERSION = Msg(
     "pip install \"dingmi[dask]=={version}\" 后重启它",
     "the Dask worker {worker} runs {theirs} and this machine {mine}: refused. Install "
     "pip install \"dingmi[dask]=={version}\" in the worker's environment, then restart it")
+
+UNFIT_METHOD = Msg(
+    "Dask 工作进程 {worker} 计算派生定密索引的方法是第 {theirs} 版，本机是第 {mine} 版（同为 "
+    "{engine} 的不同构建），其指纹与索引不符，已拒绝。请在该工作进程的环境中重新安装与本机相同的 "
+    "dingmi 后重启它",
+    "the Dask worker {worker} computes the derived index by method {theirs} and this machine by "
+    "method {mine} (two builds of {engine}): its fingerprints would not match the index; "
+    "refused. Install the same dingmi as this machine's in the worker's environment, then "
+    "restart it")
 
 
 def refuse_unfit_workers(client: Any, address: str, workers: list[str] | None = None,
@@ -179,6 +190,9 @@ def refuse_unfit_workers(client: Any, address: str, workers: list[str] | None = 
                                        version=version)
         elif got[1]:
             why = UNFIT_DAEMONIC.format(worker=worker, address=address)
+        elif (got[2] if len(got) > 2 else 1) != METHOD:
+            why = UNFIT_METHOD.format(worker=worker, theirs=got[2] if len(got) > 2 else 1,
+                                      mine=METHOD, engine=ENGINE)
         else:
             continue
         raise ConfigError(why.zh, why.en)

@@ -153,3 +153,23 @@ def test_a_worker_with_another_dingmi_is_refused_with_the_fix(scheduler: Schedul
     assert "older" in done.stderr and "runs dingmi/0.0.9" in done.stderr, done.stderr
     assert 'pip install "dingmi[dask]==' in done.stderr and "refused" in done.stderr
     assert not (tmp_path / "out" / "reports").exists()
+
+
+def test_a_worker_with_another_index_method_is_refused(scheduler: Scheduler,
+                                                      tmp_path: Path) -> None:
+    # The same version, another build whose derived index is computed by another method: its
+    # fingerprints would match nothing in the index the coordinator builds.
+    scheduler.start("method", [sys.executable, "-c",
+                               "import sys; import scanner.workers.cluster as c; "
+                               "c.METHOD = c.METHOD + 1; "
+                               "from distributed.cli.dask_worker import main; "
+                               "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
+                               scheduler.address, "--nthreads", "1", "--no-nanny",
+                               "--no-dashboard", "--name", "method", "--host", "127.0.0.1"])
+    scheduler.wait_for("method")
+    done = audit(scheduler, tmp_path / "out")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "method" in done.stderr and "computes the derived index by method" in done.stderr
+    assert "refused" in done.stderr, done.stderr
+    assert not (tmp_path / "out" / "reports").exists()
