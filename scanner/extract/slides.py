@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import olefile
@@ -313,6 +314,7 @@ SHAPE, CLIENT_ANCHOR = 0xF004, 0xF010
 GROUP, CHILD_ANCHOR, TERTIARY_OPT, TEXTBOX = 0xF003, 0xF00F, 0xF122, 0xF00D
 TABLE_PROPERTIES = 0x039F  # a group shape's property: the group is a table
 DOCUMENT_ATOM, SLIDE_ATOM, MAIN_MASTER, PLACEHOLDER = 0x03E9, 0x03EF, 0x03F8, 0x0BC3
+TEXT_HEADER, OUTLINE_TEXT_REF, PERSIST_DIRECTORY = 0x0F9F, 0x0F9E, 0x1772
 MASTER_OBJECTS = 0x0001  # SlideAtom.slideFlags: the slide shows its master's shapes
 # A master's placeholders (OEPlaceholderAtom.placementId): the date, footer and header ones show
 # their text on the slides; the others (title, body, slide number...) hold only a prompt.
@@ -460,26 +462,44 @@ def _encrypted_ppt(ole: olefile.OleFileIO, streams: set[str]) -> bool:
     return bool(typ == USER_EDIT and size >= 0x20 and session)
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """A placeholder of a slide's drawing whose text is the slide's ``index``-th text in the
+    slide list (an OutlineTextRefAtom)."""
+
+    index: int
+
+
+Item = str | tuple[str, ...] | _Ref  # a text, a table row's cells (empty: a table starts), a ref
+
+
 class _Walk:
     """The texts of each slide and each notes page, and the header and footer texts, gathered
-    from the records of a ``PowerPoint Document`` stream in one pass. Text is kept either in the
-    slide list (older writers) or in each slide's drawing (newer ones and LibreOffice); on the
-    title slide the shapes anchored in its top band come first."""
+    from the records of a ``PowerPoint Document`` stream in one pass. PowerPoint keeps the text
+    of a slide's placeholders (title, body) in the slide list and that of its other shapes (text
+    boxes, tables) in the slide's drawing, where each placeholder refers to its text in the list;
+    LibreOffice keeps it all in the drawing. A slide's texts are put in its drawing's order, the
+    placeholders' taken from the list by slide (through the persist directory, which says where
+    each slide's record is); on the title slide the shapes anchored in its top band come
+    first."""
 
     def __init__(self, stream: bytes) -> None:
         self.stream = stream
-        self.slides: list[list[str | tuple[str, ...]]] = []
-        self.notes: list[list[str | tuple[str, ...]]] = []
+        self.slides: list[list[Item]] = []
+        self.notes: list[list[Item]] = []
         self.headers: list[tuple[str, str]] = []
-        # a tuple: a table row's cells (the empty one: a table starts)
-        self.drawn: list[list[str | tuple[str, ...]]] = []
+        self.drawn: list[list[Item]] = []  # each slide record's texts, in the stream's order
+        self.drawn_at: list[int] = []  # where each slide record starts in the stream
+        self.bands: list[list[Item]] = []  # each slide record's texts in its top band
+        self.slide_refs: list[int] = []  # the slide list's slides' persist ids, in order
+        self.persist: dict[int, int] = {}  # persist id → where its record starts
+        self.header_open = False  # a TextHeaderAtom of the slide list waits for its text
         self.groups: list[_Table] = []  # the open groups of the slide's drawing
         self.slide_ids: list[int] = []  # the slides' ids, in the presentation's order
         # notes text by the id of its slide
-        self.drawn_notes: dict[int, list[str | tuple[str, ...]]] = {}
-        self.top_band: list[str | tuple[str, ...]] = []
-        self.current: list[str | tuple[str, ...]] | None = None  # the slide list's open slide
-        self.note: list[str | tuple[str, ...]] | None = None
+        self.drawn_notes: dict[int, list[Item]] = {}
+        self.current: list[Item] | None = None  # the slide list's open slide
+        self.note: list[Item] | None = None
         self.ends = {"slwt": -1, "slide": -1, "hf": -1, "notes": -1, "shape": -1, "band": -1,
                      "master": -1}
         self.slwt_instance = -1
@@ -507,9 +527,7 @@ class _Walk:
             self.record(typ, inst, body, stop)
         while self.groups:
             self.close_group()
-        self.title_band_first()
-        if not any(self.slides) and any(self.drawn):
-            self.slides = self.drawn
+        self.slides = self.slide_texts()
         if not any(self.notes) and self.drawn_notes:
             self.notes = [self.drawn_notes.get(i, []) for i in self.slide_ids]
 
@@ -523,6 +541,8 @@ class _Walk:
             ends["master"] = stop
             self.masters.append([])
             self.shape, self.shape_place = None, (None, None, 0)
+        elif typ == PERSIST_DIRECTORY:
+            self.persist_directory(body, stop)
         elif typ == SLIDE_ATOM and ends["slide"] >= 0 and len(self.drawn) == 1 and (
                 stop - body >= 22):
             flags = struct.unpack_from("<H", self.stream, body + 20)[0]
@@ -534,23 +554,20 @@ class _Walk:
             (self.slides if self.slwt_instance == 0 else self.notes).append(self.current)
             if self.slwt_instance == 0 and stop - body >= 16:
                 self.slide_ids.append(struct.unpack_from("<I", self.stream, body + 12)[0])
+                self.slide_refs.append(struct.unpack_from("<I", self.stream, body)[0])
+        elif typ == TEXT_HEADER and self.current is not None:
+            self.current.append("")  # the text that follows, if any, is this one's
+            self.header_open = True
+        elif typ == OUTLINE_TEXT_REF and ends["slide"] >= 0 and self.drawn and (
+                stop - body >= 4):
+            self.add_drawn(_Ref(struct.unpack_from("<i", self.stream, body)[0]))
         elif typ == SLIDE_REC:
-            self.title_band_first()
             self.drawn.append([])
+            self.bands.append([])
+            self.drawn_at.append(body - 8)
             ends["slide"] = stop
-        elif typ == GROUP and ends["slide"] >= 0:
-            self.groups.append(_Table(stop))
-        elif typ == TERTIARY_OPT and self.groups and _is_table(self.stream, inst, body, stop):
-            self.groups[-1].is_table = True
-        elif typ == CHILD_ANCHOR and self.groups and self.groups[-1].is_table and (
-                stop - body == 16 and body < ends["shape"]):
-            left, top = struct.unpack_from("<ii", self.stream, body)
-            table = self.groups[-1]
-            table.shape = ends["shape"]
-            table.places[ends["shape"]] = (top, left)
-        elif typ == TEXTBOX and self.groups and self.groups[-1].is_table and (
-                self.groups[-1].shape == ends["shape"]):
-            self.groups[-1].cells[ends["shape"]] = []
+        elif typ in (GROUP, TERTIARY_OPT, CHILD_ANCHOR, TEXTBOX):
+            self.table_record(typ, inst, body, stop)
         elif typ in (NOTES_REC, HEADERS_FOOTERS, SHAPE):
             ends[{NOTES_REC: "notes", HEADERS_FOOTERS: "hf", SHAPE: "shape"}[typ]] = stop
         elif typ == NOTES_ATOM and ends["notes"] >= 0 and stop - body >= 4:
@@ -566,6 +583,24 @@ class _Walk:
             text = _atom_text(self.stream, TEXT_CHARS, body, stop).strip()
             if text:
                 self.headers.append(("header" if inst == 1 else "footer", text))
+
+    def table_record(self, typ: int, inst: int, body: int, stop: int) -> None:
+        """Read a record of a slide's groups: a group opens, is a table, a cell's place and its
+        text box (the table's borders are shapes without one)."""
+        shape = self.ends["shape"]
+        table = self.groups[-1] if self.groups else None
+        if typ == GROUP and self.ends["slide"] >= 0:
+            self.groups.append(_Table(stop))
+        elif table is None:
+            return
+        elif typ == TERTIARY_OPT and _is_table(self.stream, inst, body, stop):
+            table.is_table = True
+        elif typ == CHILD_ANCHOR and table.is_table and stop - body == 16 and body < shape:
+            left, top = struct.unpack_from("<ii", self.stream, body)
+            table.shape = shape
+            table.places[shape] = (top, left)
+        elif typ == TEXTBOX and table.is_table and table.shape == shape:
+            table.cells[shape] = []
 
     def master_record(self, typ: int, body: int, stop: int) -> bool:
         """Read a record inside a main master: its shapes' places, placeholders and text (True
@@ -610,6 +645,61 @@ class _Walk:
             out.append(found)
         return out
 
+    def persist_directory(self, body: int, stop: int) -> None:
+        """Read a PersistDirectoryAtom: runs of persist ids from a first one, each with where
+        its record starts (a later save's directory overrides an earlier one's)."""
+        at = body
+        while at + 4 <= stop:
+            entry = struct.unpack_from("<I", self.stream, at)[0]
+            first, count = entry & 0xFFFFF, entry >> 20
+            at += 4
+            for k in range(count):
+                if at + 4 > stop:
+                    return
+                self.persist[first + k] = struct.unpack_from("<I", self.stream, at)[0]
+                at += 4
+
+    def slide_texts(self) -> list[list[Item]]:
+        """Each slide's texts in the presentation's order: its drawing's, each placeholder's
+        text taken from the slide list (any text of the list no placeholder refers to first);
+        a slide with no record found keeps the list's texts. Without a slide list, the drawings
+        in the stream's order."""
+        listed = [s for s in self.slides if any(s)]
+        if not listed:
+            slides, bands = list(self.drawn), list(self.bands)
+        else:
+            where = {at: i for i, at in enumerate(self.drawn_at)}
+            slides, bands = [], []
+            for n, texts in enumerate(self.slides):
+                ref = self.slide_refs[n] if n < len(self.slide_refs) else None
+                i = where.get(self.persist.get(ref, -1)) if ref is not None else None
+                if i is None and not self.persist and n < len(self.drawn):
+                    i = n  # no persist directory: the records in the slides' order
+                if i is None:
+                    slides.append(texts)
+                    bands.append([])
+                    continue
+                taken = {item.index for item in self.drawn[i] if isinstance(item, _Ref)}
+                own = [t for k, t in enumerate(texts) if k not in taken]
+                slides.append(own + [self._resolve(item, texts) for item in self.drawn[i]])
+                bands.append([self._resolve(item, texts) for item in self.bands[i]])
+        if slides and bands and bands[0]:  # the title slide's top band first
+            band = bands[0]
+            slides[0] = band + [t for t in slides[0] if t not in band]
+        return slides
+
+    @staticmethod
+    def _resolve(item: Item, texts: list[Item]) -> Item:
+        if isinstance(item, _Ref):
+            return texts[item.index] if 0 <= item.index < len(texts) else ""
+        return item
+
+    def add_drawn(self, item: Item) -> None:
+        """A text (or a placeholder's reference, a table's rows) of the open slide record."""
+        self.drawn[-1].append(item)
+        if self.ends["band"] >= 0:
+            self.bands[-1].append(item)
+
     def close_group(self) -> None:
         table = self.groups.pop()
         if table.is_table and table.cells and self.drawn:
@@ -625,25 +715,24 @@ class _Walk:
             table.cells[table.shape].extend(p.strip() for p in text.split("\r"))
             return
         if self.current is not None:
-            self.current.append(text)
+            if self.header_open and self.current:
+                self.current[-1] = text
+            else:
+                self.current.append(text)
+            self.header_open = False
         elif self.ends["slide"] >= 0 and self.drawn:
-            self.drawn[-1].append(text)
-            if self.ends["band"] >= 0 and len(self.drawn) == 1:
-                self.top_band.append(text)
+            self.add_drawn(text)
         elif self.note is not None:
             self.note.append(text)
 
-    def title_band_first(self) -> None:
-        if len(self.drawn) == 1 and self.top_band:
-            band, self.top_band = self.top_band, []
-            self.drawn[0] = band + [t for t in self.drawn[0] if t not in band]
 
-
-def _binary_slide(texts: list[str | tuple[str, ...]], prefix: str, out: _Out) -> None:
+def _binary_slide(texts: list[Item], prefix: str, out: _Out) -> None:
     k = 0
     tables = 0
     row = 0
     for text in texts:
+        if isinstance(text, _Ref):  # a placeholder whose text was not found
+            continue
         if text == ():  # a table starts
             tables += 1
             row = 0
