@@ -114,7 +114,8 @@ def _eml(path: Path, data: bytes | None) -> Document:
 
 
 EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
-    Extractor("docx", (".docx", ".docm"), _docx, Msg("Word 文档", "Word documents"), ("zip",)),
+    Extractor("docx", (".docx", ".docm", ".dotx", ".dotm"), _docx,
+              Msg("Word 文档", "Word documents"), ("zip",)),
     Extractor("pdf", (".pdf",), _pdf, Msg("PDF 文件（有文字层）", "PDF files with a text layer"),
               (), flowing=True),
     Extractor("doc", (".doc", ".wps", ".eid", ".dot", ".wpt"), _doc,
@@ -122,12 +123,12 @@ EXTRACTORS: dict[str, Extractor] = {e.kind: e for e in (
               ("ole",)),
     Extractor("ofd", (".ofd",), _ofd, Msg("OFD 版式文件", "OFD documents (GB/T 33190)"), (),
               flowing=True),
-    Extractor("xlsx", (".xlsx", ".xlsm"), _xlsx,
+    Extractor("xlsx", (".xlsx", ".xlsm", ".xltx", ".xltm"), _xlsx,
               Msg("Excel 工作簿（读取工作表 XML）", "Excel workbooks (the sheet XML)"), ("zip",)),
     Extractor("xls", (".xls", ".et", ".xlt", ".ett"), _xls,
               Msg("Excel 二进制工作簿（含 WPS 的 .et；xlrd 读取）",
                   "Excel binary workbooks (WPS .et too; read by xlrd)"), ("ole",)),
-    Extractor("pptx", (".pptx", ".pptm"), _pptx,
+    Extractor("pptx", (".pptx", ".pptm", ".ppsx", ".ppsm", ".potx", ".potm"), _pptx,
               Msg("PowerPoint 演示文稿（读取幻灯片 XML）",
                   "PowerPoint presentations (the slide XML)"), ("zip",)),
     Extractor("ppt", (".ppt", ".dps", ".pps", ".dpt"), _ppt,

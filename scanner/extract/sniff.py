@@ -90,7 +90,14 @@ MAIN_TYPES = ((b"wordprocessingml.document.main", "docx"), (b"ms-word.document.m
               "docx"), (b"spreadsheetml.sheet.main", "xlsx"),
               (b"ms-excel.sheet.macroenabled", "xlsx"),
               (b"presentationml.presentation.main", "pptx"),
-              (b"ms-powerpoint.presentation.macroenabled", "pptx"))
+              (b"ms-powerpoint.presentation.macroenabled", "pptx"),
+              (b"wordprocessingml.template.main", "docx"), (b"ms-word.template.macroenabled",
+              "docx"), (b"spreadsheetml.template.main", "xlsx"),
+              (b"ms-excel.template.macroenabled", "xlsx"),
+              (b"presentationml.slideshow.main", "pptx"),
+              (b"presentationml.template.main", "pptx"),
+              (b"ms-powerpoint.slideshow.macroenabled", "pptx"),
+              (b"ms-powerpoint.template.macroenabled", "pptx"))
 
 
 def _content_types(zf: zipfile.ZipFile) -> bytes:
