@@ -452,7 +452,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
-    date_field, date = _document_date(readable)
+    date_field, date = _document_date(readable, _attachment_start(blocks))
     issued = any(fields.issued_date(b.text) for b in readable
                  if "印" in b.text and b.region in ("body", "table"))
     return MarkSet(
@@ -560,11 +560,42 @@ def _gongwen_shape(blocks: Sequence[Block], date_field: Field | None) -> bool:
     return same_line or (0 < len(signer) <= 40 and not signer.endswith(("。", "；")))
 
 
-def _document_date(readable: Sequence[Block]) -> tuple[Field | None, DateField | None]:
+# The first line of a document attached after the 落款 (a 附件 heading, a 份号, a 发文机关标志):
+# with a mark line, where an attached document (the document a 转发 forwards, a 附件) starts.
+ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
+                      r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
+
+
+def _attachment_start(blocks: Sequence[Block]) -> int | None:
+    """The order of the block where a document attached after this one's 落款 starts: the
+    first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date; None
+    when there is none."""
+    dated = False
+    for block in blocks:
+        if block.region not in ("body", "table", "textbox"):
+            continue
+        text = compact(block.text).text
+        if not text:
+            continue
+        if dated and len(text) <= MAX_DENSE:
+            lm = parse_mark_line(text) if MARKISH.search(text) else None
+            if ATTACHED.match(text) or (lm is not None and lm.level is not None):
+                return block.order
+        if "日" in text and len(text) <= MAX_DENSE:
+            parsed = fields.date_line(block.text)
+            dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
+    return None
+
+
+def _document_date(readable: Sequence[Block],
+                   attached: int | None = None) -> tuple[Field | None, DateField | None]:
     """The 成文日期: the last line that is only a date, else the last short line ending in one,
-    else the date of the 印发 line."""
+    else the date of the 印发 line; before ``attached`` (where an attached document starts: its
+    dates are its own) when there is a date there."""
     candidates = [b for b in readable
                   if "日" in b.text and b.region in ("body", "table", "textbox")]
+    if attached is not None and any(b.order < attached for b in candidates):
+        candidates = [b for b in candidates if b.order < attached]
     best: tuple[Block, DateField] | None = None
     for block in reversed(candidates):
         parsed = fields.date_line(block.text)

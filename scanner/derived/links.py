@@ -8,8 +8,11 @@ around it is extended both ways across small edits (a character replaced, droppe
 OCR noise does not cut a passage into pieces. A passage counts when it holds at least
 :data:`MIN_PASSAGE` matching characters with no more than one edit per :data:`EDIT_EVERY`: a
 routine sentence pattern shared by unrelated documents breaks off at its first differing name.
-The older of two documents is the source (by date; an undated document is taken as derived from
-a dated one; two undated ones: the one whose text the shared passages cover the more is derived).
+The older of two documents is the source (by date). When the dates do not tell (the same date, or
+one or both undated), a document that cites the other (by its 文号 or 《title》) while not cited
+by it is derived from it (a 转发 holding the whole document it forwards); else an undated document
+is taken as derived from a dated one, and of two undated ones the one whose text the shared
+passages cover the more is derived.
 Candidates are taken oldest first, and a passage already explained by an older source is not
 counted again: two documents copying the same source link to it, not to each other.
 
@@ -23,6 +26,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from scanner.derived import cite
@@ -316,6 +320,7 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
     for h, doc, _ in rows:
         docs_of[h].add(doc)
     routine = _Routine(by_hash, docs_of, routine_limit(documents), common, reader.docs_with)
+    me = reader.doc_by_sha(own_sha)
     for doc_id, pairs in shared.items():
         other = reader.doc(doc_id)
         if other.sha256 == own_sha:
@@ -325,7 +330,8 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
         there = text_of(other)
         passages = _passages(pairs, normal, there, boiler) if there else []
         passages = [p for p in passages if not routine.held_widely(p.here)]
-        if passages and _is_source(other, passages, chars, date):
+        if passages and _is_source(other, passages, chars, date,
+                                   partial(_citation_order, other, me, cites, reader)):
             candidates.append((other.date or UNDATED, doc_id, passages))
     claimed: set[int] = set()
     for _, doc_id, passages in sorted(candidates):
@@ -392,9 +398,13 @@ def _claimed(p: Passage, claimed: set[int]) -> bool:
     return sum(1 for i in span if i in claimed) * 2 > len(span)
 
 
-def _is_source(other: DocRow, passages: list[Passage], chars: int, date: str | None) -> bool:
+def _is_source(other: DocRow, passages: list[Passage], chars: int, date: str | None,
+               citation_order: Callable[[], int]) -> bool:
     if date and other.date and date != other.date:
         return other.date < date
+    order = citation_order()
+    if order:
+        return order > 0
     if other.date and not date:
         return True
     if date and not other.date:
@@ -402,6 +412,27 @@ def _is_source(other: DocRow, passages: list[Passage], chars: int, date: str | N
     here = _covered(passages, 0) / max(chars, 1)
     there = _covered(passages, 1) / max(other.chars, 1)
     return here > there
+
+
+def _cites(c: dict[str, Any], row: DocRow) -> bool:
+    """Whether the citation ``c`` names the document ``row`` (by its 文号, with its issuer when
+    the citation writes one, or by its title), outside a line listing documents."""
+    if cite.is_listing(c["line"], [row.title_key or ""]):
+        return False
+    if c["kind"] == "title":
+        return bool(c["title_key"]) and c["title_key"] == row.title_key
+    return bool(c["key"]) and c["key"] == row.number_key and (
+        not c["prefix"] or _same_issuer(c["prefix"], row.number_prefix))
+
+
+def _citation_order(other: DocRow, me: DocRow | None, cites: Sequence[dict[str, Any]],
+                    reader: Reader) -> int:
+    """1 when this document cites ``other`` and is not cited by it (``other`` is its source),
+    -1 the other way round, 0 when citations do not tell (``me``: this document's own row, None
+    when it is not indexed: a draft checked against an archive)."""
+    mine = any(_cites(c, other) for c in cites)
+    theirs = me is not None and any(_cites(c, me) for c in reader.cites_of(other.id))
+    return int(mine) - int(theirs)
 
 
 def _resolve(c: dict[str, Any], reader: Reader) -> list[DocRow]:

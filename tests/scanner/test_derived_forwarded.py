@@ -1,0 +1,85 @@
+"""A 转发 that holds the whole document it forwards (its own 版头, title, text and 落款, then the
+forwarded document with its 份号, mark, 文号, text and 落款): its 成文日期 is its own 落款's, it is
+derived from the forwarded document and not the other way round (even when the dates do not tell
+them apart), and a 转发 marked below the document it forwards is DERIVED_BELOW_SOURCE."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from markers import Block, find_marks
+from scanner.cli import main
+
+SOURCE = ["000012", "机密★10年", "知悉范围：各工程建设单位主要负责人", "省水利厅文件",
+          "青水发〔2025〕8号",
+          "关于加强重点水利工程建设期间安全防范工作的通知", "各市州水利局，各工程建设单位：",
+          "一、各工程建设单位要对大坝监测系统、闸门控制系统的网络拓扑和访问口令实行专人管理，口令每九十天"
+          "更换一次，严禁在互联网计算机上存储和处理工程控制参数。",
+          "二、重点工程的防洪调度方案、应急抢险预案中涉及库容调度阈值和闸门启闭程序的内容，只在专用网络内"
+          "传输，纸质文本按份登记，用后收回。",
+          "三、各单位于每季度末对上述措施落实情况开展一次自查，形成书面报告，经主要负责人签字后报送省水利厅"
+          "安全监管处。", "省水利厅", "2025年3月10日"]
+FORWARD_HEAD = ["某市水利局文件", "某水发〔2025〕21号",
+                "关于转发《关于加强重点水利工程建设期间安全防范工作的通知》的通知",
+                "各区县水利局，局属各单位：",
+                "现将省水利厅《关于加强重点水利工程建设期间安全防范工作的通知》（青水发〔2025〕8号）转发给你们，"
+                "请结合实际认真贯彻落实。", "某市水利局"]
+
+
+def _docx(path: Path, lines: list[str]) -> None:
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    return [Block(t, f"body.p{i}", "body", i) for i, t in enumerate(lines, 1)]
+
+
+def _date(marks: object) -> str | None:
+    found = marks.document_date  # type: ignore[attr-defined]
+    return found.date.isoformat() if found is not None and found.date else None
+
+
+def test_the_date_of_a_forwarding_document_is_its_own() -> None:
+    marks = find_marks(_blocks(["000003", "秘密★5年", *FORWARD_HEAD, "2025年3月20日", *SOURCE]))
+    assert _date(marks) == "2025-03-20"
+    # an attachment after the 落款 (a 附件 heading, then a schedule of dates): the 落款's date
+    schedule = ["附件", "工程安全自查安排表", "2025年4月1日", "2025年7月1日"]
+    marks = find_marks(_blocks(["关于开展工程安全自查的通知", "各单位：", "请按附件安排开展自查。",
+                                "某市水利局", "2025年3月20日", *schedule]))
+    assert _date(marks) == "2025-03-20"
+    # with nothing attached, the last date line is the date, as before
+    marks = find_marks(_blocks(["关于开展工程安全自查的通知", "各单位：",
+                                "定于2025年4月1日开始自查。", "某市水利局", "2025年3月20日"]))
+    assert _date(marks) == "2025-03-20"
+
+
+@pytest.mark.parametrize("forward_date", ["2025年3月20日", "2025年3月10日", None])
+def test_a_forwarding_document_is_derived_from_what_it_forwards(tmp_path: Path,
+                                                                 forward_date: str | None) -> None:
+    # the 转发 dated after the source, on the same day, or undated (then only its citation of
+    # the source's 文号 and title tells which is derived)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _docx(archive / "source.docx", SOURCE)
+    own = [forward_date] if forward_date else []
+    _docx(archive / "forward.docx", ["000003", "秘密★5年", *FORWARD_HEAD, *own, *SOURCE])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+
+    def report(name: str) -> dict:  # type: ignore[type-arg]
+        return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
+
+    source, forward = report("source.docx"), report("forward.docx")
+    assert not source.get("links"), source.get("links")  # the source copies nothing
+    assert not {f["code"] for f in source["findings"]} & {"DERIVED_ABOVE_SOURCE",
+                                                          "DERIVED_BELOW_SOURCE"}
+    links = forward.get("links") or []
+    assert [(lk["relative"], lk["by"]) for lk in links] == [("source.docx", "cite+copy")]
+    assert "DERIVED_BELOW_SOURCE" in {f["code"] for f in forward["findings"]}
