@@ -109,7 +109,10 @@ def _position_checks(m: Marking, marks: MarkSet) -> Iterator[Finding]:
             yield make("MARK_POSITION", title.location, _ev(title), raw=title.raw,
                        where_zh="仅标于邮件主题，正文首页左上角未标",
                        where_en="only in the mail's subject, not at the top left of its body")
+    headed = any(x.in_lead for x in live)
     for other in [x for x in live if x.form == "line"]:
+        if headed and marks.attached is not None and other.order >= marks.attached:
+            continue  # an attached document's own mark, the document's own at its head
         where = None
         if other.region == "top_right" or other.align == "right":
             where = ("位于右上角", "top right")

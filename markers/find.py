@@ -452,7 +452,8 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
-    date_field, date = _document_date(readable, _attachment_start(blocks))
+    attached = _attachment_start(blocks)
+    date_field, date = _document_date(readable, attached)
     issued = any(fields.issued_date(b.text) for b in readable
                  if "印" in b.text and b.region in ("body", "table"))
     return MarkSet(
@@ -472,6 +473,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
         spacing_reliable=spacing_reliable,
         derived=any(DERIVED.search(b.text) for b in readable if "派" in b.text),
         stated=stated_level(blocks) if not markings else None,
+        attached=attached,
     )
 
 
@@ -566,10 +568,13 @@ ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
                       r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
 
 
+BODY_PARAGRAPH = 40  # characters of a paragraph of text (no 版头 line is as long)
+
+
 def _attachment_start(blocks: Sequence[Block]) -> int | None:
-    """The order of the block where a document attached after this one's 落款 starts: the
-    first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date; None
-    when there is none."""
+    """The order of the block where a document attached after this one's text starts: the
+    first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date (the
+    落款's) or after a paragraph of text (an undated 转发); None when there is none."""
     dated = False
     for block in blocks:
         if block.region not in ("body", "table", "textbox"):
@@ -581,7 +586,9 @@ def _attachment_start(blocks: Sequence[Block]) -> int | None:
             lm = parse_mark_line(text) if MARKISH.search(text) else None
             if ATTACHED.match(text) or (lm is not None and lm.level is not None):
                 return block.order
-        if "日" in text and len(text) <= MAX_DENSE:
+        if len(text) >= BODY_PARAGRAPH and block.region == "body":
+            dated = True
+        elif "日" in text and len(text) <= MAX_DENSE:
             parsed = fields.date_line(block.text)
             dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
     return None

@@ -199,3 +199,6 @@ class MarkSet:
     spacing_reliable: bool = True
     derived: bool = False
     stated: Field | None = None  # the text gives itself a level or period in prose
+    # the order of the block where a document attached after the 落款 starts (the document a
+    # 转发 forwards, a 附件), None when there is none
+    attached: int | None = None

@@ -5,6 +5,7 @@ them apart), and a 转发 marked below the document it forwards is DERIVED_BELOW
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from docx import Document
 
 from markers import Block, find_marks
 from scanner.cli import main
+from scanner.pipeline import ScanOptions, scan_file
 
 SOURCE = ["000012", "机密★10年", "知悉范围：各工程建设单位主要负责人", "省水利厅文件",
           "青水发〔2025〕8号",
@@ -82,4 +84,16 @@ def test_a_forwarding_document_is_derived_from_what_it_forwards(tmp_path: Path,
                                                           "DERIVED_BELOW_SOURCE"}
     links = forward.get("links") or []
     assert [(lk["relative"], lk["by"]) for lk in links] == [("source.docx", "cite+copy")]
-    assert "DERIVED_BELOW_SOURCE" in {f["code"] for f in forward["findings"]}
+    codes = {f["code"] for f in forward["findings"]}
+    assert "DERIVED_BELOW_SOURCE" in codes
+    # the forwarded document's mark stands at the head of that document: it conflicts with the
+    # 转发's own mark, and is not misplaced
+    assert "MARK_CONFLICT" in codes and "MARK_POSITION" not in codes
+
+
+def test_an_unmarked_forwarding_document_is_told_its_head_has_no_mark(tmp_path: Path) -> None:
+    path = tmp_path / "forward.txt"
+    path.write_text("\n".join([*FORWARD_HEAD, "2025年3月20日", *SOURCE]) + "\n", "utf-8")
+    report = scan_file(path, ScanOptions(as_of=dt.date(2026, 12, 7)))
+    position = [f for f in report.findings if f.code == "MARK_POSITION"]
+    assert position and "机密★10年" in position[0].message_zh
