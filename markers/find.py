@@ -568,27 +568,32 @@ ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
                       r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
 
 
+def _is_mark_line(text: str) -> bool:
+    lm = parse_mark_line(text) if MARKISH.search(text) else None
+    return lm is not None and lm.level is not None
+
+
 BODY_PARAGRAPH = 40  # characters of a paragraph of text (no 版头 line is as long)
 
 
 def _attachment_start(blocks: Sequence[Block]) -> int | None:
     """The order of the block where a document attached after this one's text starts: the
     first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date (the
-    落款's) or after a paragraph of text (an undated 转发); None when there is none."""
-    dated = False
+    落款's) or after a paragraph of text (an undated 转发); None when there is none. A paragraph
+    of text is long and ends a sentence (not a receipt line or a cover's fields)."""
+    dated = prose = False
     for block in blocks:
-        if block.region not in ("body", "table", "textbox"):
+        if block.region not in ("top", "body", "table", "textbox"):
             continue
         text = compact(block.text).text
         if not text:
             continue
-        if dated and len(text) <= MAX_DENSE:
-            lm = parse_mark_line(text) if MARKISH.search(text) else None
-            if ATTACHED.match(text) or (lm is not None and lm.level is not None):
-                return block.order
-        if len(text) >= BODY_PARAGRAPH and block.region == "body":
-            dated = True
-        elif "日" in text and len(text) <= MAX_DENSE:
+        if dated and len(text) <= MAX_DENSE and (ATTACHED.match(text) or _is_mark_line(text)):
+            return block.order
+        if block.region in ("top", "body") and text[-1] in "。！？；":
+            prose = True  # a sentence of the text: a date line after it is the 落款's
+            dated = dated or len(text) >= BODY_PARAGRAPH
+        elif prose and "日" in text and len(text) <= MAX_DENSE:
             parsed = fields.date_line(block.text)
             dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
     return None
@@ -597,11 +602,13 @@ def _attachment_start(blocks: Sequence[Block]) -> int | None:
 def _document_date(readable: Sequence[Block],
                    attached: int | None = None) -> tuple[Field | None, DateField | None]:
     """The 成文日期: the last line that is only a date, else the last short line ending in one,
-    else the date of the 印发 line; before ``attached`` (where an attached document starts: its
-    dates are its own) when there is a date there."""
+    else the date of the 印发 line, else a line of the top that is only a date; only before
+    ``attached`` (where an attached document starts:
+    its dates are its own)."""
     candidates = [b for b in readable
-                  if "日" in b.text and b.region in ("body", "table", "textbox")]
-    if attached is not None and any(b.order < attached for b in candidates):
+                  if "日" in b.text and b.region in ("body", "table", "textbox")
+                  and not _is_mark_line(b.text)]  # (a mark's 解密时间 is no 成文日期)
+    if attached is not None:  # (no date before it: undated, whatever the attached one says)
         candidates = [b for b in candidates if b.order < attached]
     best: tuple[Block, DateField] | None = None
     for block in reversed(candidates):
@@ -618,6 +625,14 @@ def _document_date(readable: Sequence[Block],
             issued = fields.issued_date(block.text)
             if issued is not None:
                 best = (block, issued)
+                break
+    if best is None:  # a line that is only a date in the first page's top (a title slide's,
+        # or a short text's 落款)
+        for block in reversed(readable):
+            parsed = fields.date_line(block.text) if block.region == "top" and (
+                attached is None or block.order < attached) else None
+            if parsed is not None and parsed.raw == normalize(block.text):
+                best = (block, parsed)
                 break
     if best is None:
         return None, None

@@ -74,3 +74,29 @@ def test_the_document_number_is_its_own_not_one_it_cites() -> None:
     assert number("示例市人民政府文件", "示政发〔2026〕3号", "关于某事项的通知",
                   "根据国办发〔2021〕12号文件精神，现通知如下。") == "示政发〔2026〕3号"
     assert number("关于转发国办发〔2021〕12号文件的通知", "各单位：") is None
+
+
+def _dated(lines: list[tuple[str, str]]) -> dt.date | None:
+    from markers import Block, find_marks  # noqa: PLC0415
+
+    blocks = [Block(text, f"{region}.p{i}", region, i)  # type: ignore[arg-type]
+              for i, (region, text) in enumerate(lines, 1)]
+    found = find_marks(blocks).document_date
+    return found.date if found is not None else None
+
+
+def test_the_document_date_of_short_texts_slides_and_marks() -> None:
+    # a short text read whole as the first page's top: its 落款's date
+    short = ["示例市某局文件", "关于有关工作事项的通知", "各科室：", "请各校在启用前妥善保管试卷。",
+             "示例市某局", "2026年3月2日"]
+    assert _dated([("top", t) for t in short]) == dt.date(2026, 3, 2)
+    # a title slide: its date; a mark whose term is a date (on a later slide) is no 成文日期
+    deck = [("top", "关于重点项目资金调度工作的汇报"), ("top", "示例市应急管理局"),
+            ("top", "2024年5月15日"), ("body", "一、主要情况"),
+            ("body", "全年安排重点项目资金三亿元，已拨付两亿元，其余按进度拨付。"),
+            ("body", "秘密★2026年3月1日")]
+    assert _dated(deck) == dt.date(2024, 5, 15)
+    assert _dated([("body", "秘密★2026年3月1日"), ("body", "某项目安排表")]) is None
+    # a date in the body after the top's is still the later one (the 落款)
+    assert _dated([("top", "2024年5月15日"), ("body", "关于某事项的通知"),
+                   ("body", "某市水利局"), ("body", "2024年6月1日")]) == dt.date(2024, 6, 1)

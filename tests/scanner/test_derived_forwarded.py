@@ -79,6 +79,9 @@ def test_a_forwarding_document_is_derived_from_what_it_forwards(tmp_path: Path,
         return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
 
     source, forward = report("source.docx"), report("forward.docx")
+    # its own date, never the forwarded document's (undated when it has none)
+    expected = {"2025年3月20日": "2025-03-20", "2025年3月10日": "2025-03-10", None: None}
+    assert forward["document_date"] == expected[forward_date]
     assert not source.get("links"), source.get("links")  # the source copies nothing
     assert not {f["code"] for f in source["findings"]} & {"DERIVED_ABOVE_SOURCE",
                                                           "DERIVED_BELOW_SOURCE"}
