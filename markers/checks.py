@@ -9,6 +9,7 @@ from markers.codes import make
 from markers.expiry import expires_on
 from markers.lines import WRONG_SYMBOLS
 from markers.models import (
+    LEVEL_RANK,
     STATUTORY_MAX_YEARS,
     DateField,
     Evidence,
@@ -44,7 +45,7 @@ def check(
         out.extend(_position_checks(eff, marks))
         out.extend(_header_checks(eff, marks))
         out.extend(_expiry_checks(eff, marks, as_of, soon_days))
-    out.extend(_conflict_checks(live))
+    out.extend(_conflict_checks(live, marks))
     out.extend(_document_checks(marks, live))
     return tuple(_dedupe(out))
 
@@ -165,14 +166,29 @@ def _label(m: Marking) -> str:
     return f"{m.level}{('★' + m.term.raw) if m.term.raw else ''}"
 
 
-def _conflict_checks(live: list[Marking]) -> Iterator[Finding]:
+def _within(part: Marking, head: Marking) -> bool:
+    """Whether an attached document's mark is covered by the head's: a lower level, or the same
+    level with a period no longer (a compilation's head carries the highest of its parts)."""
+    if LEVEL_RANK.get(part.level, 0) != LEVEL_RANK.get(head.level, 0):
+        return LEVEL_RANK.get(part.level, 0) < LEVEL_RANK.get(head.level, 0)
+    mine, theirs = part.term.total_months(), head.term.total_months()
+    return part.term.kind == "none" or (mine is not None and theirs is not None
+                                        and mine <= theirs)
+
+
+def _conflict_checks(live: list[Marking], marks: MarkSet) -> Iterator[Finding]:
+    head = next((m for m in live if m.in_lead), None)
+    if head is not None and marks.attached is not None:
+        # the marks of documents held after the text (a compilation's parts, the document a
+        # 转发 forwards) conflict only when above the head's
+        live = [m for m in live if m.order < marks.attached or not _within(m, head)]
     levels = {m.level for m in live}
     periods = {(m.term.kind, m.term.total_months(), m.term.until, m.term.condition)
                for m in live if m.term.kind != "none"}
     if len(levels) > 1 or len(periods) > 1:
         ev = tuple(Evidence(m.location, m.block_text.strip()) for m in live)
-        marks = "；".join(dict.fromkeys(_label(m) for m in live))  # each mark once
-        yield make("MARK_CONFLICT", live[0].location, ev, list=marks)
+        listed = "；".join(dict.fromkeys(_label(m) for m in live))  # each mark once
+        yield make("MARK_CONFLICT", live[0].location, ev, list=listed)
 
 
 def _document_checks(marks: MarkSet, live: list[Marking]) -> Iterator[Finding]:

@@ -58,6 +58,8 @@ TITLED_AFTER = re.compile(r"^[)）\]】,，、:：;；]*《")
 TITLED_BEFORE = re.compile(r"》[(（\[【]*$")
 # A row of a numbered list of documents: its 序号, then the 文号 (``1. 某发〔2025〕3号 …``).
 NUMBERED = re.compile(r"[(（]?\d{1,4}[.、．)）]?")
+# A numbered line (``1. 关于…的通知（某发〔2025〕8号）``, a 目录's entry): a 文号 in it is cited.
+LIST_START = re.compile(r"[(（]?\d{1,3}[.、．)）]\D")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
 
 
@@ -361,7 +363,8 @@ def _unbracketed(text: str, a: int, b: int) -> tuple[int, int]:
 def _listing_rows(blocks: Sequence[Block]) -> set[int]:
     """``id`` of every block that is one of several rows listing documents by their 文号 (a
     register, a list of documents received): rows of one table, two or more of which hold a
-    文号, and lines that begin with a 序号 and a 文号, two or more in the document. A 文号
+    文号, and lines that begin with a 序号 (then a 文号, or a title and its 文号), two or more in
+    the document. A 文号
     there is another document's, not this one's (a 版头 laid out in a table has one 文号)."""
     tables: dict[str, list[int]] = {}
     numbered: list[int] = []
@@ -374,7 +377,7 @@ def _listing_rows(blocks: Sequence[Block]) -> set[int]:
         if block.region == "table":
             tables.setdefault(container_of(block.location), []).append(id(block))
         text = compact(block.text).text
-        if NUMBERED.fullmatch(text[:text.find(number)]):
+        if NUMBERED.fullmatch(text[:text.find(number)]) or LIST_START.match(text):
             numbered.append(id(block))
     rows = {row for found in tables.values() if len(found) > 1 for row in found}
     return rows | (set(numbered) if len(numbered) > 1 else set())
@@ -411,6 +414,8 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     own_number = False
     readable = readable_blocks(blocks)
     listing = _listing_rows(readable)
+    attached = _attachment_start(blocks, lead)
+    own_part = attached if attached is not None else len(blocks) + 1 << 20
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
@@ -443,7 +448,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if (doc_number is None or not own_number) and ("号" in block.text or "號" in block.text
                                                          ) and id(block) not in register \
-                and id(block) not in listing:
+                and id(block) not in listing and block.order < own_part:
             # (a register's row, or a line listing documents, names another document's 文号)
             found_number = fields.doc_number(block.text)
             if (found_number is not None and CITING.search(block.text) is None
@@ -452,7 +457,6 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
-    attached = _attachment_start(blocks)
     date_field, date = _document_date(readable, attached)
     issued = any(fields.issued_date(b.text) for b in readable
                  if "印" in b.text and b.region in ("body", "table"))
@@ -568,35 +572,58 @@ ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
                       r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
 
 
-def _is_mark_line(text: str) -> bool:
+def _is_mark_line(text: str, standing: bool = False) -> bool:
+    """Whether ``text`` is a mark (``standing``: a mark standing alone as a 版头's, ``机密★10年``,
+    not a field ``密级：秘密``)."""
     lm = parse_mark_line(text) if MARKISH.search(text) else None
-    return lm is not None and lm.level is not None
+    return lm is not None and lm.level is not None and (
+        not standing or (lm.label is None and lm.star_present))
 
 
 BODY_PARAGRAPH = 40  # characters of a paragraph of text (no 版头 line is as long)
 
 
-def _attachment_start(blocks: Sequence[Block]) -> int | None:
+def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | None:
     """The order of the block where a document attached after this one's text starts: the
     first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date (the
-    落款's) or after a paragraph of text (an undated 转发); None when there is none. A paragraph
-    of text is long and ends a sentence (not a receipt line or a cover's fields)."""
+    落款's) or after a paragraph of text (an undated 转发); or, in a document marked at its head
+    (``lead``), a 份号 or mark line out of that head followed by a 发文机关标志 or a 文号 line (the
+    版头 of a document a compilation holds); None when there is none. A paragraph of text is
+    long and ends a sentence (not a receipt line or a cover's fields)."""
+    headed = "mark" in lead.values()
+    shown = [b for b in blocks
+             if b.region in ("top", "body", "table", "textbox") and compact(b.text).text]
     dated = prose = False
-    for block in blocks:
-        if block.region not in ("top", "body", "table", "textbox"):
-            continue
+    for i, block in enumerate(shown):
         text = compact(block.text).text
-        if not text:
-            continue
-        if dated and len(text) <= MAX_DENSE and (ATTACHED.match(text) or _is_mark_line(text)):
+        short = len(text) <= MAX_DENSE
+        if short and dated and (ATTACHED.match(text) or _is_mark_line(text, standing=True)):
+            return block.order
+        if short and headed and id(block) not in lead and (
+                ATTACHED_COPY.match(text) or _is_mark_line(text, standing=True)) and any(
+                _issuer_or_number(b.text) for b in shown[i + 1:i + 1 + HEAD_SPAN]):
             return block.order
         if block.region in ("top", "body") and text[-1] in "。！？；":
             prose = True  # a sentence of the text: a date line after it is the 落款's
             dated = dated or len(text) >= BODY_PARAGRAPH
-        elif prose and "日" in text and len(text) <= MAX_DENSE:
+        elif prose and "日" in text and short:
             parsed = fields.date_line(block.text)
             dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
     return None
+
+
+ATTACHED_COPY = re.compile(r"^\d{6}$")
+ISSUER = re.compile(r"^(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件$")
+HEAD_SPAN = 4  # blocks after a 份号 or mark in which a 版头's 发文机关标志 or 文号 stands
+
+
+def _issuer_or_number(raw: str) -> bool:
+    """A 发文机关标志 (``省水利厅文件``) or a line that is only a 文号."""
+    text = compact(raw).text
+    if ISSUER.match(text):
+        return True
+    number = fields.doc_number(raw) if "号" in text else None
+    return number is not None and len(text) <= len(compact(number).text) + 2
 
 
 def _document_date(readable: Sequence[Block],

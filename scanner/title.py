@@ -1,9 +1,11 @@
 """The one decision of a document's title (the report's ``title``, which the ledger, the lists,
 the review app and the API all show).
 
+Only the text before a document it holds (``MarkSet.attached``) is looked at.
+
 1. The 公文 title in the GB/T 9704 form (``示例市人民政府关于…的通知``) among the first lines of
-   the text, also when it wraps onto two or three lines; never the 发文机关标志 (``…文件``), the
-   文号, the mark or the other header fields.
+   the text (not a list's entry), also when it wraps onto two or three lines; never the
+   发文机关标志 (``…文件``), the 文号, the mark or the other header fields.
 2. Else the first heading: the first short centred line that is none of those (nor the issuer's
    name the 落款 repeats).
 3. Else the document's own title property, only when it is real text (a .wps or .doc file's
@@ -43,12 +45,20 @@ def document_title(doc: Document, marks: MarkSet) -> str | None:
     skip = {m.location for m in marks.markings} | {f.location for f in marks.lead}
     text = [b for b in doc.blocks if b.region in TEXT_REGIONS and b.text.strip()
             and b.location not in skip and not b.location.startswith(MASTER_TEXT)]
+    if marks.attached is not None and any(b.order < marks.attached for b in text):
+        # a document held after the text (a compilation's parts, what a 转发 forwards): its
+        # title is its own
+        text = [b for b in text if b.order < marks.attached]
     return (gongwen_title(text) or first_heading(text)
             or property_title(doc.meta.get("title")) or first_line(text))
 
 
+# a forwarded mail's 主题 line: the subject is the title, not its label
+SUBJECT_LABEL = re.compile(r"^\s*(?:主\s*题|subject)\s*[:：]\s*", re.IGNORECASE)
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(SUBJECT_LABEL.sub("", text).split())
 
 
 def gongwen_title(blocks: Sequence[Block]) -> str | None:
@@ -57,19 +67,37 @@ def gongwen_title(blocks: Sequence[Block]) -> str | None:
     head = list(blocks[:HEAD_BLOCKS])
     for i, block in enumerate(head):
         line = _clean(block.text)
+        if LIST_ITEM.match(line):
+            continue  # a list's entry (a 目录's) names another document
         if _is_title(line):
             return line
-        if _header_line(line):
+        if _header_line(line) or not _title_start(line):
             continue
         joined = line
         for nxt in head[i + 1:i + WRAP]:
             part = _clean(nxt.text)
-            if _header_line(part):
+            if _header_line(part) or LIST_ITEM.match(part):
                 break
             joined = _join(joined, part)
             if _is_title(joined) and "关于" in joined:
                 return joined
     return None
+
+
+# an item of a list (a 目录's entries): never a title's second line
+LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}\s*[.．、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+                       r"|[一二三四五六七八九十]{1,3}、)")
+ISSUER_NAME = re.compile(r"^[\u4e00-\u9fff]{2,30}$")  # 示例市人民政府 (no figure, no mark)
+CONTENTS = ("目录", "目次")
+
+
+def _title_start(line: str) -> bool:
+    """Whether a title may start on ``line`` and wrap onto the next: it holds 关于, or is an
+    issuer's name standing before it (no figure: not a date or a 目录 entry; not 目录)."""
+    text = compact(line).text
+    if fields.scope(line) is not None:
+        return False  # 知悉范围, 此件发至…: the scope, never a title's first line
+    return "关于" in text or (ISSUER_NAME.match(text) is not None and text not in CONTENTS)
 
 
 # a note after a title: （征求意见稿）, （虚构示例）

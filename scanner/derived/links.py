@@ -414,11 +414,10 @@ def _is_source(other: DocRow, passages: list[Passage], chars: int, date: str | N
     return here > there
 
 
-def _cites(c: dict[str, Any], row: DocRow) -> bool:
+def _names(c: dict[str, Any], row: DocRow) -> bool:
     """Whether the citation ``c`` names the document ``row`` (by its 文号, with its issuer when
-    the citation writes one, or by its title), outside a line listing documents."""
-    if cite.is_listing(c["line"], [row.title_key or ""]):
-        return False
+    the citation writes one, or by its title), in a sentence or in a line listing documents (a
+    compilation's 目录: it links nothing, but says which of two documents holds the other)."""
     if c["kind"] == "title":
         return bool(c["title_key"]) and c["title_key"] == row.title_key
     return bool(c["key"]) and c["key"] == row.number_key and (
@@ -430,8 +429,8 @@ def _citation_order(other: DocRow, me: DocRow | None, cites: Sequence[dict[str, 
     """1 when this document cites ``other`` and is not cited by it (``other`` is its source),
     -1 the other way round, 0 when citations do not tell (``me``: this document's own row, None
     when it is not indexed: a draft checked against an archive)."""
-    mine = any(_cites(c, other) for c in cites)
-    theirs = me is not None and any(_cites(c, me) for c in reader.cites_of(other.id))
+    mine = any(_names(c, other) for c in cites)
+    theirs = me is not None and any(_names(c, me) for c in reader.cites_of(other.id))
     return int(mine) - int(theirs)
 
 

@@ -100,3 +100,48 @@ def test_an_unmarked_forwarding_document_is_told_its_head_has_no_mark(tmp_path: 
     report = scan_file(path, ScanOptions(as_of=dt.date(2026, 12, 7)))
     position = [f for f in report.findings if f.code == "MARK_POSITION"]
     assert position and "机密★10年" in position[0].message_zh
+
+
+SECOND = ["000031", "秘密★5年", "省水利厅文件", "青水发〔2025〕19号",
+          "关于做好2025年度汛期水库调度运行工作的通知", "各市州水利局：",
+          "一、大型水库汛限水位以下运行期间，每日八时向省防汛指挥部报送库水位、入库流量和出库流量，"
+          "遇强降雨加密至每两小时一次。",
+          "二、中型水库溢洪道闸门启闭须经市级防汛指挥部批准，操作记录保存两年备查，严禁擅自超汛限水位"
+          "蓄水。", "省水利厅", "2025年5月6日"]
+
+
+@pytest.mark.parametrize("dated", ["2025年6月", "2025年5月6日"])
+def test_a_compilation_is_derived_from_the_documents_it_holds(tmp_path: Path, dated: str) -> None:
+    # a 汇编 marked at its head with the highest of its documents' marks, dated by month only
+    # (or on the day of its last document: then its 目录 tells which holds the other), holding
+    # two documents whole (each with its own 版头 and 落款); and an undated 摘编 copying
+    # paragraphs of both
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _docx(archive / "a.docx", SOURCE)
+    _docx(archive / "b.docx", SECOND)
+    _docx(archive / "book.docx", [
+        "机密★10年", "2025年上半年水利安全工作文件汇编", "某市水利局办公室编", dated, "目录",
+        "1. 关于加强重点水利工程建设期间安全防范工作的通知（青水发〔2025〕8号）",
+        "2. 关于做好2025年度汛期水库调度运行工作的通知（青水发〔2025〕19号）", *SOURCE, *SECOND])
+    _docx(archive / "excerpt.docx", ["秘密★5年", "2025年上半年水利安全工作文件摘编",
+                                     SOURCE[7], SOURCE[8], SECOND[6], SECOND[7]])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+
+    def report(name: str) -> dict:  # type: ignore[type-arg]
+        return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
+
+    book = report("book.docx")
+    # its own title, no 文号 of its own, undated (not its documents' dates)
+    assert (book["title"], book["doc_number"], book["document_date"]) == (
+        "2025年上半年水利安全工作文件汇编", None, None if dated == "2025年6月" else "2025-05-06")
+    codes = {f["code"] for f in book["findings"]}
+    # its head carries the highest of its documents' marks: no conflict, nothing misplaced
+    assert not codes & {"MARK_CONFLICT", "MARK_POSITION", "COPY_NO_MISSING"}, codes
+    assert sorted(lk["relative"] for lk in book["links"]) == ["a.docx", "b.docx"]
+    for name in ("a.docx", "b.docx"):  # the documents copy nothing of the compilation
+        assert not report(name).get("links"), name
+    excerpt = report("excerpt.docx")
+    assert sorted(lk["relative"] for lk in excerpt["links"]) == ["a.docx", "b.docx"]
+    assert "DERIVED_BELOW_SOURCE" in {f["code"] for f in excerpt["findings"]}

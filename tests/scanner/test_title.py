@@ -165,3 +165,22 @@ def test_the_ledger_lists_the_same_title(tmp_path: Path) -> None:
     with (tmp_path / "out" / "ledger.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0]["标题"] == TITLE and rows[0]["文号"] == "示例府发〔2024〕3号"
+
+
+def test_fields_and_list_entries_are_never_part_of_a_title(tmp_path: Path) -> None:
+    # a 知悉范围 line or a 发至 line right above the title is no title's first line
+    for field in ("知悉范围：市政府领导", "此件发至各区县水利局"):
+        path = make_docx(tmp_path / "scope.docx", DocSpec(body=[
+            "000123", "机密★5年", field, "关于启动城区限制供水措施的请示", "市政府：",
+            "为保障城区供水安全，拟启动限制供水措施，妥否，请批示。", "某市水务局",
+            "2026年5月6日"]))
+        assert _report(path)["title"] == "关于启动城区限制供水措施的请示"
+    # a compilation's 目录 lists its documents' titles: its own title is its cover's
+    path = make_docx(tmp_path / "book.docx", DocSpec(body=[
+        "机密★10年", "2025年上半年水利安全工作文件汇编", "某市水利局办公室编", "2025年6月", "目录",
+        "1. 关于加强重点水利工程建设期间安全防范工作的通知（青水发〔2025〕8号）",
+        "2. 关于做好2025年度汛期水库调度运行工作的通知（青水发〔2025〕19号）",
+        "为便于查阅，现将上半年有关文件汇编如下。"]))
+    report = _report(path)
+    assert report["title"] == "2025年上半年水利安全工作文件汇编"
+    assert report["doc_number"] is None  # the 目录's 文号 are its documents'
