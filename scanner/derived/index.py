@@ -82,8 +82,9 @@ CREATE TABLE IF NOT EXISTS derived_method (
 """
 # The method the index is built with: raised whenever what a text gives the index changes (its
 # normalization, fingerprints, own 文号, title or citations). 2: a 纪要's own 文号 below its title;
-# a PDF line in a paragraph is not a secrecy reminder.
-METHOD = 2
+# a PDF line in a paragraph is not a secrecy reminder. 3: document properties are no part of the
+# text.
+METHOD = 3
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
 INSERT_BATCH = 200_000  # fingerprints inserted at once, sorted (about 200 documents of 10 pages)

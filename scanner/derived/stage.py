@@ -37,14 +37,20 @@ SIDES = 1000  # normalized texts kept at once (a 10-page document's takes about 
 TEXTS_TABLE = "texts"  # the audit's store of extracted texts (scanner.workers.task names it too)
 
 
+PROPERTIES = "props."  # the locations of a document's properties
+
+
 def blocks_of(blob: bytes | None) -> list[tuple[str, str]] | None:
-    """The (text, location) blocks of a stored extraction (None: none, or it failed)."""
+    """The (text, location) blocks of a stored extraction's content (None: none, or it failed);
+    never its document properties, which documents made from one template share (an author, a
+    description) without copying anything."""
     if blob is None:
         return None
     body = unpack_json(blob)
     if "blocks" not in body:
         return None
-    return [(str(b[0]), str(b[1])) for b in body["blocks"]]
+    return [(str(b[0]), str(b[1])) for b in body["blocks"]
+            if not str(b[1]).startswith(PROPERTIES)]
 
 
 def stored_blocks(conn: sqlite3.Connection, sha256: str) -> list[tuple[str, str]] | None:

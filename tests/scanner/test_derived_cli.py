@@ -14,6 +14,8 @@ import openpyxl
 import pytest
 from docx import Document
 
+from scanner.derived.index import METHOD
+
 REPO = Path(__file__).resolve().parents[2]
 SET = REPO / "tests" / "data" / "derived" / "docs"
 AS_OF = "2026-06-30"
@@ -206,7 +208,7 @@ def test_an_index_of_another_method_is_refused_then_rebuilt(tmp_path: Path) -> N
     assert dingmi("audit", str(archive), "--out", str(out), "--as-of", AS_OF,
                   "--jobs", "1").returncode in (0, 1)
     with sqlite3.connect(out / "audit.sqlite") as conn:
-        assert conn.execute("SELECT version FROM derived_method").fetchall() == [(2,)]
+        assert conn.execute("SELECT version FROM derived_method").fetchall() == [(METHOD,)]
         assert conn.execute("SELECT COUNT(*) FROM derived_docs WHERE title_key = 'stale'"
                             ).fetchone()[0] == 0
     held = dingmi("check", str(draft), "--against", str(out), "--lang", "en")

@@ -145,3 +145,35 @@ def test_a_compilation_is_derived_from_the_documents_it_holds(tmp_path: Path, da
     excerpt = report("excerpt.docx")
     assert sorted(lk["relative"] for lk in excerpt["links"]) == ["a.docx", "b.docx"]
     assert "DERIVED_BELOW_SOURCE" in {f["code"] for f in excerpt["findings"]}
+
+
+def test_document_properties_are_no_part_of_the_text(tmp_path: Path) -> None:
+    # two documents from one template: the same long description and subject in their
+    # properties, nothing in common in their text; and a copy whose passage ends at its text's end
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    template = ("本模板由某市水利局办公室统一制作，适用于局机关各处室起草公文时使用，"
+                "请勿修改版头格式和字体字号设置，如有问题请联系办公室文秘科。")
+    other = ["000045", "秘密★1年", "某市水利局文件", "关于做好节日期间值班工作的通知", "各处室：",
+             "请各处室安排好节日期间值班人员，保持通讯畅通，遇有重要情况及时报告局办公室。",
+             "某市水利局", "2025年9月20日"]
+    for name, lines in (("a.docx", SOURCE), ("b.docx", other)):
+        doc = Document()
+        for line in lines:
+            doc.add_paragraph(line)
+        doc.core_properties.comments = template
+        doc.core_properties.subject = template
+        doc.save(str(archive / name))
+    _docx(archive / "copy.docx", ["关于大坝监测系统管理的提示", "各单位：", *SOURCE[7:10]])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+
+    def report(name: str) -> dict:  # type: ignore[type-arg]
+        return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
+
+    assert not report("b.docx").get("links") and not report("a.docx").get("links")
+    links = report("copy.docx")["links"]
+    assert [lk["relative"] for lk in links] == ["a.docx"]
+    places = [p[side][key] for p in links[0]["passages"] for side in ("here", "there")
+              for key in ("location", "end")]
+    assert places and not [p for p in places if p.startswith("props.")], places
