@@ -58,6 +58,9 @@ TITLED_AFTER = re.compile(r"^[)）\]】,，、:：;；]*《")
 TITLED_BEFORE = re.compile(r"》[(（\[【]*$")
 # A row of a numbered list of documents: its 序号, then the 文号 (``1. 某发〔2025〕3号 …``).
 NUMBERED = re.compile(r"[(（]?\d{1,4}[.、．)）]?")
+# A row of cells written as text (``1 | 某发〔2025〕8号 | 关于…的通知 | 机密★10年``): a register's.
+CELLS = re.compile(r"\s*[|｜]\s*")
+ROW_CELLS = 3
 # A numbered line (``1. 关于…的通知（某发〔2025〕8号）``, a 目录's entry): a 文号 in it is cited.
 LIST_START = re.compile(r"[(（]?\d{1,3}[.、．)）]\D")
 DERIVED = re.compile(r"派生(定密|自|于)|定密(依据|方式)[:：]?.{0,20}派生")
@@ -371,6 +374,10 @@ def _listing_rows(blocks: Sequence[Block]) -> set[int]:
     for block in blocks:
         if ("号" not in block.text and "號" not in block.text) or block.region == "props":
             continue
+        cells = [c for c in CELLS.split(block.text) if c.strip()]
+        if len(cells) >= ROW_CELLS and any(fields.doc_number(c) for c in cells):
+            numbered.append(id(block))  # a row of cells written as text
+            continue
         number = fields.doc_number(block.text)
         if number is None:
             continue
@@ -414,8 +421,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     own_number = False
     readable = readable_blocks(blocks)
     listing = _listing_rows(readable)
-    attached = _attachment_start(blocks, lead)
-    own_part = attached if attached is not None else len(blocks) + 1 << 20
+    own_part = attached = _attachment_start(blocks, lead)
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
@@ -448,7 +454,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if (doc_number is None or not own_number) and ("号" in block.text or "號" in block.text
                                                          ) and id(block) not in register \
-                and id(block) not in listing and block.order < own_part:
+                and id(block) not in listing and (own_part is None or block.order < own_part):
             # (a register's row, or a line listing documents, names another document's 文号)
             found_number = fields.doc_number(block.text)
             if (found_number is not None and CITING.search(block.text) is None
@@ -458,11 +464,13 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
     date_field, date = _document_date(readable, attached)
+    effective, held = _own_effective(markings, attached)
     issued = any(fields.issued_date(b.text) for b in readable
                  if "印" in b.text and b.region in ("body", "table"))
     return MarkSet(
         markings=tuple(markings),
-        effective=_effective(markings),
+        effective=effective,
+        held=held,
         copy_number=copies[0] if copies else None,
         copy_candidates=tuple(copies),
         urgency=urgencies[0] if urgencies else None,
@@ -535,6 +543,18 @@ def _priority(m: Marking) -> tuple[int, int]:
     return (1 if m.struck else 0, rank * 1_000_000 + m.order)
 
 
+def _own_effective(markings: list[Marking],
+                   attached: int | None) -> tuple[Marking | None, bool]:
+    """The document's effective mark, from its own text before a document it holds (and its
+    properties); with none there, a held document's (True: the document itself is unmarked)."""
+    own = _effective([m for m in markings
+                      if attached is None or m.order < attached or m.form == "property"])
+    if own is not None:
+        return own, False
+    held = _effective(markings)
+    return held, held is not None
+
+
 def _effective(markings: list[Marking]) -> Marking | None:
     live = [m for m in markings if not m.struck]
     if not live:
@@ -572,6 +592,20 @@ ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
                       r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
 
 
+OFFICE = re.compile(r"^[\u4e00-\u9fff]{2,30}$")  # an office's name before a date
+NOT_OFFICE = re.compile(r"期限|解密|截至|截止|至|前|后|日期|时间|启用")
+
+
+def _dated_line(text: str, date: str) -> bool:
+    """Whether ``text`` is only the date ``date``, or an office's name and the date (not a term:
+    ``保密期限至…``, ``…前``)."""
+    line = normalize(text)
+    if line == date:
+        return True
+    prefix = line[:-len(date)] if line.endswith(date) else ""
+    return OFFICE.match(prefix) is not None and NOT_OFFICE.search(prefix) is None
+
+
 def _is_mark_line(text: str, standing: bool = False) -> bool:
     """Whether ``text`` is a mark (``standing``: a mark standing alone as a 版头's, ``机密★10年``,
     not a field ``密级：秘密``)."""
@@ -584,23 +618,26 @@ BODY_PARAGRAPH = 40  # characters of a paragraph of text (no 版头 line is as l
 
 
 def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | None:
-    """The order of the block where a document attached after this one's text starts: the
-    first 附件 heading, 份号, 发文机关标志 or mark line after a line that is only a date (the
-    落款's) or after a paragraph of text (an undated 转发); or, in a document marked at its head
-    (``lead``), a 份号 or mark line out of that head followed by a 发文机关标志 or a 文号 line (the
-    版头 of a document a compilation holds); None when there is none. A paragraph of text is
-    long and ends a sentence (not a receipt line or a cover's fields)."""
+    """The order of the block where a document held after this one's own text starts (the
+    document a 转发 forwards, a compilation's parts, a 附件): a 附件 heading, 份号, 发文机关标志
+    or mark standing alone, followed by what starts a document (its 版头, a title or text),
+    after a line that is only a date (the 落款's) or a paragraph of text; or a 份号 or mark
+    followed by a 发文机关标志 or 文号 (a held document's 版头) out of the document's own head,
+    when that head is marked or the document has a title of its own first (a compilation's
+    cover, a 目录). None when there is none: a mark alone at the end of a text is misplaced,
+    not a document. A paragraph of text is long and ends a sentence (not a receipt line)."""
     headed = "mark" in lead.values()
     shown = [b for b in blocks
              if b.region in ("top", "body", "table", "textbox") and compact(b.text).text]
-    dated = prose = False
+    dated = prose = titled = False
     for i, block in enumerate(shown):
         text = compact(block.text).text
         short = len(text) <= MAX_DENSE
-        if short and dated and (ATTACHED.match(text) or _is_mark_line(text, standing=True)):
+        head = short and (ATTACHED_COPY.match(text) is not None or _is_mark_line(text, True))
+        opens = _starts_document(shown, i) if head else ATTACHED.match(text) is not None
+        if short and dated and opens:  # (a 份号 or mark alone at the end opens nothing)
             return block.order
-        if short and headed and id(block) not in lead and (
-                ATTACHED_COPY.match(text) or _is_mark_line(text, standing=True)) and any(
+        if head and (headed or titled) and id(block) not in lead and any(
                 _issuer_or_number(b.text) for b in shown[i + 1:i + 1 + HEAD_SPAN]):
             return block.order
         if block.region in ("top", "body") and text[-1] in "。！？；":
@@ -609,7 +646,26 @@ def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | No
         elif prose and "日" in text and short:
             parsed = fields.date_line(block.text)
             dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
+        titled = titled or (short and (fields.gongwen_title(text) or COLLECTION.search(text)
+                                       is not None or text in CONTENTS))
     return None
+
+
+def _starts_document(shown: Sequence[Block], i: int) -> bool:
+    """Whether what follows ``shown[i]`` starts a document: a 版头's 发文机关标志 or 文号, a
+    title, or a sentence of text among the next few blocks."""
+    for block in shown[i + 1:i + 1 + HEAD_SPAN + 2]:
+        text = compact(block.text).text
+        if _issuer_or_number(block.text) or fields.gongwen_title(text) or (
+                text[-1] in "。！？；" and len(text) >= BODY_PARAGRAPH // 2):
+            return True
+    return False
+
+
+# The title of a collection of documents (汇编, 选编, 摘编…) and a 目录 heading: a document
+# that holds others.
+COLLECTION = re.compile(r"(?:汇编|选编|摘编|汇集|辑要|文件集)(?:[(（][^()（）]{1,10}[)）])?$")
+CONTENTS = ("目录", "目次")
 
 
 ATTACHED_COPY = re.compile(r"^\d{6}$")
@@ -653,12 +709,12 @@ def _document_date(readable: Sequence[Block],
             if issued is not None:
                 best = (block, issued)
                 break
-    if best is None:  # a line that is only a date in the first page's top (a title slide's,
-        # or a short text's 落款)
+    if best is None:  # a line of the first page's top that is only a date (a title slide's, a
+        # short text's 落款) or an office's name and a date (a register's or an excerpt's head)
         for block in reversed(readable):
             parsed = fields.date_line(block.text) if block.region == "top" and (
                 attached is None or block.order < attached) else None
-            if parsed is not None and parsed.raw == normalize(block.text):
+            if parsed is not None and _dated_line(block.text, parsed.raw):
                 best = (block, parsed)
                 break
     if best is None:

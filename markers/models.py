@@ -202,3 +202,6 @@ class MarkSet:
     # the order of the block where a document attached after the 落款 starts (the document a
     # 转发 forwards, a 附件), None when there is none
     attached: int | None = None
+    # the effective mark stands in a document held after the text, not at the document's own
+    # head (an unmarked 转发 holding a marked document)
+    held: bool = False

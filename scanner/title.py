@@ -67,8 +67,8 @@ def gongwen_title(blocks: Sequence[Block]) -> str | None:
     head = list(blocks[:HEAD_BLOCKS])
     for i, block in enumerate(head):
         line = _clean(block.text)
-        if LIST_ITEM.match(line):
-            continue  # a list's entry (a 目录's) names another document
+        if LIST_ITEM.match(line) or line.count("|") + line.count("｜") >= 2:
+            continue  # a list's entry (a 目录's) or a register's row names another document
         if _is_title(line):
             return line
         if _header_line(line) or not _title_start(line):

@@ -154,8 +154,17 @@ def citations(blocks: Sequence[str], own: NumberKey | None) -> list[Citation]:
     return out
 
 
+CELL_SEPARATORS = re.compile(r"\s*[|｜\t]\s*")
+ROW_CELLS = 3  # cells of a row of a register (序号, 文号, 标题, 密级…)
+
+
 def is_listing(text: str, titles: Sequence[str] = ()) -> bool:
-    """Whether a line only lists documents (文号, titles, marks, numbering, dates)."""
+    """Whether a line only lists documents (文号, titles, marks, numbering, dates), or is a row
+    of cells (a register's, as a table or as text with ``|`` between cells) one of which is a
+    文号."""
+    cells = [c for c in CELL_SEPARATORS.split(text) if c.strip()]
+    if len(cells) >= ROW_CELLS and any(_NO.search(_fold(c)) for c in cells):
+        return True
     rest = _fold(text)
     for pattern in (_NO, _NO_ZI, _BOOK, _MARK):
         rest = pattern.sub(" ", rest)

@@ -218,9 +218,12 @@ class Meta:
 def meta_of(path: str, relative: str, sha256: str, report: dict[str, Any]) -> Meta:
     """The mark facts of one report."""
     m = report.get("marking")
+    if (m or {}).get("held"):  # the mark of a document it holds: the document is unmarked
+        m = None
     raw = (m or {}).get("raw")
-    return Meta(path, relative, sha256, own_level(report),
-                mark_text(raw) if raw else raw, months_of(m), report.get("expires_on"),
+    return Meta(path, relative, sha256, own_level(report) if m else None,
+                mark_text(raw) if raw else raw, months_of(m),
+                report.get("expires_on") if m else None,
                 bool((m or {}).get("cancelled")), len(report.get("hits") or []))
 
 

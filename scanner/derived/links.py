@@ -17,7 +17,8 @@ Candidates are taken oldest first, and a passage already explained by an older s
 counted again: two documents copying the same source link to it, not to each other.
 
 *Citation.* A 文号 (key and, when written, prefix) or a 《title》 resolved to exactly one other
-document; a line that only lists documents (a register) cites nothing.
+document; a line that only lists documents (a register) cites nothing, unless the document holds
+that document's text too (a compilation's 目录).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 from scanner.derived import cite
 from scanner.derived.fingerprint import BREAK, GUARANTEE, K, Normal, W
 from scanner.derived.index import DocRow, Reader
+from scanner.derived.stock import is_stock
 
 MIN_PASSAGE = 40  # matching characters in one passage for a copy link
 SHORT_PASSAGE = 24  # a shorter one counts beside a neighbour it was swapped with (reordering)
@@ -329,7 +331,8 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
             continue
         there = text_of(other)
         passages = _passages(pairs, normal, there, boiler) if there else []
-        passages = [p for p in passages if not routine.held_widely(p.here)]
+        passages = [p for p in passages if not routine.held_widely(p.here)
+                    and not is_stock(normal.text[p.here[0]:p.here[1]])]
         if passages and _is_source(other, passages, chars, date,
                                    partial(_citation_order, other, me, cites, reader)):
             candidates.append((other.date or UNDATED, doc_id, passages))
@@ -345,8 +348,9 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
         for other in _resolve(c, reader):
             if other.sha256 == own_sha:
                 continue
-            if cite.is_listing(c["line"], [other.title_key or ""]):
-                continue
+            if cite.is_listing(c["line"], [other.title_key or ""]) and other.id not in links:
+                continue  # a line listing documents (a register) cites nothing by itself; a
+                # compilation's 目录 names the documents whose text it holds
             link = links.setdefault(other.id, Link(other))
             if c["raw"] not in link.citations:
                 link.citations.append(c["raw"])

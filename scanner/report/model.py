@@ -110,6 +110,11 @@ def marking_json(m: Marking | None) -> dict[str, Any] | None:
     }
 
 
+def _held(marking: dict[str, Any] | None, held: bool) -> dict[str, Any] | None:
+    """A mark standing in a document the file holds, not at its own head, says so."""
+    return {**marking, "held": True} if marking is not None and held else marking
+
+
 def finding_json(f: Finding) -> dict[str, Any]:
     """The JSON form of a finding."""
     return {
@@ -190,7 +195,7 @@ def _to_json(r: FileReport, lang: str) -> dict[str, Any]:
         "reason_zh": r.reason_zh, "reason_en": r.reason_en,
         "verdict": r.verdict,
         "title": r.title,
-        "marking": marking_json(ms.effective) if ms else None,
+        "marking": _held(marking_json(ms.effective), ms.held) if ms else None,
         "markings": [marking_json(m) for m in ms.markings] if ms else [],
         "copy_number": _field(ms.copy_number) if ms else None,
         "urgency": _field(ms.urgency) if ms else None,

@@ -139,7 +139,9 @@ def test_a_compilation_is_derived_from_the_documents_it_holds(tmp_path: Path, da
     codes = {f["code"] for f in book["findings"]}
     # its head carries the highest of its documents' marks: no conflict, nothing misplaced
     assert not codes & {"MARK_CONFLICT", "MARK_POSITION", "COPY_NO_MISSING"}, codes
-    assert sorted(lk["relative"] for lk in book["links"]) == ["a.docx", "b.docx"]
+    # its 目录 names the documents whose text it holds: cited and copied
+    assert sorted((lk["relative"], lk["by"]) for lk in book["links"]) == [
+        ("a.docx", "cite+copy"), ("b.docx", "cite+copy")]
     for name in ("a.docx", "b.docx"):  # the documents copy nothing of the compilation
         assert not report(name).get("links"), name
     excerpt = report("excerpt.docx")
@@ -177,3 +179,56 @@ def test_document_properties_are_no_part_of_the_text(tmp_path: Path) -> None:
     places = [p[side][key] for p in links[0]["passages"] for side in ("here", "there")
               for key in ("location", "end")]
     assert places and not [p for p in places if p.startswith("props.")], places
+
+
+def test_unmarked_documents_holding_marked_ones(tmp_path: Path) -> None:
+    # an unmarked 转发 and an unmarked 选编 holding marked documents: read with the held mark
+    # (they hold classified text: counted and gated as such) but not marked themselves, so
+    # below their sources; the 选编's title, 文号 and date are its own
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _docx(archive / "source.docx", SOURCE)
+    _docx(archive / "second.docx", SECOND)
+    _docx(archive / "forward.docx", [*FORWARD_HEAD, "2025年3月20日", *SOURCE])
+    _docx(archive / "book.docx", [
+        "水利安全工作文件选编", "某市水利局办公室 编", "2025年6月20日", "目录",
+        "1. 关于加强重点水利工程建设期间安全防范工作的通知（青水发〔2025〕8号）",
+        "2. 关于做好2025年度汛期水库调度运行工作的通知（青水发〔2025〕19号）", *SOURCE, *SECOND])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+
+    def report(name: str) -> dict:  # type: ignore[type-arg]
+        return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
+
+    for name in ("forward.docx", "book.docx"):
+        found = report(name)
+        assert found["marking"]["raw"] == "机密★10年" and found["marking"]["held"], name
+        assert "DERIVED_BELOW_SOURCE" in {f["code"] for f in found["findings"]}, name
+    book = report("book.docx")
+    assert (book["title"], book["doc_number"], book["document_date"]) == (
+        "水利安全工作文件选编", None, "2025-06-20")
+    assert sorted(lk["relative"] for lk in book["links"]) == ["second.docx", "source.docx"]
+    for name in ("source.docx", "second.docx"):
+        assert not report(name).get("links"), name
+
+
+def test_a_register_written_as_text_rows_is_not_derived(tmp_path: Path) -> None:
+    # a register whose rows are text with | between cells: it cites nothing, has no 文号 of its
+    # own, its title is its heading and its date the one on its head line
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _docx(archive / "source.docx", SOURCE)
+    _docx(archive / "register.docx", [
+        "2025年度涉密文件登记台账", "某市机要保密局 2025年12月31日",
+        "序号 | 文号 | 文件标题 | 密级和保密期限 | 份号 | 收文日期 | 保管人",
+        "1 | 青水发〔2025〕8号 | 关于加强重点水利工程建设期间安全防范工作的通知 | 机密★10年 | "
+        "000012 | 2025年3月12日 | 张敏",
+        "2 | 青水发〔2025〕19号 | 关于做好2025年度汛期水库调度运行工作的通知 | 秘密★5年 | 000031 | "
+        "2025年5月8日 | 王海",
+        "本台账按收文时间顺序登记。"])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+    found = json.loads((out / "reports" / "register.docx.report.json").read_text("utf-8"))
+    assert not found.get("links") and found["marking"] is None
+    assert (found["title"], found["doc_number"], found["document_date"]) == (
+        "2025年度涉密文件登记台账", None, "2025-12-31")

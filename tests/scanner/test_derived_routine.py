@@ -136,3 +136,44 @@ def test_swapped_sentences_are_a_copy(tmp_path: Path) -> None:
     main(["audit", str(archive), "--out", str(out), "--jobs", "1"])
     codes, links = _derived(out, "draft.txt")
     assert links == {"source.txt"} and "DERIVED_BELOW_SOURCE" in codes
+
+
+STOCK = ("各单位要高度重视，切实加强组织领导，明确责任分工，层层压实责任，"
+         "确保各项工作措施落到实处、取得实效。")
+FACT = ("一、龙潭水库大坝安全监测数据显示，左岸坝基扬压力持续偏高，渗流量较上年同期增加三成五，"
+        "面板周边缝测点开合度超过设计预警值。")
+
+
+def test_stock_phrasing_is_no_evidence_of_copying() -> None:
+    from scanner.derived.stock import is_stock, stock_share  # noqa: PLC0415
+
+    def norm(text: str) -> str:
+        return "".join(ch for ch in text if ch.isalnum())
+
+    assert is_stock(norm(STOCK))
+    assert is_stock(norm("工作中遇到的重大问题和突发情况，要及时向上级主管部门报告，"
+                         "不得迟报、漏报、瞒报。"))
+    # a classified passage names its matter; a figure is never stock
+    assert stock_share(norm("各工程建设单位要对大坝监测系统、闸门控制系统的网络拓扑和访问"
+                            "口令实行专人管理，口令每九十天更换一次。")) < 0.5
+    assert not is_stock(norm("各单位要高度重视，切实加强组织领导，确保3处泵站于汛前完成改造。"))
+
+
+def test_a_stock_sentence_shared_by_a_few_documents_links_nothing(tmp_path: Path) -> None:
+    # a classified source and three later unmarked documents on other matters, each with the
+    # same stock sentence (too few holders to be routine by their number); and a real copy
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _doc(archive / "source.txt", "机密★10年", "关于龙潭水库大坝安全监测情况的通报",
+         [FACT, STOCK], "2026年3月2日")
+    for n, (title, text) in enumerate([
+            ("关于做好节日期间值班工作的通知", "请各处室安排好节日期间值班人员，保持通讯畅通。"),
+            ("关于开展年度档案整理工作的通知", "请各科室于月底前完成本年度文书档案的整理归档。"),
+            ("关于组织职工健康体检的通知", "局工会将于下月组织在职职工健康体检，请按时参加。")], 1):
+        _doc(archive / f"other{n}.txt", None, title, [text, STOCK], f"2026年4月{n}日")
+    _doc(archive / "copy.txt", None, "关于汛期值守工作的提示", [FACT], "2026年5月6日")
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-06-30"])
+    for n in (1, 2, 3):
+        assert _derived(out, f"other{n}.txt") == (set(), set()), n
+    assert _derived(out, "copy.txt") == ({"DERIVED_BELOW_SOURCE"}, {"source.txt"})
