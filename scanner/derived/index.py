@@ -83,8 +83,9 @@ CREATE TABLE IF NOT EXISTS derived_method (
 # The method the index is built with: raised whenever what a text gives the index changes (its
 # normalization, fingerprints, own 文号, title or citations). 2: a 纪要's own 文号 below its title;
 # a PDF line in a paragraph is not a secrecy reminder. 3: document properties are no part of the
-# text.
-METHOD = 3
+# text. 4: a compilation's own 文号 is looked for above its own title (the report's), not above
+# the title of the first document it holds.
+METHOD = 4
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
 INSERT_BATCH = 200_000  # fingerprints inserted at once, sorted (about 200 documents of 10 pages)
@@ -115,10 +116,25 @@ class Facts:
     cites: list[dict[str, Any]]
 
 
+def _title_block(blocks: Sequence[str], title: str | None, found: int | None) -> int | None:
+    """The block of the document's title: the report's title where it stands before the first
+    title-like block (a compilation's cover title, before the title of the first document it
+    holds), else that block."""
+    if title:
+        want = "".join(title.split())
+        for k, text in enumerate(blocks[:found if found is not None else TITLE_SEARCH]):
+            if "".join(text.split()) == want:
+                return k
+    return found
+
+
+TITLE_SEARCH = 40  # blocks searched for the report's title when no title-like block is found
+
+
 def facts_of(sha256: str, blocks: Sequence[str], report: dict[str, Any]) -> Facts:
     """The facts of a document from its blocks' texts and its report."""
     normal = normalize_blocks(blocks)
-    t = title_index(blocks)
+    t = _title_block(blocks, report.get("title"), title_index(blocks))
     number = cite.own_number_in(blocks, first=t if t is not None else cite.OWN_LEAD, title=t)
     title = report.get("title")
     if not title:

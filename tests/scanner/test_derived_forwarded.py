@@ -232,3 +232,16 @@ def test_a_register_written_as_text_rows_is_not_derived(tmp_path: Path) -> None:
     assert not found.get("links") and found["marking"] is None
     assert (found["title"], found["doc_number"], found["document_date"]) == (
         "2025年度涉密文件登记台账", None, "2025-12-31")
+
+
+def test_a_compilations_own_number_is_looked_for_above_its_own_title() -> None:
+    from scanner.derived.index import facts_of  # noqa: PLC0415
+
+    blocks = ["反恐防范工作文件选编", "某市公安局治安支队 编", "目录",
+              "1. 关于加强重点水利工程建设期间安全防范工作的通知（青水发〔2025〕8号）", *SOURCE]
+    facts = facts_of("0" * 64, blocks, {"title": "反恐防范工作文件选编"})
+    assert facts.number is None  # the 文号 above the held document's title is that document's
+    assert any(c["raw"].startswith("青水发") for c in facts.cites)  # cited in the 目录
+    # a document's own title found by the report: its 文号 above it is its own
+    facts = facts_of("1" * 64, SOURCE, {"title": SOURCE[5]})
+    assert facts.number is not None and facts.number.raw == "青水发〔2025〕8号"
