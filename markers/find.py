@@ -464,7 +464,8 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
     date_field, date = _document_date(readable, attached)
-    effective, held = _own_effective(markings, attached)
+    effective, held, (copies, urgencies, scopes) = _own_part(markings, attached, (
+        copies, urgencies, scopes))
     issued = any(fields.issued_date(b.text) for b in readable
                  if "印" in b.text and b.region in ("body", "table"))
     return MarkSet(
@@ -543,16 +544,30 @@ def _priority(m: Marking) -> tuple[int, int]:
     return (1 if m.struck else 0, rank * 1_000_000 + m.order)
 
 
-def _own_effective(markings: list[Marking],
-                   attached: int | None) -> tuple[Marking | None, bool]:
+def own_blocks(blocks: Sequence[Block]) -> Sequence[Block]:
+    """The blocks of a document's own text: before a document it holds (the document a 转发
+    forwards, a compilation's parts), where its 落款 and 定密机关 are."""
+    attached = _attachment_start(blocks, lead_runs(blocks))
+    return blocks if attached is None else [b for b in blocks if b.order < attached]
+
+
+FieldLists = tuple[list[Field], list[Field], list[Field]]
+
+
+def _own_part(markings: list[Marking], attached: int | None,
+              lists: FieldLists) -> tuple[Marking | None, bool, FieldLists]:
     """The document's effective mark, from its own text before a document it holds (and its
-    properties); with none there, a held document's (True: the document itself is unmarked)."""
+    properties), with the 份号, urgency and scope found there (a held document's are its own);
+    with no mark there, a held document's mark and fields (True: the document is unmarked)."""
     own = _effective([m for m in markings
                       if attached is None or m.order < attached or m.form == "property"])
-    if own is not None:
-        return own, False
-    held = _effective(markings)
-    return held, held is not None
+    if own is None:
+        held = _effective(markings)
+        return held, held is not None, lists
+    if attached is None:
+        return own, False, lists
+    copies, urgencies, scopes = ([f for f in found if f.order < attached] for found in lists)
+    return own, False, (copies, urgencies, scopes)
 
 
 def _effective(markings: list[Marking]) -> Marking | None:

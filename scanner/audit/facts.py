@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from markers import fields
-from markers.find import DERIVED
+from markers.find import DERIVED, own_blocks
 from markers.models import Block
 
 SIGNATURE_REGIONS = ("body", "table", "textbox", "top")
@@ -152,4 +152,4 @@ def facts_of(blocks: Sequence[Block] | None, path: str, relative: str,
     """The facts of one document (``blocks`` None: its text is not at hand)."""
     if blocks is None:
         return DocFacts(archive_id=ids.of(path, relative))
-    return DocFacts(issuer(blocks), derived_in_text(blocks), ids.of(path, relative))
+    return DocFacts(issuer(own_blocks(blocks)), derived_in_text(blocks), ids.of(path, relative))

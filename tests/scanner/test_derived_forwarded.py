@@ -5,6 +5,7 @@ them apart), and a 转发 marked below the document it forwards is DERIVED_BELOW
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -92,6 +93,12 @@ def test_a_forwarding_document_is_derived_from_what_it_forwards(tmp_path: Path,
     # the forwarded document's mark stands at the head of that document: it conflicts with the
     # 转发's own mark, and is not misplaced
     assert "MARK_CONFLICT" in codes and "MARK_POSITION" not in codes
+    # its own head has no 知悉范围 (the forwarded document's is that document's), and the office
+    # deciding its classification is its own 落款's
+    assert "SCOPE_MISSING" in codes and forward["scope"] is None
+    with (out / "ledger.csv").open(encoding="utf-8-sig") as fh:
+        office = {row["路径"]: row["定密机关"] for row in csv.DictReader(fh)}
+    assert office == {"source.docx": "省水利厅", "forward.docx": "某市水利局"}
 
 
 def test_an_unmarked_forwarding_document_is_told_its_head_has_no_mark(tmp_path: Path) -> None:
