@@ -604,17 +604,21 @@ def _gongwen_shape(blocks: Sequence[Block], date_field: Field | None) -> bool:
 # The first line of a document attached after the 落款 (a 附件 heading, a 份号, a 发文机关标志):
 # with a mark line, where an attached document (the document a 转发 forwards, a 附件) starts.
 ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
-                      r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件)$")
+                      r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}(?:文件|公告|通告))$")
+# ``附件：title``: the 附件说明 above the 落款, or (after the 落款's date) the held document's
+# heading
+ATTACHED_NOTE = re.compile(r"^附件[\d一二三四五六七八九十]{0,3}[:：].{1,80}$")
 
 
 OFFICE = re.compile(r"^[\u4e00-\u9fff]{2,30}$")  # an office's name before a date
+BRACKETED = re.compile(r"^[（(](.+)[）)]$")
 NOT_OFFICE = re.compile(r"期限|解密|截至|截止|至|前|后|日期|时间|启用")
 
 
 def _dated_line(text: str, date: str) -> bool:
-    """Whether ``text`` is only the date ``date``, or an office's name and the date (not a term:
-    ``保密期限至…``, ``…前``)."""
-    line = normalize(text)
+    """Whether ``text`` is only the date ``date`` (in brackets or not: a speech's date under its
+    title), or an office's name and the date (not a term: ``保密期限至…``, ``…前``)."""
+    line = BRACKETED.sub(r"\1", normalize(text))
     if line == date:
         return True
     prefix = line[:-len(date)] if line.endswith(date) else ""
@@ -644,7 +648,8 @@ def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | No
     headed = "mark" in lead.values()
     shown = [b for b in blocks
              if b.region in ("top", "body", "table", "textbox") and compact(b.text).text]
-    dated = prose = titled = False
+    dated = prose = signed = False  # (signed: a 落款's date line seen)
+    titled: str | None = None  # the document's own title (a 公文 title, a collection's, 目录)
     for i, block in enumerate(shown):
         text = compact(block.text).text
         short = len(text) <= MAX_DENSE
@@ -652,18 +657,35 @@ def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | No
         opens = _starts_document(shown, i) if head else ATTACHED.match(text) is not None
         if short and dated and opens:  # (a 份号 or mark alone at the end opens nothing)
             return block.order
-        if head and (headed or titled) and id(block) not in lead and any(
-                _issuer_or_number(b.text) for b in shown[i + 1:i + 1 + HEAD_SPAN]):
+        if signed and ATTACHED_NOTE.match(text):
+            return block.order
+        if head and (headed or titled) and id(block) not in lead and _held_head(
+                shown[i + 1:i + 1 + HEAD_SPAN], titled):
             return block.order
         if block.region in ("top", "body") and text[-1] in "。！？；":
             prose = True  # a sentence of the text: a date line after it is the 落款's
             dated = dated or len(text) >= BODY_PARAGRAPH
         elif prose and "日" in text and short:
             parsed = fields.date_line(block.text)
-            dated = dated or (parsed is not None and parsed.raw == normalize(block.text))
-        titled = titled or (short and (fields.gongwen_title(text) or COLLECTION.search(text)
-                                       is not None or text in CONTENTS))
+            signed = signed or (parsed is not None and parsed.raw == normalize(block.text))
+            dated = dated or signed
+        if titled is None and short and (fields.gongwen_title(text) or COLLECTION.search(text)
+                                         is not None or text in CONTENTS):
+            titled = text
     return None
+
+
+def _held_head(after: Sequence[Block], own_title: str | None) -> bool:
+    """Whether the blocks after a 份号 or mark are a held document's 版头: a 发文机关标志 or a 文号,
+    or a 公文 title other than the document's own (a cover's mark repeated on the first page
+    above the same title starts nothing)."""
+    for block in after:
+        text = compact(block.text).text
+        if _issuer_or_number(block.text):
+            return True
+        if fields.gongwen_title(text):
+            return text != own_title
+    return False
 
 
 def _starts_document(shown: Sequence[Block], i: int) -> bool:
@@ -684,7 +706,7 @@ CONTENTS = ("目录", "目次")
 
 
 ATTACHED_COPY = re.compile(r"^\d{6}$")
-ISSUER = re.compile(r"^(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}文件$")
+ISSUER = re.compile(r"^(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}(?:文件|公告|通告)$")
 HEAD_SPAN = 4  # blocks after a 份号 or mark in which a 版头's 发文机关标志 or 文号 stands
 
 
@@ -727,8 +749,8 @@ def _document_date(readable: Sequence[Block],
     if best is None:  # a line of the first page's top that is only a date (a title slide's, a
         # short text's 落款) or an office's name and a date (a register's or an excerpt's head)
         for block in reversed(readable):
-            parsed = fields.date_line(block.text) if block.region == "top" and (
-                attached is None or block.order < attached) else None
+            parsed = fields.date_line(BRACKETED.sub(r"\1", block.text.strip())) if (
+                block.region == "top" and (attached is None or block.order < attached)) else None
             if parsed is not None and _dated_line(block.text, parsed.raw):
                 best = (block, parsed)
                 break

@@ -73,6 +73,8 @@ def gongwen_title(blocks: Sequence[Block]) -> str | None:
             return line
         if _header_line(line) or not _title_start(line):
             continue
+        if "关于" not in line and i + 1 < len(head) and _is_title(_clean(head[i + 1].text)):
+            continue  # an office's name above a whole title (a letterhead): not part of it
         joined = line
         for nxt in head[i + 1:i + WRAP]:
             part = _clean(nxt.text)

@@ -154,6 +154,7 @@ def citations(blocks: Sequence[str], own: NumberKey | None) -> list[Citation]:
     return out
 
 
+_CITING = re.compile(r"(?:根据|依据|按照|遵照|参照|执行)[^《》]{0,12}《")
 CELL_SEPARATORS = re.compile(r"\s*[|｜\t]\s*")
 ROW_CELLS = 3  # cells of a row of a register (序号, 文号, 标题, 密级…)
 
@@ -165,6 +166,8 @@ def is_listing(text: str, titles: Sequence[str] = ()) -> bool:
     cells = [c for c in CELL_SEPARATORS.split(text) if c.strip()]
     if len(cells) >= ROW_CELLS and any(_NO.search(_fold(c)) for c in cells):
         return True
+    if _CITING.search(_fold(text)):
+        return False  # 根据《…》（文号）: a sentence citing, though a PDF line holds little else
     rest = _fold(text)
     for pattern in (_NO, _NO_ZI, _BOOK, _MARK):
         rest = pattern.sub(" ", rest)

@@ -46,7 +46,11 @@ DOC_NO = re.compile(r"[\u4e00-\u9fff]{0,12}[〔\[(（【]\s*(?:19|20)\d{2}\s*[�
 BOOK = re.compile(r"《[^《》]{1,80}》")
 STRUCTURAL = re.compile(
     r"^(抄送|分送|抄报|主送|报送)[:：]|印发$|^[（(]?(此件|本件)?(发至|印发至|分发至).{0,30}[）)]?$"
-    r"|^知悉范围[:：]|^.{2,60}[:：]$")
+    r"|^知悉范围[:：]|^.{2,60}[:：]$"
+    # a held document's 版头 and its 附件 line (a 转发's, a compilation's): the held document's
+    # own text is what a copy shares, not the lines two documents holding it both add
+    r"|^附件[\d一二三四五六七八九十]{0,3}(?:[:：].{0,80})?$|^\d{6}$"
+    r"|^(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}(?:文件|公告|通告)$")
 # A standard secrecy reminder (本件涉及国家秘密，不得翻印…): left out when it starts a sentence; a
 # PDF line that continues the line before it (…试验数据统一 / 存储在专用涉密计算机上…不得带离…)
 # is the middle of a paragraph, not a reminder.
@@ -59,7 +63,7 @@ _CONTINUED = re.compile(r"[\w，、,“‘《（(-]$")
 def is_structural(texts: Sequence[str], k: int) -> bool:
     """Whether block ``k`` of ``texts`` (folded) is a structural line or a standalone reminder."""
     text = texts[k].strip()
-    if STRUCTURAL.search(text):
+    if STRUCTURAL.search(text) or DOC_NO.fullmatch(text):
         return True
     if not REMINDER.search(text):
         return False

@@ -84,8 +84,9 @@ CREATE TABLE IF NOT EXISTS derived_method (
 # normalization, fingerprints, own 文号, title or citations). 2: a 纪要's own 文号 below its title;
 # a PDF line in a paragraph is not a secrecy reminder. 3: document properties are no part of the
 # text. 4: a compilation's own 文号 is looked for above its own title (the report's), not above
-# the title of the first document it holds.
-METHOD = 4
+# the title of the first document it holds. 5: a 附件 line, a 份号, a 发文机关标志 and a line
+# that is only a 文号 are structural (left out of the text).
+METHOD = 5
 LONG_TERM_MONTHS = 10**6  # 长期: longer than any number of years
 LOOKUP_CHUNK = 2000
 INSERT_BATCH = 200_000  # fingerprints inserted at once, sorted (about 200 documents of 10 pages)

@@ -13,8 +13,9 @@ one or both undated), a document that cites the other (by its 文号 or 《title
 by it is derived from it (a 转发 holding the whole document it forwards); else an undated document
 is taken as derived from a dated one, and of two undated ones the one whose text the shared
 passages cover the more is derived.
-Candidates are taken oldest first, and a passage already explained by an older source is not
-counted again: two documents copying the same source link to it, not to each other.
+Candidates are taken oldest first (of one date, the one the passages make up more of first), and
+a passage already explained by an older source is not counted again: two documents copying the
+same source link to it, not to each other.
 
 *Citation.* A 文号 (key and, when written, prefix) or a 《title》 resolved to exactly one other
 document; a line that only lists documents (a register) cites nothing, unless the document holds
@@ -317,7 +318,7 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
         for here in by_hash[h]:
             shared[doc].append((here, pos))
     links: dict[int, Link] = {}
-    candidates: list[tuple[str, int, list[Passage]]] = []
+    candidates: list[tuple[str, float, int, list[Passage]]] = []
     docs_of: dict[int, set[int]] = defaultdict(set)  # (of the rare fingerprints: the rows')
     for h, doc, _ in rows:
         docs_of[h].add(doc)
@@ -335,9 +336,12 @@ def find_links(prints: Sequence[tuple[int, int]], normal: Normal, date: str | No
                     and not is_stock(normal.text[p.here[0]:p.here[1]])]
         if passages and _is_source(other, passages, chars, date,
                                    partial(_citation_order, other, me, cites, reader)):
-            candidates.append((other.date or UNDATED, doc_id, passages))
+            # oldest first; of two of one date, the one the passages make up more of (the
+            # source itself before a document holding it with more besides)
+            held = -_covered(passages, 1) / max(other.chars, 1)
+            candidates.append((other.date or UNDATED, held, doc_id, passages))
     claimed: set[int] = set()
-    for _, doc_id, passages in sorted(candidates):
+    for _, _, doc_id, passages in sorted(candidates):
         fresh = [p for p in passages if not _claimed(p, claimed)]
         if not fresh:
             continue

@@ -184,3 +184,52 @@ def test_dates_and_titles_third_set(results3: dict[str, dict[str, object]]) -> N
     titles = sum("".join(str(results3[r["file"]]["title"] or "").split())
                  == "".join(r["title"].split()) for r in rows)
     assert dates >= 0.95 * len(rows) and titles >= 0.95 * len(rows), (dates, titles, len(rows))
+
+
+# ── the fourth set, written by other hands (tests/data/derived4: 附件-led 转发, chains, 汇编
+# without a 目录, quotations in speeches, summaries; DOCX, PDF, .doc, .wps in folders) ──────────
+SET4 = REPO / "tests" / "data" / "derived4"
+
+
+def _rows4(name: str) -> list[dict[str, str]]:
+    with (SET4 / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def results4(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    out = tmp_path_factory.mktemp("eval4") / "out"
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(SET4 / "docs"),
+                           "--out", str(out), "--as-of", "2026-06-30", "--jobs", "2"],
+                          capture_output=True, text=True, timeout=900, cwd=REPO, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    reports = {}
+    for f in (out / "reports").rglob("*.report.json"):
+        r = json.loads(f.read_text(encoding="utf-8"))
+        reports[str(r["source"]["relative"])] = r
+    return reports
+
+
+def test_links_fourth_set(results4: dict[str, dict[str, object]]) -> None:
+    truth = {(r["file"], r["source"]) for r in _rows4("links.tsv")}
+    got = {(name, str(link["relative"])) for name, r in results4.items()
+           for link in r.get("links", [])}  # type: ignore[attr-defined]
+    precision, recall = _pr(truth, got)
+    assert precision >= 0.95 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_codes_fourth_set(results4: dict[str, dict[str, object]], code: str) -> None:
+    truth = {r["file"] for r in _rows4("truth.tsv") if code in r["codes"].split(",")}
+    got = {name for name, r in results4.items()
+           if any(f["code"] == code and f.get("stage") == "derived"
+                  for f in r["findings"])}  # type: ignore[attr-defined]
+    precision, recall = _pr(truth, got)
+    assert precision >= 0.9 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+
+
+def test_dates_fourth_set(results4: dict[str, dict[str, object]]) -> None:
+    rows = _rows4("truth.tsv")
+    wrong = [r["file"] for r in rows
+             if results4[r["file"]]["document_date"] != (r["date"] or None)]
+    assert len(wrong) <= 0.05 * len(rows), wrong

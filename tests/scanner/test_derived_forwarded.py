@@ -252,3 +252,57 @@ def test_a_compilations_own_number_is_looked_for_above_its_own_title() -> None:
     # a document's own title found by the report: its 文号 above it is its own
     facts = facts_of("1" * 64, SOURCE, {"title": SOURCE[5]})
     assert facts.number is not None and facts.number.raw == "青水发〔2025〕8号"
+
+
+def test_held_documents_in_other_shapes(tmp_path: Path) -> None:
+    # a compilation without a 目录 whose parts carry a mark but no 份号 or 版头; a 转发 whose held
+    # document follows an 附件： line after its 落款 (its own date is its 落款's) and another of
+    # the same date as its source (the source explains the copy, not the other 转发); a request
+    # citing 《title》 with the 文号 broken across lines
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    _docx(archive / "source.docx", SOURCE)
+    _docx(archive / "second.docx", SECOND)
+    bare = SOURCE[5:]  # the held document without 份号, mark and 版头
+    _docx(archive / "book.docx", ["机密★10年", "2025年水利安全文件选编", "某市水利局办公室编",
+                                  "机密★10年", *SOURCE[5:], "秘密★5年", *SECOND[4:]])
+    _docx(archive / "forward.docx", [*FORWARD_HEAD, "2025年3月20日",
+                                     "附件：关于加强重点水利工程建设期间安全防范工作的通知", *bare])
+    _docx(archive / "sameday.docx", [*FORWARD_HEAD[:-1], "某县水利局", "2025年3月10日",
+                                     "附件：关于加强重点水利工程建设期间安全防范工作的通知", *bare])
+    _docx(archive / "request.docx", ["关于申请增加监测设备的请示", "市水利局：",
+                                     "根据《关于加强重点水利工程建设期间安全防范工作的通知》（青水发〔2025〕",
+                                     "8号）要求，我站拟增设大坝渗流监测设备三套，妥否，请批示。",
+                                     "某水库管理站", "2025年4月2日"])
+    out = tmp_path / "out"
+    main(["audit", str(archive), "--out", str(out), "--jobs", "1", "--as-of", "2026-12-07"])
+
+    def report(name: str) -> dict:  # type: ignore[type-arg]
+        return json.loads((out / "reports" / f"{name}.report.json").read_text("utf-8"))
+
+    def links(name: str) -> list[tuple[str, str]]:
+        return sorted((lk["relative"], lk["by"]) for lk in report(name).get("links") or [])
+
+    book = report("book.docx")
+    assert (book["title"], book["document_date"]) == ("2025年水利安全文件选编", None)
+    assert [rel for rel, _ in links("book.docx")] == ["second.docx", "source.docx"]
+    assert report("forward.docx")["document_date"] == "2025-03-20"
+    assert links("forward.docx") == [("source.docx", "cite+copy")]
+    assert links("sameday.docx") == [("source.docx", "cite+copy")]
+    assert links("request.docx") == [("source.docx", "cite")]
+    for name in ("source.docx", "second.docx"):
+        assert not report(name).get("links"), name
+
+
+def test_an_attachment_note_above_the_signature_is_no_held_document() -> None:
+    # GB/T 9704's 附件说明 stands between the text and the 落款: the date after it is the
+    # document's own
+    lines = ["关于印发应急救援车辆涂装规范的通知", "各有关单位：",
+             "现将应急救援车辆涂装规范印发给你们，请结合实际认真贯彻执行，执行中遇到的问题及时报告。",
+             "附件：应急救援专用号牌式样和车辆涂装样图", "某市应急管理局", "2018年12月4日"]
+    assert _date(find_marks(_blocks(lines))) == "2018-12-04"
+    # a speech's date in brackets under its title
+    speech = ["在安全保卫工作部署会上的讲话", "（2025年4月12日）", "某公司总经理  陈某",
+              "同志们：", "今天召开会议，部署重要保障期间的安全保卫工作。"]
+    assert _date(find_marks([Block(t, f"body.p{i}", "top", i)
+                             for i, t in enumerate(speech, 1)])) == "2025-04-12"

@@ -184,3 +184,10 @@ def test_fields_and_list_entries_are_never_part_of_a_title(tmp_path: Path) -> No
     report = _report(path)
     assert report["title"] == "2025年上半年水利安全工作文件汇编"
     assert report["doc_number"] is None  # the 目录's 文号 are its documents'
+
+
+def test_an_office_name_above_a_whole_title_is_not_part_of_it(tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "letter.docx", DocSpec(body=[
+        "长岭市第一中学", "关于做好入闱命题教师推荐工作的通知", "各教研组：",
+        "请各教研组于本月底前推荐入闱命题教师人选。", "长岭市第一中学", "2025年8月25日"]))
+    assert _report(path)["title"] == "关于做好入闱命题教师推荐工作的通知"
