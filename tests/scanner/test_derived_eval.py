@@ -17,8 +17,8 @@ DATA = REPO / "tests" / "data" / "derived"
 CODES = ("DERIVED_BELOW_SOURCE", "DERIVED_ABOVE_SOURCE", "SOURCE_DECLASSIFIED")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with (DATA / name).open(encoding="utf-8") as fh:
+def _rows(name: str, folder: Path = DATA) -> list[dict[str, str]]:
+    with (folder / name).open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
@@ -89,22 +89,27 @@ SET2 = REPO / "tests" / "data" / "derived2"
 
 
 def _rows2(name: str) -> list[dict[str, str]]:
-    with (SET2 / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+    return _rows(name, SET2)
 
 
-@pytest.fixture(scope="module")
-def results2(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
-    out = tmp_path_factory.mktemp("eval2") / "out"
-    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(SET2 / "docs"),
+def _audited(docs: Path, out: Path, key: str = "name") -> dict[str, dict[str, object]]:
+    """The reports of an audit of ``docs`` as of 2026-06-30, by file name (or by ``relative``
+    path: ``key="relative"``)."""
+    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(docs),
                            "--out", str(out), "--as-of", "2026-06-30", "--jobs", "2"],
                           capture_output=True, text=True, timeout=900, cwd=REPO, check=False)
     assert done.returncode in (0, 1), done.stderr
     reports = {}
-    for f in (out / "reports").glob("*.report.json"):
+    for f in (out / "reports").rglob("*.report.json"):
         r = json.loads(f.read_text(encoding="utf-8"))
-        reports[Path(r["source"]["path"]).name] = r
+        name = r["source"]["relative"] if key == "relative" else Path(r["source"]["path"]).name
+        reports[str(name)] = r
     return reports
+
+
+@pytest.fixture(scope="module")
+def results2(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    return _audited(SET2 / "docs", tmp_path_factory.mktemp("eval2") / "out")
 
 
 def test_links_second_set(results2: dict[str, dict[str, object]]) -> None:
@@ -136,22 +141,12 @@ SET3 = REPO / "tests" / "data" / "derived3"
 
 
 def _rows3(name: str) -> list[dict[str, str]]:
-    with (SET3 / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+    return _rows(name, SET3)
 
 
 @pytest.fixture(scope="module")
 def results3(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
-    out = tmp_path_factory.mktemp("eval3") / "out"
-    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(SET3 / "docs"),
-                           "--out", str(out), "--as-of", "2026-06-30", "--jobs", "2"],
-                          capture_output=True, text=True, timeout=900, cwd=REPO, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    reports = {}
-    for f in (out / "reports").glob("*.report.json"):
-        r = json.loads(f.read_text(encoding="utf-8"))
-        reports[Path(r["source"]["path"]).name] = r
-    return reports
+    return _audited(SET3 / "docs", tmp_path_factory.mktemp("eval3") / "out")
 
 
 def test_links_third_set(results3: dict[str, dict[str, object]]) -> None:
@@ -192,22 +187,12 @@ SET4 = REPO / "tests" / "data" / "derived4"
 
 
 def _rows4(name: str) -> list[dict[str, str]]:
-    with (SET4 / name).open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
+    return _rows(name, SET4)
 
 
 @pytest.fixture(scope="module")
 def results4(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
-    out = tmp_path_factory.mktemp("eval4") / "out"
-    done = subprocess.run([sys.executable, "-m", "scanner.cli", "audit", str(SET4 / "docs"),
-                           "--out", str(out), "--as-of", "2026-06-30", "--jobs", "2"],
-                          capture_output=True, text=True, timeout=900, cwd=REPO, check=False)
-    assert done.returncode in (0, 1), done.stderr
-    reports = {}
-    for f in (out / "reports").rglob("*.report.json"):
-        r = json.loads(f.read_text(encoding="utf-8"))
-        reports[str(r["source"]["relative"])] = r
-    return reports
+    return _audited(SET4 / "docs", tmp_path_factory.mktemp("eval4") / "out", key="relative")
 
 
 def test_links_fourth_set(results4: dict[str, dict[str, object]]) -> None:
