@@ -4,7 +4,8 @@ A policy is a severity threshold (``error``, ``warning``, ``info``; ``never``: n
 codes that hold whatever their severity. ``pre-issue``, the default of a pre-issue folder and of
 ``POST /api/v1/check``, holds on errors and on the catalogue and text findings that say a
 document is likely classified and not (or too lowly) marked: UNMARKED_MATCH, UNDER_CLASSIFIED,
-LEVEL_STATED_UNMARKED. A file that could not be read is always held.
+LEVEL_STATED_UNMARKED, and the MARK_POSITION of a mark that stands only in a document it holds
+(an unmarked 转发 of a classified document). A file that could not be read is always held.
 
 Written as ``error``, ``pre-issue``, ``error,UNMARKED_MATCH`` or a YAML list of those words.
 """
@@ -38,11 +39,17 @@ class FailOn:
 
     severity: str | None = "error"  # None: no severity holds by itself
     codes: frozenset[str] = frozenset()
+    # pre-issue: a document whose only mark stands in a document it holds (an unmarked 转发 of a
+    # classified document) is held by that mark's MARK_POSITION
+    held: bool = False
 
     @property
     def text(self) -> str:
-        """The policy written back as it is read (``error,UNMARKED_MATCH``)."""
-        words = ([self.severity] if self.severity else []) + sorted(self.codes)
+        """The policy written back as it is read (``error,UNMARKED_MATCH``, ``pre-issue``)."""
+        codes = sorted(self.codes - set(PRE_ISSUE_CODES)) if self.held else sorted(self.codes)
+        words = ([PRE_ISSUE] if self.held else []) + (
+            [self.severity] if self.severity and not (self.held and self.severity == "error")
+            else []) + codes
         return ",".join(words) or "never"
 
     def holds(self, finding: dict[str, Any]) -> bool:
@@ -53,7 +60,7 @@ class FailOn:
                 and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.severity])
 
 
-DEFAULT_PRE_ISSUE = FailOn("error", frozenset(PRE_ISSUE_CODES))
+DEFAULT_PRE_ISSUE = FailOn("error", frozenset(PRE_ISSUE_CODES), held=True)
 
 
 def parse(value: str | Sequence[str]) -> FailOn:
@@ -63,6 +70,7 @@ def parse(value: str | Sequence[str]) -> FailOn:
     severity: str | None = None
     codes: set[str] = set()
     rank = -1
+    held = False
     for raw in words:
         word = raw.strip()
         if not word:
@@ -70,6 +78,7 @@ def parse(value: str | Sequence[str]) -> FailOn:
         if word == PRE_ISSUE:
             word = "error"
             codes.update(PRE_ISSUE_CODES)
+            held = True
         if word in SEVERITY_RANK:
             if rank < 0 or SEVERITY_RANK[word] < rank:  # the lowest threshold named wins
                 severity, rank = word, SEVERITY_RANK[word]
@@ -79,7 +88,7 @@ def parse(value: str | Sequence[str]) -> FailOn:
             codes.add(word.upper())
         else:
             raise ValueError(BAD.format(word=word))
-    return FailOn(severity, frozenset(codes))
+    return FailOn(severity, frozenset(codes), held)
 
 
 def reasons(report: dict[str, Any], policy: FailOn) -> list[dict[str, Any]]:
@@ -93,8 +102,9 @@ def reasons(report: dict[str, Any], policy: FailOn) -> list[dict[str, Any]]:
                  "message_zh": report.get("reason_zh") or UNREAD.zh,
                  "message_en": report.get("reason_en") or UNREAD.en, "location": None}]
     out = []
+    held = policy.held and bool((report.get("marking") or {}).get("held"))
     for f in report["findings"]:
-        if policy.holds(f):
+        if policy.holds(f) or (held and f["code"] == "MARK_POSITION"):
             name = code_name(f["code"])
             out.append({"code": f["code"], "severity": f["severity"], "name_zh": name.zh,
                         "name_en": name.en, "message_zh": f["message_zh"],

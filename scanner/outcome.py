@@ -11,8 +11,10 @@ from scanner.gate import FailOn, parse
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
 
-# A file's status, the severities of its findings and (optionally) their codes.
-Outcome = tuple[str, Iterable[str]] | tuple[str, Iterable[str], Iterable[str]]
+# A file's status, the severities of its findings and (optionally) their codes and whether its
+# only mark stands in a document it holds (``marking.held``).
+Outcome = (tuple[str, Iterable[str]] | tuple[str, Iterable[str], Iterable[str]]
+           | tuple[str, Iterable[str], Iterable[str], bool])
 
 
 def exit_code(files: Iterable[Outcome], fail_on: str | FailOn = "error") -> int:
@@ -25,15 +27,17 @@ def exit_code(files: Iterable[Outcome], fail_on: str | FailOn = "error") -> int:
         if status != "ok":
             unread = True
         elif not findings:
-            codes = list(rest[0]) if rest else []
+            codes = [str(c) for c in rest[0]] if rest else []  # type: ignore[attr-defined]
+            held = policy.held and len(rest) > 1 and bool(rest[1]) and "MARK_POSITION" in codes
             findings = (any(policy.holds({"code": "", "severity": s}) for s in severities)
-                        or any(c in policy.codes for c in codes))
+                        or any(c in policy.codes for c in codes) or held)
     if unread:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
-def of_report(report: dict[str, Any]) -> tuple[str, list[str], list[str]]:
+def of_report(report: dict[str, Any]) -> tuple[str, list[str], list[str], bool]:
     """A report's JSON form as an :data:`Outcome`."""
     return (report["status"], [f["severity"] for f in report["findings"]],
-            [f["code"] for f in report["findings"]])
+            [f["code"] for f in report["findings"]],
+            bool((report.get("marking") or {}).get("held")))

@@ -36,6 +36,8 @@ VERDICT_TEXT = {
 SYMBOL = {"clean": "✓", "warning": "!", "error": "✗", "unreadable": "?", "unsupported": "?",
           "needs_ocr": "?"}
 NO_MARK = Msg("无标志", "no mark")
+HELD = Msg("（所附文件的标志，本文件首部未标）",
+           " (the mark of a document it holds; none at its head)")
 SCANNED = Msg("已扫描 {n} 个文件（{rate:.1f} 个/秒）", "scanned {n} files ({rate:.1f} files/s)")
 SUMMARY = Msg("共 {n} 个文件：有密级标志 {marked}，有错误 {errors}，无法读取 {unread}，"
               "需 OCR {ocr}，不支持 {unsupported}，跳过临时/锁定/设置文件 {temporary}；"
@@ -69,6 +71,8 @@ def verdict_line(r: dict[str, Any], name: str, lang: str) -> str:
     term = mark_text(marking.get("term_raw"))
     if marking.get("raw") and term and term not in mark:  # 密级：机密 with its 保密期限 field
         mark = f"{mark}，{'保密期限' if lang == 'zh' else 'term'}：{term}"
+    if marking.get("held"):  # the mark of a document it holds; its own head has none
+        mark = f"{mark}{HELD.text(lang)}"
     codes = ("、" if lang == "zh" else "; ").join(code_label(f["code"], lang)
                                                 for f in r["findings"])
     return f"{head}  [{mark}]  {codes}".rstrip()

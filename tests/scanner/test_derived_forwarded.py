@@ -306,3 +306,19 @@ def test_an_attachment_note_above_the_signature_is_no_held_document() -> None:
               "同志们：", "今天召开会议，部署重要保障期间的安全保卫工作。"]
     assert _date(find_marks([Block(t, f"body.p{i}", "top", i)
                              for i, t in enumerate(speech, 1)])) == "2025-04-12"
+
+
+def test_the_pre_issue_gate_holds_an_unmarked_forward_of_a_classified_document(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # no reference archive: the document's only mark stands in the document it forwards
+    path = tmp_path / "转发稿.docx"
+    _docx(path, [*FORWARD_HEAD[2:], "2025年3月20日", *SOURCE])  # a 转发 without a 版头
+    args = ["check", str(path), "--as-of", "2026-12-07"]
+    assert main([*args, "--fail-on", "pre-issue"]) == 1
+    assert main([*args, "--fail-on", "error"]) == 0  # a warning only: errors alone let it pass
+    assert "所附文件的标志，本文件首部未标" in capsys.readouterr().out
+    # the same document marked at its own head passes the pre-issue gate on this count
+    marked = tmp_path / "转发稿_已标.docx"
+    _docx(marked, ["000003", "机密★10年", "知悉范围：各区县水利局主要负责人", *FORWARD_HEAD,
+                   "2025年3月20日", *SOURCE])
+    assert main(["check", str(marked), "--as-of", "2026-12-07", "--fail-on", "pre-issue"]) == 0

@@ -74,7 +74,7 @@ def test_the_api_holds_an_unmarked_match_by_default(server: str, tmp_path: Path)
     status, got = request(f"{server}api/v1/check?as_of={AS_OF}", body, headers=headers)
     assert status == 200 and isinstance(got, dict), got
     assert got["can_issue"] is False and got["exit_code"] == 1, got
-    assert got["fail_on"] == "error,LEVEL_STATED_UNMARKED,UNDER_CLASSIFIED,UNMARKED_MATCH"
+    assert got["fail_on"] == "pre-issue"
     held = {r["code"]: r for r in got["reasons"]}
     assert set(held) == {"UNMARKED_MATCH"}
     assert held["UNMARKED_MATCH"]["name_zh"] == "可能应定未定"
