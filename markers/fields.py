@@ -112,7 +112,9 @@ def _date(y: int | None, m: int | None, d: int | None) -> dt.date | None:
 
 GONGWEN_KINDS = ("通知|通报|请示|报告|意见|决定|批复|函|复函|纪要|公告|通告|议案|命令|令|决议|公报|"
                  "指示|方案|规定|办法")
-_TITLE = re.compile(rf"^(?:[^，。；,;]{{0,40}}?)关于.{{2,80}}的(?:{GONGWEN_KINDS})$")
+# (a kind may take a word before it: 的指导意见, 的实施方案, 的补充通知, 的暂行办法)
+_TITLE = re.compile(rf"^(?:[^，。；,;]{{0,40}}?)关于.{{2,80}}的[\u4e00-\u9fff]{{0,4}}?"
+                    rf"(?:{GONGWEN_KINDS})$")
 _ADDRESSEE = re.compile(r"^[^。；！？;!?]{2,80}[：:]$")
 _NOT_ADDRESSEE = ("如下", "以下", "附件", "知悉范围", "密级", "保密期限", "主题词", "抄送",
                   "联系人", "题目", "作者", "姓名", "日期", "单位", "说明")

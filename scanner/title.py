@@ -32,6 +32,10 @@ TITLE_MIN, TITLE_MAX = 4, 60  # a heading's length (the 公文 title may be long
 WRAP = 3  # lines a 公文 title may wrap onto
 TEXT_REGIONS = ("top", "body")
 ISSUER_FLAG = re.compile(r"^.{2,40}文件$")  # 示例市人民政府文件
+# An organisation's name standing alone (a letterhead without 文件): 某市水利局, 某有限公司
+ORGANISATION = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(?:公司|集团|局|厅|委员会|办公室|办公厅|政府|中心|研究院|研究所"
+    r"|设计院|医院|学校|中学|小学|大学|学院|管理处|管理站|支队|大队|总队|分局|海关|银行)$")
 FIELD_WORDS = ("签发人", "份号", "密级", "保密期限", "紧急程度", "抄送", "发文字号")
 
 
@@ -58,7 +62,11 @@ SUBJECT_LABEL = re.compile(r"^\s*(?:主\s*题|subject)\s*[:：]\s*", re.IGNORECA
 
 
 def _clean(text: str) -> str:
-    return " ".join(SUBJECT_LABEL.sub("", text).split())
+    """One line: a 主题 label dropped, spaces next to Chinese text (a PDF's) removed, others one."""
+    return WIDE_SPACE.sub("", " ".join(SUBJECT_LABEL.sub("", text).split()))
+
+
+WIDE_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
 def gongwen_title(blocks: Sequence[Block]) -> str | None:
@@ -152,19 +160,27 @@ def first_heading(blocks: Sequence[Block]) -> str | None:
 
 
 FIRST_LINES = 5  # lines below the 版头 where an unaligned heading may stand
+LETTERHEAD_BLOCKS = 3  # a letterhead's name stands among the first lines
 LINE_TITLE_MAX = 40
+
+
+def _letterhead(line: str) -> bool:
+    """An office's or company's name alone (a letterhead without 文件, 信函格式): no heading."""
+    text = compact(line).text
+    return ORGANISATION.match(text) is not None and not any(w in text for w in ("关于", "的"))
 
 
 def first_line(blocks: Sequence[Block]) -> str | None:
     """Where the text says nothing of alignment (PDF, plain text): the first short line below
-    the 版头 that reads as a heading (no sentence punctuation at its end)."""
+    the 版头 (and a letterhead's name) that reads as a heading (no sentence punctuation at its
+    end)."""
     if any(b.align is not None for b in blocks):
         return None
     tail = max(len(blocks) - SIGNATURE_BLOCKS, 0)
     seen = 0
     for i, block in enumerate(blocks[:HEADING_BLOCKS]):
         line = _clean(block.text)
-        if _header_line(line):
+        if _header_line(line) or (i < LETTERHEAD_BLOCKS and _letterhead(line)):
             continue
         seen += 1
         if seen > FIRST_LINES:
