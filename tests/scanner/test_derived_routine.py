@@ -151,6 +151,8 @@ def test_stock_phrasing_is_no_evidence_of_copying() -> None:
         return "".join(ch for ch in text if ch.isalnum())
 
     assert is_stock(norm(STOCK))
+    assert is_stock(norm("坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大和二十届"
+                         "二中、三中全会精神，统筹发展和安全，坚持人民至上、生命至上，"))
     assert is_stock(norm("工作中遇到的重大问题和突发情况，要及时向上级主管部门报告，"
                          "不得迟报、漏报、瞒报。"))
     # a classified passage names its matter; a figure is never stock

@@ -191,3 +191,25 @@ def test_an_office_name_above_a_whole_title_is_not_part_of_it(tmp_path: Path) ->
         "长岭市第一中学", "关于做好入闱命题教师推荐工作的通知", "各教研组：",
         "请各教研组于本月底前推荐入闱命题教师人选。", "长岭市第一中学", "2025年8月25日"]))
     assert _report(path)["title"] == "关于做好入闱命题教师推荐工作的通知"
+
+
+def test_titles_as_plain_text_and_pdf_write_them() -> None:
+    from markers import Block  # noqa: PLC0415
+    from scanner.document import Document  # noqa: PLC0415
+    from scanner.title import document_title  # noqa: PLC0415
+
+    def title(lines: list[str]) -> str | None:
+        blocks = tuple(Block(t, f"page1.l{i}", "top", i) for i, t in enumerate(lines, 1))
+        from markers import find_marks  # noqa: PLC0415
+
+        return document_title(Document(path=Path("x.pdf"), kind="pdf", blocks=blocks, pages=1,
+                                       meta={}), find_marks(blocks))
+
+    # a company's letterhead above a heading that is no 公文 title
+    assert title(["北港石化码头有限公司", "安全生产工作提示", "公司各部门：",
+                  "近期集中区安全防护要求较多，现提示如下。"]) == "安全生产工作提示"
+    # a kind with a word before it; the spaces a PDF's text layer puts next to Chinese text
+    assert title(["国务院办公厅关于加快发展体育竞赛表演产业的指导意见", "各省人民政府："]) == \
+        "国务院办公厅关于加快发展体育竞赛表演产业的指导意见"
+    assert title(["关于做好 2026 年高考考点保障工作的通知", "各县区招生办："]) == \
+        "关于做好2026年高考考点保障工作的通知"
