@@ -218,3 +218,31 @@ def test_dates_fourth_set(results4: dict[str, dict[str, object]]) -> None:
     wrong = [r["file"] for r in rows
              if results4[r["file"]]["document_date"] != (r["date"] or None)]
     assert len(wrong) <= 0.05 * len(rows), wrong
+
+
+# ── the fifth set, written by other hands (tests/data/derived5: derived documents as workbooks,
+# slides and mails, paraphrases, a revised source, Chinese-numeral dates, preambles) ─────────
+SET5 = REPO / "tests" / "data" / "derived5"
+
+
+@pytest.fixture(scope="module")
+def results5(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    reports = _audited(SET5 / "docs", tmp_path_factory.mktemp("eval5") / "out", key="relative")
+    for name in [n for n in reports if n.endswith("!正文.txt")]:  # a mail's body: the mail's
+        reports[name.rsplit("!", 1)[0]] = reports.pop(name)     # label (see the set's README)
+    return reports
+
+
+def test_links_and_codes_fifth_set(results5: dict[str, dict[str, object]]) -> None:
+    truth = {(r["file"], r["source"]) for r in _rows("links.tsv", SET5)}
+    got = {(name, str(link["relative"])) for name, r in results5.items()
+           for link in r.get("links", [])}  # type: ignore[attr-defined]
+    precision, recall = _pr(truth, got)
+    assert precision >= 0.95 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+    for code in CODES:
+        truth_c = {r["file"] for r in _rows("truth.tsv", SET5) if code in r["codes"].split(",")}
+        got_c = {name for name, r in results5.items()
+                 if any(f["code"] == code and f.get("stage") == "derived"
+                        for f in r["findings"])}  # type: ignore[attr-defined]
+        precision, recall = _pr(truth_c, got_c)
+        assert precision >= 0.95 and recall >= 0.95, (code, sorted(got_c ^ truth_c))
