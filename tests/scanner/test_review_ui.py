@@ -155,10 +155,13 @@ def test_the_review_app_for_mouse_and_keyboard(audited: Path, tmp_path: Path) ->
             page.locator("#file", has_text="机关/under_talks.docx").wait_for()
             assert page.locator("#position").inner_text() == "当前筛选第 3 / 3 个"
             assert page.locator("#next").count() == 0
+            page.wait_for_load_state("load")  # the page's keys are bound once its script ran
             page.keyboard.press("[")  # and back, by the key
             page.locator("#file", has_text="打包/机关.zip!under_talks.docx").wait_for()
+            page.wait_for_load_state("load")
             page.keyboard.press("]")
             page.locator("#file", has_text="机关/under_talks.docx").wait_for()
+            page.wait_for_load_state("load")
 
             # nothing selected before the first key: j then c confirms finding 1
             items = page.locator("li.finding")
