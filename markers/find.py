@@ -17,10 +17,10 @@ from typing import Literal
 
 from markers import fields
 from markers.cover import with_cover_fields
+from markers.held import MARKISH, MAX_DENSE, attachment_start, document_date
 from markers.lines import LineMark, parse_mark_line, parse_period_field
 from markers.models import (
     Block,
-    DateField,
     Field,
     Marking,
     MarkSet,
@@ -29,13 +29,12 @@ from markers.models import (
     in_title,
     sheet_of,
 )
-from markers.normalize import compact, normalize
+from markers.normalize import compact
 from markers.register import cell_columns, register_cells
 from markers.stated import stated_level
 
 LEAD_REGIONS = ("top", "header", "top_right")
 PAIR_DISTANCE = 3
-MAX_DENSE = 90  # every recogniser wants a short line: at most 90 non-space characters
 
 
 # Every recogniser needs one of these: 密 (levels, 密级, 解密, 工作秘密), 内部, 急/特提
@@ -49,7 +48,6 @@ TRIGGER = re.compile("|".join([  # simplified and traditional forms (markers.nor
     *(re.escape(bracket) + r"[^号號\n]{0,16}[号號]" for bracket in "〔[【(（"),
     r"年[^日\n]{0,14}日"]))
 DIGIT_LINE = re.compile(r"[\s\d０-９]+$")
-MARKISH = re.compile(r"密|内部|內部")
 # A 文号 cited in a line (派生自…, 根据…, 依据…) names another document, not this one.
 CITING = re.compile(r"派生|依据|根据|参照|按照|转发|见|引用|来文|原文")
 # A 文号 beside a 《title》 (``文号 《title》`` in a register, ``《title》（文号）`` in a
@@ -421,7 +419,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
     own_number = False
     readable = readable_blocks(blocks)
     listing = _listing_rows(readable)
-    own_part = attached = _attachment_start(blocks, lead)
+    attached = attachment_start(blocks, lead)
     for block in readable:
         in_lead = id(block) in lead
         if block.region == "props":
@@ -454,7 +452,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
             lead_fields.append(_field(lead[id(block)], block.text.strip(), block, True))
         if (doc_number is None or not own_number) and ("号" in block.text or "號" in block.text
                                                          ) and id(block) not in register \
-                and id(block) not in listing and (own_part is None or block.order < own_part):
+                and id(block) not in listing and (attached is None or block.order < attached):
             # (a register's row, or a line listing documents, names another document's 文号)
             found_number = fields.doc_number(block.text)
             if (found_number is not None and CITING.search(block.text) is None
@@ -463,7 +461,7 @@ def find_marks(blocks: Sequence[Block], *, spacing_reliable: bool = True) -> Mar
                 if doc_number is None or alone:  # a 文号 line of its own is the document's
                     doc_number, own_number = found_number, alone
     markings = _pair_periods(markings, periods)
-    date_field, date = _document_date(readable, attached)
+    date_field, date = document_date(readable, attached)
     effective, held, (copies, urgencies, scopes) = _own_part(markings, attached, (
         copies, urgencies, scopes))
     issued = any(fields.issued_date(b.text) for b in readable
@@ -547,7 +545,7 @@ def _priority(m: Marking) -> tuple[int, int]:
 def own_blocks(blocks: Sequence[Block]) -> Sequence[Block]:
     """The blocks of a document's own text: before a document it holds (the document a 转发
     forwards, a compilation's parts), where its 落款 and 定密机关 are."""
-    attached = _attachment_start(blocks, lead_runs(blocks))
+    attached = attachment_start(blocks, lead_runs(blocks))
     return blocks if attached is None else [b for b in blocks if b.order < attached]
 
 
@@ -599,163 +597,3 @@ def _gongwen_shape(blocks: Sequence[Block], date_field: Field | None) -> bool:
     signer = compact(body[at - 1].text).text if at > 0 else ""
     same_line = len(compact(date_field.raw).text) > len(compact(date_field.value).text) + 1
     return same_line or (0 < len(signer) <= 40 and not signer.endswith(("。", "；")))
-
-
-# The first line of a document attached after the 落款 (a 附件 heading, a 份号, a 发文机关标志):
-# with a mark line, where an attached document (the document a 转发 forwards, a 附件) starts.
-ATTACHED = re.compile(r"^(?:附件[\d一二三四五六七八九十]{0,3}|\d{6}"
-                      r"|(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}(?:文件|公告|通告))$")
-# ``附件：title``: the 附件说明 above the 落款, or (after the 落款's date) the held document's
-# heading
-ATTACHED_NOTE = re.compile(r"^附件[\d一二三四五六七八九十]{0,3}[:：].{1,80}$")
-
-
-OFFICE = re.compile(r"^[\u4e00-\u9fff]{2,30}$")  # an office's name before a date
-BRACKETED = re.compile(r"^[（(](.+)[）)]$")
-NOT_OFFICE = re.compile(r"期限|解密|截至|截止|至|前|后|日期|时间|启用")
-
-
-def _dated_line(text: str, date: str) -> bool:
-    """Whether ``text`` is only the date ``date`` (in brackets or not: a speech's date under its
-    title), or an office's name and the date (not a term: ``保密期限至…``, ``…前``)."""
-    line = BRACKETED.sub(r"\1", normalize(text))
-    if line == date:
-        return True
-    prefix = line[:-len(date)] if line.endswith(date) else ""
-    return OFFICE.match(prefix) is not None and NOT_OFFICE.search(prefix) is None
-
-
-def _is_mark_line(text: str, standing: bool = False) -> bool:
-    """Whether ``text`` is a mark (``standing``: a mark standing alone as a 版头's, ``机密★10年``,
-    not a field ``密级：秘密``)."""
-    lm = parse_mark_line(text) if MARKISH.search(text) else None
-    return lm is not None and lm.level is not None and (
-        not standing or (lm.label is None and lm.star_present))
-
-
-BODY_PARAGRAPH = 40  # characters of a paragraph of text (no 版头 line is as long)
-
-
-def _attachment_start(blocks: Sequence[Block], lead: dict[int, str]) -> int | None:
-    """The order of the block where a document held after this one's own text starts (the
-    document a 转发 forwards, a compilation's parts, a 附件): a 附件 heading, 份号, 发文机关标志
-    or mark standing alone, followed by what starts a document (its 版头, a title or text),
-    after a line that is only a date (the 落款's) or a paragraph of text; or a 份号 or mark
-    followed by a 发文机关标志 or 文号 (a held document's 版头) out of the document's own head,
-    when that head is marked or the document has a title of its own first (a compilation's
-    cover, a 目录). None when there is none: a mark alone at the end of a text is misplaced,
-    not a document. A paragraph of text is long and ends a sentence (not a receipt line)."""
-    headed = "mark" in lead.values()
-    shown = [b for b in blocks
-             if b.region in ("top", "body", "table", "textbox") and compact(b.text).text]
-    dated = prose = signed = False  # (signed: a 落款's date line seen)
-    titled: str | None = None  # the document's own title (a 公文 title, a collection's, 目录)
-    for i, block in enumerate(shown):
-        text = compact(block.text).text
-        short = len(text) <= MAX_DENSE
-        head = short and (ATTACHED_COPY.match(text) is not None or _is_mark_line(text, True))
-        opens = _starts_document(shown, i) if head else ATTACHED.match(text) is not None
-        if short and dated and opens:  # (a 份号 or mark alone at the end opens nothing)
-            return block.order
-        if signed and ATTACHED_NOTE.match(text):
-            return block.order
-        if head and (headed or titled) and id(block) not in lead and _held_head(
-                shown[i + 1:i + 1 + HEAD_SPAN], titled):
-            return block.order
-        if block.region in ("top", "body") and text[-1] in "。！？；":
-            prose = True  # a sentence of the text: a date line after it is the 落款's
-            dated = dated or len(text) >= BODY_PARAGRAPH
-        elif prose and "日" in text and short:
-            parsed = fields.date_line(block.text)
-            signed = signed or (parsed is not None and parsed.raw == normalize(block.text))
-            dated = dated or signed
-        if titled is None and short and (fields.gongwen_title(text) or COLLECTION.search(text)
-                                         is not None or text in CONTENTS):
-            titled = text
-    return None
-
-
-def _held_head(after: Sequence[Block], own_title: str | None) -> bool:
-    """Whether the blocks after a 份号 or mark are a held document's 版头: a 发文机关标志 or a 文号,
-    or a 公文 title other than the document's own (a cover's mark repeated on the first page
-    above the same title starts nothing)."""
-    for block in after:
-        text = compact(block.text).text
-        if _issuer_or_number(block.text):
-            return True
-        if fields.gongwen_title(text):
-            return text != own_title
-    return False
-
-
-def _starts_document(shown: Sequence[Block], i: int) -> bool:
-    """Whether what follows ``shown[i]`` starts a document: a 版头's 发文机关标志 or 文号, a
-    title, or a sentence of text among the next few blocks."""
-    for block in shown[i + 1:i + 1 + HEAD_SPAN + 2]:
-        text = compact(block.text).text
-        if _issuer_or_number(block.text) or fields.gongwen_title(text) or (
-                text[-1] in "。！？；" and len(text) >= BODY_PARAGRAPH // 2):
-            return True
-    return False
-
-
-# The title of a collection of documents (汇编, 选编, 摘编…) and a 目录 heading: a document
-# that holds others.
-COLLECTION = re.compile(r"(?:汇编|选编|摘编|汇集|辑要|文件集)(?:[(（][^()（）]{1,10}[)）])?$")
-CONTENTS = ("目录", "目次")
-
-
-ATTACHED_COPY = re.compile(r"^\d{6}$")
-ISSUER = re.compile(r"^(?!.*(?:关于|的))[\u4e00-\u9fff]{2,20}(?:文件|公告|通告)$")
-HEAD_SPAN = 4  # blocks after a 份号 or mark in which a 版头's 发文机关标志 or 文号 stands
-
-
-def _issuer_or_number(raw: str) -> bool:
-    """A 发文机关标志 (``省水利厅文件``) or a line that is only a 文号."""
-    text = compact(raw).text
-    if ISSUER.match(text):
-        return True
-    number = fields.doc_number(raw) if "号" in text else None
-    return number is not None and len(text) <= len(compact(number).text) + 2
-
-
-def _document_date(readable: Sequence[Block],
-                   attached: int | None = None) -> tuple[Field | None, DateField | None]:
-    """The 成文日期: the last line that is only a date, else the last short line ending in one,
-    else the date of the 印发 line, else a line of the top that is only a date; only before
-    ``attached`` (where an attached document starts:
-    its dates are its own)."""
-    candidates = [b for b in readable
-                  if "日" in b.text and b.region in ("body", "table", "textbox")
-                  and not _is_mark_line(b.text)]  # (a mark's 解密时间 is no 成文日期)
-    if attached is not None:  # (no date before it: undated, whatever the attached one says)
-        candidates = [b for b in candidates if b.order < attached]
-    best: tuple[Block, DateField] | None = None
-    for block in reversed(candidates):
-        parsed = fields.date_line(block.text)
-        if parsed is None:
-            continue
-        if best is None:
-            best = (block, parsed)
-        if parsed.raw == normalize(block.text):
-            best = (block, parsed)
-            break
-    if best is None:
-        for block in reversed(candidates):
-            issued = fields.issued_date(block.text)
-            if issued is not None:
-                best = (block, issued)
-                break
-    if best is None:  # a line of the first page's top that is only a date (a title slide's, a
-        # short text's 落款) or an office's name and a date (a register's or an excerpt's head)
-        for block in reversed(readable):
-            parsed = fields.date_line(BRACKETED.sub(r"\1", block.text.strip())) if (
-                block.region == "top" and (attached is None or block.order < attached)) else None
-            if parsed is not None and _dated_line(block.text, parsed.raw):
-                best = (block, parsed)
-                break
-    if best is None:
-        return None, None
-    block, parsed = best
-    return Field("date", parsed.raw, block.text.strip(), block.location, block.order,
-                 block.region), parsed

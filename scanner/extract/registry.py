@@ -84,7 +84,7 @@ def _pptx(path: Path, data: bytes | None) -> Document:
 
 
 def _ppt(path: Path, data: bytes | None) -> Document:
-    from scanner.extract.slides import extract_ppt  # noqa: PLC0415
+    from scanner.extract.ppt import extract_ppt  # noqa: PLC0415
 
     return extract_ppt(path, data)
 

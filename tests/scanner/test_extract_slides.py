@@ -17,7 +17,8 @@ from pptx.slide import SlideMaster
 from pptx.util import Inches
 
 from markers.models import Marking
-from scanner.extract.slides import extract_ppt, extract_pptx
+from scanner.extract.ppt import extract_ppt
+from scanner.extract.slides import extract_pptx
 from scanner.pipeline import ScanOptions, scan_file
 from scanner.report.model import FileReport
 

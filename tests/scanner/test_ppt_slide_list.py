@@ -16,7 +16,7 @@ import pytest
 from builders import convert, soffice
 from pptx import Presentation
 
-from scanner.extract.slides import extract_ppt
+from scanner.extract.ppt import extract_ppt
 from scanner.pipeline import ScanOptions, scan_file
 
 pytestmark = pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
