@@ -119,16 +119,22 @@ def test_the_same_worker_with_the_documented_fix_runs_the_audit(
     assert list((tmp_path / "out" / "reports").rglob("*.report.json"))
 
 
+def _odd_worker(scheduler: Scheduler, name: str, change: str) -> None:
+    """Start a Dask worker named ``name`` whose Python runs ``change`` first (no dingmi, another
+    version, another index method), and wait until the scheduler sees it."""
+    scheduler.start(name, [sys.executable, "-c",
+                           f"import sys; {change}; "
+                           "from distributed.cli.dask_worker import main; "
+                           "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
+                           scheduler.address, "--nthreads", "1", "--no-nanny",
+                           "--no-dashboard", "--name", name, "--host", "127.0.0.1"])
+    scheduler.wait_for(name)
+
+
 def test_a_worker_without_dingmi_is_refused_with_the_fix(scheduler: Scheduler,
                                                          tmp_path: Path) -> None:
     # A worker whose Python environment has Dask but no dingmi: the package cannot be imported.
-    scheduler.start("bare", [sys.executable, "-c",
-                             "import sys; sys.modules['scanner'] = None; "
-                             "from distributed.cli.dask_worker import main; "
-                             "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
-                             scheduler.address, "--nthreads", "1", "--no-nanny",
-                             "--no-dashboard", "--name", "bare", "--host", "127.0.0.1"])
-    scheduler.wait_for("bare")
+    _odd_worker(scheduler, "bare", "sys.modules['scanner'] = None")
     done = audit(scheduler, tmp_path / "out")
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
@@ -140,14 +146,8 @@ def test_a_worker_without_dingmi_is_refused_with_the_fix(scheduler: Scheduler,
 def test_a_worker_with_another_dingmi_is_refused_with_the_fix(scheduler: Scheduler,
                                                               tmp_path: Path) -> None:
     # A worker whose dingmi says it is another version (as one installed from another bundle).
-    scheduler.start("older", [sys.executable, "-c",
-                              "import sys; import scanner.workers.cluster as c; "
-                              "c.ENGINE = 'dingmi/0.0.9'; "
-                              "from distributed.cli.dask_worker import main; "
-                              "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
-                              scheduler.address, "--nthreads", "1", "--no-nanny",
-                              "--no-dashboard", "--name", "older", "--host", "127.0.0.1"])
-    scheduler.wait_for("older")
+    _odd_worker(scheduler, "older",
+                "import scanner.workers.cluster as c; c.ENGINE = 'dingmi/0.0.9'")
     done = audit(scheduler, tmp_path / "out")
     assert done.returncode == 2, done.stderr
     assert "older" in done.stderr and "runs dingmi/0.0.9" in done.stderr, done.stderr
@@ -159,14 +159,8 @@ def test_a_worker_with_another_index_method_is_refused(scheduler: Scheduler,
                                                       tmp_path: Path) -> None:
     # The same version, another build whose derived index is computed by another method: its
     # fingerprints would match nothing in the index the coordinator builds.
-    scheduler.start("method", [sys.executable, "-c",
-                               "import sys; import scanner.workers.cluster as c; "
-                               "c.METHOD = c.METHOD + 1; "
-                               "from distributed.cli.dask_worker import main; "
-                               "sys.argv = ['dask-worker'] + sys.argv[1:]; main()",
-                               scheduler.address, "--nthreads", "1", "--no-nanny",
-                               "--no-dashboard", "--name", "method", "--host", "127.0.0.1"])
-    scheduler.wait_for("method")
+    _odd_worker(scheduler, "method",
+                "import scanner.workers.cluster as c; c.METHOD = c.METHOD + 1")
     done = audit(scheduler, tmp_path / "out")
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr, done.stderr

@@ -27,6 +27,17 @@ def _pr(truth: set[object], got: set[object]) -> tuple[float, float]:
     return hit / max(len(got), 1), hit / max(len(truth), 1)
 
 
+def _code_pr(results: dict[str, dict[str, object]], rows: list[dict[str, str]], code: str,
+             key: str = "file") -> tuple[float, float, list[str]]:
+    """Precision and recall of one derived code against a set's truth rows (documents named by
+    ``key``), and the documents on which they disagree."""
+    truth = {r[key] for r in rows if code in r["codes"].split(",")}
+    got = {name for name, r in results.items()
+           if any(f["code"] == code and f.get("stage") == "derived"
+                  for f in r["findings"])}  # type: ignore[attr-defined]
+    return (*_pr(truth, got), sorted(got ^ truth))
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
     out = tmp_path_factory.mktemp("eval") / "out"
@@ -52,12 +63,8 @@ def test_links(results: dict[str, dict[str, object]]) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_codes(results: dict[str, dict[str, object]], code: str) -> None:
-    truth = {r["name"] for r in _rows("truth.tsv") if code in r["codes"].split(",")}
-    got = {name for name, r in results.items()
-           if any(f["code"] == code and f.get("stage") == "derived"
-                  for f in r["findings"])}  # type: ignore[attr-defined]
-    precision, recall = _pr(truth, got)
-    assert precision >= 0.9 and recall >= 0.9, (sorted(got - truth), sorted(truth - got))
+    precision, recall, wrong = _code_pr(results, _rows("truth.tsv"), code, "name")
+    assert precision >= 0.9 and recall >= 0.9, wrong
 
 
 def test_registers_and_public_quotations_link_nothing(
@@ -127,12 +134,8 @@ def test_links_second_set(results2: dict[str, dict[str, object]]) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_codes_second_set(results2: dict[str, dict[str, object]], code: str) -> None:
-    truth = {r["name"] for r in _rows2("truth.tsv") if code in r["codes"].split(",")}
-    got = {name for name, r in results2.items()
-           if any(f["code"] == code and f.get("stage") == "derived"
-                  for f in r["findings"])}  # type: ignore[attr-defined]
-    precision, recall = _pr(truth, got)
-    assert precision >= 0.95 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+    precision, recall, wrong = _code_pr(results2, _rows2("truth.tsv"), code, "name")
+    assert precision >= 0.95 and recall >= 0.95, wrong
 
 
 # ── the third set, written by other hands (tests/data/derived3: 转发 holding what they forward,
@@ -164,12 +167,8 @@ def test_links_third_set(results3: dict[str, dict[str, object]]) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_codes_third_set(results3: dict[str, dict[str, object]], code: str) -> None:
-    truth = {r["file"] for r in _rows3("truth.tsv") if code in r["codes"].split(",")}
-    got = {name for name, r in results3.items()
-           if any(f["code"] == code and f.get("stage") == "derived"
-                  for f in r["findings"])}  # type: ignore[attr-defined]
-    precision, recall = _pr(truth, got)
-    assert precision >= 0.95 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+    precision, recall, wrong = _code_pr(results3, _rows3("truth.tsv"), code, "file")
+    assert precision >= 0.95 and recall >= 0.95, wrong
 
 
 def test_dates_and_titles_third_set(results3: dict[str, dict[str, object]]) -> None:
@@ -205,12 +204,8 @@ def test_links_fourth_set(results4: dict[str, dict[str, object]]) -> None:
 
 @pytest.mark.parametrize("code", CODES)
 def test_codes_fourth_set(results4: dict[str, dict[str, object]], code: str) -> None:
-    truth = {r["file"] for r in _rows4("truth.tsv") if code in r["codes"].split(",")}
-    got = {name for name, r in results4.items()
-           if any(f["code"] == code and f.get("stage") == "derived"
-                  for f in r["findings"])}  # type: ignore[attr-defined]
-    precision, recall = _pr(truth, got)
-    assert precision >= 0.9 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
+    precision, recall, wrong = _code_pr(results4, _rows4("truth.tsv"), code, "file")
+    assert precision >= 0.9 and recall >= 0.95, wrong
 
 
 def test_dates_fourth_set(results4: dict[str, dict[str, object]]) -> None:
@@ -240,9 +235,5 @@ def test_links_and_codes_fifth_set(results5: dict[str, dict[str, object]]) -> No
     precision, recall = _pr(truth, got)
     assert precision >= 0.95 and recall >= 0.95, (sorted(got - truth), sorted(truth - got))
     for code in CODES:
-        truth_c = {r["file"] for r in _rows("truth.tsv", SET5) if code in r["codes"].split(",")}
-        got_c = {name for name, r in results5.items()
-                 if any(f["code"] == code and f.get("stage") == "derived"
-                        for f in r["findings"])}  # type: ignore[attr-defined]
-        precision, recall = _pr(truth_c, got_c)
-        assert precision >= 0.95 and recall >= 0.95, (code, sorted(got_c ^ truth_c))
+        precision, recall, wrong = _code_pr(results5, _rows("truth.tsv", SET5), code)
+        assert precision >= 0.95 and recall >= 0.95, (code, wrong)
